@@ -1,0 +1,15 @@
+import type { AccountRecord, AccountView, Platform } from '@velvet/shared';
+
+/** Chooses the fields that leave the server: the sealed credentials never do. */
+export function presentAccount(row: AccountRecord, publicUrl: string): AccountView {
+  return {
+    id: row.id,
+    creatorId: row.creatorId,
+    platform: row.platform as Platform,
+    label: row.label,
+    status: row.status,
+    webhookUrl: `${publicUrl}/webhooks/${row.platform}/${row.id}`,
+    settings: row.settings,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

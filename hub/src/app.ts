@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { accountsRoutes } from './accounts/accounts.routes';
+import { createAccountsService } from './accounts/accounts.service';
+import { authRoutes } from './auth/auth.routes';
+import { createAuthService } from './auth/auth.service';
+import { createAuthenticate } from './auth/authenticate';
+import { LoginLimiter } from './auth/login-limiter';
+import type { HubContext } from './context';
+import { creatorsRoutes } from './creators/creators.routes';
+import { createCreatorsService } from './creators/creators.service';
+import { healthRoutes } from './health/health.routes';
+import { errorMapper, notFound } from './http/errors';
+import { createUsersService } from './users/users.service';
+import { usersRoutes } from './users/users.routes';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(ctx: HubContext, options: { ui?: RequestHandler } = {}) {
+  const app = express();
+  app.disable('x-powered-by');
+  // nginx on the same machine forwards the client address (scaled deployment).
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(cookieParser());
+
+  const authenticate = createAuthenticate(ctx);
+  const auth = createAuthService(ctx, new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login));
+  const creators = createCreatorsService(ctx);
+
+  app.use(healthRoutes(ctx));
+
+  const api = Router();
+  api.use(authRoutes(ctx, auth, authenticate));
+  api.use(authenticate);
+  api.use(usersRoutes(createUsersService(ctx)));
+  api.use(creatorsRoutes(creators));
+  api.use(accountsRoutes(createAccountsService(ctx, creators)));
+  api.use(notFound);
+  app.use('/api', api);
+
+  if (options.ui) app.use(options.ui);
+  app.use(notFound);
+  app.use(errorMapper);
+  return app;
+}

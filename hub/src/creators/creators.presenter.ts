@@ -1,0 +1,15 @@
+import type { CreatorRecord, CreatorView } from '@velvet/shared';
+
+export function presentCreator(row: CreatorRecord): CreatorView {
+  return {
+    id: row.id,
+    name: row.name,
+    pseudonym: row.pseudonym,
+    timezone: row.timezone,
+    market: row.market,
+    persona: row.persona,
+    constraints: row.constraints,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

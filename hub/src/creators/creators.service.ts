@@ -1,0 +1,73 @@
+import {
+  auditRepo,
+  creatorsRepo,
+  NotFound,
+  type Actor,
+  type CreateCreatorBody,
+  type CreatorRecord,
+  type CreatorView,
+  type PatchCreatorBody,
+} from '@velvet/shared';
+import type { HubContext } from '../context';
+import { authorize } from '../http/authorize';
+import { presentCreator } from './creators.presenter';
+
+export function createCreatorsService(ctx: HubContext) {
+  const { db } = ctx;
+
+  /** 404 for a creator that does not exist, 403 for one outside the actor's scope. */
+  async function load(
+    actor: Actor,
+    id: string,
+    action: 'creator:read' | 'creator:update',
+  ): Promise<CreatorRecord> {
+    const creator = await creatorsRepo.findById(db, id);
+    if (!creator) throw new NotFound('Creator');
+    authorize(actor, action, { creatorId: creator.id });
+    return creator;
+  }
+
+  return {
+    load,
+
+    async create(actor: Actor, body: CreateCreatorBody): Promise<CreatorView> {
+      authorize(actor, 'creator:create');
+      // A manager who creates a creator works for it from then on.
+      const creator = await creatorsRepo.create(db, body, actor.role === 'admin' ? undefined : actor.id);
+      await auditRepo.record(db, {
+        actorId: actor.id,
+        action: 'creator.create',
+        targetType: 'creator',
+        targetId: creator.id,
+        data: { name: creator.name },
+      });
+      return presentCreator(creator);
+    },
+
+    async list(actor: Actor): Promise<CreatorView[]> {
+      authorize(actor, 'creator:list');
+      const rows = await creatorsRepo.list(db, actor.role === 'admin' ? undefined : actor.creatorIds);
+      return rows.map(presentCreator);
+    },
+
+    async get(actor: Actor, id: string): Promise<CreatorView> {
+      return presentCreator(await load(actor, id, 'creator:read'));
+    },
+
+    async update(actor: Actor, id: string, patch: PatchCreatorBody): Promise<CreatorView> {
+      await load(actor, id, 'creator:update');
+      const updated = await creatorsRepo.update(db, id, patch);
+      if (!updated) throw new NotFound('Creator');
+      await auditRepo.record(db, {
+        actorId: actor.id,
+        action: 'creator.update',
+        targetType: 'creator',
+        targetId: id,
+        data: { fields: Object.keys(patch) },
+      });
+      return presentCreator(updated);
+    },
+  };
+}
+
+export type CreatorsService = ReturnType<typeof createCreatorsService>;

@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, RateLimited } from '@velvet/shared';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** The one place errors become `{"error":{"code","message"}}`; never a stack trace. */
+export const errorMapper: ErrorRequestHandler = (error, req, res, _next) => {
+  if (error instanceof AppError) {
+    if (error instanceof RateLimited) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    const body: Record<string, unknown> = { code: error.code, message: error.message };
+    if (error.details !== undefined) body.details = error.details;
+    res.status(error.status).json({ error: body });
+    return;
+  }
+  const parserError = error as BodyParserError;
+  switch (parserError.type) {
+    case 'entity.parse.failed':
+      res
+        .status(400)
+        .json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON' } });
+      return;
+    case 'entity.too.large':
+      res
+        .status(413)
+        .json({ error: { code: 'payload_too_large', message: 'The request body is too large' } });
+      return;
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      res.status(415).json({ error: { code: 'unsupported_encoding', message: 'Unsupported body encoding' } });
+      return;
+  }
+  req.log?.error({ err: error }, 'unhandled error');
+  res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side' } });
+};
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).json({ error: { code: 'not_found', message: `No route for ${req.method} ${req.path}` } });
+};

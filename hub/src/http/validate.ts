@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { AppError, NotFound } from '@velvet/shared';
+
+/** A body that is well-formed JSON but breaks the schema: 422 naming each bad field. */
+export class ValidationFailed extends AppError {
+  constructor(issues: { path: string; message: string }[]) {
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    super(422, 'validation_failed', summary, { fields: issues });
+  }
+}
+
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return result.data;
+  throw new ValidationFailed(
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
+}
+
+const uuid = z.uuid();
+
+/** Route ids that cannot exist (not a UUID) are simply not found. */
+export function parseId(value: unknown, what: string): string {
+  const result = uuid.safeParse(value);
+  if (!result.success) throw new NotFound(what);
+  return result.data;
+}

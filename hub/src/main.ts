@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadEnv, type Env } from '@velvet/shared';
+import { createLogger } from './logger';
+import { ROLES, startRuntime, type ProcessRole } from './runtime';
+
+function fail(message: string): never {
+  process.stderr.write(`velvet: ${message}\n`);
+  process.exit(1);
+}
+
+const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } }, strict: true });
+const role = values.role as ProcessRole;
+if (!ROLES.includes(role)) fail(`--role must be one of ${ROLES.join(', ')} (got "${values.role}")`);
+
+let env: Env;
+try {
+  env = loadEnv();
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : String(error));
+}
+
+const logger = createLogger(env.LOG_LEVEL);
+
+let runtime;
+try {
+  runtime = await startRuntime(env, role, logger);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  logger.fatal({ err: error }, 'failed to start');
+  fail((error as Error).message);
+}
+
+const lines = [`Velvet is running (role: ${role}).`];
+if (runtime.url) lines.push(`  Open ${runtime.url}`);
+if (runtime.admin) {
+  lines.push(`  First admin: ${runtime.admin.email}`);
+  if (runtime.admin.password)
+    lines.push(`  Password:    ${runtime.admin.password}   (shown once; change it after signing in)`);
+}
+process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    runtime.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,73 @@
+import type { Role } from '../domain';
+
+/** The signed-in user as authorization sees it. */
+export interface Actor {
+  id: string;
+  role: Role;
+  /** Creators this user works for; ignored for admins, who see every creator. */
+  creatorIds: readonly string[];
+}
+
+export type Action =
+  | 'user:create'
+  | 'user:list'
+  | 'creator:create'
+  | 'creator:list'
+  | 'creator:read'
+  | 'creator:update'
+  | 'account:create'
+  | 'account:read'
+  | 'audit:read';
+
+/** What an action is about: nothing (a collection) or one creator's data. */
+export type Resource = { creatorId: string } | undefined;
+
+type Rule = (actor: Actor, resource: Resource) => boolean;
+
+const anyone: Rule = () => true;
+const inScope: Rule = (actor, resource) =>
+  resource === undefined || actor.creatorIds.includes(resource.creatorId);
+
+/**
+ * One readable rule list. Admins may do everything; other roles only what is listed,
+ * and only for creators in their scope.
+ */
+const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
+  manager: {
+    'creator:create': anyone,
+    'creator:list': anyone,
+    'creator:read': inScope,
+    'creator:update': inScope,
+    'account:create': inScope,
+    'account:read': inScope,
+  },
+  chatter: {
+    'creator:list': anyone,
+    'creator:read': inScope,
+  },
+  model: {
+    'creator:list': anyone,
+    'creator:read': inScope,
+    'account:read': inScope,
+  },
+};
+
+export function can(actor: Actor, action: Action, resource?: Resource): boolean {
+  if (actor.role === 'admin') return true;
+  const rule = RULES[actor.role][action];
+  return rule ? rule(actor, resource) : false;
+}
+
+/** The actions a user may take on collections, sent to the UI so it hides the rest. */
+export function abilities(actor: Actor): Action[] {
+  const all: Action[] = [
+    'user:create',
+    'user:list',
+    'creator:create',
+    'creator:list',
+    'account:create',
+    'account:read',
+    'audit:read',
+  ];
+  return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
+}

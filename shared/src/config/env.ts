@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { formatIssues } from './zod-issues';
+
+const url = (protocols: string[]) =>
+  z
+    .url({ message: `must be a URL (${protocols.join(', ')})` })
+    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+/** CONTRACT.md's environment table, validated once at startup. */
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be an integer')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(8080),
+  PUBLIC_URL: optionalString.pipe(url(['http', 'https']).optional()),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString.pipe(url(['postgres', 'postgresql']).optional()),
+  REDIS_URL: optionalString.pipe(url(['redis', 'rediss']).optional()),
+  VELVET_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" only')
+    .default('velvet'),
+  OLLAMA_HOST: url(['http', 'https']).default('http://127.0.0.1:11434'),
+  VELVET_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  VELVET_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
+  VELVET_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
+  VELVET_CONFIG: z.string().min(1).default('config/velvet.yaml'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
+  DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
+  FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),
+  ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
+  BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
+  X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
+  INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
+  TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
+});
+
+export type Env = Omit<z.output<typeof envSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid environment: ${formatIssues(parsed.error)}`);
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    DATA_DIR: path.resolve(cwd, env.DATA_DIR),
+    VELVET_CONFIG: path.resolve(cwd, env.VELVET_CONFIG),
+    PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+  };
+}

@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../client';
+import { platformAccounts } from '../schema';
+
+export type AccountRecord = typeof platformAccounts.$inferSelect;
+
+export const accountsRepo = {
+  async create(
+    db: Db,
+    input: Pick<AccountRecord, 'creatorId' | 'platform' | 'label' | 'credentialsEnc' | 'settings'>,
+  ): Promise<AccountRecord> {
+    const [row] = await db.insert(platformAccounts).values(input).returning();
+    return row!;
+  },
+
+  async findById(db: Db, id: string): Promise<AccountRecord | undefined> {
+    const [row] = await db.select().from(platformAccounts).where(eq(platformAccounts.id, id)).limit(1);
+    return row;
+  },
+
+  async listByCreator(db: Db, creatorId: string): Promise<AccountRecord[]> {
+    return db
+      .select()
+      .from(platformAccounts)
+      .where(eq(platformAccounts.creatorId, creatorId))
+      .orderBy(platformAccounts.createdAt);
+  },
+};

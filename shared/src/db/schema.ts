@@ -1,0 +1,240 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').notNull(),
+    disabledAt: ts('disabled_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_role_check', sql`${t.role} in ('admin','manager','chatter','model')`),
+  ],
+);
+
+export const creators = pgTable('creators', {
+  id: id(),
+  name: text('name').notNull(),
+  pseudonym: text('pseudonym').notNull(),
+  timezone: text('timezone').notNull(),
+  market: text('market').notNull(),
+  persona: text('persona').notNull().default(''),
+  constraints: jsonb('constraints').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Which creators a user may see; admins see all and need no rows here. */
+export const userCreators = pgTable(
+  'user_creators',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.creatorId] })],
+);
+
+/** Rotating refresh tokens, stored as SHA-256 hashes; one family per sign-in. */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    rotatedAt: ts('rotated_at'),
+    revokedAt: ts('revoked_at'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+  ],
+);
+
+export const platformAccounts = pgTable(
+  'platform_accounts',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    platform: text('platform').notNull(),
+    label: text('label').notNull().default(''),
+    /** AES-256-GCM sealed JSON; never leaves the server. */
+    credentialsEnc: text('credentials_enc').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').notNull().default('active'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('platform_accounts_creator_idx').on(t.creatorId)],
+);
+
+export const fans = pgTable(
+  'fans',
+  {
+    id: id(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => platformAccounts.id, { onDelete: 'cascade' }),
+    platformUserId: text('platform_user_id').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    username: text('username'),
+    language: text('language'),
+    ageVerifiedAt: ts('age_verified_at'),
+    ageVerifiedMethod: text('age_verified_method'),
+    optedOutAt: ts('opted_out_at'),
+    minorSignalAt: ts('minor_signal_at'),
+    profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
+    lastSeenAt: ts('last_seen_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('fans_account_user_key').on(t.accountId, t.platformUserId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => platformAccounts.id, { onDelete: 'cascade' }),
+    fanId: uuid('fan_id')
+      .notNull()
+      .references(() => fans.id, { onDelete: 'cascade' }),
+    status: text('status').notNull().default('bot'),
+    assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
+    unreadCount: integer('unread_count').notNull().default(0),
+    lastMessageAt: ts('last_message_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_account_fan_key').on(t.accountId, t.fanId),
+    index('conversations_creator_last_idx').on(t.creatorId, t.lastMessageAt),
+    check('conversations_status_check', sql`${t.status} in ('bot','human','escalated','closed')`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => platformAccounts.id, { onDelete: 'cascade' }),
+    /** The platform's own id; a repeated webhook delivery hits the unique key below. */
+    platformMessageId: text('platform_message_id'),
+    direction: text('direction').notNull(),
+    sender: text('sender').notNull(),
+    text: text('text').notNull(),
+    intent: text('intent'),
+    /** Outbound delivery state: queued → sent | failed. */
+    status: text('status'),
+    idempotencyKey: text('idempotency_key'),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    raw: jsonb('raw').$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_account_platform_id_key').on(t.accountId, t.platformMessageId),
+    uniqueIndex('messages_idempotency_key').on(t.idempotencyKey),
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
+    check('messages_direction_check', sql`${t.direction} in ('in','out')`),
+    check('messages_sender_check', sql`${t.sender} in ('fan','bot','human')`),
+  ],
+);
+
+export const drafts = pgTable(
+  'drafts',
+  {
+    id: id(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    text: text('text').notNull().default(''),
+    model: text('model'),
+    intent: text('intent'),
+    template: text('template'),
+    status: text('status').notNull().default('drafting'),
+    reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
+    generatedBy: text('generated_by').notNull().default('llm'),
+    timings: jsonb('timings').$type<Record<string, number>>().notNull().default({}),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('drafts_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+/** Work committed with a state change, relayed to the queue after commit. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    enqueuedAt: ts('enqueued_at'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.id)
+      .where(sql`${t.enqueuedAt} is null`),
+  ],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);

@@ -1,0 +1,60 @@
+/** Names that cross process boundaries: roles, platforms, statuses, intents (CONTRACT.md). */
+
+export const ROLES = ['admin', 'manager', 'chatter', 'model'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PLATFORMS = [
+  'telegram',
+  'discord',
+  'fanvue',
+  'onlyfans',
+  'instagram',
+  'tiktok',
+  'x',
+  'bluesky',
+  'sandbox',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+
+export const MESSAGE_SENDERS = ['fan', 'bot', 'human'] as const;
+export type MessageSender = (typeof MESSAGE_SENDERS)[number];
+
+export const DRAFT_STATUSES = [
+  'drafting',
+  'pending_approval',
+  'auto_sent',
+  'approved',
+  'rejected',
+  'blocked',
+  'superseded',
+] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+
+export const INTENTS = [
+  'greeting',
+  'compliment',
+  'pack_request_feet',
+  'pack_request_lingerie',
+  'pack_request_nude',
+  'custom_request',
+  'pricing_question',
+  'purchase_confirmation',
+  'technical_issue',
+  'complaint_refund',
+  'meet_request',
+  'opt_out',
+  'minor_signal',
+  'spam',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Markets a creator publishes for; extend as agencies open new ones. */
+export const MARKETS = ['FR', 'US', 'UK', 'BE', 'CH', 'CA', 'DE', 'ES', 'IT'] as const;
+export type Market = (typeof MARKETS)[number];

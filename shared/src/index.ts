@@ -1,0 +1,16 @@
+export * from './domain';
+export * from './errors';
+export * from './config/env';
+export * from './config/velvet-config';
+export * from './config/zod-issues';
+export * from './crypto/secret-box';
+export * from './crypto/secrets';
+export * from './redis/local-redis';
+export * from './auth/policy';
+export * from './db/client';
+export * as schema from './db/schema';
+export * from './db/repositories/index';
+export * from './schemas/auth.schema';
+export * from './schemas/users.schema';
+export * from './schemas/creators.schema';
+export * from './schemas/accounts.schema';

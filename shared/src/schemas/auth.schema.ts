@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { ROLES } from '../domain';
+
+export const email = z
+  .email('must be an email address')
+  .max(254)
+  .transform((value) => value.trim().toLowerCase());
+
+export const loginBody = z.strictObject({
+  email,
+  password: z.string().min(1, 'is required').max(1024),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const publicUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  creatorIds: z.array(z.uuid()),
+});
+export type PublicUser = z.infer<typeof publicUser>;
+
+export const loginResponse = z.object({ accessToken: z.string(), user: publicUser });
+export type LoginResponse = z.infer<typeof loginResponse>;

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { MARKETS } from '../domain';
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+export const creatorFields = {
+  name: text(120),
+  pseudonym: text(80),
+  timezone: z.string().refine(isIanaZone, 'must be an IANA time zone such as Europe/Paris'),
+  market: z.enum(MARKETS, { message: `must be one of ${MARKETS.join(', ')}` }),
+  persona: z.string().max(4000, 'must be at most 4000 characters'),
+  constraints: z.array(text(300)).max(50),
+};
+
+export const createCreatorBody = z.strictObject({
+  ...creatorFields,
+  persona: creatorFields.persona.default(''),
+  constraints: creatorFields.constraints.default([]),
+});
+export type CreateCreatorBody = z.infer<typeof createCreatorBody>;
+
+export const patchCreatorBody = z
+  .strictObject(creatorFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
+export type PatchCreatorBody = z.infer<typeof patchCreatorBody>;
+
+export const creatorView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  pseudonym: z.string(),
+  timezone: z.string(),
+  market: z.string(),
+  persona: z.string(),
+  constraints: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CreatorView = z.infer<typeof creatorView>;

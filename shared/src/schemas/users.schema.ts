@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { ROLES } from '../domain';
+import { email } from './auth.schema';
+
+export const password = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(256, 'must be at most 256 characters');
+
+export const createUserBody = z.strictObject({
+  email,
+  password,
+  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+  creatorIds: z.array(z.uuid('must be creator ids')).max(500).default([]),
+});
+export type CreateUserBody = z.infer<typeof createUserBody>;

@@ -7,6 +7,21 @@ const config = {
   kit: {
     // Produces build/handler.js, which the Express hub mounts after its /api routes.
     adapter: adapter({ out: 'build' }),
+    // SvelteKit hashes its inline bootstrap into this policy; the hub leaves CSP to it.
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'frame-ancestors': ['none'],
+        'form-action': ['self'],
+      },
+    },
   },
 };
 

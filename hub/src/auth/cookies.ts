@@ -36,8 +36,12 @@ export function refreshTokenOf(req: Request): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** Cookie-authenticated routes need the CSRF cookie echoed in a header another site cannot set. */
+/**
+ * Cookie-authenticated routes need the CSRF cookie echoed in a header another site cannot
+ * set. Without a session cookie there is nothing to forge, and the route answers for itself.
+ */
 export const requireCsrf: RequestHandler = (req, _res, next) => {
+  if (!refreshTokenOf(req)) return next();
   const cookie: unknown = req.cookies?.[CSRF_COOKIE];
   const header = req.get(CSRF_HEADER);
   if (typeof cookie !== 'string' || !header || !safeEqual(cookie, header)) {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -90,4 +90,10 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
     },
   };
+}
+
+/** Raw SQL for the rare query the query builder cannot express; both drivers return `rows`. */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

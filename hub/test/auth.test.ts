@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRepo } from '@velvet/shared';
+import { ADMIN, Client, startTestHub, type TestHub } from './harness';
+
+describe('auth', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({
+      config: (config) => {
+        config.auth.login.failures_per_account = 3;
+        config.auth.login.attempts_per_ip = 1000;
+      },
+    });
+  });
+  afterAll(() => hub?.stop());
+
+  it('signs in with the right password and returns a token, the user and cookies', async () => {
+    const client = new Client(hub.url);
+    const response = await client.login(ADMIN.email.toUpperCase(), ADMIN.password);
+    expect(response.status).toBe(200);
+    expect(response.body.user).toMatchObject({ email: ADMIN.email, role: 'admin' });
+    expect(typeof response.body.accessToken).toBe('string');
+    const setCookie = response.headers.getSetCookie().join('\n');
+    expect(setCookie).toMatch(/velvet_refresh=[^;]+;.*HttpOnly/i);
+    expect(setCookie).toMatch(/velvet_refresh=[^;]+;.*SameSite=Strict/i);
+    expect(setCookie).toMatch(/velvet_refresh=[^;]+;.*Secure/i);
+
+    const me = await client.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user.email).toBe(ADMIN.email);
+    expect(me.body.abilities).toContain('user:create');
+  });
+
+  it('refuses a wrong password or unknown email with the same 401', async () => {
+    const client = new Client(hub.url);
+    const wrong = await client.login(ADMIN.email, 'not-the-password');
+    const unknown = await client.login('nobody@test.velvet', 'whatever-password');
+    for (const response of [wrong, unknown]) {
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ error: { code: 'unauthorized', message: 'Wrong email or password' } });
+    }
+    expect((await client.get('/api/me')).status).toBe(401);
+  });
+
+  it('rejects requests without a valid bearer token', async () => {
+    const client = new Client(hub.url);
+    expect((await client.get('/api/creators')).status).toBe(401);
+    client.token = 'not.a.jwt';
+    const response = await client.get('/api/creators');
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe('unauthorized');
+  });
+
+  it('locks an account after repeated failures, even for the right password, then says when to retry', async () => {
+    const user = await hub.createUser('locked@test.velvet', 'chatter');
+    const client = new Client(hub.url);
+    for (let i = 0; i < 3; i++) expect((await client.login(user.email, 'wrong-password')).status).toBe(401);
+    const locked = await client.login(user.email, user.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('account_locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account from the same address is unaffected.
+    expect((await new Client(hub.url).login(ADMIN.email, ADMIN.password)).status).toBe(200);
+  });
+
+  it('rotates the refresh token and revokes the whole family when a rotated one is replayed', async () => {
+    const client = new Client(hub.url);
+    await client.login(ADMIN.email, ADMIN.password);
+    const first = client.cookies.get('velvet_refresh')!;
+
+    const rotated = await client.post('/api/auth/refresh', undefined, client.csrfHeader());
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.user.email).toBe(ADMIN.email);
+    const second = client.cookies.get('velvet_refresh')!;
+    expect(second).not.toBe(first);
+
+    // An attacker replays the first (already rotated) token.
+    const thief = new Client(hub.url);
+    thief.cookies.set('velvet_refresh', first);
+    thief.cookies.set('velvet_csrf', client.cookies.get('velvet_csrf')!);
+    const replay = await thief.post('/api/auth/refresh', undefined, thief.csrfHeader());
+    expect(replay.status).toBe(401);
+
+    // The legitimate holder of the newest token is signed out too.
+    const after = await client.post('/api/auth/refresh', undefined, client.csrfHeader());
+    expect(after.status).toBe(401);
+    const audit = await auditRepo.latest(hub.ctx.db, 20);
+    expect(audit.map((a) => a.action)).toContain('auth.refresh_reuse_detected');
+  });
+
+  it('requires the CSRF header on cookie-authenticated routes', async () => {
+    const client = new Client(hub.url);
+    await client.login(ADMIN.email, ADMIN.password);
+    const missing = await client.post('/api/auth/refresh');
+    expect(missing.status).toBe(403);
+    expect(missing.body.error.code).toBe('csrf_failed');
+    const wrong = await client.post('/api/auth/refresh', undefined, { 'x-csrf-token': 'forged' });
+    expect(wrong.status).toBe(403);
+    expect((await client.post('/api/auth/refresh', undefined, client.csrfHeader())).status).toBe(200);
+  });
+
+  it('logs out: the refresh token stops working', async () => {
+    const client = new Client(hub.url);
+    await client.login(ADMIN.email, ADMIN.password);
+    const token = client.cookies.get('velvet_refresh')!;
+    const csrf = client.csrfHeader();
+    expect((await client.post('/api/auth/logout', undefined, csrf)).status).toBe(204);
+    client.cookies.set('velvet_refresh', token);
+    client.cookies.set('velvet_csrf', csrf['x-csrf-token']!);
+    expect((await client.post('/api/auth/refresh', undefined, csrf)).status).toBe(401);
+  });
+
+  it('validates the login body', async () => {
+    const client = new Client(hub.url);
+    const response = await client.post('/api/auth/login', { email: 'not-an-email' });
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toMatch(/email/);
+    expect(response.body.error.message).toMatch(/password/);
+    const malformed = await client.post('/api/auth/login', '{"email":', {});
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('invalid_json');
+  });
+});
+
+describe('auth rate limit per address', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({ config: (config) => (config.auth.login.attempts_per_ip = 4) });
+  });
+  afterAll(() => hub?.stop());
+
+  it('limits sign-in attempts from one address across accounts', async () => {
+    const client = new Client(hub.url);
+    for (let i = 0; i < 4; i++) {
+      expect((await client.login(`user${i}@test.velvet`, 'wrong-password')).status).toBe(401);
+    }
+    const limited = await client.login(ADMIN.email, ADMIN.password);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('rate_limited');
+  });
+});

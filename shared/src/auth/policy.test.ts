@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { abilities, can, type Actor } from './policy';
+
+const actor = (role: Actor['role'], creatorIds: string[] = ['c1']): Actor => ({ id: 'u', role, creatorIds });
+
+describe('can', () => {
+  it('lets admins do everything, everywhere', () => {
+    expect(can(actor('admin', []), 'creator:update', { creatorId: 'c9' })).toBe(true);
+    expect(can(actor('admin', []), 'user:create')).toBe(true);
+  });
+
+  it('keeps other roles inside their creator scope', () => {
+    for (const role of ['manager', 'chatter', 'model'] as const) {
+      expect(can(actor(role), 'creator:read', { creatorId: 'c1' })).toBe(true);
+      expect(can(actor(role), 'creator:read', { creatorId: 'c2' })).toBe(false);
+    }
+  });
+
+  it('reserves management to managers', () => {
+    expect(can(actor('manager'), 'creator:update', { creatorId: 'c1' })).toBe(true);
+    expect(can(actor('chatter'), 'creator:update', { creatorId: 'c1' })).toBe(false);
+    expect(can(actor('model'), 'account:create', { creatorId: 'c1' })).toBe(false);
+    expect(can(actor('manager'), 'user:create')).toBe(false);
+  });
+
+  it('lists collection abilities for the UI', () => {
+    expect(abilities(actor('chatter'))).toEqual(['creator:list']);
+    expect(abilities(actor('admin'))).toContain('user:create');
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from './env';
+
+describe('loadEnv', () => {
+  it('applies CONTRACT.md defaults', () => {
+    const env = loadEnv({}, '/srv/velvet');
+    expect(env.PORT).toBe(8080);
+    expect(env.PUBLIC_URL).toBe('http://localhost:8080');
+    expect(env.DATA_DIR).toBe('/srv/velvet/data');
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.OLLAMA_HOST).toBe('http://127.0.0.1:11434');
+    expect(env.VELVET_CONFIG).toBe('/srv/velvet/config/velvet.yaml');
+    expect(env.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
+  });
+
+  it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
+    expect(loadEnv({ PORT: '9000' }).PUBLIC_URL).toBe('http://localhost:9000');
+    expect(loadEnv({ PUBLIC_URL: 'https://velvet.example/' }).PUBLIC_URL).toBe('https://velvet.example');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadEnv({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT: /],
+    [{ PORT: '70000' }, /PORT: must be between 0 and 65535/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL: must start with postgres:\/\//],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: /],
+    [{ VELVET_SECRET: 'short' }, /VELVET_SECRET: must be at least 32 characters/],
+    [{ VELVET_ADMIN_EMAIL: 'admin' }, /VELVET_ADMIN_EMAIL: must be an email address/],
+    [{ OLLAMA_HOST: 'ftp://x' }, /OLLAMA_HOST: /],
+  ])('names the bad key in %o', (source, message) => {
+    expect(() => loadEnv(source)).toThrow(message);
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing/index';
+import { openDatabase, selectRows, type Database } from './client';
+import { creatorsRepo } from './repositories/creators.repo';
+import { usersRepo } from './repositories/users.repo';
+import { conversations, fans, messages, platformAccounts } from './schema';
+
+const TABLES = [
+  'audit_log',
+  'conversations',
+  'creators',
+  'drafts',
+  'fans',
+  'messages',
+  'outbox',
+  'platform_accounts',
+  'refresh_tokens',
+  'user_creators',
+  'users',
+];
+
+describe.each(['postgres', 'pglite'] as const)('database on %s', (driver) => {
+  let dataDir: string;
+  let pg: TestDatabase | undefined;
+  let database: Database;
+  const open = () => openDatabase({ databaseUrl: pg?.url, dataDir });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'velvet-db-'));
+    if (driver === 'postgres') pg = await createTestDatabase();
+    database = await open();
+  });
+  afterAll(async () => {
+    await database?.close();
+    await pg?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the migrations: every table exists', async () => {
+    expect(database.driver).toBe(driver);
+    const rows = await selectRows<{ table_name: string }>(
+      database.db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(TABLES);
+  });
+
+  it('keeps a repeated platform message out: unique on account + platform message id', async () => {
+    const { db } = database;
+    const creator = await creatorsRepo.create(db, {
+      name: 'A',
+      pseudonym: 'a',
+      timezone: 'UTC',
+      market: 'FR',
+    });
+    const [account] = await db
+      .insert(platformAccounts)
+      .values({ creatorId: creator.id, platform: 'telegram', credentialsEnc: 'v1.x' })
+      .returning();
+    const [fan] = await db.insert(fans).values({ accountId: account!.id, platformUserId: '42' }).returning();
+    const [conversation] = await db
+      .insert(conversations)
+      .values({ creatorId: creator.id, accountId: account!.id, fanId: fan!.id })
+      .returning();
+    const message = {
+      conversationId: conversation!.id,
+      accountId: account!.id,
+      platformMessageId: '42:1',
+      direction: 'in',
+      sender: 'fan',
+      text: 'Salut',
+    };
+    const first = await db.insert(messages).values(message).onConflictDoNothing().returning();
+    const repeat = await db.insert(messages).values(message).onConflictDoNothing().returning();
+    expect(first).toHaveLength(1);
+    expect(repeat).toHaveLength(0);
+    await expect(
+      db.insert(messages).values({ ...message, platformMessageId: '42:2', direction: 'sideways' }),
+    ).rejects.toThrow();
+  });
+
+  it('keeps data across close and reopen, and reopening migrates nothing new', async () => {
+    await usersRepo.create(database.db, {
+      email: 'persist@test.velvet',
+      passwordHash: 'x',
+      role: 'chatter',
+      creatorIds: [],
+    });
+    await database.close();
+    database = await open();
+    expect((await usersRepo.findByEmail(database.db, 'persist@test.velvet'))?.role).toBe('chatter');
+    const migrations = await selectRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
+    expect(migrations[0]!.n).toBe(1);
+  });
+
+  it('refuses an unknown role at the database level too', async () => {
+    await expect(
+      usersRepo.create(database.db, {
+        email: 'bad@test.velvet',
+        passwordHash: 'x',
+        role: 'owner' as never,
+        creatorIds: [],
+      }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('migrations under concurrent starts on PostgreSQL', () => {
+  it('applies once when several processes start together', async () => {
+    const pg = await createTestDatabase();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'velvet-db-'));
+    try {
+      const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: pg.url, dataDir })));
+      const count = await selectRows<{ n: number }>(
+        opened[0]!.db,
+        sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+      );
+      expect(count[0]!.n).toBe(1);
+      await Promise.all(opened.map((d) => d.close()));
+    } finally {
+      await pg.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,7 +9,13 @@ import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
+import type { InboxPublisher, OutboxRelay } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from './context';
+import { conversationsRoutes } from './conversations/conversations.routes';
+import type { ConversationsService } from './conversations/conversations.service';
+import { createIngestService } from './webhooks/ingest.service';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
@@ -19,7 +25,15 @@ import { usersRoutes } from './users/users.routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function createApp(ctx: HubContext, options: { ui?: RequestHandler } = {}) {
+export interface AppDeps {
+  connectors: Connectors;
+  relay: OutboxRelay;
+  publisher: InboxPublisher;
+  conversations: ConversationsService;
+  ui?: RequestHandler;
+}
+
+export function createApp(ctx: HubContext, deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   // nginx on the same machine forwards the client address (scaled deployment).
@@ -56,17 +70,19 @@ export function createApp(ctx: HubContext, options: { ui?: RequestHandler } = {}
   const creators = createCreatorsService(ctx);
 
   app.use(healthRoutes(ctx));
+  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps)));
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
   api.use(authenticate);
   api.use(usersRoutes(createUsersService(ctx)));
   api.use(creatorsRoutes(creators));
-  api.use(accountsRoutes(createAccountsService(ctx, creators)));
+  api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));
+  api.use(conversationsRoutes(deps.conversations));
   api.use(notFound);
   app.use('/api', api);
 
-  if (options.ui) app.use(options.ui);
+  if (deps.ui) app.use(deps.ui);
   app.use(notFound);
   app.use(errorMapper);
   return app;

@@ -1,7 +1,12 @@
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import {
+  closeQueues,
+  createEmitterPublisher,
+  createQueues,
+  EventLog,
+  OutboxRelay,
   deriveSecrets,
   loadVelvetConfig,
   openDatabase,
@@ -12,7 +17,9 @@ import {
   type LocalRedis,
 } from '@velvet/shared';
 import { bootstrapAdmin } from './admin-bootstrap';
-import { createApp } from './app';
+import { createConnectors } from '@velvet/platforms';
+import { startWorkers } from '@velvet/workers';
+import { startHubServer } from './hub-server';
 import type { HubContext } from './context';
 import type { Logger } from './logger';
 import { loadUi } from './ui';
@@ -75,28 +82,34 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
     };
     const admin = await bootstrapAdmin(ctx, env);
 
-    if (role === 'workers') {
-      return { ctx, admin, stop };
-    }
+    const connectors = createConnectors(env);
+    const queues = createQueues(redis, env.VELVET_REDIS_PREFIX);
+    cleanups.push(() => closeQueues(queues));
 
-    const app = createApp(ctx, { ui: await loadUi() });
-    const server = http.createServer(app);
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(env.PORT, () => resolve());
-    });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          // In-flight requests get a moment to finish, then their sockets are closed.
-          setTimeout(() => server.closeAllConnections(), 5000).unref();
+    if (role !== 'hub') {
+      // BullMQ workers block on Redis: they need their own connection without a retry cap.
+      const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error (workers)'));
+      cleanups.push(async () => void connection.disconnect());
+      const eventLog = new EventLog(redis, env.VELVET_REDIS_PREFIX);
+      const workers = startWorkers({
+        ...ctx,
+        connection,
+        connectors,
+        queues,
+        publisher: createEmitterPublisher(redis, env.VELVET_REDIS_PREFIX, eventLog),
+        relay: new OutboxRelay(database.db, queues, logger, {
+          staleAfterMs: config.queues.outbox_stale_after,
+          batch: 500,
         }),
-    );
-    const { port } = server.address() as { port: number };
-    return { ctx, server, url: `http://localhost:${port}`, admin, stop };
+      });
+      cleanups.push(() => workers.stop());
+    }
+    if (role === 'workers') return { ctx, admin, stop };
+
+    const hub = await startHubServer(ctx, { connectors, queues, port: env.PORT, ui: await loadUi() });
+    cleanups.push(() => hub.close());
+    return { ctx, server: hub.server, url: `http://localhost:${hub.port}`, admin, stop };
   } catch (error) {
     await stop();
     throw error;

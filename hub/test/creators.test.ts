@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { schema } from '@velvet/shared';
+import { startTelegramStandin, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
 
 const BOT_TOKEN = '123456789:AAH-secret_token_value_for_tests_0123456789';
@@ -8,13 +9,18 @@ const BOT_TOKEN = '123456789:AAH-secret_token_value_for_tests_0123456789';
 describe.each(['postgres', 'pglite'] as const)('creators and connected accounts on %s', (driver) => {
   let hub: TestHub;
   let admin: Client;
+  let telegram: TelegramStandin;
 
   beforeAll(async () => {
-    hub = await startTestHub({ driver });
+    telegram = await startTelegramStandin({ tokens: [BOT_TOKEN] });
+    hub = await startTestHub({ driver, telegramApiRoot: telegram.apiRoot });
     admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
   });
-  afterAll(() => hub?.stop());
+  afterAll(async () => {
+    await hub?.stop();
+    await telegram?.close();
+  });
 
   it('creates, reads and updates a creator profile', async () => {
     const created = await admin.post('/api/creators', {
@@ -83,11 +89,11 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
       credentials: { botToken: BOT_TOKEN },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({
-      platform: 'telegram',
-      label: 'Main bot',
-      webhookUrl: `https://hub.test.velvet/webhooks/telegram/${response.body.id}`,
-    });
+    const webhookUrl = `https://hub.test.velvet/webhooks/telegram/${response.body.id}`;
+    expect(response.body).toMatchObject({ platform: 'telegram', label: 'Main bot', webhookUrl });
+    // Connecting checked the token and pointed the bot's webhook at this hub.
+    const registered = telegram.webhooks.get(BOT_TOKEN);
+    expect(registered?.url).toBe(webhookUrl);
 
     const listed = await admin.get(`/api/creators/${creator.id}/accounts`);
     expect(listed.body.accounts).toHaveLength(1);
@@ -107,6 +113,7 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     );
     expect(opened.botToken).toBe(BOT_TOKEN);
     expect(opened.webhookSecret).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(registered?.secret_token).toBe(opened.webhookSecret);
 
     const logs = hub.logs.join('');
     expect(logs).toContain('/accounts');
@@ -124,6 +131,14 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     expect(badToken.status).toBe(422);
     expect(badToken.body.error.message).toMatch(/credentials\.botToken: must be a bot token/);
     expect(JSON.stringify(badToken.body)).not.toContain('nope');
+
+    const rejected = await admin.post(`/api/creators/${creator.id}/accounts`, {
+      platform: 'telegram',
+      credentials: { botToken: '999999:AAH-a-token-telegram-does-not-know-xxxx' },
+    });
+    expect(rejected.status).toBe(422);
+    expect(rejected.body.error.message).toMatch(/credentials\.botToken: Telegram rejected the bot token/);
+    expect(JSON.stringify(rejected.body)).not.toContain('a-token-telegram-does-not-know');
 
     const badPlatform = await admin.post(`/api/creators/${creator.id}/accounts`, {
       platform: 'myspace',

@@ -1,11 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import {
+  closeQueues,
+  createEmitterPublisher,
+  createQueues,
+  EventLog,
+  OutboxRelay,
   deriveSecrets,
   loadEnv,
   loadVelvetConfig,
@@ -16,7 +19,9 @@ import {
   type VelvetConfig,
 } from '@velvet/shared';
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL } from '@velvet/shared/testing';
-import { createApp } from '../src/app';
+import { createConnectors } from '@velvet/platforms';
+import { startWorkers, type Workers } from '@velvet/workers';
+import { startHubServer } from '../src/hub-server';
 import { hashPassword } from '../src/auth/passwords';
 import type { HubContext } from '../src/context';
 import { createLogger } from '../src/logger';
@@ -27,6 +32,7 @@ export const ADMIN = { email: 'admin@test.velvet', password: 'admin-password-123
 
 export interface TestHub {
   url: string;
+  redisPrefix: string;
   ctx: HubContext;
   database: Database;
   /** Every log line this hub wrote. */
@@ -46,6 +52,9 @@ export async function startTestHub(
     /** Serve the built inbox UI, as the real hub does. */
     ui?: boolean;
     publicUrl?: string;
+    telegramApiRoot?: string;
+    /** Run the BullMQ workers in this process too. */
+    workers?: boolean;
   } = {},
 ): Promise<TestHub> {
   const driver = options.driver ?? 'postgres';
@@ -61,6 +70,7 @@ export async function startTestHub(
       VELVET_SECRET: 'test-secret-that-is-long-enough-for-velvet',
       PUBLIC_URL: options.publicUrl ?? 'https://hub.test.velvet',
       OLLAMA_HOST: 'http://127.0.0.1:9',
+      TELEGRAM_API_ROOT: options.telegramApiRoot ?? 'http://127.0.0.1:9',
       VELVET_CONFIG: path.join(ROOT, 'config/velvet.yaml'),
     },
     ROOT,
@@ -98,12 +108,30 @@ export async function startTestHub(
 
   const ui = options.ui ? await loadUi() : undefined;
   if (options.ui && !ui) throw new Error('The inbox UI is not built: run `npm run build` first');
-  const server = http.createServer(createApp(ctx, { ui }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const connectors = createConnectors(env);
+  const queues = createQueues(redis, redisPrefix.prefix);
+  const hub = await startHubServer(ctx, { connectors, queues, port: 0, host: '127.0.0.1', ui });
+  let workers: Workers | undefined;
+  let connection: Redis | undefined;
+  if (options.workers) {
+    connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    workers = startWorkers({
+      ...ctx,
+      connection,
+      connectors,
+      queues,
+      publisher: createEmitterPublisher(redis, redisPrefix.prefix, new EventLog(redis, redisPrefix.prefix)),
+      relay: new OutboxRelay(database.db, queues, logger, {
+        staleAfterMs: config.queues.outbox_stale_after,
+        batch: 500,
+      }),
+    });
+  }
+  const port = hub.port;
 
   return {
     url: `http://127.0.0.1:${port}`,
+    redisPrefix: redisPrefix.prefix,
     ctx,
     database,
     logs,
@@ -118,8 +146,10 @@ export async function startTestHub(
       return { email, password };
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await hub.close();
+      await workers?.stop();
+      connection?.disconnect();
+      await closeQueues(queues);
       await database.close();
       redis.disconnect();
       await redisPrefix.cleanup();

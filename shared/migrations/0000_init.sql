@@ -14,6 +14,7 @@ CREATE TABLE "conversations" (
 	"creator_id" uuid NOT NULL,
 	"account_id" uuid NOT NULL,
 	"fan_id" uuid NOT NULL,
+	"platform_chat_id" text NOT NULL,
 	"status" text DEFAULT 'bot' NOT NULL,
 	"assigned_to" uuid,
 	"unread_count" integer DEFAULT 0 NOT NULL,
@@ -77,6 +78,9 @@ CREATE TABLE "messages" (
 	"text" text NOT NULL,
 	"intent" text,
 	"status" text,
+	"sending_at" timestamp with time zone,
+	"sent_at" timestamp with time zone,
+	"keyboard" jsonb,
 	"idempotency_key" text,
 	"author_id" uuid,
 	"raw" jsonb,
@@ -91,6 +95,7 @@ CREATE TABLE "outbox" (
 	"topic" text NOT NULL,
 	"payload" jsonb NOT NULL,
 	"enqueued_at" timestamp with time zone,
+	"processed_at" timestamp with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -159,7 +164,7 @@ CREATE UNIQUE INDEX "fans_account_user_key" ON "fans" USING btree ("account_id",
 CREATE UNIQUE INDEX "messages_account_platform_id_key" ON "messages" USING btree ("account_id","platform_message_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_idempotency_key" ON "messages" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "messages_conversation_created_idx" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
-CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("id") WHERE "outbox"."enqueued_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("id") WHERE "outbox"."processed_at" is null;--> statement-breakpoint
 CREATE INDEX "platform_accounts_creator_idx" ON "platform_accounts" USING btree ("creator_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "refresh_tokens_hash_key" ON "refresh_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "refresh_tokens_family_idx" ON "refresh_tokens" USING btree ("family_id");--> statement-breakpoint

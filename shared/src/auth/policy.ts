@@ -17,7 +17,13 @@ export type Action =
   | 'creator:update'
   | 'account:create'
   | 'account:read'
-  | 'audit:read';
+  | 'audit:read'
+  | 'conversation:read'
+  | 'conversation:reply'
+  | 'conversation:assign'
+  | 'conversation:assign_others'
+  | 'conversation:escalate'
+  | 'conversation:release';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -40,15 +46,29 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'creator:update': inScope,
     'account:create': inScope,
     'account:read': inScope,
+    'conversation:read': inScope,
+    'conversation:reply': inScope,
+    'conversation:assign': inScope,
+    'conversation:assign_others': inScope,
+    'conversation:escalate': inScope,
+    'conversation:release': inScope,
   },
   chatter: {
     'creator:list': anyone,
     'creator:read': inScope,
+    'conversation:read': inScope,
+    'conversation:reply': inScope,
+    'conversation:assign': inScope,
+    'conversation:escalate': inScope,
+    'conversation:release': inScope,
   },
   model: {
     'creator:list': anyone,
     'creator:read': inScope,
     'account:read': inScope,
+    'conversation:read': inScope,
+    'conversation:reply': inScope,
+    'conversation:escalate': inScope,
   },
 };
 

@@ -44,6 +44,17 @@ const velvetConfigSchema = z.strictObject({
       messages_per_second_per_bot: positiveInt,
     }),
   }),
+  commands: z.record(
+    z.string().regex(/^[a-z0-9_]{1,32}$/, 'command names are lower-case letters, digits or _'),
+    z.strictObject({ fr: z.string().min(1), en: z.string().min(1) }),
+  ),
+  queues: z.strictObject({
+    outbox_sweep_interval: duration,
+    outbox_stale_after: duration,
+    lock_duration: duration,
+    outbound_concurrency: positiveInt,
+    inbound_concurrency: positiveInt,
+  }),
   auth: z.strictObject({
     access_token_ttl: duration,
     refresh_token_ttl: duration,

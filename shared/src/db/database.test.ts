@@ -64,7 +64,7 @@ describe.each(['postgres', 'pglite'] as const)('database on %s', (driver) => {
     const [fan] = await db.insert(fans).values({ accountId: account!.id, platformUserId: '42' }).returning();
     const [conversation] = await db
       .insert(conversations)
-      .values({ creatorId: creator.id, accountId: account!.id, fanId: fan!.id })
+      .values({ creatorId: creator.id, accountId: account!.id, fanId: fan!.id, platformChatId: '42' })
       .returning();
     const message = {
       conversationId: conversation!.id,

@@ -135,6 +135,8 @@ export const conversations = pgTable(
     fanId: uuid('fan_id')
       .notNull()
       .references(() => fans.id, { onDelete: 'cascade' }),
+    /** Where replies go on the platform (Telegram chat id, Discord DM channel…). */
+    platformChatId: text('platform_chat_id').notNull(),
     status: text('status').notNull().default('bot'),
     assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
     unreadCount: integer('unread_count').notNull().default(0),
@@ -164,8 +166,12 @@ export const messages = pgTable(
     sender: text('sender').notNull(),
     text: text('text').notNull(),
     intent: text('intent'),
-    /** Outbound delivery state: queued → sent | failed. */
+    /** Outbound delivery: queued → sending → sent | failed | unconfirmed. */
     status: text('status'),
+    /** Set just before the platform call; found set on a retry, it means the outcome is unknown. */
+    sendingAt: ts('sending_at'),
+    sentAt: ts('sent_at'),
+    keyboard: jsonb('keyboard').$type<{ text: string; url?: string; callbackData?: string }[][]>(),
     idempotencyKey: text('idempotency_key'),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     raw: jsonb('raw').$type<Record<string, unknown>>(),
@@ -213,14 +219,17 @@ export const outbox = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     topic: text('topic').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** Last time the relay handed it to the queue. */
     enqueuedAt: ts('enqueued_at'),
+    /** Set by the job that did the work; until then the relay keeps re-enqueueing it. */
+    processedAt: ts('processed_at'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
     index('outbox_pending_idx')
       .on(t.id)
-      .where(sql`${t.enqueuedAt} is null`),
+      .where(sql`${t.processedAt} is null`),
   ],
 );
 

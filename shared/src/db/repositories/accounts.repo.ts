@@ -7,7 +7,9 @@ export type AccountRecord = typeof platformAccounts.$inferSelect;
 export const accountsRepo = {
   async create(
     db: Db,
-    input: Pick<AccountRecord, 'creatorId' | 'platform' | 'label' | 'credentialsEnc' | 'settings'>,
+    input: Pick<AccountRecord, 'creatorId' | 'platform' | 'label' | 'credentialsEnc' | 'settings'> & {
+      id?: string;
+    },
   ): Promise<AccountRecord> {
     const [row] = await db.insert(platformAccounts).values(input).returning();
     return row!;

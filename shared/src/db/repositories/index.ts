@@ -3,3 +3,7 @@ export * from './refresh-tokens.repo';
 export * from './creators.repo';
 export * from './accounts.repo';
 export * from './audit.repo';
+export * from './fans.repo';
+export * from './conversations.repo';
+export * from './messages.repo';
+export * from './outbox.repo';

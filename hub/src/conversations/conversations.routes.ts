@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import { actorOf } from '../auth/authenticate';
+import { parseBody, parseId } from '../http/validate';
+import { listConversationsQuery, listMessagesQuery } from './conversations.schema';
+import type { ConversationsService } from './conversations.service';
+
+export function conversationsRoutes(conversations: ConversationsService): Router {
+  const router = Router();
+
+  router.get('/conversations', async (req, res) => {
+    const actor = actorOf(req);
+    res.json(await conversations.list(actor, parseBody(listConversationsQuery, req.query)));
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const actor = actorOf(req);
+    const id = parseId(req.params.id, 'Conversation');
+    res.json(await conversations.messages(actor, id, parseBody(listMessagesQuery, req.query)));
+  });
+
+  return router;
+}

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import {
+  auditRepo,
+  conversationsRepo,
+  can,
+  Invalid,
+  messagesRepo,
+  NotFound,
+  outboxRepo,
+  presentMessage,
+  usersRepo,
+  type Action,
+  type Actor,
+  type ConversationRecord,
+  type ConversationStatus,
+  type InboxPublisher,
+  type OutboxRelay,
+} from '@velvet/shared';
+import type { HubContext } from '../context';
+import { authorize } from '../http/authorize';
+import { decodeCursor, encodeCursor, presentConversation } from './conversations.presenter';
+import type { ListConversationsQuery, ListMessagesQuery } from './conversations.schema';
+
+export interface ConversationDeps {
+  relay: OutboxRelay;
+  publisher: InboxPublisher;
+}
+
+export function createConversationsService(ctx: HubContext, deps: ConversationDeps) {
+  const { db } = ctx;
+
+  async function load(actor: Actor, id: string, action: Action): Promise<ConversationRecord> {
+    const conversation = await conversationsRepo.findById(db, id);
+    if (!conversation) throw new NotFound('Conversation');
+    authorize(actor, action, { creatorId: conversation.creatorId });
+    return conversation;
+  }
+
+  async function changeState(
+    actor: Actor,
+    conversation: ConversationRecord,
+    state: { status: ConversationStatus; assignedTo: string | null },
+    action: string,
+  ) {
+    const updated = await conversationsRepo.setState(db, conversation.id, state);
+    await auditRepo.record(db, {
+      actorId: actor.id,
+      action,
+      targetType: 'conversation',
+      targetId: conversation.id,
+      data: { from: { status: conversation.status, assignedTo: conversation.assignedTo }, to: state },
+    });
+    await deps.publisher.emit(
+      { creatorId: conversation.creatorId, conversationId: conversation.id },
+      'conversation:update',
+      {
+        conversationId: conversation.id,
+        status: updated!.status as ConversationStatus,
+        assignedTo: updated!.assignedTo,
+      },
+    );
+    return updated!;
+  }
+
+  return {
+    load,
+
+    async list(actor: Actor, query: ListConversationsQuery) {
+      authorize(actor, 'creator:list');
+      if (query.creatorId) authorize(actor, 'conversation:read', { creatorId: query.creatorId });
+      const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+      if (query.cursor && !before) throw new Invalid('cursor: is not a cursor this server issued');
+      const rows = await conversationsRepo.list(db, {
+        creatorIds: actor.role === 'admin' ? undefined : actor.creatorIds,
+        creatorId: query.creatorId,
+        status: query.status,
+        assignedTo: query.assigned === 'me' ? actor.id : query.assigned === 'none' ? null : query.assigned,
+        unread: query.unread === undefined ? undefined : query.unread === 'true',
+        before,
+        limit: query.limit,
+      });
+      const last = rows.at(-1);
+      return {
+        conversations: rows.map(presentConversation),
+        nextCursor: rows.length === query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
+      };
+    },
+
+    async messages(actor: Actor, conversationId: string, query: ListMessagesQuery) {
+      await load(actor, conversationId, 'conversation:read');
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      if (query.cursor && !after) throw new Invalid('cursor: is not a cursor this server issued');
+      const rows = await messagesRepo.listByConversation(db, conversationId, { after, limit: query.limit });
+      const last = rows.at(-1);
+      return {
+        messages: rows.map(presentMessage),
+        nextCursor: rows.length === query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    /** A human reply: stored and queued in one transaction, sent by the outbound worker. */
+    async reply(actor: Actor, input: { conversationId: string; text: string; clientMessageId?: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:reply');
+      const now = ctx.now();
+      const idempotencyKey = input.clientMessageId
+        ? `human:${actor.id}:${input.clientMessageId}`
+        : `human:${randomUUID()}`;
+      const { message, outbox } = await db.transaction(async (tx) => {
+        const inserted = await messagesRepo.insertOutbound(tx, {
+          conversationId: conversation.id,
+          accountId: conversation.accountId,
+          direction: 'out',
+          sender: 'human',
+          text: input.text,
+          authorId: actor.id,
+          idempotencyKey,
+        });
+        if (!inserted.created) return { message: inserted.message, outbox: undefined };
+        const row = await outboxRepo.insert(tx, {
+          name: 'outbound.send',
+          data: { messageId: inserted.message.id },
+        });
+        await conversationsRepo.touchOutbound(tx, conversation.id, now);
+        await auditRepo.record(tx, {
+          actorId: actor.id,
+          action: 'message.send',
+          targetType: 'message',
+          targetId: inserted.message.id,
+          data: { conversationId: conversation.id },
+        });
+        return { message: inserted.message, outbox: row };
+      });
+      if (outbox) {
+        await deps.relay.dispatchSoon([outbox]);
+        await deps.publisher.emit(
+          { creatorId: conversation.creatorId, conversationId: conversation.id },
+          'message:new',
+          {
+            conversationId: conversation.id,
+            creatorId: conversation.creatorId,
+            message: presentMessage(message),
+          },
+        );
+      }
+      return { messageId: message.id };
+    },
+
+    async assign(actor: Actor, input: { conversationId: string; userId?: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:assign');
+      const assignee = input.userId ?? actor.id;
+      if (assignee !== actor.id) {
+        authorize(actor, 'conversation:assign_others', { creatorId: conversation.creatorId });
+        const user = await usersRepo.findById(db, assignee);
+        if (!user || user.disabledAt) throw new Invalid('userId: no such user');
+        if (!can(user, 'conversation:reply', { creatorId: conversation.creatorId })) {
+          throw new Invalid('userId: this user does not work for this creator');
+        }
+      }
+      const status = conversation.status === 'escalated' ? 'escalated' : 'human';
+      return changeState(actor, conversation, { status, assignedTo: assignee }, 'conversation.assign');
+    },
+
+    async escalate(actor: Actor, input: { conversationId: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:escalate');
+      return changeState(
+        actor,
+        conversation,
+        { status: 'escalated', assignedTo: conversation.assignedTo },
+        'conversation.escalate',
+      );
+    },
+
+    /** Hands the conversation back to the bot and clears the assignee. */
+    async release(actor: Actor, input: { conversationId: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:release');
+      return changeState(actor, conversation, { status: 'bot', assignedTo: null }, 'conversation.release');
+    },
+  };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;

@@ -1,0 +1,147 @@
+import type http from 'node:http';
+
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import {
+  AppError,
+  can,
+  conversationActionPayload,
+  createInboxPublisher,
+  EventLog,
+  INBOX_NAMESPACE,
+  messageSendPayload,
+  rooms,
+  socketIoKey,
+  usersRepo,
+  type Ack,
+  type Actor,
+  type ClientToServerEvents,
+  type InboxPublisher,
+  type ServerToClientEvents,
+} from '@velvet/shared';
+import type { ConversationsService } from '../conversations/conversations.service';
+import type { HubContext } from '../context';
+import { verifyAccessToken } from '../auth/tokens';
+import { ValidationFailed } from '../http/validate';
+import { createRecoverableAdapter } from './recoverable-adapter';
+
+interface SocketData {
+  actor: Actor;
+}
+
+type InboxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const RECOVERY_WINDOW_MS = 2 * 60_000;
+
+/** The rooms a user may be in right now: every creator in scope, or the admins' room. */
+function allowedRooms(actor: Actor): string[] {
+  if (actor.role === 'admin') return [rooms.user(actor.id), rooms.admins];
+  const readable = actor.creatorIds.filter((id) => can(actor, 'conversation:read', { creatorId: id }));
+  return [rooms.user(actor.id), ...readable.map(rooms.creator)];
+}
+
+function toAckError(error: unknown): { code: string; message: string } {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: 'Something went wrong on our side' };
+}
+
+export interface InboxServer {
+  io: Server<ClientToServerEvents, ServerToClientEvents>;
+  publisher: InboxPublisher;
+  /** Starts accepting client events, handled by these services. */
+  attach(services: { conversations: ConversationsService }): void;
+  /** Closes every socket and the HTTP server under it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.IO `/inbox`: token auth at the handshake, one room per creator in scope, events
+ * shared across hubs through Redis, recovery of missed events within two minutes.
+ */
+export function createInboxServer(ctx: HubContext, server: http.Server): InboxServer {
+  const pub = ctx.redis.duplicate();
+  const sub = ctx.redis.duplicate();
+  const log = new EventLog(ctx.redis, ctx.redisPrefix, RECOVERY_WINDOW_MS);
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+    serveClient: false,
+    transports: ['websocket', 'polling'],
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
+    adapter: createRecoverableAdapter({
+      pub,
+      sub,
+      key: socketIoKey(ctx.redisPrefix),
+      sessions: ctx.redis,
+      log,
+      maxDisconnectionMs: RECOVERY_WINDOW_MS,
+    }) as never,
+  });
+  const inbox = io.of(INBOX_NAMESPACE);
+
+  inbox.use(async (socket: InboxSocket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    const userId = typeof token === 'string' ? verifyAccessToken(ctx.secrets.jwtKey, token) : undefined;
+    const user = userId ? await usersRepo.findById(ctx.db, userId).catch(() => undefined) : undefined;
+    if (!user || user.disabledAt) return next(new Error('unauthorized'));
+    socket.data.actor = { id: user.id, role: user.role, creatorIds: user.creatorIds };
+    next();
+  });
+
+  const attach: InboxServer['attach'] = ({ conversations }) =>
+    inbox.on('connection', (socket: InboxSocket) => {
+      const actor = socket.data.actor;
+      // A recovered session brings its old rooms back; keep only what the user may see now.
+      const allowed = allowedRooms(actor);
+      for (const room of socket.rooms) if (room !== socket.id && !allowed.includes(room)) socket.leave(room);
+      socket.join(allowed);
+
+      const handle =
+        <S extends z.ZodType, R extends object>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>
+        async (payload: unknown, ack: unknown) => {
+          const reply = typeof ack === 'function' ? (ack as (result: Ack<R>) => void) : () => {};
+          try {
+            const parsed = schema.safeParse(payload);
+            if (!parsed.success) {
+              throw new ValidationFailed(
+                parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+              );
+            }
+            reply({ ok: true, ...(await run(parsed.data)) });
+          } catch (error) {
+            if (!(error instanceof AppError)) ctx.logger.error({ err: error }, 'socket handler failed');
+            reply({ ok: false, error: toAckError(error) });
+          }
+        };
+
+      socket.on(
+        'message:send',
+        handle(messageSendPayload, (p) => conversations.reply(actor, p)),
+      );
+      socket.on(
+        'conversation:assign',
+        handle(conversationActionPayload, async (p) => (await conversations.assign(actor, p), {})),
+      );
+      socket.on(
+        'conversation:escalate',
+        handle(conversationActionPayload, async (p) => (await conversations.escalate(actor, p), {})),
+      );
+      socket.on(
+        'conversation:release',
+        handle(conversationActionPayload, async (p) => (await conversations.release(actor, p), {})),
+      );
+    });
+
+  const publisher = createInboxPublisher(log, (list, event, payload, offset) => {
+    (inbox.to(list) as unknown as { emit(...args: unknown[]): void }).emit(event, payload, offset);
+  });
+
+  return {
+    io,
+    publisher,
+    attach,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { RedisAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { PrivateSessionId, Session } from 'socket.io-adapter';
+import type { EventLog } from '@velvet/shared';
+
+type SessionToPersist = Omit<Session, 'missedPackets'>;
+
+/**
+ * The Redis pub/sub adapter, plus connection state recovery that works across hubs:
+ * sessions are kept in Redis and missed events are read back from the shared event log,
+ * so a client that reconnects within the window gets what it missed on any hub.
+ */
+export function createRecoverableAdapter(options: {
+  pub: Redis;
+  sub: Redis;
+  key: string;
+  sessions: Redis;
+  log: EventLog;
+  maxDisconnectionMs: number;
+}) {
+  const sessionKey = (pid: string) => `${options.key}:session:${pid}`;
+
+  class RecoverableRedisAdapter extends RedisAdapter {
+    override persistSession(session: SessionToPersist): void {
+      void options.sessions
+        .set(sessionKey(session.pid), JSON.stringify(session), 'PX', options.maxDisconnectionMs)
+        .catch(() => {});
+    }
+
+    override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
+      // A session is restored once: a replayed pid gets a fresh connection instead.
+      const stored = await options.sessions.getdel(sessionKey(pid));
+      if (!stored) return null as unknown as Session;
+      const events = await options.log.after(offset);
+      if (!events) return null as unknown as Session;
+      const session = JSON.parse(stored) as SessionToPersist;
+      const joined = new Set(session.rooms);
+      const missedPackets = events
+        .filter((e) => e.rooms.some((room) => joined.has(room)))
+        .map((e) => [e.event, e.payload, e.id]);
+      return { ...session, missedPackets };
+    }
+  }
+
+  // Socket.IO calls this with `new`, so it must be a function, not an arrow.
+  return function adapter(nsp: unknown) {
+    return new RecoverableRedisAdapter(nsp, options.pub, options.sub, { key: options.key });
+  };
+}

@@ -1,0 +1,219 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlatformError } from '@velvet/shared';
+import { createTelegramConnector, type TelegramConnector } from './telegram.connector';
+import { startTelegramStandin, type TelegramStandin } from './telegram.standin';
+
+const TOKEN = '7000000042:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
+const WRONG_TOKEN = '7000000042:AAwrongwrongwrongwrongwrongwrong00';
+
+let standin: TelegramStandin;
+let telegram: TelegramConnector;
+const credentials = { botToken: TOKEN };
+
+beforeEach(async () => {
+  standin = await startTelegramStandin({ tokens: [TOKEN] });
+  telegram = createTelegramConnector({ apiRoot: standin.apiRoot });
+});
+
+afterEach(async () => {
+  await standin.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<PlatformError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(PlatformError);
+  return err as PlatformError;
+}
+
+describe('telegram verifyWebhook', () => {
+  it('accepts only the exact secret', () => {
+    expect(telegram.verifyWebhook('s3cr3t-Token_1', 's3cr3t-Token_1')).toBe(true);
+    expect(telegram.verifyWebhook('s3cr3t-Token_2', 's3cr3t-Token_1')).toBe(false);
+    expect(telegram.verifyWebhook(undefined, 's3cr3t-Token_1')).toBe(false);
+    expect(telegram.verifyWebhook('', 's3cr3t-Token_1')).toBe(false);
+    expect(telegram.verifyWebhook('s3cr3t', 's3cr3t-Token_1')).toBe(false);
+    expect(telegram.verifyWebhook('s3cr3t-Token_1-and-more', 's3cr3t-Token_1')).toBe(false);
+  });
+
+  it('never matches when the account has no secret', () => {
+    expect(telegram.verifyWebhook('', '')).toBe(false);
+  });
+});
+
+describe('telegram send', () => {
+  it('sends plain text and returns an id in the inbound format', async () => {
+    const first = await telegram.send(credentials, { chatId: '5550001', text: 'Hello 👋' });
+    const second = await telegram.send(credentials, { chatId: '5550001', text: 'Still there?' });
+    expect(first).toEqual({ platformMessageId: '5550001:1' });
+    expect(second).toEqual({ platformMessageId: '5550001:2' });
+    expect(standin.sent).toHaveLength(2);
+    expect(standin.sent[0]).toMatchObject({ token: TOKEN, chat_id: '5550001', text: 'Hello 👋' });
+    expect(standin.sent[0]).not.toHaveProperty('reply_markup');
+  });
+
+  it('sends an inline keyboard with url and callback buttons', async () => {
+    await telegram.send(credentials, {
+      chatId: '5550001',
+      text: 'Pick a pack',
+      keyboard: [
+        [
+          { text: 'Lingerie', callbackData: 'pack:lingerie' },
+          { text: 'Feet', callbackData: 'pack:feet' },
+        ],
+        [{ text: 'My page', url: 'https://example.com/me' }],
+      ],
+    });
+    expect(standin.sent).toHaveLength(1);
+    expect(standin.sent[0]).toMatchObject({ chat_id: '5550001', text: 'Pick a pack' });
+    expect(standin.sent[0]?.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: 'Lingerie', callback_data: 'pack:lingerie' },
+          { text: 'Feet', callback_data: 'pack:feet' },
+        ],
+        [{ text: 'My page', url: 'https://example.com/me' }],
+      ],
+    });
+  });
+
+  it('refuses a button with no action before calling Telegram', async () => {
+    const err = await failure(
+      telegram.send(credentials, { chatId: '1', text: 'x', keyboard: [[{ text: 'Nothing' }]] }),
+    );
+    expect(err).toMatchObject({ kind: 'permanent', code: 'rejected' });
+    expect(standin.calls).toHaveLength(0);
+  });
+
+  it('maps 429 to a retryable error that waits as long as Telegram asks', async () => {
+    standin.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'rate_limited', retryAfterMs: 1000 });
+    expect(standin.sent).toHaveLength(0);
+    await expect(telegram.send(credentials, { chatId: '5550001', text: 'hi' })).resolves.toEqual({
+      platformMessageId: '5550001:1',
+    });
+  });
+
+  it('maps a blocked bot to a permanent "blocked" error', async () => {
+    standin.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'blocked' });
+    expect(err.message).toContain('bot was blocked by the user');
+  });
+
+  it('maps a deactivated user to "blocked" too', async () => {
+    standin.failNext('sendMessage', { status: 403, description: 'Forbidden: user is deactivated' });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'blocked' });
+  });
+
+  it('maps "chat not found" to a permanent error', async () => {
+    standin.failNext('sendMessage', { status: 400, description: 'Bad Request: chat not found' });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'chat_not_found' });
+  });
+
+  it("maps other 4xx to a permanent rejection carrying Telegram's description", async () => {
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'x'.repeat(5000) }));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'rejected' });
+    expect(err.message).toContain('Bad Request: message is too long');
+  });
+
+  it('maps a 5xx to a retryable upstream error', async () => {
+    standin.failNext('sendMessage', { status: 500, description: 'Internal Server Error' });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'upstream' });
+  });
+
+  it('maps a dropped connection to a retryable network error without leaking the token', async () => {
+    standin.failNext('sendMessage', { closeConnection: true });
+    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'network' });
+    expect(err.message).not.toContain(TOKEN);
+    expect(err.message).not.toContain(TOKEN.split(':')[1]);
+  });
+
+  it('gives up on a stalled Telegram after the timeout', async () => {
+    const impatient = createTelegramConnector({ apiRoot: standin.apiRoot, timeoutSeconds: 0.3 });
+    standin.failNext('sendMessage', { hangMs: 5_000 });
+    const started = Date.now();
+    const err = await failure(impatient.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'network' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('maps a revoked token to a permanent "invalid_token" error', async () => {
+    const err = await failure(telegram.send({ botToken: WRONG_TOKEN }, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
+    expect(err.message).not.toContain(WRONG_TOKEN);
+  });
+
+  it('counts a slow send as delivered even before Telegram answers', async () => {
+    standin.failNext('sendMessage', { delayMs: 300 });
+    const arrived: string[] = [];
+    standin.onCall((call) => arrived.push(call.method));
+    const pending = telegram.send(credentials, { chatId: '5550001', text: 'slow' });
+    await expect.poll(() => standin.sent.length).toBe(1);
+    expect(arrived).toEqual(['sendMessage']);
+    await expect(pending).resolves.toEqual({ platformMessageId: '5550001:1' });
+  });
+});
+
+describe('telegram answerCallback', () => {
+  it('answers the callback query with its toast text', async () => {
+    await telegram.answerCallback(credentials, '9876543210', 'Sent!');
+    expect(standin.callbackAnswers).toEqual([
+      expect.objectContaining({ token: TOKEN, callback_query_id: '9876543210', text: 'Sent!' }),
+    ]);
+  });
+
+  it('uses the same error mapping', async () => {
+    standin.failNext('answerCallbackQuery', { status: 429, retryAfter: 3 });
+    const err = await failure(telegram.answerCallback(credentials, '1'));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'rate_limited', retryAfterMs: 3000 });
+  });
+});
+
+describe('telegram connect', () => {
+  const webhookUrl = 'https://velvet.example.com/webhooks/telegram/acc_123';
+
+  it('checks the token and registers the webhook with its secret', async () => {
+    const bot = await telegram.connect({ botToken: TOKEN, webhookSecret: 'hook-secret_123' }, { webhookUrl });
+    expect(bot).toEqual({ botId: '7000000042', username: 'velvet_test_bot', displayName: 'Velvet Test Bot' });
+    expect(standin.webhooks.get(TOKEN)).toEqual({
+      url: webhookUrl,
+      secret_token: 'hook-secret_123',
+      allowed_updates: ['message', 'edited_message', 'callback_query'],
+    });
+    expect(standin.calls.map((call) => call.method)).toEqual(['getMe', 'setWebhook']);
+    expect(standin.calls[1]?.body).toMatchObject({ drop_pending_updates: false });
+  });
+
+  it('refuses a wrong token without echoing it and registers nothing', async () => {
+    const err = await failure(
+      telegram.connect({ botToken: WRONG_TOKEN, webhookSecret: 'hook-secret_123' }, { webhookUrl }),
+    );
+    expect(err).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
+    expect(err.message).toBe('Telegram rejected the bot token');
+    expect(err.message).not.toContain(WRONG_TOKEN);
+    expect(standin.webhooks.size).toBe(0);
+  });
+
+  it('refuses a token that is not in Telegram format without sending it anywhere', async () => {
+    const err = await failure(
+      telegram.connect({ botToken: 'not-a-token/../x', webhookSecret: 's' }, { webhookUrl }),
+    );
+    expect(err).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
+    expect(standin.calls).toHaveLength(0);
+  });
+
+  it('reports a Telegram outage during setWebhook as retryable', async () => {
+    standin.failNext('setWebhook', { status: 502, description: 'Bad Gateway' });
+    const err = await failure(telegram.connect({ botToken: TOKEN, webhookSecret: 's' }, { webhookUrl }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'upstream' });
+    expect(standin.webhooks.size).toBe(0);
+  });
+});

@@ -1,0 +1,152 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Api, GrammyError } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import {
+  PlatformError,
+  type InlineButton,
+  type OutboundMessage,
+  type SendResult,
+  type WebhookParse,
+} from '@velvet/shared';
+import { INVALID_TOKEN_MESSAGE, toPlatformError } from './telegram.errors';
+import { parseTelegramUpdate } from './telegram.parse';
+
+/** Header Telegram echoes the `secret_token` given to setWebhook in, on every webhook call. */
+export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
+const DEFAULT_TIMEOUT_SECONDS = 15;
+const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]+$/;
+
+export interface TelegramConnectorOptions {
+  /** `https://api.telegram.org`, or a stand-in / proxy (TELEGRAM_API_ROOT). */
+  apiRoot: string;
+  /** Per-call limit so a stalled Telegram cannot hang a worker; defaults to 15 s. */
+  timeoutSeconds?: number;
+}
+
+export interface TelegramCredentials {
+  botToken: string;
+}
+
+export interface TelegramConnectCredentials extends TelegramCredentials {
+  webhookSecret: string;
+}
+
+export interface TelegramBotIdentity {
+  botId: string;
+  username: string;
+  displayName: string;
+}
+
+export function createTelegramConnector(options: TelegramConnectorOptions) {
+  // grammY refuses an apiRoot with a trailing slash.
+  const apiRoot = options.apiRoot.replace(/\/+$/, '');
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const apis = new Map<string, Api>();
+
+  function apiFor(token: string): Api {
+    // A malformed token would be spliced into the URL path; refuse it before any request.
+    if (!TOKEN_FORMAT.test(token)) {
+      throw new PlatformError(INVALID_TOKEN_MESSAGE, 'permanent', undefined, 'invalid_token');
+    }
+    let api = apis.get(token);
+    if (!api) {
+      api = new Api(token, { apiRoot, timeoutSeconds });
+      apis.set(token, api);
+    }
+    return api;
+  }
+
+  async function call<T>(token: string, method: string, run: (api: Api) => Promise<T>): Promise<T> {
+    const api = apiFor(token);
+    try {
+      return await run(api);
+    } catch (err) {
+      throw toPlatformError(err, method, token);
+    }
+  }
+
+  return {
+    platform: 'telegram' as const,
+
+    /** Constant-time check of the X-Telegram-Bot-Api-Secret-Token header. */
+    verifyWebhook(headerValue: string | undefined, webhookSecret: string): boolean {
+      if (typeof headerValue !== 'string' || !webhookSecret) return false;
+      // Hashing first gives equal-length inputs, so neither a throw nor timing reveals the secret's length.
+      return timingSafeEqual(digest(headerValue), digest(webhookSecret));
+    },
+
+    parseWebhook(body: unknown): WebhookParse {
+      return parseTelegramUpdate(body);
+    },
+
+    async send(credentials: TelegramCredentials, message: OutboundMessage): Promise<SendResult> {
+      const other = message.keyboard
+        ? { reply_markup: { inline_keyboard: message.keyboard.map((row) => row.map(toTelegramButton)) } }
+        : undefined;
+      const sent = await call(credentials.botToken, 'sendMessage', (api) =>
+        api.sendMessage(message.chatId, message.text, other),
+      );
+      return { platformMessageId: `${sent.chat.id}:${sent.message_id}` };
+    },
+
+    /** Stops the spinner on the fan's button; `text` shows as a short toast. */
+    async answerCallback(credentials: TelegramCredentials, callbackId: string, text?: string): Promise<void> {
+      await call(credentials.botToken, 'answerCallbackQuery', (api) =>
+        api.answerCallbackQuery(callbackId, text === undefined ? undefined : { text }),
+      );
+    },
+
+    /** Checks the token and points the bot's webhook at this deployment. */
+    async connect(
+      credentials: TelegramConnectCredentials,
+      connectOptions: { webhookUrl: string },
+    ): Promise<TelegramBotIdentity> {
+      const me = await call(credentials.botToken, 'getMe', async (api) => {
+        try {
+          return await api.getMe();
+        } catch (err) {
+          // Telegram answers 404 rather than 401 to a token it cannot even parse.
+          if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+            throw new PlatformError(INVALID_TOKEN_MESSAGE, 'permanent', undefined, 'invalid_token');
+          }
+          throw err;
+        }
+      });
+      await call(credentials.botToken, 'setWebhook', (api) =>
+        api.setWebhook(connectOptions.webhookUrl, {
+          secret_token: credentials.webhookSecret,
+          allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
+          drop_pending_updates: false,
+        }),
+      );
+      return {
+        botId: String(me.id),
+        username: me.username,
+        displayName: `${me.first_name} ${me.last_name ?? ''}`.trim(),
+      };
+    },
+  };
+}
+
+export type TelegramConnector = ReturnType<typeof createTelegramConnector>;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function toTelegramButton(button: InlineButton): InlineKeyboardButton {
+  // Telegram needs exactly one action per inline button; failing here beats a vague 400.
+  if (button.url !== undefined && button.callbackData === undefined) {
+    return { text: button.text, url: button.url };
+  }
+  if (button.callbackData !== undefined && button.url === undefined) {
+    return { text: button.text, callback_data: button.callbackData };
+  }
+  throw new PlatformError(
+    `Inline button "${button.text}" needs exactly one of url or callbackData`,
+    'permanent',
+    undefined,
+    'rejected',
+  );
+}

@@ -1,0 +1,155 @@
+import { formatIssues, type InboundMessage, type WebhookParse } from '@velvet/shared';
+import {
+  telegramUpdate,
+  type TelegramCallbackQuery,
+  type TelegramMessage,
+  type TelegramUser,
+} from './telegram.schema';
+
+type Fan = InboundMessage['fan'];
+
+/** Message kinds that carry no `text`, named in the ignore reason so an operator sees what was dropped. */
+const NON_TEXT_KINDS = [
+  'photo',
+  'sticker',
+  'video',
+  'video_note',
+  'voice',
+  'audio',
+  'animation',
+  'document',
+  'location',
+  'venue',
+  'contact',
+  'poll',
+  'dice',
+  'story',
+  'paid_media',
+] as const;
+
+const COMMAND_PATTERN = /^\/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;
+
+const ignored = (reason: string): WebhookParse => ({ kind: 'ignored', reason });
+
+export function parseTelegramUpdate(body: unknown): WebhookParse {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { kind: 'invalid', reason: 'body is not a JSON object' };
+  }
+  const parsed = telegramUpdate.safeParse(body);
+  if (!parsed.success) {
+    return { kind: 'invalid', reason: `not a Telegram Update: ${formatIssues(parsed.error)}` };
+  }
+  const update = parsed.data;
+  const raw = body as Record<string, unknown>;
+  if (update.message) return fromMessage(update.message, 'text', raw);
+  if (update.edited_message) return fromMessage(update.edited_message, 'edit', raw);
+  if (update.callback_query) return fromCallback(update.callback_query, raw);
+  const kind = Object.keys(update).find((key) => key !== 'update_id');
+  return ignored(kind ? `${kind} updates are not handled` : 'update carries nothing');
+}
+
+function fromMessage(
+  message: TelegramMessage,
+  as: 'text' | 'edit',
+  raw: Record<string, unknown>,
+): WebhookParse {
+  const what = as === 'edit' ? 'edited message' : 'message';
+  if (message.chat.type !== 'private') {
+    return ignored(`${what} in a ${message.chat.type} chat: only private chats with the bot are handled`);
+  }
+  if (!message.from) return ignored(`${what} has no sender`);
+  if (message.from.is_bot) return ignored(`${what} from a bot`);
+  if (message.text === undefined) {
+    const media = NON_TEXT_KINDS.find((key) => key in message);
+    return ignored(`${what} has no text${media ? ` (${media})` : ''}`);
+  }
+
+  const chatId = String(message.chat.id);
+  const base = {
+    platform: 'telegram' as const,
+    chatId,
+    fan: fanOf(message.from),
+    text: message.text,
+    raw,
+  };
+  if (as === 'edit') {
+    // The edit time makes each edit of the same message a distinct, idempotent delivery.
+    const editDate = message.edit_date ?? message.date;
+    return {
+      kind: 'message',
+      message: {
+        ...base,
+        kind: 'edit',
+        platformMessageId: `${chatId}:${message.message_id}:edit:${editDate}`,
+        sentAt: unixToDate(editDate),
+      },
+    };
+  }
+  const command = commandOf(message);
+  return {
+    kind: 'message',
+    message: {
+      ...base,
+      kind: command ? 'command' : 'text',
+      platformMessageId: `${chatId}:${message.message_id}`,
+      ...(command ? { command } : {}),
+      sentAt: unixToDate(message.date),
+    },
+  };
+}
+
+function fromCallback(query: TelegramCallbackQuery, raw: Record<string, unknown>): WebhookParse {
+  if (query.data === undefined) return ignored('callback query without data (game button)');
+  if (query.from.is_bot) return ignored('callback query from a bot');
+  if (query.message && query.message.chat.type !== 'private') {
+    return ignored(`callback query in a ${query.message.chat.type} chat: only private chats are handled`);
+  }
+  return {
+    kind: 'message',
+    message: {
+      platform: 'telegram',
+      platformMessageId: `callback:${query.id}`,
+      // Inline-mode buttons have no message; the fan's private chat id equals their user id.
+      chatId: String(query.message?.chat.id ?? query.from.id),
+      fan: fanOf(query.from),
+      kind: 'callback',
+      text: query.data,
+      callbackId: query.id,
+      // A callback query carries no timestamp of its own.
+      sentAt: new Date(),
+      raw,
+    },
+  };
+}
+
+/** `/start payload` → {name:'start', args:'payload'}; `/Help@MyBot` → {name:'help', args:''}. */
+function commandOf(message: TelegramMessage): InboundMessage['command'] {
+  const text = message.text ?? '';
+  let head: string | undefined;
+  if (message.entities) {
+    // Telegram marks real commands with a bot_command entity; "/ 2" or "/path/x" get none.
+    const entity = message.entities.find((e) => e.type === 'bot_command' && e.offset === 0);
+    head = entity ? text.slice(0, entity.length) : undefined;
+  } else {
+    head = COMMAND_PATTERN.exec(text)?.[0];
+  }
+  if (!head || !head.startsWith('/')) return undefined;
+  const name = head.slice(1).split('@')[0]?.toLowerCase();
+  if (!name) return undefined;
+  return { name, args: text.slice(head.length).trim() };
+}
+
+function fanOf(user: TelegramUser): Fan {
+  const displayName =
+    `${user.first_name} ${user.last_name ?? ''}`.trim() || user.username || `Telegram user ${user.id}`;
+  return {
+    platformUserId: String(user.id),
+    displayName,
+    ...(user.username ? { username: user.username } : {}),
+    ...(user.language_code ? { language: user.language_code } : {}),
+  };
+}
+
+function unixToDate(seconds: number): Date {
+  return new Date(seconds * 1000);
+}

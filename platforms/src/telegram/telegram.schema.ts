@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/*
+ * The parts of the Bot API `Update` we read (https://core.telegram.org/bots/api#update).
+ * Every object is loose: Telegram adds fields often, and a new field must never turn a
+ * real update into a 400 that Telegram would keep redelivering.
+ */
+
+export const telegramUser = z.looseObject({
+  id: z.number().int(),
+  is_bot: z.boolean(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+export type TelegramUser = z.infer<typeof telegramUser>;
+
+export const telegramChat = z.looseObject({
+  id: z.number().int(),
+  // Documented as private, group, supergroup or channel; kept open so a new kind is ignored, not rejected.
+  type: z.string(),
+});
+export type TelegramChat = z.infer<typeof telegramChat>;
+
+export const telegramMessageEntity = z.looseObject({
+  /** 'bot_command', 'mention', 'url'… */
+  type: z.string(),
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().nonnegative(),
+});
+export type TelegramMessageEntity = z.infer<typeof telegramMessageEntity>;
+
+export const telegramMessage = z.looseObject({
+  message_id: z.number().int(),
+  date: z.number().int(),
+  chat: telegramChat,
+  from: telegramUser.optional(),
+  edit_date: z.number().int().optional(),
+  text: z.string().optional(),
+  entities: z.array(telegramMessageEntity).optional(),
+});
+export type TelegramMessage = z.infer<typeof telegramMessage>;
+
+/** A callback's message older than 48 h arrives "inaccessible": only chat, message_id and date 0. */
+export const telegramMaybeInaccessibleMessage = z.looseObject({
+  message_id: z.number().int(),
+  date: z.number().int(),
+  chat: telegramChat,
+});
+
+export const telegramCallbackQuery = z.looseObject({
+  id: z.string(),
+  from: telegramUser,
+  message: telegramMaybeInaccessibleMessage.optional(),
+  inline_message_id: z.string().optional(),
+  chat_instance: z.string(),
+  data: z.string().optional(),
+  game_short_name: z.string().optional(),
+});
+export type TelegramCallbackQuery = z.infer<typeof telegramCallbackQuery>;
+
+/** Other kinds (channel_post, my_chat_member, poll…) pass through the loose object and are ignored. */
+export const telegramUpdate = z.looseObject({
+  update_id: z.number().int(),
+  message: telegramMessage.optional(),
+  edited_message: telegramMessage.optional(),
+  callback_query: telegramCallbackQuery.optional(),
+});
+export type TelegramUpdate = z.infer<typeof telegramUpdate>;

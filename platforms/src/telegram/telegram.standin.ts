@@ -1,0 +1,369 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/*
+ * A local Bot API server for tests: same URLs, same JSON envelopes, same error codes and
+ * descriptions as api.telegram.org for the methods Velvet calls, plus recording and faults.
+ */
+
+export const TELEGRAM_STANDIN_TOKEN = '7000000001:AAVelvetStandinTokenForTestsOnly_0001';
+
+export type TelegramFault =
+  | { status: 429; retryAfter: number }
+  | { status: number; description: string }
+  /** Holds the request, then drops the connection without processing it. */
+  | { hangMs: number }
+  | { closeConnection: true }
+  /** Processes (and records) the request at once but answers only after the delay. */
+  | { delayMs: number };
+
+export interface TelegramStandinCall {
+  method: string;
+  token: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface TelegramSentMessage {
+  token: string;
+  chat_id: unknown;
+  text: unknown;
+  reply_markup?: unknown;
+  at: number;
+}
+
+export interface TelegramRecordedWebhook {
+  url: string;
+  secret_token?: string;
+  allowed_updates?: string[];
+}
+
+export interface TelegramCallbackAnswer {
+  token: string;
+  callback_query_id: unknown;
+  text?: unknown;
+  at: number;
+}
+
+export interface TelegramStandin {
+  /** Pass as the connector's apiRoot. */
+  apiRoot: string;
+  /** The first accepted token. */
+  token: string;
+  tokens: readonly string[];
+  sent: TelegramSentMessage[];
+  webhooks: Map<string, TelegramRecordedWebhook>;
+  callbackAnswers: TelegramCallbackAnswer[];
+  calls: TelegramStandinCall[];
+  failNext(method: string, fault: TelegramFault, times?: number): void;
+  /** Called as each request arrives, before it is answered; returns an unsubscribe function. */
+  onCall(listener: (call: TelegramStandinCall) => void): () => void;
+  close(): Promise<void>;
+}
+
+class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+const MAX_MESSAGE_LENGTH = 4096;
+
+export async function startTelegramStandin(options: { tokens?: string[] } = {}): Promise<TelegramStandin> {
+  const tokens = options.tokens?.length ? [...options.tokens] : [TELEGRAM_STANDIN_TOKEN];
+  for (const token of tokens) {
+    if (!/^\d+:\S+$/.test(token))
+      throw new Error('Stand-in tokens look like Telegram ones: "<bot id>:<secret>"');
+  }
+  const accepted = new Set(tokens);
+  const sent: TelegramSentMessage[] = [];
+  const webhooks = new Map<string, TelegramRecordedWebhook>();
+  const callbackAnswers: TelegramCallbackAnswer[] = [];
+  const calls: TelegramStandinCall[] = [];
+  const faults = new Map<string, TelegramFault[]>();
+  const listeners = new Set<(call: TelegramStandinCall) => void>();
+  const lastMessageId = new Map<string, number>();
+  const timers = new Set<{ handle: NodeJS.Timeout; resolve: () => void }>();
+  let closed = false;
+
+  function botUser(token: string) {
+    return {
+      id: Number(token.slice(0, token.indexOf(':'))),
+      is_bot: true,
+      first_name: 'Velvet Test Bot',
+      username: 'velvet_test_bot',
+    };
+  }
+
+  const methods: Record<string, (token: string, body: Record<string, unknown>) => unknown> = {
+    getMe: (token) => ({
+      ...botUser(token),
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+    }),
+    setWebhook: (token, body) => {
+      const url = typeof body.url === 'string' ? body.url : '';
+      // Telegram treats an empty url as "remove the webhook".
+      if (!url) webhooks.delete(token);
+      else
+        webhooks.set(token, {
+          url,
+          secret_token: body.secret_token as string | undefined,
+          allowed_updates: body.allowed_updates as string[] | undefined,
+        });
+      return true;
+    },
+    deleteWebhook: (token) => {
+      webhooks.delete(token);
+      return true;
+    },
+    getWebhookInfo: (token) => {
+      const webhook = webhooks.get(token);
+      return {
+        url: webhook?.url ?? '',
+        has_custom_certificate: false,
+        pending_update_count: 0,
+        ...(webhook?.allowed_updates ? { allowed_updates: webhook.allowed_updates } : {}),
+      };
+    },
+    sendMessage: (token, body) => {
+      if (body.chat_id === undefined || body.chat_id === '')
+        throw new ApiFailure(400, 'Bad Request: chat_id is empty');
+      const chatId = Number(body.chat_id);
+      if (!/^-?\d+$/.test(String(body.chat_id)) || !Number.isSafeInteger(chatId)) {
+        throw new ApiFailure(400, 'Bad Request: chat not found');
+      }
+      const text = typeof body.text === 'string' ? body.text : '';
+      if (!text.trim()) throw new ApiFailure(400, 'Bad Request: message text is empty');
+      if (text.length > MAX_MESSAGE_LENGTH) throw new ApiFailure(400, 'Bad Request: message is too long');
+      sent.push({
+        token,
+        chat_id: body.chat_id,
+        text: body.text,
+        ...(body.reply_markup !== undefined ? { reply_markup: body.reply_markup } : {}),
+        at: Date.now(),
+      });
+      const key = `${token}:${chatId}`;
+      const messageId = (lastMessageId.get(key) ?? 0) + 1;
+      lastMessageId.set(key, messageId);
+      return {
+        message_id: messageId,
+        from: botUser(token),
+        chat: { id: chatId, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text,
+        ...(body.reply_markup !== undefined ? { reply_markup: body.reply_markup } : {}),
+      };
+    },
+    answerCallbackQuery: (token, body) => {
+      if (body.callback_query_id === undefined) {
+        throw new ApiFailure(
+          400,
+          'Bad Request: query is too old and response timeout expired or query ID is invalid',
+        );
+      }
+      callbackAnswers.push({
+        token,
+        callback_query_id: body.callback_query_id,
+        ...(body.text !== undefined ? { text: body.text } : {}),
+        at: Date.now(),
+      });
+      return true;
+    },
+  };
+  // The Bot API matches method names case-insensitively.
+  const byLowerName = new Map(Object.keys(methods).map((name) => [name.toLowerCase(), name]));
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = {
+        resolve,
+        handle: setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms),
+      };
+      timers.add(timer);
+    });
+  }
+
+  function takeFault(method: string): TelegramFault | undefined {
+    const queue = faults.get(method);
+    const fault = queue?.shift();
+    if (queue && queue.length === 0) faults.delete(method);
+    return fault;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!route || (req.method !== 'GET' && req.method !== 'POST')) {
+      return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    }
+    const token = decodeURIComponent(route[1] ?? '');
+    const requested = route[2] ?? '';
+    const method = byLowerName.get(requested.toLowerCase()) ?? requested;
+
+    let body: Record<string, unknown>;
+    try {
+      body = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
+    } catch {
+      return reply(res, 400, {
+        ok: false,
+        error_code: 400,
+        description: "Bad Request: can't parse request body",
+      });
+    }
+    const call: TelegramStandinCall = { method, token, body, at: Date.now() };
+    calls.push(call);
+    for (const listener of listeners) listener(call);
+
+    const fault = takeFault(method);
+    if (fault && 'closeConnection' in fault) return void req.socket.destroy();
+    if (fault && 'hangMs' in fault) {
+      await sleep(fault.hangMs);
+      return void req.socket.destroy();
+    }
+    if (fault && 'status' in fault) {
+      if ('retryAfter' in fault) {
+        return reply(res, 429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${fault.retryAfter}`,
+          parameters: { retry_after: fault.retryAfter },
+        });
+      }
+      return reply(res, fault.status, {
+        ok: false,
+        error_code: fault.status,
+        description: fault.description,
+      });
+    }
+
+    if (!accepted.has(token))
+      return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const run = methods[method];
+    if (!run)
+      return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    let result: unknown;
+    try {
+      result = run(token, body);
+    } catch (err) {
+      if (!(err instanceof ApiFailure)) throw err;
+      return reply(res, err.status, { ok: false, error_code: err.status, description: err.description });
+    }
+    // Recorded above, answered late: a client that dies meanwhile has still "sent" the message.
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
+    reply(res, 200, { ok: true, result });
+  }
+
+  function reply(res: ServerResponse, status: number, payload: object): void {
+    if (closed || res.destroyed || res.writableEnded) return;
+    const json = JSON.stringify(payload);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+    res.end(json);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const description = `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`;
+      reply(res, 500, { ok: false, error_code: 500, description });
+    });
+  });
+  // Longer than any client keep-alive, so an idle pooled socket is not closed under a new request.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token: tokens[0] as string,
+    tokens,
+    sent,
+    webhooks,
+    callbackAnswers,
+    calls,
+    failNext(method, fault, times = 1) {
+      const queue = faults.get(method) ?? [];
+      for (let i = 0; i < times; i++) queue.push(fault);
+      faults.set(method, queue);
+    },
+    onCall(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      for (const timer of timers) {
+        clearTimeout(timer.handle);
+        timer.resolve();
+      }
+      timers.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** JSON, urlencoded and multipart bodies, as the Bot API accepts; form values that are JSON get decoded. */
+async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  if (raw.length === 0) return {};
+  const type = (req.headers['content-type'] ?? '').toLowerCase();
+  if (type.startsWith('application/json')) {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    const params = new URLSearchParams(raw.toString('utf8'));
+    return Object.fromEntries([...params].map(([key, value]) => [key, decodeFormValue(value)]));
+  }
+  if (type.startsWith('multipart/form-data')) {
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '');
+    const marker = boundary?.[1] ?? boundary?.[2];
+    if (!marker) throw new Error('multipart body without boundary');
+    return parseMultipart(raw, marker.trim());
+  }
+  return {};
+}
+
+function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  // latin1 maps bytes 1:1, so file parts survive the split with their exact size.
+  for (const part of raw.toString('latin1').split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const headers = part.slice(0, split);
+    const content = part.slice(split + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]*)"/i.exec(headers)?.[1];
+    if (!name) continue;
+    const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+    params[name] =
+      filename !== undefined
+        ? { filename, size: content.length }
+        : decodeFormValue(Buffer.from(content, 'latin1').toString('utf8'));
+  }
+  return params;
+}
+
+function decodeFormValue(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,135 @@
+import type { TelegramUpdate } from './telegram.schema';
+
+/*
+ * Exact Bot API Update objects for tests, shaped like the ones Telegram POSTs to a webhook.
+ * Only the ids and text are required; the rest defaults to a private chat with a person.
+ */
+
+export interface UpdateInput {
+  updateId: number;
+  chatId: number;
+  fromId: number;
+  firstName?: string;
+  lastName?: string;
+  username?: string;
+  languageCode?: string;
+  isBot?: boolean;
+  chatType?: 'private' | 'group' | 'supergroup' | 'channel';
+  /** Defaults to updateId. */
+  messageId?: number;
+  /** Unix seconds; defaults to now. */
+  date?: number;
+}
+
+export interface TextUpdateInput extends UpdateInput {
+  text: string;
+}
+
+export interface EditedUpdateInput extends TextUpdateInput {
+  /** Unix seconds; defaults to date + 60. */
+  editDate?: number;
+}
+
+export interface CallbackUpdateInput extends UpdateInput {
+  data: string;
+  /** Defaults to a value derived from fromId and updateId. */
+  callbackId?: string;
+}
+
+export interface PhotoUpdateInput extends UpdateInput {
+  caption?: string;
+}
+
+function user(input: UpdateInput) {
+  return {
+    id: input.fromId,
+    is_bot: input.isBot ?? false,
+    first_name: input.firstName ?? 'Alex',
+    ...(input.lastName !== undefined ? { last_name: input.lastName } : {}),
+    ...(input.username !== undefined ? { username: input.username } : {}),
+    ...(input.languageCode !== undefined ? { language_code: input.languageCode } : {}),
+  };
+}
+
+function chat(input: UpdateInput) {
+  const type = input.chatType ?? 'private';
+  if (type !== 'private') return { id: input.chatId, type, title: 'Test group' };
+  return {
+    id: input.chatId,
+    type,
+    first_name: input.firstName ?? 'Alex',
+    ...(input.lastName !== undefined ? { last_name: input.lastName } : {}),
+    ...(input.username !== undefined ? { username: input.username } : {}),
+  };
+}
+
+function message(input: UpdateInput) {
+  return {
+    message_id: input.messageId ?? input.updateId,
+    from: user(input),
+    chat: chat(input),
+    date: input.date ?? Math.floor(Date.now() / 1000),
+  };
+}
+
+/** Telegram's bot_command entity covers `/name` or `/name@bot`, never the arguments. */
+function commandEntities(text: string) {
+  const head = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/.exec(text)?.[0];
+  return head ? [{ offset: 0, length: head.length, type: 'bot_command' }] : [];
+}
+
+export const telegramUpdates = {
+  text(input: TextUpdateInput): TelegramUpdate {
+    return { update_id: input.updateId, message: { ...message(input), text: input.text } };
+  },
+
+  /** `text` is the whole message, e.g. `/start payload` or `/help@velvet_test_bot`. */
+  command(input: TextUpdateInput): TelegramUpdate {
+    return {
+      update_id: input.updateId,
+      message: { ...message(input), text: input.text, entities: commandEntities(input.text) },
+    };
+  },
+
+  edited(input: EditedUpdateInput): TelegramUpdate {
+    const base = message(input);
+    return {
+      update_id: input.updateId,
+      edited_message: { ...base, edit_date: input.editDate ?? base.date + 60, text: input.text },
+    };
+  },
+
+  callback(input: CallbackUpdateInput): TelegramUpdate {
+    const { from: _bot, ...original } = message(input);
+    return {
+      update_id: input.updateId,
+      callback_query: {
+        id: input.callbackId ?? `${input.fromId}${String(input.updateId).padStart(6, '0')}`,
+        from: user(input),
+        message: { ...original, text: 'Choose one' },
+        chat_instance: `-${input.chatId}`,
+        data: input.data,
+      },
+    };
+  },
+
+  /** A photo without text: Telegram puts the caption, if any, in `caption`. */
+  photo(input: PhotoUpdateInput): TelegramUpdate {
+    return {
+      update_id: input.updateId,
+      message: {
+        ...message(input),
+        photo: [
+          {
+            file_id: 'AgACAgQAAxkBAAIBOGZ',
+            file_unique_id: 'AQADq7Ex',
+            width: 90,
+            height: 90,
+            file_size: 1432,
+          },
+        ],
+        ...(input.caption !== undefined ? { caption: input.caption } : {}),
+      },
+    };
+  },
+};

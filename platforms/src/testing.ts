@@ -1,0 +1,2 @@
+export * from './telegram/telegram.standin';
+export * from './telegram/telegram.updates';

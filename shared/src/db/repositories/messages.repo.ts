@@ -1,0 +1,99 @@
+import { and, asc, eq, gt, or } from 'drizzle-orm';
+import type { Db } from '../client';
+import { messages } from '../schema';
+
+export type MessageRecord = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+export const messagesRepo = {
+  /** Undefined when this platform message was already stored (a repeated webhook delivery). */
+  async insertInbound(db: Db, input: NewMessage): Promise<MessageRecord | undefined> {
+    const [row] = await db
+      .insert(messages)
+      .values(input)
+      .onConflictDoNothing({ target: [messages.accountId, messages.platformMessageId] })
+      .returning();
+    return row;
+  },
+
+  /** Returns the existing row when the idempotency key was used before, with `created: false`. */
+  async insertOutbound(
+    db: Db,
+    input: NewMessage & { idempotencyKey: string },
+  ): Promise<{ message: MessageRecord; created: boolean }> {
+    const [row] = await db
+      .insert(messages)
+      .values({ ...input, status: 'queued' })
+      .onConflictDoNothing({ target: messages.idempotencyKey })
+      .returning();
+    if (row) return { message: row, created: true };
+    const [existing] = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.idempotencyKey, input.idempotencyKey))
+      .limit(1);
+    return { message: existing!, created: false };
+  },
+
+  async findById(db: Db, id: string): Promise<MessageRecord | undefined> {
+    const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
+    return row;
+  },
+
+  /**
+   * Claims a queued message for one send attempt. False when it is no longer queued:
+   * already sent, failed, or claimed by an attempt that never reported back.
+   */
+  async claimForSending(db: Db, id: string, at: Date): Promise<boolean> {
+    const rows = await db
+      .update(messages)
+      .set({ status: 'sending', sendingAt: at })
+      .where(and(eq(messages.id, id), eq(messages.status, 'queued')))
+      .returning({ id: messages.id });
+    return rows.length === 1;
+  },
+
+  /** Back to queued after a failure the platform reported (so nothing was delivered). */
+  async releaseClaim(db: Db, id: string, error: string): Promise<void> {
+    await db
+      .update(messages)
+      .set({ status: 'queued', sendingAt: null, error })
+      .where(and(eq(messages.id, id), eq(messages.status, 'sending')));
+  },
+
+  async markSent(db: Db, id: string, platformMessageId: string, at: Date): Promise<void> {
+    await db
+      .update(messages)
+      .set({ status: 'sent', platformMessageId, sentAt: at, error: null })
+      .where(eq(messages.id, id));
+  },
+
+  async markFailed(db: Db, id: string, status: 'failed' | 'unconfirmed', error: string): Promise<void> {
+    await db.update(messages).set({ status, error }).where(eq(messages.id, id));
+  },
+
+  /** Oldest first, after an optional (createdAt, id) cursor. */
+  async listByConversation(
+    db: Db,
+    conversationId: string,
+    options: { after?: { at: Date; id: string }; limit: number },
+  ): Promise<MessageRecord[]> {
+    const after = options.after;
+    return db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          after
+            ? or(
+                gt(messages.createdAt, after.at),
+                and(eq(messages.createdAt, after.at), gt(messages.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(messages.createdAt), asc(messages.id))
+      .limit(options.limit);
+  },
+};

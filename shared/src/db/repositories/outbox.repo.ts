@@ -1,0 +1,60 @@
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Job } from '../../jobs';
+import type { Db } from '../client';
+import { outbox } from '../schema';
+
+export interface OutboxRow {
+  id: number;
+  job: Job;
+}
+
+const toRow = (r: typeof outbox.$inferSelect): OutboxRow => ({
+  id: r.id,
+  job: { name: r.topic, data: r.payload } as Job,
+});
+
+export const outboxRepo = {
+  async insert(db: Db, job: Job): Promise<OutboxRow> {
+    const [row] = await db
+      .insert(outbox)
+      .values({ topic: job.name, payload: job.data as Record<string, unknown> })
+      .returning();
+    return toRow(row!);
+  },
+
+  /** Work not yet done whose last hand-off to the queue is older than `staleBefore`. */
+  async pending(db: Db, staleBefore: Date, limit: number): Promise<OutboxRow[]> {
+    const rows = await db
+      .select()
+      .from(outbox)
+      .where(
+        and(isNull(outbox.processedAt), or(isNull(outbox.enqueuedAt), lt(outbox.enqueuedAt, staleBefore))),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(limit);
+    return rows.map(toRow);
+  },
+
+  async markEnqueued(db: Db, ids: number[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await db
+      .update(outbox)
+      .set({ enqueuedAt: at, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, ids));
+  },
+
+  async markProcessed(db: Db, id: number, at: Date): Promise<void> {
+    await db
+      .update(outbox)
+      .set({ processedAt: at })
+      .where(and(eq(outbox.id, id), isNull(outbox.processedAt)));
+  },
+
+  async countPending(db: Db): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outbox)
+      .where(isNull(outbox.processedAt));
+    return row?.n ?? 0;
+  },
+};

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { ConversationStatus, DraftStatus, Intent, MessageDirection, MessageSender } from './domain';
+
+/** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
+
+export interface MessageView {
+  id: string;
+  direction: MessageDirection;
+  sender: MessageSender;
+  text: string;
+  intent?: Intent | null;
+  status?: string | null;
+  createdAt: string;
+}
+
+export interface MessageNewPayload {
+  conversationId: string;
+  creatorId: string;
+  message: MessageView;
+}
+
+export interface DraftStartPayload {
+  draftId: string;
+  conversationId: string;
+  messageId: string;
+  model: string;
+}
+
+export interface DraftTokenPayload {
+  draftId: string;
+  text: string;
+}
+
+export interface DraftDonePayload {
+  draftId: string;
+  conversationId: string;
+  text: string;
+  intent: Intent;
+  status: Extract<DraftStatus, 'pending_approval' | 'auto_sent' | 'blocked'>;
+  reasons?: string[];
+}
+
+export interface DeliveryPayload {
+  conversationId: string;
+  messageId: string;
+  platformMessageId?: string;
+  error?: string;
+}
+
+export interface ConversationUpdatePayload {
+  conversationId: string;
+  status: ConversationStatus;
+  assignedTo?: string | null;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (payload: MessageNewPayload) => void;
+  'draft:start': (payload: DraftStartPayload) => void;
+  'draft:token': (payload: DraftTokenPayload) => void;
+  'draft:done': (payload: DraftDonePayload) => void;
+  'message:sent': (payload: DeliveryPayload) => void;
+  'message:failed': (payload: DeliveryPayload) => void;
+  'conversation:update': (payload: ConversationUpdatePayload) => void;
+}
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+export type Ack<T extends object = object> =
+  ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+
+export const messageSendPayload = z.strictObject({
+  conversationId: z.uuid(),
+  text: z.string().trim().min(1, 'is required').max(4096, 'must be at most 4096 characters'),
+  /** Lets a client retry after a lost ack without sending twice. */
+  clientMessageId: z.string().min(8).max(64).optional(),
+});
+export type MessageSendPayload = z.input<typeof messageSendPayload>;
+
+export const conversationActionPayload = z.strictObject({
+  conversationId: z.uuid(),
+  userId: z.uuid().optional(),
+});
+export type ConversationActionPayload = z.input<typeof conversationActionPayload>;
+
+export const draftApprovePayload = z.strictObject({
+  draftId: z.uuid(),
+  text: z.string().trim().min(1).max(4096).optional(),
+});
+export const draftRejectPayload = z.strictObject({
+  draftId: z.uuid(),
+  reason: z.string().max(500).optional(),
+});
+
+export interface ClientToServerEvents {
+  'message:send': (payload: MessageSendPayload, ack: (result: Ack<{ messageId: string }>) => void) => void;
+  'conversation:assign': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+  'conversation:escalate': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+  'conversation:release': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+}
+
+/** Room names: every event goes to its creator's room and, when it has one, its conversation's. */
+export const rooms = {
+  /** Admins see every creator, including ones created after they connected. */
+  admins: 'admins',
+  creator: (creatorId: string) => `creator:${creatorId}`,
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
+  user: (userId: string) => `user:${userId}`,
+};

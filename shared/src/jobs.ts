@@ -1,0 +1,10 @@
+/** Every job that crosses a process boundary: one name, one payload shape. */
+export type Job =
+  | { name: 'inbound.process'; data: { messageId: string; outboxId?: number } }
+  | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } };
+
+export type JobName = Job['name'];
+export type JobOf<N extends JobName> = Extract<Job, { name: N }>;
+export type JobData<N extends JobName> = JobOf<N>['data'];
+
+export const JOB_NAMES = ['inbound.process', 'outbound.send'] as const satisfies readonly JobName[];

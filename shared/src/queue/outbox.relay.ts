@@ -1,0 +1,77 @@
+import type { Db } from '../db/client';
+import { outboxRepo, type OutboxRow } from '../db/repositories/outbox.repo';
+import { enqueue, type Queues } from './queues';
+
+interface Log {
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * Hands committed outbox rows to the queue. Called right after a commit, and swept on a
+ * timer so work committed but never enqueued (a crash in between, a flushed Redis) is
+ * enqueued again. Rows stay pending until their job marks them processed.
+ */
+export class OutboxRelay {
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queues: Queues,
+    private readonly log: Log,
+    private readonly options: { staleAfterMs: number; batch: number } = { staleAfterMs: 5000, batch: 500 },
+  ) {}
+
+  async dispatch(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await Promise.all(rows.map((row) => enqueue(this.queues, withOutboxId(row))));
+    await outboxRepo.markEnqueued(
+      this.db,
+      rows.map((r) => r.id),
+      new Date(),
+    );
+  }
+
+  /** Best effort after a commit: the sweep covers any failure here. */
+  async dispatchSoon(rows: OutboxRow[]): Promise<void> {
+    await this.dispatch(rows).catch((error: unknown) =>
+      this.log.warn({ err: error }, 'enqueue after commit failed; the outbox relay will retry'),
+    );
+  }
+
+  /** Re-enqueues pending rows last handed off before `staleAfterMs` ago; returns how many. */
+  sweep(): Promise<number> {
+    this.#sweeping ??= (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
+          const rows = await outboxRepo.pending(this.db, staleBefore, this.options.batch);
+          await this.dispatch(rows);
+          total += rows.length;
+          if (rows.length < this.options.batch) return total;
+        }
+      } finally {
+        this.#sweeping = undefined;
+      }
+    })();
+    return this.#sweeping;
+  }
+
+  start(intervalMs: number): void {
+    const tick = () =>
+      this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'outbox sweep failed'));
+    void tick();
+    this.#timer = setInterval(tick, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#sweeping?.catch(() => {});
+  }
+}
+
+function withOutboxId(row: OutboxRow) {
+  return { ...row.job, data: { ...row.job.data, outboxId: row.id } } as OutboxRow['job'];
+}

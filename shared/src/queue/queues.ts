@@ -1,0 +1,40 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_NAMES, type Job, type JobName } from '../jobs';
+
+export type Queues = Record<JobName, Queue>;
+
+/** One queue per job name, all under the deployment's Redis prefix. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  return Object.fromEntries(
+    JOB_NAMES.map((name) => [name, new Queue(name, { connection, prefix: `${prefix}:bull` })]),
+  ) as Queues;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * The one place job options are decided. The job id is the message id, so enqueueing
+ * the same work twice (relay sweep, retried webhook) is a no-op while the job exists.
+ */
+export function jobOptions(job: Job): JobsOptions & { jobId: string } {
+  const keep = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
+  switch (job.name) {
+    case 'inbound.process':
+      return {
+        ...keep,
+        jobId: job.data.messageId,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      };
+    case 'outbound.send':
+      // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
+      return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };
+  }
+}
+
+export async function enqueue(queues: Queues, job: Job): Promise<void> {
+  await queues[job.name].add(job.name, job.data, jobOptions(job));
+}

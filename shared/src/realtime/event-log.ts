@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import type { ServerEventName } from '../events';
+
+export interface LoggedEvent {
+  id: string;
+  rooms: string[];
+  event: ServerEventName;
+  payload: unknown;
+}
+
+/**
+ * The last two minutes of inbox events in a Redis stream, shared by every hub and worker.
+ * Its entry ids are the offsets Socket.IO clients echo back when they reconnect, so a
+ * client recovers what it missed whichever hub it lands on.
+ */
+export class EventLog {
+  readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    readonly retentionMs = 120_000,
+  ) {
+    this.key = `${prefix}:inbox:events`;
+  }
+
+  async append(rooms: string[], event: ServerEventName, payload: unknown): Promise<string> {
+    const minId = `${Date.now() - this.retentionMs}-0`;
+    const id = await this.redis.xadd(
+      this.key,
+      'MINID',
+      '~',
+      minId,
+      '*',
+      'r',
+      rooms.join(' '),
+      'e',
+      event,
+      'p',
+      JSON.stringify(payload),
+    );
+    return id!;
+  }
+
+  /** Events after `offset`; null when the offset is no longer in the log (too old, or flushed). */
+  async after(offset: string, limit = 10_000): Promise<LoggedEvent[] | null> {
+    if (!/^\d+-\d+$/.test(offset)) return null;
+    const anchor = await this.redis.xrange(this.key, offset, offset);
+    if (anchor.length === 0) return null;
+    const entries = await this.redis.xrange(this.key, `(${offset}`, '+', 'COUNT', limit);
+    return entries.map(([id, fields]) => {
+      const map = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+      return {
+        id,
+        rooms: (map.get('r') ?? '').split(' ').filter(Boolean),
+        event: map.get('e') as ServerEventName,
+        payload: JSON.parse(map.get('p') ?? 'null') as unknown,
+      };
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import { rooms, type ServerEventName, type ServerEventPayload } from '../events';
+import type { EventLog } from './event-log';
+
+export interface InboxTarget {
+  creatorId: string;
+  conversationId?: string;
+}
+
+/** Pushes one server → client event to everyone allowed to see it. */
+export interface InboxPublisher {
+  emit<E extends ServerEventName>(
+    target: InboxTarget,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): Promise<void>;
+}
+
+/** Sends to the given rooms, with the log offset as the last argument (Socket.IO's recovery offset). */
+export type Broadcast = (rooms: string[], event: ServerEventName, payload: unknown, offset: string) => void;
+
+export function targetRooms(target: InboxTarget): string[] {
+  const list = [rooms.admins, rooms.creator(target.creatorId)];
+  if (target.conversationId) list.push(rooms.conversation(target.conversationId));
+  return list;
+}
+
+export function createInboxPublisher(log: EventLog, broadcast: Broadcast): InboxPublisher {
+  return {
+    async emit(target, event, payload) {
+      const list = targetRooms(target);
+      const offset = await log.append(list, event, payload);
+      broadcast(list, event, payload, offset);
+    },
+  };
+}
+
+export const INBOX_NAMESPACE = '/inbox';
+
+/** The Socket.IO Redis adapter's channel prefix, shared by hubs (adapter) and workers (emitter). */
+export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
+
+/** For processes that are not Socket.IO servers (workers): publish through the Redis emitter. */
+export function createEmitterPublisher(redis: Redis, prefix: string, log: EventLog): InboxPublisher {
+  const emitter = new Emitter(redis, { key: socketIoKey(prefix) }).of(INBOX_NAMESPACE);
+  return createInboxPublisher(log, (list, event, payload, offset) => {
+    emitter.to(list).emit(event, payload, offset);
+  });
+}

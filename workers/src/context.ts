@@ -1,0 +1,20 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Db, InboxPublisher, OutboxRelay, Queues, Secrets, VelvetConfig } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
+
+/** What job handlers may use, passed explicitly. */
+export interface WorkerContext {
+  db: Db;
+  config: VelvetConfig;
+  logger: Logger;
+  /** BullMQ connection (maxRetriesPerRequest: null). */
+  connection: Redis;
+  redisPrefix: string;
+  secrets: Secrets;
+  connectors: Connectors;
+  publisher: InboxPublisher;
+  queues: Queues;
+  relay: OutboxRelay;
+  now: () => Date;
+}

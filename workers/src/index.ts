@@ -1,0 +1,47 @@
+import { Worker } from 'bullmq';
+import { JOB_NAMES, type JobName } from '@velvet/shared';
+import { platformBackoff } from './backoff';
+import type { WorkerContext } from './context';
+import { createHandlers } from './registry';
+
+export type { WorkerContext } from './context';
+
+export interface Workers {
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The workers role: one BullMQ worker per job name, plus the outbox relay sweep. Stopping
+ * lets in-flight jobs finish; anything unfinished returns to the queue for another worker.
+ */
+export function startWorkers(ctx: WorkerContext): Workers {
+  const handlers = createHandlers(ctx);
+  const concurrency: Record<JobName, number> = {
+    'inbound.process': ctx.config.queues.inbound_concurrency,
+    'outbound.send': ctx.config.queues.outbound_concurrency,
+  };
+  const workers = JOB_NAMES.map((name) => {
+    const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {
+      connection: ctx.connection,
+      prefix: `${ctx.redisPrefix}:bull`,
+      concurrency: concurrency[name],
+      lockDuration: ctx.config.queues.lock_duration,
+      stalledInterval: Math.max(1000, Math.floor(ctx.config.queues.lock_duration / 2)),
+      settings: { backoffStrategy: platformBackoff },
+    });
+    worker.on('failed', (job, error) =>
+      ctx.logger.warn({ job: job?.id, queue: name, attempts: job?.attemptsMade, err: error }, 'job failed'),
+    );
+    worker.on('error', (error) => ctx.logger.error({ err: error, queue: name }, 'worker error'));
+    return worker;
+  });
+  ctx.relay.start(ctx.config.queues.outbox_sweep_interval);
+  return {
+    workers,
+    async stop() {
+      await ctx.relay.stop();
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}

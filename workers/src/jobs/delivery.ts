@@ -1,0 +1,47 @@
+import {
+  accountsRepo,
+  conversationsRepo,
+  messagesRepo,
+  outboxRepo,
+  type ConversationRecord,
+  type MessageRecord,
+  type Platform,
+} from '@velvet/shared';
+import type { WorkerContext } from '../context';
+
+/** The conversation and platform account an outbound message belongs to. */
+export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
+  const conversation = await conversationsRepo.findById(ctx.db, message.conversationId);
+  const account = await accountsRepo.findById(ctx.db, message.accountId);
+  if (!conversation || !account) return undefined;
+  return {
+    conversation,
+    account,
+    platform: account.platform as Platform,
+    credentials: ctx.secrets.credentials.openJson<Record<string, string>>(account.credentialsEnc),
+  };
+}
+
+/** Marks a message failed (or unconfirmed), its outbox row done, and tells the inbox. */
+export async function failDelivery(
+  ctx: WorkerContext,
+  message: MessageRecord,
+  conversation: Pick<ConversationRecord, 'id' | 'creatorId'>,
+  status: 'failed' | 'unconfirmed',
+  error: string,
+  outboxId: number | undefined,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await messagesRepo.markFailed(tx, message.id, status, error);
+    if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
+  });
+  await ctx.publisher.emit(
+    { creatorId: conversation.creatorId, conversationId: conversation.id },
+    'message:failed',
+    {
+      conversationId: conversation.id,
+      messageId: message.id,
+      error,
+    },
+  );
+}

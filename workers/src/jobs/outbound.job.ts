@@ -1,0 +1,94 @@
+import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { messagesRepo, outboxRepo, PlatformError, type JobData } from '@velvet/shared';
+import type { WorkerContext } from '../context';
+import type { SendLimiter } from '../send-limiter';
+import { failDelivery, loadDelivery } from './delivery';
+
+type Data = JobData<'outbound.send'> & { slotAt?: number };
+
+const UNCONFIRMED =
+  'Delivery unconfirmed: the sender stopped during the platform call. Check the chat before sending again.';
+
+/**
+ * Sends one outbound message, at most once. The row is claimed ('sending') before the
+ * platform call; a retry that finds it still claimed cannot know whether the platform
+ * delivered it, so it reports "unconfirmed" instead of risking a second copy.
+ */
+export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
+  return async function outboundSend(job: BullJob<Data>, token?: string): Promise<void> {
+    const { messageId, outboxId } = job.data;
+    const message = await messagesRepo.findById(ctx.db, messageId);
+    const done = () =>
+      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
+    if (!message || message.direction !== 'out') return void (await done());
+    if (message.status !== 'queued' && message.status !== 'sending') return void (await done());
+
+    const delivery = await loadDelivery(ctx, message);
+    if (!delivery) return void (await done());
+    const { conversation, account, platform, credentials } = delivery;
+
+    if (message.status === 'sending') {
+      await failDelivery(ctx, message, conversation, 'unconfirmed', UNCONFIRMED, outboxId);
+      return;
+    }
+
+    // Platform limits: wait for this message's slot without spending an attempt.
+    if (!(job.data.slotAt && Date.now() >= job.data.slotAt)) {
+      const wait = await limiter.reserve(platform, account.id, conversation.platformChatId);
+      if (wait > 0 && token) {
+        const slotAt = Date.now() + wait;
+        await job.updateData({ ...job.data, slotAt });
+        await job.moveToDelayed(slotAt, token);
+        throw new DelayedError();
+      }
+    }
+
+    if (!(await messagesRepo.claimForSending(ctx.db, message.id, ctx.now()))) return;
+    const connector = ctx.connectors[platform as keyof typeof ctx.connectors];
+    if (!connector) {
+      await failDelivery(
+        ctx,
+        message,
+        conversation,
+        'failed',
+        `Sending on ${platform} is not supported yet`,
+        outboxId,
+      );
+      throw new UnrecoverableError(`no connector for ${platform}`);
+    }
+
+    let platformMessageId: string;
+    try {
+      ({ platformMessageId } = await connector.send(credentials as { botToken: string }, {
+        chatId: conversation.platformChatId,
+        text: message.text,
+        keyboard: message.keyboard ?? undefined,
+      }));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const permanent = error instanceof PlatformError && error.kind === 'permanent';
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (permanent || lastAttempt) {
+        await failDelivery(ctx, message, conversation, 'failed', reason, outboxId);
+        throw new UnrecoverableError(reason);
+      }
+      // The platform answered with an error, so nothing was delivered: back in line.
+      await messagesRepo.releaseClaim(ctx.db, message.id, reason);
+      throw error;
+    }
+
+    await ctx.db.transaction(async (tx) => {
+      await messagesRepo.markSent(tx, message.id, platformMessageId, ctx.now());
+      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
+    });
+    await ctx.publisher.emit(
+      { creatorId: conversation.creatorId, conversationId: conversation.id },
+      'message:sent',
+      {
+        conversationId: conversation.id,
+        messageId: message.id,
+        platformMessageId,
+      },
+    );
+  };
+}

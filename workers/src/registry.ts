@@ -1,0 +1,17 @@
+import type { Job as BullJob } from 'bullmq';
+import type { JobData, JobName } from '@velvet/shared';
+import type { WorkerContext } from './context';
+import { createInboundProcess } from './jobs/inbound.job';
+import { createOutboundSend } from './jobs/outbound.job';
+import { SendLimiter } from './send-limiter';
+
+export type Handler<N extends JobName> = (job: BullJob<JobData<N>>, token?: string) => Promise<void>;
+
+/** Exactly one handler per job name: TypeScript refuses a missing or extra one. */
+export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N> } {
+  const limiter = new SendLimiter(ctx.connection, ctx.redisPrefix, ctx.config.platforms);
+  return {
+    'inbound.process': createInboundProcess(ctx),
+    'outbound.send': createOutboundSend(ctx, limiter),
+  };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: make sure the real services the suite needs are there (PostgreSQL and Redis
-// on 127.0.0.1, Debian's Chromium), build the UI, type-check, then run every test.
+// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check, then run every test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -102,9 +102,16 @@ function ensureChromium() {
   if (!aptInstall('chromium')) fail(`Chromium is missing at ${path}: sudo apt-get install -y chromium`);
 }
 
+function ensureNginx() {
+  if (['/usr/sbin/nginx', '/usr/bin/nginx'].some((p) => existsSync(p))) return;
+  if (!aptInstall('nginx'))
+    fail('nginx is missing (the scaled-shape test runs it): sudo apt-get install -y nginx');
+}
+
 await ensureRedis();
 await ensurePostgres();
 ensureChromium();
+ensureNginx();
 
 if (!sh('npm', ['run', 'build', '--silent'], { stdio: ['inherit', 'ignore', 'inherit'] }))
   fail('the inbox UI does not build');

@@ -6,7 +6,7 @@ CREATE TABLE "audit_log" (
 	"target_id" text,
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"ip" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "conversations" (
@@ -18,8 +18,8 @@ CREATE TABLE "conversations" (
 	"status" text DEFAULT 'bot' NOT NULL,
 	"assigned_to" uuid,
 	"unread_count" integer DEFAULT 0 NOT NULL,
-	"last_message_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_message_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "conversations_status_check" CHECK ("conversations"."status" in ('bot','human','escalated','closed'))
 );
 --> statement-breakpoint
@@ -31,8 +31,8 @@ CREATE TABLE "creators" (
 	"market" text NOT NULL,
 	"persona" text DEFAULT '' NOT NULL,
 	"constraints" jsonb DEFAULT '[]'::jsonb NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "drafts" (
@@ -48,8 +48,8 @@ CREATE TABLE "drafts" (
 	"generated_by" text DEFAULT 'llm' NOT NULL,
 	"timings" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"decided_by" uuid,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "fans" (
@@ -59,13 +59,13 @@ CREATE TABLE "fans" (
 	"display_name" text DEFAULT '' NOT NULL,
 	"username" text,
 	"language" text,
-	"age_verified_at" timestamp with time zone,
+	"age_verified_at" timestamp (3) with time zone,
 	"age_verified_method" text,
-	"opted_out_at" timestamp with time zone,
-	"minor_signal_at" timestamp with time zone,
+	"opted_out_at" timestamp (3) with time zone,
+	"minor_signal_at" timestamp (3) with time zone,
 	"profile" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"last_seen_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"last_seen_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "messages" (
@@ -78,14 +78,14 @@ CREATE TABLE "messages" (
 	"text" text NOT NULL,
 	"intent" text,
 	"status" text,
-	"sending_at" timestamp with time zone,
-	"sent_at" timestamp with time zone,
+	"sending_at" timestamp (3) with time zone,
+	"sent_at" timestamp (3) with time zone,
 	"keyboard" jsonb,
 	"idempotency_key" text,
 	"author_id" uuid,
 	"raw" jsonb,
 	"error" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "messages_direction_check" CHECK ("messages"."direction" in ('in','out')),
 	CONSTRAINT "messages_sender_check" CHECK ("messages"."sender" in ('fan','bot','human'))
 );
@@ -94,10 +94,10 @@ CREATE TABLE "outbox" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"topic" text NOT NULL,
 	"payload" jsonb NOT NULL,
-	"enqueued_at" timestamp with time zone,
-	"processed_at" timestamp with time zone,
+	"enqueued_at" timestamp (3) with time zone,
+	"processed_at" timestamp (3) with time zone,
 	"attempts" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "platform_accounts" (
@@ -108,7 +108,7 @@ CREATE TABLE "platform_accounts" (
 	"credentials_enc" text NOT NULL,
 	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"status" text DEFAULT 'active' NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "refresh_tokens" (
@@ -116,12 +116,12 @@ CREATE TABLE "refresh_tokens" (
 	"user_id" uuid NOT NULL,
 	"family_id" uuid NOT NULL,
 	"token_hash" text NOT NULL,
-	"expires_at" timestamp with time zone NOT NULL,
-	"rotated_at" timestamp with time zone,
-	"revoked_at" timestamp with time zone,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"rotated_at" timestamp (3) with time zone,
+	"revoked_at" timestamp (3) with time zone,
 	"user_agent" text,
 	"ip" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "user_creators" (
@@ -135,8 +135,8 @@ CREATE TABLE "users" (
 	"email" text NOT NULL,
 	"password_hash" text NOT NULL,
 	"role" text NOT NULL,
-	"disabled_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"disabled_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_role_check" CHECK ("users"."role" in ('admin','manager','chatter','model'))
 );
 --> statement-breakpoint
@@ -161,7 +161,7 @@ CREATE UNIQUE INDEX "conversations_account_fan_key" ON "conversations" USING btr
 CREATE INDEX "conversations_creator_last_idx" ON "conversations" USING btree ("creator_id","last_message_at");--> statement-breakpoint
 CREATE INDEX "drafts_conversation_idx" ON "drafts" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "fans_account_user_key" ON "fans" USING btree ("account_id","platform_user_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "messages_account_platform_id_key" ON "messages" USING btree ("account_id","platform_message_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_inbound_platform_id_key" ON "messages" USING btree ("account_id","platform_message_id") WHERE "messages"."direction" = 'in';--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_idempotency_key" ON "messages" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "messages_conversation_created_idx" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE INDEX "outbox_pending_idx" ON "outbox" USING btree ("id") WHERE "outbox"."processed_at" is null;--> statement-breakpoint

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
+
+/** Tells hubs apart behind a load balancer, without revealing host names or pids. */
+const INSTANCE = randomBytes(6).toString('hex');
 import type { HubContext } from '../context';
 
 interface Check {
@@ -50,7 +54,7 @@ export function healthRoutes(ctx: HubContext): Router {
     const essentialDown = db.status === 'down' || redis.status === 'down';
     const status = essentialDown || llm.status === 'down' ? 'degraded' : 'ok';
     res.set('Cache-Control', 'no-store');
-    res.status(essentialDown ? 503 : 200).json({ status, checks: { db, redis, llm } });
+    res.status(essentialDown ? 503 : 200).json({ status, instance: INSTANCE, checks: { db, redis, llm } });
   });
   return router;
 }

@@ -28,6 +28,8 @@ export function createIngestService(
 ) {
   return {
     async ingest(account: AccountRecord, inbound: InboundMessage): Promise<IngestResult> {
+      // Inbox order follows arrival here: platforms date messages to the second only.
+      const receivedAt = ctx.now();
       const committed = await ctx.db.transaction(async (tx) => {
         const fan = await fansRepo.upsert(tx, {
           accountId: account.id,
@@ -42,7 +44,7 @@ export function createIngestService(
           accountId: account.id,
           fanId: fan.id,
           platformChatId: inbound.chatId,
-          at: inbound.sentAt,
+          at: receivedAt,
         });
         const message = await messagesRepo.insertInbound(tx, {
           conversationId: conversation.id,
@@ -60,7 +62,7 @@ export function createIngestService(
           },
         });
         if (!message) return undefined;
-        await conversationsRepo.touchInbound(tx, conversation.id, inbound.sentAt);
+        await conversationsRepo.touchInbound(tx, conversation.id, receivedAt);
         const outbox = await outboxRepo.insert(tx, {
           name: 'inbound.process',
           data: { messageId: message.id },

@@ -14,8 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const ts = (name: string) => timestamp(name, { withTimezone: true });
+// Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
+const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+const createdAt = () => ts('created_at').notNull().defaultNow();
 
 export const users = pgTable(
   'users',
@@ -179,7 +180,10 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('messages_account_platform_id_key').on(t.accountId, t.platformMessageId),
+    // Inbound only: a platform may number its own and the fan's messages in one sequence.
+    uniqueIndex('messages_inbound_platform_id_key')
+      .on(t.accountId, t.platformMessageId)
+      .where(sql`${t.direction} = 'in'`),
     uniqueIndex('messages_idempotency_key').on(t.idempotencyKey),
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     check('messages_direction_check', sql`${t.direction} in ('in','out')`),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
 
@@ -11,7 +11,10 @@ export const messagesRepo = {
     const [row] = await db
       .insert(messages)
       .values(input)
-      .onConflictDoNothing({ target: [messages.accountId, messages.platformMessageId] })
+      .onConflictDoNothing({
+        target: [messages.accountId, messages.platformMessageId],
+        where: sql`${messages.direction} = 'in'`,
+      })
       .returning();
     return row;
   },

@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@velvet/shared';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  type TestRedisPrefix,
+} from '@velvet/shared/testing';
+import { ADMIN, Client, ROOT } from './harness';
+
+export type InboxClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface VelvetProcess {
+  role: 'hub' | 'workers' | 'all';
+  child: ChildProcess;
+  port?: number;
+  url?: string;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Real Velvet processes (`hub/src/main.ts --role …`) sharing one PostgreSQL database, one
+ * Redis prefix and one secret, the scaled deployment on one machine.
+ */
+export class Stack {
+  readonly processes: VelvetProcess[] = [];
+  readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'velvet-stack-'));
+  readonly configFile = path.join(this.dataDir, 'velvet.yaml');
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly redis: TestRedisPrefix,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async create(options: { env?: Record<string, string>; config?: (yaml: string) => string } = {}) {
+    const db = await createTestDatabase();
+    const redis = createTestRedisPrefix();
+    const stack = new Stack(db, redis, {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      VELVET_REDIS_PREFIX: redis.prefix,
+      VELVET_SECRET: 'stack-secret-that-is-long-enough-for-velvet',
+      VELVET_ADMIN_EMAIL: ADMIN.email,
+      VELVET_ADMIN_PASSWORD: ADMIN.password,
+      OLLAMA_HOST: 'http://127.0.0.1:9',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    });
+    const yaml = readFileSync(path.join(ROOT, 'config/velvet.yaml'), 'utf8');
+    writeFileSync(stack.configFile, options.config ? options.config(yaml) : yaml);
+    stack.env.VELVET_CONFIG = stack.configFile;
+    stack.env.DATA_DIR = stack.dataDir;
+    return stack;
+  }
+
+  async start(role: VelvetProcess['role'], extraEnv: Record<string, string> = {}): Promise<VelvetProcess> {
+    const port = role === 'workers' ? undefined : await freePort();
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'hub/src/main.ts', '--role', role], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...this.env,
+        PORT: String(port ?? 0),
+        PUBLIC_URL: this.env.PUBLIC_URL ?? `http://127.0.0.1:${port ?? 0}`,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const deadline = Date.now() + 45_000;
+    while (!output.includes('Velvet is running')) {
+      if (child.exitCode !== null) throw new Error(`${role} exited (${child.exitCode}):\n${output}`);
+      if (Date.now() > deadline) throw new Error(`${role} did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const proc: VelvetProcess = {
+      role,
+      child,
+      port,
+      url: port ? `http://127.0.0.1:${port}` : undefined,
+      output: () => output,
+      stop: (signal = 'SIGTERM') =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+          child.once('exit', (code) => resolve(code));
+          child.kill(signal);
+        }),
+    };
+    this.processes.push(proc);
+    return proc;
+  }
+
+  async admin(url: string): Promise<Client> {
+    const client = new Client(url);
+    const response = await client.login(ADMIN.email, ADMIN.password);
+    if (response.status !== 200) throw new Error(`admin login failed: ${response.status}`);
+    return client;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
+    await this.redis.cleanup();
+    await this.db.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A real socket.io-client on `/inbox`, WebSocket first, connected and authenticated. */
+export async function inboxClient(
+  url: string,
+  token: string | undefined,
+  headers: Record<string, string> = {},
+): Promise<InboxClient> {
+  const socket: InboxClient = connect(`${url}/inbox`, {
+    auth: { token },
+    extraHeaders: headers,
+    transports: ['websocket'],
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return socket;
+}
+
+/** Records every event a socket receives, in order. */
+export function record(socket: InboxClient): { event: string; payload: any }[] {
+  const events: { event: string; payload: any }[] = [];
+  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
+  return events;
+}
+
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Posts a Telegram update the way Telegram does: JSON body, secret header. */
+export async function postTelegram(
+  url: string,
+  accountId: string,
+  secret: string | undefined,
+  body: unknown,
+) {
+  const response = await fetch(`${url}/webhooks/telegram/${accountId}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+}

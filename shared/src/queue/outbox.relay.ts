@@ -25,14 +25,12 @@ export class OutboxRelay {
   async dispatch(rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     await Promise.all(rows.map((row) => enqueue(this.queues, withOutboxId(row))));
-    await outboxRepo.markEnqueued(
-      this.db,
-      rows.map((r) => r.id),
-      new Date(),
-    );
   }
 
-  /** Best effort after a commit: the sweep covers any failure here. */
+  /**
+   * Best effort right after a commit, with no write back: the sweep covers any failure
+   * here, looking only at rows committed more than `staleAfterMs` ago.
+   */
   async dispatchSoon(rows: OutboxRow[]): Promise<void> {
     await this.dispatch(rows).catch((error: unknown) =>
       this.log.warn({ err: error }, 'enqueue after commit failed; the outbox relay will retry'),
@@ -48,6 +46,11 @@ export class OutboxRelay {
           const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
           const rows = await outboxRepo.pending(this.db, staleBefore, this.options.batch);
           await this.dispatch(rows);
+          await outboxRepo.markEnqueued(
+            this.db,
+            rows.map((r) => r.id),
+            new Date(),
+          );
           total += rows.length;
           if (rows.length < this.options.batch) return total;
         }

@@ -34,7 +34,9 @@ export function createInboundProcess(ctx: WorkerContext) {
       return;
     }
     const stored = (message.raw ?? {}) as StoredInbound;
-    const delivery = await loadDelivery(ctx, message);
+    // Plain text waits for a human (or a draft): no platform call, so no credentials to load.
+    const needsPlatform = stored.kind === 'callback' || stored.kind === 'command';
+    const delivery = needsPlatform ? await loadDelivery(ctx, message) : undefined;
 
     if (stored.kind === 'callback' && stored.callbackId && delivery?.platform === 'telegram') {
       await ctx.connectors.telegram

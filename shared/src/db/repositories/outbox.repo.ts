@@ -22,13 +22,19 @@ export const outboxRepo = {
     return toRow(row!);
   },
 
-  /** Work not yet done whose last hand-off to the queue is older than `staleBefore`. */
+  /** Work not yet done, committed or last handed to the queue before `staleBefore`. */
   async pending(db: Db, staleBefore: Date, limit: number): Promise<OutboxRow[]> {
     const rows = await db
       .select()
       .from(outbox)
       .where(
-        and(isNull(outbox.processedAt), or(isNull(outbox.enqueuedAt), lt(outbox.enqueuedAt, staleBefore))),
+        and(
+          isNull(outbox.processedAt),
+          or(
+            and(isNull(outbox.enqueuedAt), lt(outbox.createdAt, staleBefore)),
+            lt(outbox.enqueuedAt, staleBefore),
+          ),
+        ),
       )
       .orderBy(asc(outbox.id))
       .limit(limit);

@@ -10,7 +10,11 @@ import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
 import type { InboxPublisher, OutboxRelay } from '@velvet/shared';
+import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
+import { fansRoutes } from './fans/fans.routes';
+import { intentsRoutes } from './intents/intents.routes';
+import { createIntentsService } from './intents/intents.service';
 import type { HubContext } from './context';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
@@ -27,6 +31,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AppDeps {
   connectors: Connectors;
+  classifier: IntentClassifier;
   relay: OutboxRelay;
   publisher: InboxPublisher;
   conversations: ConversationsService;
@@ -79,6 +84,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(creatorsRoutes(creators));
   api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));
   api.use(conversationsRoutes(deps.conversations));
+  api.use(intentsRoutes(createIntentsService(ctx, deps)));
+  api.use(fansRoutes(ctx));
   api.use(notFound);
   app.use('/api', api);
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
 import { OutboxRelay, type Queues } from '@velvet/shared';
+import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { createApp } from './app';
 import type { HubContext } from './context';
@@ -18,7 +19,14 @@ export interface HubServer {
 /** The hub role: HTTP API, webhooks and the `/inbox` Socket.IO namespace on one port. */
 export async function startHubServer(
   ctx: HubContext,
-  deps: { connectors: Connectors; queues: Queues; port: number; host?: string; ui?: RequestHandler },
+  deps: {
+    connectors: Connectors;
+    classifier: IntentClassifier;
+    queues: Queues;
+    port: number;
+    host?: string;
+    ui?: RequestHandler;
+  },
 ): Promise<HubServer> {
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
@@ -31,6 +39,7 @@ export async function startHubServer(
     createApp(ctx, {
       ui: deps.ui,
       connectors: deps.connectors,
+      classifier: deps.classifier,
       relay,
       publisher: inbox.publisher,
       conversations,

@@ -15,9 +15,11 @@ import {
   type Database,
   type Env,
   type LocalRedis,
+  type Queues,
 } from '@velvet/shared';
 import { bootstrapAdmin } from './admin-bootstrap';
-import { createConnectors } from '@velvet/platforms';
+import { loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
+import { createConnectors, type Connectors } from '@velvet/platforms';
 import { startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
 import type { HubContext } from './context';
@@ -34,6 +36,34 @@ export interface Runtime {
   url?: string;
   admin?: { email: string; password?: string };
   stop(): Promise<void>;
+}
+
+/**
+ * The workers role over an existing context: BullMQ workers on their own connection (they
+ * block on Redis and need no retry cap), pushing to sockets through the Redis emitter.
+ */
+export function startWorkerRole(
+  ctx: HubContext,
+  deps: { redisUrl: string; connectors: Connectors; classifier: IntentClassifier; queues: Queues },
+): { stop(): Promise<void> } {
+  const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
+  const workers = startWorkers({
+    ...ctx,
+    ...deps,
+    connection,
+    publisher: createEmitterPublisher(ctx.redis, ctx.redisPrefix, new EventLog(ctx.redis, ctx.redisPrefix)),
+    relay: new OutboxRelay(ctx.db, deps.queues, ctx.logger, {
+      staleAfterMs: ctx.config.queues.outbox_stale_after,
+      batch: 500,
+    }),
+  });
+  return {
+    async stop() {
+      await workers.stop();
+      connection.disconnect();
+    },
+  };
 }
 
 /**
@@ -83,31 +113,23 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
     const admin = await bootstrapAdmin(ctx, env);
 
     const connectors = createConnectors(env);
+    const classifier = loadIntentClassifier();
     const queues = createQueues(redis, env.VELVET_REDIS_PREFIX);
     cleanups.push(() => closeQueues(queues));
 
     if (role !== 'hub') {
-      // BullMQ workers block on Redis: they need their own connection without a retry cap.
-      const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-      connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error (workers)'));
-      cleanups.push(async () => void connection.disconnect());
-      const eventLog = new EventLog(redis, env.VELVET_REDIS_PREFIX);
-      const workers = startWorkers({
-        ...ctx,
-        connection,
-        connectors,
-        queues,
-        publisher: createEmitterPublisher(redis, env.VELVET_REDIS_PREFIX, eventLog),
-        relay: new OutboxRelay(database.db, queues, logger, {
-          staleAfterMs: config.queues.outbox_stale_after,
-          batch: 500,
-        }),
-      });
+      const workers = startWorkerRole(ctx, { redisUrl, connectors, classifier, queues });
       cleanups.push(() => workers.stop());
     }
     if (role === 'workers') return { ctx, admin, stop };
 
-    const hub = await startHubServer(ctx, { connectors, queues, port: env.PORT, ui: await loadUi() });
+    const hub = await startHubServer(ctx, {
+      connectors,
+      classifier,
+      queues,
+      port: env.PORT,
+      ui: await loadUi(),
+    });
     cleanups.push(() => hub.close());
     return { ctx, server: hub.server, url: `http://localhost:${hub.port}`, admin, stop };
   } catch (error) {

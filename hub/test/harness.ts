@@ -5,10 +5,7 @@ import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import {
   closeQueues,
-  createEmitterPublisher,
   createQueues,
-  EventLog,
-  OutboxRelay,
   deriveSecrets,
   loadEnv,
   loadVelvetConfig,
@@ -19,9 +16,10 @@ import {
   type VelvetConfig,
 } from '@velvet/shared';
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL } from '@velvet/shared/testing';
+import { loadIntentClassifier } from '@velvet/llm';
 import { createConnectors } from '@velvet/platforms';
-import { startWorkers, type Workers } from '@velvet/workers';
 import { startHubServer } from '../src/hub-server';
+import { startWorkerRole } from '../src/runtime';
 import { hashPassword } from '../src/auth/passwords';
 import type { HubContext } from '../src/context';
 import { createLogger } from '../src/logger';
@@ -109,24 +107,12 @@ export async function startTestHub(
   const ui = options.ui ? await loadUi() : undefined;
   if (options.ui && !ui) throw new Error('The inbox UI is not built: run `npm run build` first');
   const connectors = createConnectors(env);
+  const classifier = loadIntentClassifier();
   const queues = createQueues(redis, redisPrefix.prefix);
-  const hub = await startHubServer(ctx, { connectors, queues, port: 0, host: '127.0.0.1', ui });
-  let workers: Workers | undefined;
-  let connection: Redis | undefined;
-  if (options.workers) {
-    connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-    workers = startWorkers({
-      ...ctx,
-      connection,
-      connectors,
-      queues,
-      publisher: createEmitterPublisher(redis, redisPrefix.prefix, new EventLog(redis, redisPrefix.prefix)),
-      relay: new OutboxRelay(database.db, queues, logger, {
-        staleAfterMs: config.queues.outbox_stale_after,
-        batch: 500,
-      }),
-    });
-  }
+  const hub = await startHubServer(ctx, { connectors, classifier, queues, port: 0, host: '127.0.0.1', ui });
+  const workers = options.workers
+    ? startWorkerRole(ctx, { redisUrl: TEST_REDIS_URL, connectors, classifier, queues })
+    : undefined;
   const port = hub.port;
 
   return {
@@ -148,7 +134,6 @@ export async function startTestHub(
     async stop() {
       await hub.close();
       await workers?.stop();
-      connection?.disconnect();
       await closeQueues(queues);
       await database.close();
       redis.disconnect();

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@velvet/shared';
 import {
@@ -115,6 +116,17 @@ export class Stack {
     const response = await client.login(ADMIN.email, ADMIN.password);
     if (response.status !== 200) throw new Error(`admin login failed: ${response.status}`);
     return client;
+  }
+
+  /** Reads the stack's database directly, to assert what was stored. */
+  async query<T>(sql: string): Promise<T[]> {
+    const client = new pg.Client({ connectionString: this.db.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as T[];
+    } finally {
+      await client.end();
+    }
   }
 
   async destroy(): Promise<void> {

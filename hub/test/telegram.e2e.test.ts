@@ -221,7 +221,7 @@ describe('Telegram → inbox → Telegram', () => {
   it('retries after Telegram’s 429 retry_after and sends once', async () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
-    await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(701, 'Réponds vite'));
+    await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(701, 'Coucou, ça va ?'));
     const incoming = await until(() => events.find((e) => e.event === 'message:new'));
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 });
     const started = Date.now();
@@ -243,7 +243,7 @@ describe('Telegram → inbox → Telegram', () => {
   it('marks a reply failed when the fan blocked the bot, without retrying', async () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
-    await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(702, 'Bye'));
+    await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(702, 'Hello toi'));
     const incoming = await until(() => events.find((e) => e.event === 'message:new'));
     telegram.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
     const ack = (await socket.emitWithAck('message:send', {

@@ -31,6 +31,8 @@ CREATE TABLE "creators" (
 	"market" text NOT NULL,
 	"persona" text DEFAULT '' NOT NULL,
 	"constraints" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"disclosure" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"quiet_hours" jsonb,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
@@ -63,8 +65,22 @@ CREATE TABLE "fans" (
 	"age_verified_method" text,
 	"opted_out_at" timestamp (3) with time zone,
 	"minor_signal_at" timestamp (3) with time zone,
+	"disclosed_at" timestamp (3) with time zone,
+	"spam_cooldown_until" timestamp (3) with time zone,
+	"spam_strikes" integer DEFAULT 0 NOT NULL,
+	"muted_at" timestamp (3) with time zone,
 	"profile" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"last_seen_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "intent_corrections" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"message_id" uuid NOT NULL,
+	"text" text NOT NULL,
+	"old_intent" text,
+	"new_intent" text NOT NULL,
+	"user_id" uuid,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -77,6 +93,8 @@ CREATE TABLE "messages" (
 	"sender" text NOT NULL,
 	"text" text NOT NULL,
 	"intent" text,
+	"intent_confidence" real,
+	"lang" text,
 	"status" text,
 	"sending_at" timestamp (3) with time zone,
 	"sent_at" timestamp (3) with time zone,
@@ -149,6 +167,8 @@ ALTER TABLE "drafts" ADD CONSTRAINT "drafts_conversation_id_conversations_id_fk"
 ALTER TABLE "drafts" ADD CONSTRAINT "drafts_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "drafts" ADD CONSTRAINT "drafts_decided_by_users_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "fans" ADD CONSTRAINT "fans_account_id_platform_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."platform_accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "intent_corrections" ADD CONSTRAINT "intent_corrections_message_id_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."messages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "intent_corrections" ADD CONSTRAINT "intent_corrections_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_account_id_platform_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."platform_accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -161,6 +181,7 @@ CREATE UNIQUE INDEX "conversations_account_fan_key" ON "conversations" USING btr
 CREATE INDEX "conversations_creator_last_idx" ON "conversations" USING btree ("creator_id","last_message_at");--> statement-breakpoint
 CREATE INDEX "drafts_conversation_idx" ON "drafts" USING btree ("conversation_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "fans_account_user_key" ON "fans" USING btree ("account_id","platform_user_id");--> statement-breakpoint
+CREATE INDEX "intent_corrections_message_idx" ON "intent_corrections" USING btree ("message_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_inbound_platform_id_key" ON "messages" USING btree ("account_id","platform_message_id") WHERE "messages"."direction" = 'in';--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_idempotency_key" ON "messages" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "messages_conversation_created_idx" ON "messages" USING btree ("conversation_id","created_at");--> statement-breakpoint

@@ -53,7 +53,28 @@ export interface ConversationUpdatePayload {
   assignedTo?: string | null;
 }
 
+export interface MessageIntentPayload {
+  conversationId: string;
+  messageId: string;
+  intent: Intent;
+  confidence: number;
+  lang: string;
+}
+
+export interface AlertPayload {
+  kind: 'minor_signal' | 'llm_down' | 'platform_error' | 'response_time' | 'conversion';
+  severity: 'info' | 'warning' | 'critical';
+  message: string;
+  creatorId: string;
+  conversationId?: string;
+  at: string;
+}
+
 export interface ServerToClientEvents {
+  /** The classifier's (or an operator's) intent for a fan message. */
+  'message:intent': (payload: MessageIntentPayload) => void;
+  /** Something a supervisor should look at now. */
+  alert: (payload: AlertPayload) => void;
   'message:new': (payload: MessageNewPayload) => void;
   'draft:start': (payload: DraftStartPayload) => void;
   'draft:token': (payload: DraftTokenPayload) => void;

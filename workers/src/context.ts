@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db, InboxPublisher, OutboxRelay, Queues, Secrets, VelvetConfig } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
+import type { IntentClassifier } from '@velvet/llm';
 
 /** What job handlers may use, passed explicitly. */
 export interface WorkerContext {
@@ -13,6 +14,7 @@ export interface WorkerContext {
   redisPrefix: string;
   secrets: Secrets;
   connectors: Connectors;
+  classifier: IntentClassifier;
   publisher: InboxPublisher;
   queues: Queues;
   relay: OutboxRelay;

@@ -9,6 +9,8 @@ export function presentCreator(row: CreatorRecord): CreatorView {
     market: row.market,
     persona: row.persona,
     constraints: row.constraints,
+    quietHours: row.quietHours ?? null,
+    disclosure: row.disclosure,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

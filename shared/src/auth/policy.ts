@@ -23,7 +23,11 @@ export type Action =
   | 'conversation:assign'
   | 'conversation:assign_others'
   | 'conversation:escalate'
-  | 'conversation:release';
+  | 'conversation:release'
+  | 'intent:correct'
+  | 'intent:export'
+  | 'fan:unmute'
+  | 'fan:clear_minor';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -52,6 +56,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:assign_others': inScope,
     'conversation:escalate': inScope,
     'conversation:release': inScope,
+    'intent:correct': inScope,
+    'fan:unmute': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -61,6 +67,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:assign': inScope,
     'conversation:escalate': inScope,
     'conversation:release': inScope,
+    'intent:correct': inScope,
   },
   model: {
     'creator:list': anyone,

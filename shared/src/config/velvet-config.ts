@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './zod-issues';
 import { ConfigError } from './env';
+import { PLATFORMS } from '../domain';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -20,6 +21,10 @@ const duration = z
   .transform(parseDuration);
 
 const positiveInt = z.number().int().positive();
+
+const bilingual = z.strictObject({ fr: z.string().min(1), en: z.string().min(1) });
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 23:00');
+export const quietWindow = z.strictObject({ start: clock, end: clock });
 
 const model = z.strictObject({
   name: z.string().min(1),
@@ -46,7 +51,7 @@ const velvetConfigSchema = z.strictObject({
   }),
   commands: z.record(
     z.string().regex(/^[a-z0-9_]{1,32}$/, 'command names are lower-case letters, digits or _'),
-    z.strictObject({ fr: z.string().min(1), en: z.string().min(1) }),
+    bilingual,
   ),
   queues: z.strictObject({
     outbox_sweep_interval: duration,
@@ -54,6 +59,28 @@ const velvetConfigSchema = z.strictObject({
     lock_duration: duration,
     outbound_concurrency: positiveInt,
     inbound_concurrency: positiveInt,
+  }),
+  safety: z.strictObject({
+    min_confidence: z.strictObject({
+      minor_signal: z.number().min(0).max(1),
+      opt_out: z.number().min(0).max(1),
+      spam: z.number().min(0).max(1),
+    }),
+    spam_cooldown: duration,
+    spam_mute_after: positiveInt,
+    age_gate_platforms: z.array(z.enum(PLATFORMS)),
+    quiet_hours: z.record(z.string(), quietWindow),
+    disclosure_markets: z.array(z.string()),
+    disclosure: bilingual,
+    replies: z.strictObject({
+      minor_neutral: bilingual,
+      opt_out_confirmed: bilingual,
+      opt_in_confirmed: bilingual,
+      spam_cooldown: bilingual,
+      age_gate: bilingual,
+      age_confirmed: bilingual,
+    }),
+    age_buttons: z.strictObject({ yes: bilingual, no: bilingual }),
   }),
   auth: z.strictObject({
     access_token_ttl: duration,

@@ -15,6 +15,7 @@ const TABLES = [
   'creators',
   'drafts',
   'fans',
+  'intent_corrections',
   'messages',
   'outbox',
   'platform_accounts',

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -42,6 +43,13 @@ export const creators = pgTable('creators', {
   market: text('market').notNull(),
   persona: text('persona').notNull().default(''),
   constraints: jsonb('constraints').$type<string[]>().notNull().default([]),
+  /** AI disclosure wording and switch; null fields fall back to config defaults. */
+  disclosure: jsonb('disclosure')
+    .$type<{ enabled?: boolean; fr?: string; en?: string }>()
+    .notNull()
+    .default({}),
+  /** Local "HH:MM" window with no automated outbound; null → the market default. */
+  quietHours: jsonb('quiet_hours').$type<{ start: string; end: string } | null>(),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -115,7 +123,14 @@ export const fans = pgTable(
     ageVerifiedAt: ts('age_verified_at'),
     ageVerifiedMethod: text('age_verified_method'),
     optedOutAt: ts('opted_out_at'),
+    /** Set when the fan or a rule signals a minor; only an admin clears it. */
     minorSignalAt: ts('minor_signal_at'),
+    /** When the fan first received the creator's AI disclosure. */
+    disclosedAt: ts('disclosed_at'),
+    spamCooldownUntil: ts('spam_cooldown_until'),
+    spamStrikes: integer('spam_strikes').notNull().default(0),
+    /** Repeated spam: no automated message at all until a human unmutes. */
+    mutedAt: ts('muted_at'),
     profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
     lastSeenAt: ts('last_seen_at'),
     createdAt: createdAt(),
@@ -167,6 +182,8 @@ export const messages = pgTable(
     sender: text('sender').notNull(),
     text: text('text').notNull(),
     intent: text('intent'),
+    intentConfidence: real('intent_confidence'),
+    lang: text('lang'),
     /** Outbound delivery: queued → sending → sent | failed | unconfirmed. */
     status: text('status'),
     /** Set just before the platform call; found set on a retry, it means the outcome is unknown. */
@@ -250,4 +267,21 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);
+
+/** Operators' fixes to a message's intent, exported for the next training run. */
+export const intentCorrections = pgTable(
+  'intent_corrections',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    oldIntent: text('old_intent'),
+    newIntent: text('new_intent').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('intent_corrections_message_idx').on(t.messageId)],
 );

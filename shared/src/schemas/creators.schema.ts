@@ -20,12 +20,27 @@ export const creatorFields = {
   market: z.enum(MARKETS, { message: `must be one of ${MARKETS.join(', ')}` }),
   persona: z.string().max(4000, 'must be at most 4000 characters'),
   constraints: z.array(text(300)).max(50),
+  /** Local window without automated messages; null → the market's default. */
+  quietHours: z
+    .strictObject({
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 23:00'),
+      end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:00'),
+    })
+    .nullable(),
+  /** AI disclosure switch and wording (defaults: on in EU markets, config wording). */
+  disclosure: z.strictObject({
+    enabled: z.boolean().optional(),
+    fr: z.string().trim().min(1).max(500).optional(),
+    en: z.string().trim().min(1).max(500).optional(),
+  }),
 };
 
 export const createCreatorBody = z.strictObject({
   ...creatorFields,
   persona: creatorFields.persona.default(''),
   constraints: creatorFields.constraints.default([]),
+  quietHours: creatorFields.quietHours.default(null),
+  disclosure: creatorFields.disclosure.default({}),
 });
 export type CreateCreatorBody = z.infer<typeof createCreatorBody>;
 
@@ -43,6 +58,12 @@ export const creatorView = z.object({
   market: z.string(),
   persona: z.string(),
   constraints: z.array(z.string()),
+  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  disclosure: z.object({
+    enabled: z.boolean().optional(),
+    fr: z.string().optional(),
+    en: z.string().optional(),
+  }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -2,19 +2,30 @@ import type { Job as BullJob } from 'bullmq';
 import {
   conversationsRepo,
   creatorsRepo,
-  messagesRepo,
   fansRepo,
+  messagesRepo,
   outboxRepo,
   presentMessage,
+  type InlineButton,
+  type Intent,
   type JobData,
+  type MessageRecord,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
+import { AGE_NO, AGE_YES, evaluateGates, type GateDecision } from '../safety/gates';
 import { loadDelivery } from './delivery';
 
 interface StoredInbound {
-  kind?: string;
+  kind?: 'text' | 'edit' | 'command' | 'callback';
   command?: { name: string; args: string };
   callbackId?: string;
+}
+
+interface AutoReply {
+  text: string;
+  keyboard?: InlineButton[][];
+  /** Safety replies go out even in quiet hours. */
+  origin: 'safety' | 'command';
 }
 
 function fill(template: string, values: Record<string, string>): string {
@@ -22,69 +33,155 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /**
- * First step for every fan message. Bot commands get their configured reply; other
- * messages wait for a human here (drafting plugs in at this point).
+ * First step for every fan message: classify the intent, run the safety gates, then send
+ * what the gates allow (a safety reply or a command's template). Anything else waits for a
+ * human here (drafting plugs in at this point). Idempotent: a retry classifies the same
+ * text the same way and the reply's idempotency key stops a second copy.
  */
 export function createInboundProcess(ctx: WorkerContext) {
   return async function inboundProcess(job: BullJob<JobData<'inbound.process'>>): Promise<void> {
     const { messageId, outboxId } = job.data;
+    const markDone = () =>
+      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
     const message = await messagesRepo.findById(ctx.db, messageId);
-    if (!message) {
-      if (outboxId !== undefined) await outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
-      return;
-    }
+    const delivery = message && (await loadDelivery(ctx, message));
+    if (!message || !delivery) return void (await markDone());
+    const { conversation, platform, credentials } = delivery;
     const stored = (message.raw ?? {}) as StoredInbound;
-    // Plain text waits for a human (or a draft): no platform call, so no credentials to load.
-    const needsPlatform = stored.kind === 'callback' || stored.kind === 'command';
-    const delivery = needsPlatform ? await loadDelivery(ctx, message) : undefined;
+    const fan = await fansRepo.findById(ctx.db, conversation.fanId);
+    if (!fan) return void (await markDone());
 
-    if (stored.kind === 'callback' && stored.callbackId && delivery?.platform === 'telegram') {
+    // Commands and button presses are not prose: the gates read them by name, not by intent.
+    const prose = stored.kind !== 'command' && stored.kind !== 'callback';
+    const classified = prose
+      ? ctx.classifier.classify(message.text)
+      : { intent: 'other' as const, confidence: 1, lang: fan.language?.startsWith('fr') ? 'fr' : 'en' };
+    const lang =
+      classified.lang === 'fr' || classified.lang === 'en'
+        ? classified.lang
+        : fan.language?.startsWith('fr')
+          ? 'fr'
+          : 'en';
+    const decision = evaluateGates({
+      text: message.text,
+      kind: stored.kind ?? 'text',
+      command: stored.command?.name,
+      intent: classified.intent,
+      confidence: classified.confidence,
+      platform,
+      fan,
+      now: ctx.now(),
+      rules: ctx.config.safety,
+    });
+    const reply = await composeReply(ctx, decision, stored, lang, conversation.creatorId, fan.displayName);
+
+    const committed = await ctx.db.transaction(async (tx) => {
+      await messagesRepo.setIntent(tx, message.id, classified.intent, classified.confidence, classified.lang);
+      await fansRepo.updateSafety(tx, fan.id, decision.fan);
+      const escalated =
+        decision.escalate && conversation.status !== 'escalated'
+          ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
+          : undefined;
+      let outbound: { message: MessageRecord; outboxId: number } | undefined;
+      if (reply) {
+        const inserted = await messagesRepo.insertOutbound(tx, {
+          conversationId: conversation.id,
+          accountId: message.accountId,
+          direction: 'out',
+          sender: 'bot',
+          text: reply.text,
+          keyboard: reply.keyboard,
+          raw: { origin: reply.origin, inReplyTo: message.id },
+          idempotencyKey: `auto:${message.id}`,
+        });
+        if (inserted.created) {
+          await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
+          const row = await outboxRepo.insert(tx, {
+            name: 'outbound.send',
+            data: { messageId: inserted.message.id },
+          });
+          outbound = { message: inserted.message, outboxId: row.id };
+        }
+      }
+      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
+      return { escalated, outbound };
+    });
+
+    const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+    if (committed.outbound) {
+      await ctx.relay.dispatchSoon([
+        {
+          id: committed.outbound.outboxId,
+          job: { name: 'outbound.send', data: { messageId: committed.outbound.message.id } },
+        },
+      ]);
+    }
+    await ctx.publisher.emit(target, 'message:intent', {
+      conversationId: conversation.id,
+      messageId: message.id,
+      intent: classified.intent as Intent,
+      confidence: classified.confidence,
+      lang: classified.lang,
+    });
+    if (committed.escalated) {
+      await ctx.publisher.emit(target, 'conversation:update', {
+        conversationId: conversation.id,
+        status: 'escalated',
+        assignedTo: committed.escalated.assignedTo,
+      });
+    }
+    if (decision.alert) {
+      ctx.logger.warn({ conversationId: conversation.id, kind: decision.alert.kind }, 'safety alert');
+      await ctx.publisher.emit(target, 'alert', {
+        kind: decision.alert.kind,
+        severity: 'critical',
+        message: decision.alert.message,
+        creatorId: conversation.creatorId,
+        conversationId: conversation.id,
+        at: ctx.now().toISOString(),
+      });
+    }
+    if (committed.outbound) {
+      await ctx.publisher.emit(target, 'message:new', {
+        conversationId: conversation.id,
+        creatorId: conversation.creatorId,
+        message: presentMessage(committed.outbound.message),
+      });
+    }
+    if (stored.kind === 'callback' && stored.callbackId && platform === 'telegram') {
       await ctx.connectors.telegram
-        .answerCallback(delivery.credentials as { botToken: string }, stored.callbackId)
+        .answerCallback(credentials as { botToken: string }, stored.callbackId)
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answerCallbackQuery failed'));
     }
+  };
+}
 
-    const template =
-      stored.kind === 'command' && stored.command ? ctx.config.commands[stored.command.name] : undefined;
-    if (!template || !delivery) {
-      if (outboxId !== undefined) await outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
-      return;
-    }
-
-    const fan = await fansRepo.findById(ctx.db, delivery.conversation.fanId);
-    const creator = await creatorsRepo.findById(ctx.db, delivery.conversation.creatorId);
-    const text = fill(fan?.language?.startsWith('fr') ? template.fr : template.en, {
-      fan: fan?.displayName.split(' ')[0] ?? '',
-      creator: creator?.pseudonym ?? '',
-    });
-    const reply = await ctx.db.transaction(async (tx) => {
-      const inserted = await messagesRepo.insertOutbound(tx, {
-        conversationId: message.conversationId,
-        accountId: message.accountId,
-        direction: 'out',
-        sender: 'bot',
-        text,
-        idempotencyKey: `command:${message.id}`,
-      });
-      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
-      if (!inserted.created) return undefined;
-      await conversationsRepo.touchOutbound(tx, message.conversationId, ctx.now());
-      const outbox = await outboxRepo.insert(tx, {
-        name: 'outbound.send',
-        data: { messageId: inserted.message.id },
-      });
-      return { message: inserted.message, outbox };
-    });
-    if (!reply) return;
-    await ctx.relay.dispatchSoon([reply.outbox]);
-    await ctx.publisher.emit(
-      { creatorId: delivery.conversation.creatorId, conversationId: message.conversationId },
-      'message:new',
-      {
-        conversationId: message.conversationId,
-        creatorId: delivery.conversation.creatorId,
-        message: presentMessage(reply.message),
-      },
-    );
+/** The gates' own reply, else a command's configured template when automation is allowed. */
+async function composeReply(
+  ctx: WorkerContext,
+  decision: GateDecision,
+  stored: StoredInbound,
+  lang: 'fr' | 'en',
+  creatorId: string,
+  fanName: string,
+): Promise<AutoReply | undefined> {
+  const safety = ctx.config.safety;
+  if (decision.reply) {
+    const keyboard =
+      decision.reply === 'age_gate'
+        ? [
+            [{ text: safety.age_buttons.yes[lang], callbackData: AGE_YES }],
+            [{ text: safety.age_buttons.no[lang], callbackData: AGE_NO }],
+          ]
+        : undefined;
+    return { text: safety.replies[decision.reply][lang], keyboard, origin: 'safety' };
+  }
+  const template =
+    stored.kind === 'command' && stored.command ? ctx.config.commands[stored.command.name] : undefined;
+  if (!decision.automated || !template) return undefined;
+  const creator = await creatorsRepo.findById(ctx.db, creatorId);
+  return {
+    text: fill(template[lang], { fan: fanName.split(' ')[0] ?? '', creator: creator?.pseudonym ?? '' }),
+    origin: 'command',
   };
 }

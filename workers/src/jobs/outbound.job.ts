@@ -1,8 +1,17 @@
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { messagesRepo, outboxRepo, PlatformError, type JobData } from '@velvet/shared';
+import { creatorsRepo, messagesRepo, outboxRepo, PlatformError, type JobData } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
+import { quietHoursEnd } from '../safety/quiet-hours';
 import { failDelivery, loadDelivery } from './delivery';
+
+async function quietUntil(ctx: WorkerContext, creatorId: string): Promise<Date | undefined> {
+  const creator = await creatorsRepo.findById(ctx.db, creatorId);
+  if (!creator) return undefined;
+  const windows = ctx.config.safety.quiet_hours;
+  const window = creator.quietHours ?? windows[creator.market] ?? windows.default;
+  return window ? quietHoursEnd(ctx.now(), creator.timezone, window) : undefined;
+}
 
 type Data = JobData<'outbound.send'> & { slotAt?: number };
 
@@ -30,6 +39,16 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
     if (message.status === 'sending') {
       await failDelivery(ctx, message, conversation, 'unconfirmed', UNCONFIRMED, outboxId);
       return;
+    }
+
+    // Quiet hours hold automated messages (not humans' or safety replies) until morning.
+    const origin = (message.raw as { origin?: string } | null)?.origin;
+    if (message.sender === 'bot' && origin !== 'safety' && token) {
+      const until = await quietUntil(ctx, conversation.creatorId);
+      if (until) {
+        await job.moveToDelayed(until.getTime(), token);
+        throw new DelayedError();
+      }
     }
 
     // Platform limits: wait for this message's slot without spending an attempt.

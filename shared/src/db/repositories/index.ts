@@ -7,3 +7,4 @@ export * from './fans.repo';
 export * from './conversations.repo';
 export * from './messages.repo';
 export * from './outbox.repo';
+export * from './intent-corrections.repo';

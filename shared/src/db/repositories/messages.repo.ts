@@ -75,6 +75,10 @@ export const messagesRepo = {
     await db.update(messages).set({ status, error }).where(eq(messages.id, id));
   },
 
+  async setIntent(db: Db, id: string, intent: string, confidence: number, lang: string): Promise<void> {
+    await db.update(messages).set({ intent, intentConfidence: confidence, lang }).where(eq(messages.id, id));
+  },
+
   /** Oldest first, after an optional (createdAt, id) cursor. */
   async listByConversation(
     db: Db,

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { AGE_NO, AGE_YES, evaluateGates, type FanSafetyState, type GateInput } from './gates';
+
+const now = new Date('2026-11-21T12:00:00Z');
+const fresh: FanSafetyState = {
+  ageVerifiedAt: null,
+  optedOutAt: null,
+  minorSignalAt: null,
+  spamCooldownUntil: null,
+  spamStrikes: 0,
+  mutedAt: null,
+};
+const rules = {
+  spam_cooldown: 300_000,
+  spam_mute_after: 3,
+  age_gate_platforms: ['telegram', 'discord'] as GateInput['platform'][],
+  min_confidence: { minor_signal: 0.3, opt_out: 0.6, spam: 0.7 },
+};
+const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafetyState> }) =>
+  evaluateGates({
+    text: 'hello',
+    kind: 'text',
+    intent: 'greeting',
+    confidence: 0.9,
+    platform: 'telegram',
+    now,
+    rules,
+    ...partial,
+    fan: { ...fresh, ...partial.fan },
+  });
+
+describe('minor signal', () => {
+  it('escalates, stops selling, alerts and answers neutrally once', () => {
+    const first = gate({ intent: 'minor_signal', text: "j'ai 15 ans" });
+    expect(first).toMatchObject({
+      escalate: true,
+      automated: false,
+      selling: false,
+      reply: 'minor_neutral',
+      fan: { minorSignalAt: now },
+    });
+    expect(first.alert?.kind).toBe('minor_signal');
+    const later = gate({ intent: 'pack_request_feet', fan: { minorSignalAt: now, ageVerifiedAt: now } });
+    expect(later).toMatchObject({
+      escalate: true,
+      automated: false,
+      selling: false,
+      reasons: ['minor_signal'],
+    });
+    expect(later.reply).toBeUndefined();
+    expect(later.alert).toBeUndefined();
+  });
+
+  it('treats “I am under 18” on the age button as a minor signal, even on a verified platform', () => {
+    expect(gate({ kind: 'callback', text: AGE_NO, intent: 'other' })).toMatchObject({
+      escalate: true,
+      reply: 'minor_neutral',
+    });
+    expect(gate({ intent: 'minor_signal', platform: 'fanvue' })).toMatchObject({
+      selling: false,
+      escalate: true,
+    });
+  });
+});
+
+describe('opt-out', () => {
+  it.each(['STOP', 'stop', 'Arrête', 'ARRET', 'unsubscribe', 'désabonne-moi'])(
+    'honours %s and confirms once',
+    (text) => {
+      const decision = gate({ text, intent: 'other' });
+      expect(decision).toMatchObject({
+        automated: false,
+        reply: 'opt_out_confirmed',
+        fan: { optedOutAt: now },
+      });
+      expect(gate({ text, intent: 'other', fan: { optedOutAt: now } }).reply).toBeUndefined();
+    },
+  );
+
+  it('does not mistake a sentence containing stop for an opt-out', () => {
+    expect(gate({ text: "don't stop sending pics", intent: 'compliment' }).automated).toBe(true);
+  });
+
+  it('stays silent for an opted-out fan until they opt back in', () => {
+    const out = { optedOutAt: now };
+    expect(gate({ text: 'coucou', fan: out })).toMatchObject({ automated: false, reasons: ['opted_out'] });
+    expect(gate({ text: 'START', fan: out })).toMatchObject({
+      reply: 'opt_in_confirmed',
+      fan: { optedOutAt: null },
+    });
+    expect(gate({ text: '/start', kind: 'command', command: 'start', fan: out }).fan.optedOutAt).toBeNull();
+  });
+});
+
+describe('confidence', () => {
+  it('does not silence a fan on an unsure opt-out or spam guess', () => {
+    expect(gate({ intent: 'opt_out', confidence: 0.3, text: 'tu m’écris ?' })).toMatchObject({
+      automated: true,
+    });
+    expect(gate({ intent: 'spam', confidence: 0.5 })).toMatchObject({ automated: true });
+  });
+
+  it('acts on a weak minor signal: a false alarm only costs a human look', () => {
+    expect(gate({ intent: 'minor_signal', confidence: 0.31 })).toMatchObject({ escalate: true });
+    expect(gate({ intent: 'minor_signal', confidence: 0.1 })).toMatchObject({ escalate: false });
+  });
+});
+
+describe('spam', () => {
+  it('sends one polite message, then cools down without any automated reply', () => {
+    const first = gate({ intent: 'spam' });
+    expect(first).toMatchObject({ reply: 'spam_cooldown', automated: false, fan: { spamStrikes: 1 } });
+    expect(first.fan.spamCooldownUntil?.getTime()).toBe(now.getTime() + 300_000);
+    const cooling = { spamCooldownUntil: new Date(now.getTime() + 60_000), spamStrikes: 1 };
+    expect(gate({ intent: 'greeting', fan: cooling })).toMatchObject({
+      automated: false,
+      reasons: ['spam_cooldown'],
+    });
+    expect(
+      gate({ intent: 'greeting', fan: { spamCooldownUntil: new Date(now.getTime() - 1), spamStrikes: 1 } })
+        .automated,
+    ).toBe(true);
+  });
+
+  it('mutes a repeat spammer', () => {
+    const muted = gate({ intent: 'spam', fan: { spamStrikes: 2 } });
+    expect(muted).toMatchObject({ reasons: ['spam_muted'], fan: { mutedAt: now, spamStrikes: 3 } });
+    expect(muted.reply).toBeUndefined();
+    expect(gate({ intent: 'greeting', fan: { mutedAt: now } })).toMatchObject({
+      automated: false,
+      reasons: ['muted'],
+    });
+  });
+});
+
+describe('age gate', () => {
+  it('asks Telegram and Discord fans to confirm 18+ before any offer', () => {
+    for (const platform of ['telegram', 'discord'] as const) {
+      expect(gate({ platform, intent: 'pack_request_feet' })).toMatchObject({
+        reply: 'age_gate',
+        automated: false,
+        selling: false,
+      });
+      expect(gate({ platform, kind: 'command', command: 'packs', intent: 'other' }).reply).toBe('age_gate');
+    }
+    expect(gate({ intent: 'greeting' })).toMatchObject({
+      automated: true,
+      selling: false,
+      reasons: ['age_unverified'],
+    });
+  });
+
+  it('records the confirmation with time and method', () => {
+    expect(gate({ kind: 'callback', text: AGE_YES, intent: 'other' })).toMatchObject({
+      reply: 'age_confirmed',
+      fan: { ageVerifiedAt: now, ageVerifiedMethod: 'button' },
+    });
+    expect(gate({ intent: 'pack_request_lingerie', fan: { ageVerifiedAt: now } })).toMatchObject({
+      automated: true,
+      selling: true,
+    });
+  });
+
+  it('counts Fanvue and OnlyFans fans as verified by the platform', () => {
+    expect(gate({ platform: 'fanvue', intent: 'pack_request_nude' })).toMatchObject({
+      automated: true,
+      selling: true,
+    });
+    expect(gate({ platform: 'onlyfans', intent: 'pricing_question' })).toMatchObject({
+      automated: true,
+      selling: true,
+    });
+  });
+});

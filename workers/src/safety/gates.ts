@@ -1,0 +1,148 @@
+import type { Intent, Platform, VelvetConfig } from '@velvet/shared';
+
+export interface FanSafetyState {
+  ageVerifiedAt: Date | null;
+  optedOutAt: Date | null;
+  minorSignalAt: Date | null;
+  spamCooldownUntil: Date | null;
+  spamStrikes: number;
+  mutedAt: Date | null;
+}
+
+export type SafetyReply =
+  'minor_neutral' | 'opt_out_confirmed' | 'opt_in_confirmed' | 'spam_cooldown' | 'age_gate' | 'age_confirmed';
+
+export interface GateInput {
+  text: string;
+  kind: 'text' | 'edit' | 'command' | 'callback';
+  command?: string;
+  intent: Intent;
+  /** The classifier's probability for `intent`. */
+  confidence: number;
+  platform: Platform;
+  fan: FanSafetyState;
+  now: Date;
+  rules: Pick<
+    VelvetConfig['safety'],
+    'spam_cooldown' | 'spam_mute_after' | 'age_gate_platforms' | 'min_confidence'
+  >;
+}
+
+export interface GateDecision {
+  /** Changes to the fan's safety state, written with the decision. */
+  fan: Partial<FanSafetyState> & { ageVerifiedMethod?: string };
+  /** Hand the conversation to a human now. */
+  escalate: boolean;
+  alert?: { kind: 'minor_signal'; message: string };
+  /** The one automated reply the gates allow for this message, if any. */
+  reply?: SafetyReply;
+  /** May an LLM draft or a template answer this message? */
+  automated: boolean;
+  /** May a reply mention packs, prices or adult wording? */
+  selling: boolean;
+  reasons: string[];
+}
+
+export const AGE_YES = 'age:yes';
+export const AGE_NO = 'age:no';
+
+const SELLING_INTENTS: ReadonlySet<Intent> = new Set([
+  'pack_request_feet',
+  'pack_request_lingerie',
+  'pack_request_nude',
+  'custom_request',
+  'pricing_question',
+]);
+const SELLING_COMMANDS = new Set(['packs', 'pricing']);
+
+/** STOP and its usual French and English spellings, alone or leading the message. */
+const OPT_OUT =
+  /^\s*(stop+|arr[eê]te?r?|arret|unsubscribe|d[ée]sabonne(r|-moi)?|desinscri(s|re|ption)|opt[ -]?out)\b[\s!.]*$/i;
+const OPT_IN = /^\s*(start|unstop|reprendre|opt[ -]?in|je reviens|i'?m back)\b/i;
+
+/**
+ * The safety gates, in order: minor signal, opt-out (and opting back in), mute, spam
+ * cooldown, age gate. A pure decision; the inbound job applies it. Runs before any draft
+ * or automated message.
+ */
+export function evaluateGates(input: GateInput): GateDecision {
+  const { fan, now, rules } = input;
+  const sure = (intent: keyof GateInput['rules']['min_confidence']) =>
+    input.intent === intent && input.confidence >= rules.min_confidence[intent];
+  const no = (reasons: string[], extra: Partial<GateDecision> = {}): GateDecision => ({
+    fan: {},
+    escalate: false,
+    automated: false,
+    selling: false,
+    reasons,
+    ...extra,
+  });
+
+  // 1. Minor signal: permanent until an admin clears it.
+  if (sure('minor_signal') || (input.kind === 'callback' && input.text === AGE_NO) || fan.minorSignalAt) {
+    if (fan.minorSignalAt) return no(['minor_signal'], { escalate: true });
+    return no(['minor_signal'], {
+      fan: { minorSignalAt: now },
+      escalate: true,
+      reply: 'minor_neutral',
+      alert: {
+        kind: 'minor_signal',
+        message: 'A fan may be under 18: selling stopped, conversation escalated.',
+      },
+    });
+  }
+
+  // 2. Opt-out, confirmed once; later messages get nothing automated until the fan opts back in.
+  if (sure('opt_out') || OPT_OUT.test(input.text)) {
+    return fan.optedOutAt
+      ? no(['opted_out'])
+      : no(['opt_out'], { fan: { optedOutAt: now }, reply: 'opt_out_confirmed' });
+  }
+  if (fan.optedOutAt) {
+    const optIn = OPT_IN.test(input.text) || (input.kind === 'command' && input.command === 'start');
+    return optIn
+      ? no(['opt_in'], { fan: { optedOutAt: null }, reply: 'opt_in_confirmed' })
+      : no(['opted_out']);
+  }
+
+  // 3. Muted after repeated spam: only a human answers.
+  if (fan.mutedAt) return no(['muted']);
+
+  // 4. Spam: one polite message, then silence (and no LLM call) while cooling down.
+  const cooling = fan.spamCooldownUntil !== null && fan.spamCooldownUntil > now;
+  if (sure('spam')) {
+    const strikes = fan.spamStrikes + 1;
+    if (strikes >= rules.spam_mute_after)
+      return no(['spam_muted'], { fan: { spamStrikes: strikes, mutedAt: now } });
+    if (cooling) return no(['spam_cooldown'], { fan: { spamStrikes: strikes } });
+    return no(['spam'], {
+      fan: { spamStrikes: strikes, spamCooldownUntil: new Date(now.getTime() + rules.spam_cooldown) },
+      reply: 'spam_cooldown',
+    });
+  }
+  if (cooling) return no(['spam_cooldown']);
+
+  // 5. Age gate where the platform does not verify age.
+  const gated = rules.age_gate_platforms.includes(input.platform) && !fan.ageVerifiedAt;
+  if (input.kind === 'callback' && input.text === AGE_YES) {
+    return gated
+      ? no(['age_confirmed'], {
+          fan: { ageVerifiedAt: now, ageVerifiedMethod: 'button' },
+          reply: 'age_confirmed',
+        })
+      : no(['age_already_confirmed']);
+  }
+  const wantsOffer =
+    SELLING_INTENTS.has(input.intent) ||
+    (input.kind === 'command' && SELLING_COMMANDS.has(input.command ?? ''));
+  if (gated && (wantsOffer || (input.kind === 'command' && input.command === 'age'))) {
+    return no(['age_gate'], { reply: 'age_gate' });
+  }
+  return {
+    fan: {},
+    escalate: false,
+    automated: true,
+    selling: !gated,
+    reasons: gated ? ['age_unverified'] : [],
+  };
+}

@@ -12,6 +12,7 @@ import {
   openDatabase,
   usersRepo,
   type Database,
+  type Queues,
   type Role,
   type VelvetConfig,
 } from '@velvet/shared';
@@ -30,6 +31,7 @@ export const ADMIN = { email: 'admin@test.velvet', password: 'admin-password-123
 
 export interface TestHub {
   url: string;
+  queues: Queues;
   redisPrefix: string;
   ctx: HubContext;
   database: Database;
@@ -117,6 +119,7 @@ export async function startTestHub(
 
   return {
     url: `http://127.0.0.1:${port}`,
+    queues,
     redisPrefix: redisPrefix.prefix,
     ctx,
     database,

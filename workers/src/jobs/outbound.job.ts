@@ -1,9 +1,29 @@
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { creatorsRepo, messagesRepo, outboxRepo, PlatformError, type JobData } from '@velvet/shared';
+import {
+  creatorsRepo,
+  fansRepo,
+  messagesRepo,
+  outboxRepo,
+  PlatformError,
+  type JobData,
+} from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
+import { disclosureText, withDisclosure } from '../safety/disclosure';
 import { quietHoursEnd } from '../safety/quiet-hours';
 import { failDelivery, loadDelivery } from './delivery';
+
+async function dueDisclosure(
+  ctx: WorkerContext,
+  creatorId: string,
+  fanId: string,
+): Promise<string | undefined> {
+  const [creator, fan] = await Promise.all([
+    creatorsRepo.findById(ctx.db, creatorId),
+    fansRepo.findById(ctx.db, fanId),
+  ]);
+  return creator && fan ? disclosureText(creator, fan, ctx.config.safety) : undefined;
+}
 
 async function quietUntil(ctx: WorkerContext, creatorId: string): Promise<Date | undefined> {
   const creator = await creatorsRepo.findById(ctx.db, creatorId);
@@ -76,11 +96,16 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       throw new UnrecoverableError(`no connector for ${platform}`);
     }
 
+    // The first AI-drafted message a fan receives carries the creator's AI disclosure.
+    const disclosure =
+      origin === 'draft' ? await dueDisclosure(ctx, conversation.creatorId, conversation.fanId) : undefined;
+    const text = withDisclosure(message.text, disclosure);
+
     let platformMessageId: string;
     try {
       ({ platformMessageId } = await connector.send(credentials as { botToken: string }, {
         chatId: conversation.platformChatId,
-        text: message.text,
+        text,
         keyboard: message.keyboard ?? undefined,
       }));
     } catch (error) {
@@ -97,7 +122,8 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
     }
 
     await ctx.db.transaction(async (tx) => {
-      await messagesRepo.markSent(tx, message.id, platformMessageId, ctx.now());
+      await messagesRepo.markSent(tx, message.id, platformMessageId, ctx.now(), text);
+      if (disclosure) await fansRepo.updateSafety(tx, conversation.fanId, { disclosedAt: ctx.now() });
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
     });
     await ctx.publisher.emit(

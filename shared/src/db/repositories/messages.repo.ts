@@ -64,10 +64,17 @@ export const messagesRepo = {
       .where(and(eq(messages.id, id), eq(messages.status, 'sending')));
   },
 
-  async markSent(db: Db, id: string, platformMessageId: string, at: Date): Promise<void> {
+  /** `text`: what the fan actually received, when it differs from the stored draft. */
+  async markSent(db: Db, id: string, platformMessageId: string, at: Date, text?: string): Promise<void> {
     await db
       .update(messages)
-      .set({ status: 'sent', platformMessageId, sentAt: at, error: null })
+      .set({
+        status: 'sent',
+        platformMessageId,
+        sentAt: at,
+        error: null,
+        ...(text === undefined ? {} : { text }),
+      })
       .where(eq(messages.id, id));
   },
 

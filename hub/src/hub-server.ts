@@ -6,6 +6,7 @@ import type { Connectors } from '@velvet/platforms';
 import { createApp } from './app';
 import type { HubContext } from './context';
 import { createConversationsService } from './conversations/conversations.service';
+import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
 
 export interface HubServer {
@@ -33,7 +34,7 @@ export async function startHubServer(
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const inbox = createInboxServer(ctx, server);
   const conversations = createConversationsService(ctx, { relay, publisher: inbox.publisher });
-  inbox.attach({ conversations });
+  inbox.attach({ conversations, drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher }) });
   server.on(
     'request',
     createApp(ctx, {

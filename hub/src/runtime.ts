@@ -18,9 +18,9 @@ import {
   type Queues,
 } from '@velvet/shared';
 import { bootstrapAdmin } from './admin-bootstrap';
-import { loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
+import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
 import { createConnectors, type Connectors } from '@velvet/platforms';
-import { startWorkers } from '@velvet/workers';
+import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
 import type { HubContext } from './context';
 import type { Logger } from './logger';
@@ -48,10 +48,17 @@ export function startWorkerRole(
 ): { stop(): Promise<void> } {
   const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
+  const aborts = new DraftAborts(ctx.redis, ctx.redisPrefix);
+  const { first_token, idle, total } = ctx.config.ollama.timeouts;
   const workers = startWorkers({
     ...ctx,
     ...deps,
     connection,
+    aborts,
+    ollama: createOllamaClient({
+      host: ctx.env.OLLAMA_HOST,
+      timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },
+    }),
     publisher: createEmitterPublisher(ctx.redis, ctx.redisPrefix, new EventLog(ctx.redis, ctx.redisPrefix)),
     relay: new OutboxRelay(ctx.db, deps.queues, ctx.logger, {
       staleAfterMs: ctx.config.queues.outbox_stale_after,
@@ -61,6 +68,7 @@ export function startWorkerRole(
   return {
     async stop() {
       await workers.stop();
+      aborts.close();
       connection.disconnect();
     },
   };

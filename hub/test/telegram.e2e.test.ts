@@ -222,14 +222,25 @@ describe('Telegram → inbox → Telegram', () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
     await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(701, 'Coucou, ça va ?'));
-    const incoming = await until(() => events.find((e) => e.event === 'message:new'));
-    telegram.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    const incoming = await until(() =>
+      events.find((e) => e.event === 'message:new' && e.payload.message.text === 'Coucou, ça va ?'),
+    );
+    telegram.failNext(
+      'sendMessage',
+      { status: 429, retryAfter: 1 },
+      1,
+      (body) => body.text === 'Après la limite',
+    );
     const started = Date.now();
-    await socket.emitWithAck('message:send', {
+    const ack = (await socket.emitWithAck('message:send', {
       conversationId: incoming.payload.conversationId,
       text: 'Après la limite',
-    });
-    await until(() => events.find((e) => e.event === 'message:sent'), 15_000, 'message:sent after 429');
+    })) as { messageId: string };
+    await until(
+      () => events.find((e) => e.event === 'message:sent' && e.payload.messageId === ack.messageId),
+      15_000,
+      'message:sent after 429',
+    );
     const attempts = telegram.calls.filter(
       (c) => c.method === 'sendMessage' && c.body.text === 'Après la limite',
     );
@@ -244,8 +255,15 @@ describe('Telegram → inbox → Telegram', () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
     await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(702, 'Hello toi'));
-    const incoming = await until(() => events.find((e) => e.event === 'message:new'));
-    telegram.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was blocked by the user' });
+    const incoming = await until(() =>
+      events.find((e) => e.event === 'message:new' && e.payload.message.text === 'Hello toi'),
+    );
+    telegram.failNext(
+      'sendMessage',
+      { status: 403, description: 'Forbidden: bot was blocked by the user' },
+      1,
+      (body) => body.text === 'Tu es parti ?',
+    );
     const ack = (await socket.emitWithAck('message:send', {
       conversationId: incoming.payload.conversationId,
       text: 'Tu es parti ?',
@@ -294,8 +312,11 @@ describe('Telegram → inbox → Telegram', () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
     await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(901, 'J’ai un souci'));
-    const conversationId = (await until(() => events.find((e) => e.event === 'message:new'))).payload
-      .conversationId;
+    const conversationId = (
+      await until(() =>
+        events.find((e) => e.event === 'message:new' && e.payload.message.text === 'J’ai un souci'),
+      )
+    ).payload.conversationId;
     expect(await socket.emitWithAck('conversation:assign', { conversationId })).toEqual({ ok: true });
     expect(await socket.emitWithAck('conversation:escalate', { conversationId })).toEqual({ ok: true });
     expect(await socket.emitWithAck('conversation:release', { conversationId })).toEqual({ ok: true });
@@ -319,10 +340,13 @@ describe('Telegram → inbox → Telegram', () => {
     const socket = await inboxClient(hub.url!, admin.token);
     const events = record(socket);
     await postTelegram(hub.url!, accounts.a.id, accounts.a.secret, text(1001, 'Tu m’écris ?'));
-    const conversationId = (await until(() => events.find((e) => e.event === 'message:new'))).payload
-      .conversationId;
+    const conversationId = (
+      await until(() =>
+        events.find((e) => e.event === 'message:new' && e.payload.message.text === 'Tu m’écris ?'),
+      )
+    ).payload.conversationId;
 
-    telegram.failNext('sendMessage', { delayMs: 3000 });
+    telegram.failNext('sendMessage', { delayMs: 3000 }, 1, (body) => body.text === 'Pendant le crash');
     const killed = new Promise<void>((resolve) => {
       const off = telegram.onCall((call) => {
         if (call.method === 'sendMessage' && call.body.text === 'Pendant le crash') {

@@ -3,3 +3,7 @@ export type { ClassifyHint, IntentClassifier, IntentResult } from './intents/int
 export { detectLanguage, type DetectedLanguage } from './intents/language';
 export { detectMinorSignal, type MinorSignalMatch } from './intents/minor-signal.rule';
 export { normalizeText } from './intents/text.normalize';
+export { validateDraft, type ValidationContext } from './drafting/validator';
+export { resolvePolicy, type CreatorSendPolicy, type PolicyInput } from './drafting/policy';
+export { renderPrompt, type PromptInput } from './drafting/prompt';
+export * from './ollama/index';

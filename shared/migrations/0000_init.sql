@@ -33,6 +33,7 @@ CREATE TABLE "creators" (
 	"constraints" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"disclosure" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"quiet_hours" jsonb,
+	"send_policy" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
@@ -49,7 +50,11 @@ CREATE TABLE "drafts" (
 	"reasons" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"generated_by" text DEFAULT 'llm' NOT NULL,
 	"timings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"intent_confidence" real,
+	"edited_text" text,
+	"reject_reason" text,
 	"decided_by" uuid,
+	"decided_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );

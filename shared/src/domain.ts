@@ -58,3 +58,7 @@ export type Intent = (typeof INTENTS)[number];
 /** Markets a creator publishes for; extend as agencies open new ones. */
 export const MARKETS = ['FR', 'US', 'UK', 'BE', 'CH', 'CA', 'DE', 'ES', 'IT'] as const;
 export type Market = (typeof MARKETS)[number];
+
+/** Who sends a draft: the policy alone, a human, or nobody (no draft). */
+export const SEND_POLICIES = ['auto', 'approve', 'off'] as const;
+export type SendPolicy = (typeof SEND_POLICIES)[number];

@@ -79,6 +79,8 @@ export interface ServerToClientEvents {
   'draft:start': (payload: DraftStartPayload) => void;
   'draft:token': (payload: DraftTokenPayload) => void;
   'draft:done': (payload: DraftDonePayload) => void;
+  /** A newer fan message replaced this draft (its stream is aborted, or it left the queue). */
+  'draft:superseded': (payload: { draftId: string; conversationId: string }) => void;
   'message:sent': (payload: DeliveryPayload) => void;
   'message:failed': (payload: DeliveryPayload) => void;
   'conversation:update': (payload: ConversationUpdatePayload) => void;
@@ -113,6 +115,11 @@ export const draftRejectPayload = z.strictObject({
 });
 
 export interface ClientToServerEvents {
+  'draft:approve': (
+    payload: z.input<typeof draftApprovePayload>,
+    ack: (result: Ack<{ messageId: string }>) => void,
+  ) => void;
+  'draft:reject': (payload: z.input<typeof draftRejectPayload>, ack: (result: Ack) => void) => void;
   'message:send': (payload: MessageSendPayload, ack: (result: Ack<{ messageId: string }>) => void) => void;
   'conversation:assign': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
   'conversation:escalate': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;

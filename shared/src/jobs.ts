@@ -1,10 +1,15 @@
 /** Every job that crosses a process boundary: one name, one payload shape. */
 export type Job =
   | { name: 'inbound.process'; data: { messageId: string; outboxId?: number } }
-  | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } };
+  | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } }
+  | { name: 'draft.generate'; data: { messageId: string; selling: boolean; outboxId?: number } };
 
 export type JobName = Job['name'];
 export type JobOf<N extends JobName> = Extract<Job, { name: N }>;
 export type JobData<N extends JobName> = JobOf<N>['data'];
 
-export const JOB_NAMES = ['inbound.process', 'outbound.send'] as const satisfies readonly JobName[];
+export const JOB_NAMES = [
+  'inbound.process',
+  'outbound.send',
+  'draft.generate',
+] as const satisfies readonly JobName[];

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Db, InboxPublisher, OutboxRelay, Queues, Secrets, VelvetConfig } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
-import type { IntentClassifier } from '@velvet/llm';
+import type { IntentClassifier, OllamaClient } from '@velvet/llm';
+import type { DraftAborts } from './draft-aborts';
 
 /** What job handlers may use, passed explicitly. */
 export interface WorkerContext {
@@ -15,6 +16,8 @@ export interface WorkerContext {
   secrets: Secrets;
   connectors: Connectors;
   classifier: IntentClassifier;
+  ollama: OllamaClient;
+  aborts: DraftAborts;
   publisher: InboxPublisher;
   queues: Queues;
   relay: OutboxRelay;

@@ -5,6 +5,7 @@ import type { WorkerContext } from './context';
 import { createHandlers } from './registry';
 
 export type { WorkerContext } from './context';
+export { DraftAborts, draftAbortChannel } from './draft-aborts';
 
 export interface Workers {
   workers: Worker[];
@@ -20,6 +21,8 @@ export function startWorkers(ctx: WorkerContext): Workers {
   const concurrency: Record<JobName, number> = {
     'inbound.process': ctx.config.queues.inbound_concurrency,
     'outbound.send': ctx.config.queues.outbound_concurrency,
+    // One Ollama host serves this many streams at once (OLLAMA_NUM_PARALLEL).
+    'draft.generate': ctx.config.ollama.parallel,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

@@ -1,6 +1,7 @@
 import type { Job as BullJob } from 'bullmq';
 import type { JobData, JobName } from '@velvet/shared';
 import type { WorkerContext } from './context';
+import { createDraftGenerate } from './jobs/draft.job';
 import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
 import { SendLimiter } from './send-limiter';
@@ -13,5 +14,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
   return {
     'inbound.process': createInboundProcess(ctx),
     'outbound.send': createOutboundSend(ctx, limiter),
+    'draft.generate': createDraftGenerate(ctx),
   };
 }

@@ -11,6 +11,7 @@ export function presentCreator(row: CreatorRecord): CreatorView {
     constraints: row.constraints,
     quietHours: row.quietHours ?? null,
     disclosure: row.disclosure,
+    sendPolicy: row.sendPolicy as CreatorView['sendPolicy'],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -6,6 +6,8 @@ import {
   AppError,
   can,
   conversationActionPayload,
+  draftApprovePayload,
+  draftRejectPayload,
   createInboxPublisher,
   EventLog,
   INBOX_NAMESPACE,
@@ -20,6 +22,7 @@ import {
   type ServerToClientEvents,
 } from '@velvet/shared';
 import type { ConversationsService } from '../conversations/conversations.service';
+import type { DraftsService } from '../drafts/drafts.service';
 import type { HubContext } from '../context';
 import { verifyAccessToken } from '../auth/tokens';
 import { ValidationFailed } from '../http/validate';
@@ -49,7 +52,7 @@ export interface InboxServer {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   publisher: InboxPublisher;
   /** Starts accepting client events, handled by these services. */
-  attach(services: { conversations: ConversationsService }): void;
+  attach(services: { conversations: ConversationsService; drafts: DraftsService }): void;
   /** Closes every socket and the HTTP server under it. */
   close(): Promise<void>;
 }
@@ -86,7 +89,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
     next();
   });
 
-  const attach: InboxServer['attach'] = ({ conversations }) =>
+  const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
     inbox.on('connection', (socket: InboxSocket) => {
       const actor = socket.data.actor;
       // A recovered session brings its old rooms back; keep only what the user may see now.
@@ -125,13 +128,23 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
         handle(conversationActionPayload, async (p) => (await conversations.escalate(actor, p), {})),
       );
       socket.on(
+        'draft:approve',
+        handle(draftApprovePayload, (p) => drafts.approve(actor, p)),
+      );
+      socket.on(
+        'draft:reject',
+        handle(draftRejectPayload, (p) => drafts.reject(actor, p)),
+      );
+      socket.on(
         'conversation:release',
         handle(conversationActionPayload, async (p) => (await conversations.release(actor, p), {})),
       );
     });
 
   const publisher = createInboxPublisher(log, (list, event, payload, offset) => {
-    (inbox.to(list) as unknown as { emit(...args: unknown[]): void }).emit(event, payload, offset);
+    const room = inbox.to(list) as unknown as { emit(...args: unknown[]): void };
+    if (offset === undefined) room.emit(event, payload);
+    else room.emit(event, payload, offset);
   });
 
   return {

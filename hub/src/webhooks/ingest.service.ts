@@ -1,5 +1,7 @@
+import { draftAbortChannel } from '@velvet/workers';
 import {
   conversationsRepo,
+  draftsRepo,
   fansRepo,
   messagesRepo,
   outboxRepo,
@@ -67,12 +69,21 @@ export function createIngestService(
           name: 'inbound.process',
           data: { messageId: message.id },
         });
-        return { conversation, message, outbox };
+        // The fan wrote again: earlier drafts are replaced by one that reads both messages.
+        const superseded = await draftsRepo.supersede(tx, conversation.id);
+        return { conversation, message, outbox, superseded };
       });
       if (!committed) return { stored: false };
 
-      const { conversation, message, outbox } = committed;
+      const { conversation, message, outbox, superseded } = committed;
+      const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
       await deps.relay.dispatchSoon([outbox]);
+      if (superseded.length > 0) {
+        await ctx.redis.publish(draftAbortChannel(ctx.redisPrefix), conversation.id);
+        for (const draftId of superseded) {
+          await deps.publisher.emit(target, 'draft:superseded', { draftId, conversationId: conversation.id });
+        }
+      }
       await deps.publisher
         .emit({ creatorId: conversation.creatorId, conversationId: conversation.id }, 'message:new', {
           conversationId: conversation.id,

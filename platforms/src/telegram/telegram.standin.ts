@@ -55,7 +55,13 @@ export interface TelegramStandin {
   webhooks: Map<string, TelegramRecordedWebhook>;
   callbackAnswers: TelegramCallbackAnswer[];
   calls: TelegramStandinCall[];
-  failNext(method: string, fault: TelegramFault, times?: number): void;
+  /** The next `times` calls of `method` (whose body passes `match`, when given) get `fault`. */
+  failNext(
+    method: string,
+    fault: TelegramFault,
+    times?: number,
+    match?: (body: Record<string, unknown>) => boolean,
+  ): void;
   /** Called as each request arrives, before it is answered; returns an unsubscribe function. */
   onCall(listener: (call: TelegramStandinCall) => void): () => void;
   close(): Promise<void>;
@@ -83,7 +89,10 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
   const webhooks = new Map<string, TelegramRecordedWebhook>();
   const callbackAnswers: TelegramCallbackAnswer[] = [];
   const calls: TelegramStandinCall[] = [];
-  const faults = new Map<string, TelegramFault[]>();
+  const faults = new Map<
+    string,
+    { fault: TelegramFault; match?: (body: Record<string, unknown>) => boolean }[]
+  >();
   const listeners = new Set<(call: TelegramStandinCall) => void>();
   const lastMessageId = new Map<string, number>();
   const timers = new Set<{ handle: NodeJS.Timeout; resolve: () => void }>();
@@ -191,11 +200,13 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     });
   }
 
-  function takeFault(method: string): TelegramFault | undefined {
+  function takeFault(method: string, body: Record<string, unknown>): TelegramFault | undefined {
     const queue = faults.get(method);
-    const fault = queue?.shift();
-    if (queue && queue.length === 0) faults.delete(method);
-    return fault;
+    const index = queue?.findIndex((entry) => !entry.match || entry.match(body)) ?? -1;
+    if (!queue || index < 0) return undefined;
+    const [entry] = queue.splice(index, 1);
+    if (queue.length === 0) faults.delete(method);
+    return entry!.fault;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -222,7 +233,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     calls.push(call);
     for (const listener of listeners) listener(call);
 
-    const fault = takeFault(method);
+    const fault = takeFault(method, body);
     if (fault && 'closeConnection' in fault) return void req.socket.destroy();
     if (fault && 'hangMs' in fault) {
       await sleep(fault.hangMs);
@@ -290,9 +301,9 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     webhooks,
     callbackAnswers,
     calls,
-    failNext(method, fault, times = 1) {
+    failNext(method, fault, times = 1, match) {
       const queue = faults.get(method) ?? [];
-      for (let i = 0; i < times; i++) queue.push(fault);
+      for (let i = 0; i < times; i++) queue.push({ fault, match });
       faults.set(method, queue);
     },
     onCall(listener) {

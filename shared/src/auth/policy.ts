@@ -27,7 +27,8 @@ export type Action =
   | 'intent:correct'
   | 'intent:export'
   | 'fan:unmute'
-  | 'fan:clear_minor';
+  | 'fan:clear_minor'
+  | 'draft:decide';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -58,6 +59,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:release': inScope,
     'intent:correct': inScope,
     'fan:unmute': inScope,
+    'draft:decide': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -68,6 +70,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:escalate': inScope,
     'conversation:release': inScope,
     'intent:correct': inScope,
+    'draft:decide': inScope,
   },
   model: {
     'creator:list': anyone,
@@ -76,6 +79,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:read': inScope,
     'conversation:reply': inScope,
     'conversation:escalate': inScope,
+    'draft:decide': inScope,
   },
 };
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './zod-issues';
 import { ConfigError } from './env';
-import { PLATFORMS } from '../domain';
+import { INTENTS, PLATFORMS, SEND_POLICIES } from '../domain';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -36,11 +36,31 @@ const model = z.strictObject({
 const velvetConfigSchema = z.strictObject({
   ollama: z.strictObject({
     keep_alive: z.string().regex(DURATION, 'must be a duration like 5m'),
+    parallel: positiveInt,
+    timeouts: z.strictObject({ first_token: duration, idle: duration, total: duration }),
     models: z.strictObject({ primary: model, sales: model, support: model }),
   }),
   prompts: z.strictObject({
     system_fr: z.string().min(1),
+    context_fr: z.string().min(1),
   }),
+  drafting: z.strictObject({
+    history: positiveInt,
+    max_length: positiveInt,
+    intents: z.partialRecord(
+      z.enum(INTENTS),
+      z.strictObject({
+        model: z.enum(['primary', 'sales', 'support']),
+        prompt: z.string().min(1),
+        fallback: bilingual,
+      }),
+    ),
+  }),
+  send_policy: z.strictObject({
+    default: z.enum(SEND_POLICIES),
+    auto_min_confidence: z.number().min(0).max(1),
+  }),
+  validator: z.strictObject({ explicit_terms: z.array(z.string().min(2)) }),
   platforms: z.strictObject({
     fanvue: z.strictObject({ messages_per_minute: positiveInt, messages_per_day: positiveInt }),
     onlyfans: z.strictObject({ messages_per_minute: positiveInt, messages_per_day: positiveInt }),

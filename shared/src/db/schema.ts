@@ -50,6 +50,11 @@ export const creators = pgTable('creators', {
     .default({}),
   /** Local "HH:MM" window with no automated outbound; null → the market default. */
   quietHours: jsonb('quiet_hours').$type<{ start: string; end: string } | null>(),
+  /** platform → intent (or "*") → auto | approve | off; unset → config default. */
+  sendPolicy: jsonb('send_policy')
+    .$type<Partial<Record<string, Partial<Record<string, 'auto' | 'approve' | 'off'>>>>>()
+    .notNull()
+    .default({}),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -226,7 +231,12 @@ export const drafts = pgTable(
     reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
     generatedBy: text('generated_by').notNull().default('llm'),
     timings: jsonb('timings').$type<Record<string, number>>().notNull().default({}),
+    intentConfidence: real('intent_confidence'),
+    /** The text a human sent instead, kept for learning. */
+    editedText: text('edited_text'),
+    rejectReason: text('reject_reason'),
     decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: ts('decided_at'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

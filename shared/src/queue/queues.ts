@@ -29,6 +29,14 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },
       };
+    case 'draft.generate':
+      // A draft that fails falls back to a template inside the job; retries cover crashes.
+      return {
+        ...keep,
+        jobId: `draft-${job.data.messageId}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 500 },
+      };
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
       return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };

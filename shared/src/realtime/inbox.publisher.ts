@@ -15,10 +15,19 @@ export interface InboxPublisher {
     event: E,
     payload: ServerEventPayload<E>,
   ): Promise<void>;
+  /** Not logged for recovery: bursts whose final state another event carries (draft tokens). */
+  emitVolatile<E extends ServerEventName>(
+    target: InboxTarget,
+    event: E,
+    payload: ServerEventPayload<E>,
+  ): void;
 }
 
-/** Sends to the given rooms, with the log offset as the last argument (Socket.IO's recovery offset). */
-export type Broadcast = (rooms: string[], event: ServerEventName, payload: unknown, offset: string) => void;
+/**
+ * Sends to the given rooms, with the log offset as the last argument (Socket.IO's recovery
+ * offset) when the event was logged.
+ */
+export type Broadcast = (rooms: string[], event: ServerEventName, payload: unknown, offset?: string) => void;
 
 export function targetRooms(target: InboxTarget): string[] {
   const list = [rooms.admins, rooms.creator(target.creatorId)];
@@ -33,6 +42,9 @@ export function createInboxPublisher(log: EventLog, broadcast: Broadcast): Inbox
       const offset = await log.append(list, event, payload);
       broadcast(list, event, payload, offset);
     },
+    emitVolatile(target, event, payload) {
+      broadcast(targetRooms(target), event, payload);
+    },
   };
 }
 
@@ -45,6 +57,7 @@ export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
 export function createEmitterPublisher(redis: Redis, prefix: string, log: EventLog): InboxPublisher {
   const emitter = new Emitter(redis, { key: socketIoKey(prefix) }).of(INBOX_NAMESPACE);
   return createInboxPublisher(log, (list, event, payload, offset) => {
-    emitter.to(list).emit(event, payload, offset);
+    if (offset === undefined) emitter.to(list).emit(event, payload);
+    else emitter.to(list).emit(event, payload, offset);
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETS } from '../domain';
+import { INTENTS, MARKETS, PLATFORMS, SEND_POLICIES } from '../domain';
 
 function isIanaZone(zone: string): boolean {
   try {
@@ -27,6 +27,11 @@ export const creatorFields = {
       end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 08:00'),
     })
     .nullable(),
+  /** Who sends drafts: platform (or "*") → intent (or "*") → auto | approve | off. */
+  sendPolicy: z.partialRecord(
+    z.union([z.enum(PLATFORMS), z.literal('*')]),
+    z.partialRecord(z.union([z.enum(INTENTS), z.literal('*')]), z.enum(SEND_POLICIES)),
+  ),
   /** AI disclosure switch and wording (defaults: on in EU markets, config wording). */
   disclosure: z.strictObject({
     enabled: z.boolean().optional(),
@@ -41,6 +46,7 @@ export const createCreatorBody = z.strictObject({
   constraints: creatorFields.constraints.default([]),
   quietHours: creatorFields.quietHours.default(null),
   disclosure: creatorFields.disclosure.default({}),
+  sendPolicy: creatorFields.sendPolicy.default({}),
 });
 export type CreateCreatorBody = z.infer<typeof createCreatorBody>;
 
@@ -64,6 +70,7 @@ export const creatorView = z.object({
     fr: z.string().optional(),
     en: z.string().optional(),
   }),
+  sendPolicy: z.record(z.string(), z.record(z.string(), z.enum(SEND_POLICIES))),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -34,9 +34,9 @@ function fill(template: string, values: Record<string, string>): string {
 
 /**
  * First step for every fan message: classify the intent, run the safety gates, then send
- * what the gates allow (a safety reply or a command's template). Anything else waits for a
- * human here (drafting plugs in at this point). Idempotent: a retry classifies the same
- * text the same way and the reply's idempotency key stops a second copy.
+ * what the gates allow (a safety reply or a command's template), or hand prose the gates
+ * let through to the LLM drafter. Idempotent: a retry classifies the same text the same
+ * way, and idempotency keys and job ids stop a second reply or draft.
  */
 export function createInboundProcess(ctx: WorkerContext) {
   return async function inboundProcess(job: BullJob<JobData<'inbound.process'>>): Promise<void> {
@@ -103,11 +103,20 @@ export function createInboundProcess(ctx: WorkerContext) {
           outbound = { message: inserted.message, outboxId: row.id };
         }
       }
+      // Prose the gates let through, with nothing said yet, gets an LLM draft.
+      const drafting = prose && decision.automated && !reply;
+      const draftJob = drafting
+        ? await outboxRepo.insert(tx, {
+            name: 'draft.generate',
+            data: { messageId: message.id, selling: decision.selling },
+          })
+        : undefined;
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
-      return { escalated, outbound };
+      return { escalated, outbound, draftJob };
     });
 
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+    if (committed.draftJob) await ctx.relay.dispatchSoon([committed.draftJob]);
     if (committed.outbound) {
       await ctx.relay.dispatchSoon([
         {

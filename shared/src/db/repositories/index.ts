@@ -8,3 +8,4 @@ export * from './conversations.repo';
 export * from './messages.repo';
 export * from './outbox.repo';
 export * from './intent-corrections.repo';
+export * from './drafts.repo';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
 
@@ -84,6 +84,17 @@ export const messagesRepo = {
 
   async setIntent(db: Db, id: string, intent: string, confidence: number, lang: string): Promise<void> {
     await db.update(messages).set({ intent, intentConfidence: confidence, lang }).where(eq(messages.id, id));
+  },
+
+  /** The last `limit` messages of a thread, oldest first. */
+  async recent(db: Db, conversationId: string, limit: number): Promise<MessageRecord[]> {
+    const rows = await db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(limit);
+    return rows.reverse();
   },
 
   /** Oldest first, after an optional (createdAt, id) cursor. */

@@ -1,0 +1,105 @@
+import {
+  auditRepo,
+  Conflict,
+  conversationsRepo,
+  draftsRepo,
+  messagesRepo,
+  NotFound,
+  outboxRepo,
+  presentMessage,
+  type Actor,
+  type InboxPublisher,
+  type OutboxRelay,
+} from '@velvet/shared';
+import type { HubContext } from '../context';
+import { authorize } from '../http/authorize';
+
+/** Humans' decisions on drafts: approve (optionally edited) or reject. */
+export function createDraftsService(
+  ctx: HubContext,
+  deps: { relay: OutboxRelay; publisher: InboxPublisher },
+) {
+  async function load(actor: Actor, draftId: string) {
+    const draft = await draftsRepo.findById(ctx.db, draftId);
+    const conversation = draft && (await conversationsRepo.findById(ctx.db, draft.conversationId));
+    if (!draft || !conversation) throw new NotFound('Draft');
+    authorize(actor, 'draft:decide', { creatorId: conversation.creatorId });
+    if (draft.status !== 'pending_approval' && draft.status !== 'blocked') {
+      throw new Conflict(`This draft is ${draft.status.replace('_', ' ')}; nothing to decide`);
+    }
+    return { draft, conversation };
+  }
+
+  return {
+    /** Sends the draft, or the operator's edit of it, to the fan once; the edit is kept for learning. */
+    async approve(actor: Actor, input: { draftId: string; text?: string }) {
+      const { draft, conversation } = await load(actor, input.draftId);
+      const text = input.text ?? draft.text;
+      const edited = input.text !== undefined && input.text !== draft.text;
+      const sent = await ctx.db.transaction(async (tx) => {
+        const decided = await draftsRepo.decide(tx, draft.id, {
+          status: 'approved',
+          decidedBy: actor.id,
+          editedText: edited ? text : null,
+        });
+        if (!decided) throw new Conflict('Someone else decided on this draft first');
+        const { message } = await messagesRepo.insertOutbound(tx, {
+          conversationId: conversation.id,
+          accountId: conversation.accountId,
+          direction: 'out',
+          sender: 'bot',
+          text,
+          authorId: actor.id,
+          raw: { origin: 'draft', draftId: draft.id, approvedBy: actor.id, edited },
+          idempotencyKey: `draft:${draft.id}`,
+        });
+        await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
+        const outbox = await outboxRepo.insert(tx, {
+          name: 'outbound.send',
+          data: { messageId: message.id },
+        });
+        await auditRepo.record(tx, {
+          actorId: actor.id,
+          action: 'draft.approve',
+          targetType: 'draft',
+          targetId: draft.id,
+          data: { edited, messageId: message.id },
+        });
+        return { message, outbox };
+      });
+      await deps.relay.dispatchSoon([sent.outbox]);
+      await deps.publisher.emit(
+        { creatorId: conversation.creatorId, conversationId: conversation.id },
+        'message:new',
+        {
+          conversationId: conversation.id,
+          creatorId: conversation.creatorId,
+          message: presentMessage(sent.message),
+        },
+      );
+      return { messageId: sent.message.id };
+    },
+
+    async reject(actor: Actor, input: { draftId: string; reason?: string }) {
+      const { draft } = await load(actor, input.draftId);
+      await ctx.db.transaction(async (tx) => {
+        const decided = await draftsRepo.decide(tx, draft.id, {
+          status: 'rejected',
+          decidedBy: actor.id,
+          rejectReason: input.reason ?? null,
+        });
+        if (!decided) throw new Conflict('Someone else decided on this draft first');
+        await auditRepo.record(tx, {
+          actorId: actor.id,
+          action: 'draft.reject',
+          targetType: 'draft',
+          targetId: draft.id,
+          data: { reason: input.reason ?? null },
+        });
+      });
+      return {};
+    },
+  };
+}
+
+export type DraftsService = ReturnType<typeof createDraftsService>;

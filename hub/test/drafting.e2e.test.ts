@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { creatorBody, type Client } from './harness';
+import {
+  inboxClient,
+  postTelegram,
+  record,
+  Stack,
+  until,
+  type InboxClient,
+  type VelvetProcess,
+} from './stack';
+
+const TOKEN = '7700000001:AAH-drafting-test-bot-token-for-tests-01';
+
+/** Scripted replies by the fan's last message, so each test knows what the "model" says. */
+function reply(request: { messages?: { role: string; content: string }[] }): string {
+  const prompt = request.messages?.map((m) => m.content).join('\n') ?? '';
+  if (prompt.includes('appelle-moi')) return 'Appelle-moi au 06 12 34 56 78 😘';
+  if (prompt.includes('deuxième message')) return 'Je réponds à tes deux messages, mon cœur.';
+  return 'Coucou toi ! Ça me fait super plaisir de te lire, tu passes une bonne journée ?';
+}
+
+/** Drafting end to end: Telegram and Ollama stand-ins, separate hub and workers processes. */
+describe('LLM drafts stream into the inbox and wait for a human or go out by policy', () => {
+  let telegram: TelegramStandin;
+  let ollama: OllamaStandin;
+  let stack: Stack;
+  let hub: VelvetProcess;
+  let admin: Client;
+  let socket: InboxClient;
+  let events: { event: string; payload: any }[];
+  let account: { id: string; secret: string };
+  let updateId = 1;
+
+  const say = (chatId: number, text: string) =>
+    postTelegram(
+      hub.url!,
+      account.id,
+      account.secret,
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId,
+        fromId: chatId,
+        text,
+        languageCode: 'fr',
+        firstName: 'Noa',
+      }),
+    );
+  const doneFor = (conversationId: string) =>
+    until(
+      () => events.find((e) => e.event === 'draft:done' && e.payload.conversationId === conversationId),
+      15_000,
+      'draft:done',
+    );
+  const conversationOf = async (text: string) =>
+    (
+      await until(
+        () => events.find((e) => e.event === 'message:new' && e.payload.message.text === text),
+        10_000,
+        `message "${text}"`,
+      )
+    ).payload.conversationId as string;
+
+  beforeAll(async () => {
+    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    ollama = await startOllamaStandin({ tokensPerSecond: 200, reply });
+    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
+    hub = await stack.start('hub');
+    await stack.start('workers');
+    admin = await stack.admin(hub.url!);
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Draft'),
+      quietHours: { start: '00:00', end: '00:00' },
+    });
+    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
+      platform: 'telegram',
+      credentials: { botToken: TOKEN },
+    });
+    account = { id: connected.body.id, secret: telegram.webhooks.get(TOKEN)!.secret_token! };
+    socket = await inboxClient(hub.url!, admin.token);
+    events = record(socket);
+  }, 120_000);
+
+  afterAll(async () => {
+    socket?.disconnect();
+    await stack?.destroy();
+    await ollama?.close();
+    await telegram?.close();
+  });
+
+  it('streams the draft in coalesced chunks that add up to the final text, then holds it for approval', async () => {
+    await say(4001, 'coucou toi');
+    const conversationId = await conversationOf('coucou toi');
+    const start = await until(() =>
+      events.find((e) => e.event === 'draft:start' && e.payload.conversationId === conversationId),
+    );
+    expect(start.payload).toMatchObject({ model: 'llama2:7b' });
+    const done = await doneFor(conversationId);
+    const chunks = events
+      .filter((e) => e.event === 'draft:token' && e.payload.draftId === start.payload.draftId)
+      .map((e) => e.payload.text);
+    expect(chunks.join('')).toBe(done.payload.text);
+    expect(done.payload).toMatchObject({ status: 'pending_approval', intent: 'greeting', text: reply({}) });
+    const tokens = ollama.chunksSent.at(-1)!.filter((c) => c.content).length;
+    expect(chunks.length).toBeLessThan(tokens);
+    // Nothing reached the fan: the default policy waits for a human.
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '4001')).toHaveLength(0);
+    const [stored] = await stack.query<{ timings: Record<string, number>; generated_by: string }>(
+      `select timings, generated_by from drafts where id = '${start.payload.draftId}'`,
+    );
+    expect(stored!.generated_by).toBe('llm');
+    expect(stored!.timings).toMatchObject({
+      evalCount: expect.any(Number),
+      tokensPerSecond: expect.any(Number),
+      timeToFirstTokenMs: expect.any(Number),
+    });
+  });
+
+  it('sends an approved, edited draft once, with the AI disclosure first', async () => {
+    await say(4002, 'salut ma belle');
+    const conversationId = await conversationOf('salut ma belle');
+    const done = await doneFor(conversationId);
+    const ack = await socket.emitWithAck('draft:approve', {
+      draftId: done.payload.draftId,
+      text: 'Coucou toi, contente de te lire 😘',
+    });
+    expect(ack).toMatchObject({ ok: true, messageId: expect.any(String) });
+    const delivered = await until(
+      () => telegram.sent.find((m) => String(m.chat_id) === '4002'),
+      10_000,
+      'the approved reply',
+    );
+    expect(delivered.text).toBe(
+      "Petite précision : certaines de mes réponses sont préparées avec l'aide d'une IA.\n\nCoucou toi, contente de te lire 😘",
+    );
+    const again = await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '4002')).toHaveLength(1);
+    const [stored] = await stack.query<{ status: string; edited_text: string }>(
+      `select status, edited_text from drafts where id = '${done.payload.draftId}'`,
+    );
+    expect(stored).toEqual({ status: 'approved', edited_text: 'Coucou toi, contente de te lire 😘' });
+  });
+
+  it('blocks a draft that gives a phone number, and lets a human reject it', async () => {
+    await say(4003, 'appelle-moi stp');
+    const conversationId = await conversationOf('appelle-moi stp');
+    const done = await doneFor(conversationId);
+    expect(done.payload.status).toBe('blocked');
+    expect(done.payload.reasons).toContain('contact_details');
+    expect(
+      await socket.emitWithAck('draft:reject', { draftId: done.payload.draftId, reason: 'numéro' }),
+    ).toEqual({ ok: true });
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '4003')).toHaveLength(0);
+  });
+
+  it('aborts a running draft when the fan writes again and redrafts with both messages', async () => {
+    ollama.setTokensPerSecond(4);
+    await say(4004, 'hello toi');
+    const conversationId = await conversationOf('hello toi');
+    const first = await until(() =>
+      events.find((e) => e.event === 'draft:start' && e.payload.conversationId === conversationId),
+    );
+    await until(
+      () => events.find((e) => e.event === 'draft:token' && e.payload.draftId === first.payload.draftId),
+      10_000,
+      'first tokens',
+    );
+    ollama.setTokensPerSecond(200);
+    await say(4004, 're coucou, deuxième message');
+    await until(
+      () => events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === first.payload.draftId),
+      10_000,
+      'draft:superseded',
+    );
+    const done = await until(
+      () => events.find((e) => e.event === 'draft:done' && e.payload.conversationId === conversationId),
+      15_000,
+      'the new draft',
+    );
+    expect(done.payload.draftId).not.toBe(first.payload.draftId);
+    expect(done.payload.text).toBe('Je réponds à tes deux messages, mon cœur.');
+    await until(() => ollama.aborted >= 1 || undefined, 5000, 'the first stream aborted');
+    const lastPrompt = JSON.stringify(ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body);
+    expect(lastPrompt).toContain('hello toi');
+    expect(lastPrompt).toContain('re coucou, deuxième message');
+  });
+
+  it('falls back to the intent’s template within 2 s when Ollama is down, and alerts supervisors', async () => {
+    ollama.down();
+    try {
+      const sentAt = Date.now();
+      await say(4005, 'coucou, tu vas bien ?');
+      const conversationId = await conversationOf('coucou, tu vas bien ?');
+      const done = await doneFor(conversationId);
+      expect(Date.now() - sentAt).toBeLessThan(2000 + 1000);
+      expect(done.payload.text).toBe('Coucou 😘 Contente de te lire ! Comment tu vas ?');
+      await until(
+        () => events.find((e) => e.event === 'alert' && e.payload.kind === 'llm_down'),
+        5000,
+        'llm_down alert',
+      );
+    } finally {
+      ollama.up();
+    }
+  });
+
+  it('falls back when the stream stalls', async () => {
+    ollama.failNext({ stallAfterTokens: 2 });
+    await say(4006, 'coucou ma belle');
+    const conversationId = await conversationOf('coucou ma belle');
+    const done = await doneFor(conversationId);
+    expect(done.payload.text).toBe('Coucou 😘 Contente de te lire ! Comment tu vas ?');
+    const [stored] = await stack.query<{ generated_by: string }>(
+      `select generated_by from drafts where id = '${done.payload.draftId}'`,
+    );
+    expect(stored!.generated_by).toBe('fallback');
+  });
+
+  it('sends on its own when the creator’s policy is auto and the intent is clear', async () => {
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Auto'),
+      market: 'US',
+      quietHours: { start: '00:00', end: '00:00' },
+      sendPolicy: { '*': { '*': 'auto' }, onlyfans: { '*': 'auto' } },
+    });
+    expect(creator.body.sendPolicy).toEqual({ '*': { '*': 'auto' }, onlyfans: { '*': 'auto' } });
+    const invalid = await admin.patch(`/api/creators/${creator.body.id}`, {
+      sendPolicy: { telegram: { greeting: 'always' } },
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.message).toMatch(/^sendPolicy\.telegram\.greeting: /);
+    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
+      platform: 'telegram',
+      credentials: { botToken: TOKEN },
+    });
+    const secret = telegram.webhooks.get(TOKEN)!.secret_token!;
+    await postTelegram(
+      hub.url!,
+      connected.body.id,
+      secret,
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId: 4007,
+        fromId: 4007,
+        text: 'coucou toi',
+        languageCode: 'fr',
+      }),
+    );
+    const delivered = await until(
+      () => telegram.sent.find((m) => String(m.chat_id) === '4007'),
+      15_000,
+      'the auto-sent draft',
+    );
+    expect(delivered.text).toBe(reply({}));
+    const done = await until(() =>
+      events.find(
+        (e) => e.event === 'draft:done' && e.payload.text === reply({}) && e.payload.status === 'auto_sent',
+      ),
+    );
+    expect(done).toBeDefined();
+  });
+});

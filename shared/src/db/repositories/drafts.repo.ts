@@ -1,0 +1,65 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../client';
+import { drafts } from '../schema';
+
+export type DraftRecord = typeof drafts.$inferSelect;
+
+export const draftsRepo = {
+  async create(db: Db, input: typeof drafts.$inferInsert): Promise<DraftRecord> {
+    const [row] = await db.insert(drafts).values(input).returning();
+    return row!;
+  },
+
+  async findById(db: Db, id: string): Promise<DraftRecord | undefined> {
+    const [row] = await db.select().from(drafts).where(eq(drafts.id, id)).limit(1);
+    return row;
+  },
+
+  /** Finishes a draft still being written; false when it was superseded meanwhile. */
+  async finish(
+    db: Db,
+    id: string,
+    update: Pick<DraftRecord, 'text' | 'status' | 'reasons' | 'generatedBy' | 'timings'>,
+  ): Promise<boolean> {
+    const rows = await db
+      .update(drafts)
+      .set({ ...update, updatedAt: new Date() })
+      .where(and(eq(drafts.id, id), eq(drafts.status, 'drafting')))
+      .returning({ id: drafts.id });
+    return rows.length === 1;
+  },
+
+  /** Older drafts of a conversation that are still open when a newer fan message arrives. */
+  async supersede(db: Db, conversationId: string): Promise<string[]> {
+    const rows = await db
+      .update(drafts)
+      .set({ status: 'superseded', updatedAt: new Date() })
+      .where(
+        and(
+          eq(drafts.conversationId, conversationId),
+          inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
+        ),
+      )
+      .returning({ id: drafts.id });
+    return rows.map((r) => r.id);
+  },
+
+  /** A human's decision; false when the draft is no longer waiting for one. */
+  async decide(
+    db: Db,
+    id: string,
+    decision: {
+      status: 'approved' | 'rejected';
+      decidedBy: string;
+      editedText?: string | null;
+      rejectReason?: string | null;
+    },
+  ): Promise<boolean> {
+    const rows = await db
+      .update(drafts)
+      .set({ ...decision, decidedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(drafts.id, id), inArray(drafts.status, ['pending_approval', 'blocked'])))
+      .returning({ id: drafts.id });
+    return rows.length === 1;
+  },
+};

@@ -1,0 +1,210 @@
+import type { Job as BullJob } from 'bullmq';
+import {
+  conversationsRepo,
+  creatorsRepo,
+  draftsRepo,
+  fansRepo,
+  messagesRepo,
+  outboxRepo,
+  presentMessage,
+  type DraftDonePayload,
+  type Intent,
+  type JobData,
+  type MessageRecord,
+} from '@velvet/shared';
+import {
+  coalesceTokens,
+  OllamaError,
+  renderPrompt,
+  resolvePolicy,
+  validateDraft,
+  type CreatorSendPolicy,
+} from '@velvet/llm';
+import type { WorkerContext } from '../context';
+import { loadDelivery } from './delivery';
+
+const COALESCE_MS = 25;
+const ALERT_EVERY_MS = 60_000;
+
+/**
+ * Drafts a reply with the intent's model, streaming it to the inbox in ~25 ms chunks, then
+ * validates it and applies the send policy: auto-send, hold for approval, or block. When
+ * Ollama cannot answer the intent's template stands in (`generated_by: fallback`). A newer
+ * fan message aborts the stream; that message's own job drafts with both in context.
+ */
+export function createDraftGenerate(ctx: WorkerContext) {
+  return async function draftGenerate(job: BullJob<JobData<'draft.generate'>>): Promise<void> {
+    const { messageId, outboxId, selling } = job.data;
+    const markDone = () =>
+      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
+    const message = await messagesRepo.findById(ctx.db, messageId);
+    const delivery = message && (await loadDelivery(ctx, message));
+    const fan = delivery && (await fansRepo.findById(ctx.db, delivery.conversation.fanId));
+    const creator = delivery && (await creatorsRepo.findById(ctx.db, delivery.conversation.creatorId));
+    if (!message || !delivery || !fan || !creator) return void (await markDone());
+    const { conversation, platform } = delivery;
+
+    const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
+    if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return void (await markDone());
+
+    const intent = (message.intent ?? 'other') as Intent;
+    const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
+    const model = ctx.config.ollama.models[template.model];
+    const lang =
+      message.lang === 'fr' || message.lang === 'en'
+        ? message.lang
+        : fan.language?.startsWith('fr')
+          ? 'fr'
+          : 'en';
+    const policy = resolvePolicy({
+      platform,
+      intent,
+      confidence: message.intentConfidence ?? 0,
+      creator: creator.sendPolicy as CreatorSendPolicy,
+      defaults: ctx.config.send_policy,
+    });
+    if (policy === 'off') return void (await markDone());
+
+    const draft = await draftsRepo.create(ctx.db, {
+      conversationId: conversation.id,
+      messageId: message.id,
+      model: model.name,
+      intent,
+      template: intent,
+      intentConfidence: message.intentConfidence,
+    });
+    const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+    await ctx.publisher.emit(target, 'draft:start', {
+      draftId: draft.id,
+      conversationId: conversation.id,
+      messageId,
+      model: model.name,
+    });
+
+    const queueWaitMs = Math.max(0, Date.now() - job.timestamp);
+    const running = ctx.aborts.register(conversation.id);
+    let text = '';
+    let generatedBy: 'llm' | 'fallback' = 'llm';
+    let timings: Record<string, number> = { queueWaitMs };
+    try {
+      const stream = ctx.ollama.streamChat({
+        model,
+        keepAlive: ctx.config.ollama.keep_alive,
+        signal: running.signal,
+        messages: renderPrompt({
+          config: ctx.config,
+          creator,
+          fanName: fan.displayName.split(' ')[0] ?? '',
+          lang,
+          history: history.map((m) => ({ from: m.direction === 'in' ? 'fan' : 'creator', text: m.text })),
+          instruction: template.prompt,
+          offerFacts: [],
+        }),
+      });
+      let final: { timeToFirstTokenMs: number; tokensPerSecond: number; evalCount: number } | undefined;
+      const tokens = (async function* () {
+        for await (const event of stream) {
+          if (event.type === 'token') yield event.text;
+          else final = event;
+        }
+      })();
+      for await (const chunk of coalesceTokens(tokens, COALESCE_MS)) {
+        text += chunk;
+        ctx.publisher.emitVolatile(target, 'draft:token', { draftId: draft.id, text: chunk });
+      }
+      timings = { ...timings, ...final };
+    } catch (error) {
+      if (error instanceof OllamaError && error.code === 'aborted') return void (await markDone());
+      const code = error instanceof OllamaError ? error.code : 'unknown';
+      ctx.logger.warn({ err: error, conversationId: conversation.id }, 'draft fell back to the template');
+      text = template.fallback[lang];
+      generatedBy = 'fallback';
+      timings = { ...timings, fallback: 1 };
+      await alertLlmDown(ctx, target, code);
+    } finally {
+      running.release();
+    }
+
+    const reasons = validateDraft(text, {
+      lang,
+      selling,
+      packs: [],
+      maxLength: ctx.config.drafting.max_length,
+      explicitTerms: ctx.config.validator.explicit_terms,
+      conversationStatus:
+        (await conversationsRepo.findById(ctx.db, conversation.id))?.status ?? conversation.status,
+      optedOut: fan.optedOutAt !== null,
+    });
+    const status: DraftDonePayload['status'] = reasons.length
+      ? 'blocked'
+      : policy === 'auto'
+        ? 'auto_sent'
+        : 'pending_approval';
+
+    const committed = await ctx.db.transaction(async (tx) => {
+      const finished = await draftsRepo.finish(tx, draft.id, { text, status, reasons, generatedBy, timings });
+      let sent: { message: MessageRecord; outboxId: number } | undefined;
+      if (finished && status === 'auto_sent') {
+        const inserted = await messagesRepo.insertOutbound(tx, {
+          conversationId: conversation.id,
+          accountId: message.accountId,
+          direction: 'out',
+          sender: 'bot',
+          text,
+          raw: { origin: 'draft', draftId: draft.id, approvedBy: 'policy' },
+          idempotencyKey: `draft:${draft.id}`,
+        });
+        await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
+        const row = await outboxRepo.insert(tx, {
+          name: 'outbound.send',
+          data: { messageId: inserted.message.id },
+        });
+        sent = { message: inserted.message, outboxId: row.id };
+      }
+      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
+      return { finished, sent };
+    });
+    if (!committed.finished) return;
+    if (committed.sent) {
+      await ctx.relay.dispatchSoon([
+        {
+          id: committed.sent.outboxId,
+          job: { name: 'outbound.send', data: { messageId: committed.sent.message.id } },
+        },
+      ]);
+    }
+    await ctx.publisher.emit(target, 'draft:done', {
+      draftId: draft.id,
+      conversationId: conversation.id,
+      text,
+      intent,
+      status,
+      ...(reasons.length ? { reasons } : {}),
+    });
+    if (committed.sent) {
+      await ctx.publisher.emit(target, 'message:new', {
+        conversationId: conversation.id,
+        creatorId: conversation.creatorId,
+        message: presentMessage(committed.sent.message),
+      });
+    }
+  };
+}
+
+/** At most one LLM alert a minute across every worker, so a down server does not flood supervisors. */
+async function alertLlmDown(
+  ctx: WorkerContext,
+  target: { creatorId: string; conversationId: string },
+  code: string,
+) {
+  const first = await ctx.connection.set(`${ctx.redisPrefix}:alert:llm`, code, 'PX', ALERT_EVERY_MS, 'NX');
+  if (first !== 'OK') return;
+  await ctx.publisher.emit(target, 'alert', {
+    kind: 'llm_down',
+    severity: 'warning',
+    message: `The language model could not answer (${code}); replies use templates until it is back.`,
+    creatorId: target.creatorId,
+    conversationId: target.conversationId,
+    at: ctx.now().toISOString(),
+  });
+}

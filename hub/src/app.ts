@@ -9,10 +9,12 @@ import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
-import type { InboxPublisher, OutboxRelay } from '@velvet/shared';
+import type { InboxPublisher, OutboxRelay, Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { fansRoutes } from './fans/fans.routes';
+import { metricsRoutes } from './metrics/metrics.routes';
+import { createMetricsService } from './metrics/metrics.service';
 import { intentsRoutes } from './intents/intents.routes';
 import { createIntentsService } from './intents/intents.service';
 import type { HubContext } from './context';
@@ -31,6 +33,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AppDeps {
   connectors: Connectors;
+  queues: Queues;
   classifier: IntentClassifier;
   relay: OutboxRelay;
   publisher: InboxPublisher;
@@ -86,8 +89,11 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(conversationsRoutes(deps.conversations));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));
   api.use(fansRoutes(ctx));
+  const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
+  api.use(metrics.api);
   api.use(notFound);
   app.use('/api', api);
+  app.use('/metrics', authenticate, metrics.prometheus);
 
   if (deps.ui) app.use(deps.ui);
   app.use(notFound);

@@ -41,6 +41,7 @@ export async function startHubServer(
       ui: deps.ui,
       connectors: deps.connectors,
       classifier: deps.classifier,
+      queues: deps.queues,
       relay,
       publisher: inbox.publisher,
       conversations,

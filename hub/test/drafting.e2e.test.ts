@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { creatorBody, type Client } from './harness';
+import { creatorBody, Client } from './harness';
 import {
   inboxClient,
   postTelegram,
@@ -262,5 +262,35 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
       ),
     );
     expect(done).toBeDefined();
+  });
+
+  it('exposes drafts, LLM speed, response times and queues to supervisors, not to chatters', async () => {
+    const json = await admin.get('/api/metrics');
+    expect(json.status).toBe(200);
+    expect(json.body.drafts).toMatchObject({ approved: 1, rejected: 1, superseded: 1 });
+    expect(json.body.fallbacks).toBeGreaterThanOrEqual(2);
+    expect(json.body.llm.ttftMs.count).toBeGreaterThanOrEqual(3);
+    expect(json.body.responseTimeMs.count).toBeGreaterThanOrEqual(2);
+    expect(json.body.queues['outbound.send']).toMatchObject({
+      waiting: expect.any(Number),
+      active: expect.any(Number),
+    });
+
+    const text = await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${admin.token}` } });
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+    const body = await text.text();
+    expect(body).toMatch(/^velvet_drafts\{status="approved"\} 1$/m);
+    expect(body).toMatch(/^velvet_llm_time_to_first_token_ms\{quantile="0.5"\} [\d.]+$/m);
+    expect(body).toMatch(/^velvet_queue_jobs\{queue="draft.generate",state="waiting"\} \d+$/m);
+    expect((await fetch(`${hub.url}/metrics`)).status).toBe(401);
+
+    await admin.post('/api/users', {
+      email: 'metrics-chatter@test.velvet',
+      password: 'chatter-password-123',
+      role: 'chatter',
+    });
+    const chatter = new Client(hub.url!);
+    await chatter.login('metrics-chatter@test.velvet', 'chatter-password-123');
+    expect((await chatter.get('/api/metrics')).status).toBe(403);
   });
 });

@@ -2,7 +2,11 @@
 export type Job =
   | { name: 'inbound.process'; data: { messageId: string; outboxId?: number } }
   | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } }
-  | { name: 'draft.generate'; data: { messageId: string; selling: boolean; outboxId?: number } };
+  | {
+      name: 'draft.generate';
+      /** `paying`: the fan has bought before; their drafts go first when Ollama is busy. */
+      data: { messageId: string; selling: boolean; paying?: boolean; outboxId?: number };
+    };
 
 export type JobName = Job['name'];
 export type JobOf<N extends JobName> = Extract<Job, { name: N }>;

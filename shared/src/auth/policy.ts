@@ -28,7 +28,8 @@ export type Action =
   | 'intent:export'
   | 'fan:unmute'
   | 'fan:clear_minor'
-  | 'draft:decide';
+  | 'draft:decide'
+  | 'metrics:read';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -60,6 +61,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'intent:correct': inScope,
     'fan:unmute': inScope,
     'draft:decide': inScope,
+    'metrics:read': anyone,
   },
   chatter: {
     'creator:list': anyone,

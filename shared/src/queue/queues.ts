@@ -36,6 +36,8 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
         jobId: `draft-${job.data.messageId}`,
         attempts: 3,
         backoff: { type: 'exponential', delay: 500 },
+        // BullMQ runs lower numbers first.
+        priority: job.data.paying ? 1 : 10,
       };
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).

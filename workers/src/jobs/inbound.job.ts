@@ -108,7 +108,11 @@ export function createInboundProcess(ctx: WorkerContext) {
       const draftJob = drafting
         ? await outboxRepo.insert(tx, {
             name: 'draft.generate',
-            data: { messageId: message.id, selling: decision.selling },
+            data: {
+              messageId: message.id,
+              selling: decision.selling,
+              paying: Number(fan.profile.lifetimeSpend ?? 0) > 0,
+            },
           })
         : undefined;
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());

@@ -9,3 +9,4 @@ export * from './messages.repo';
 export * from './outbox.repo';
 export * from './intent-corrections.repo';
 export * from './drafts.repo';
+export * from './metrics.repo';

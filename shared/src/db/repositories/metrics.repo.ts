@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import { selectRows, type Db } from '../client';
+
+export interface Quantiles {
+  p50: number | null;
+  p90: number | null;
+  count: number;
+}
+
+/** Live figures for supervisors and Prometheus, computed from the database of record. */
+export const metricsRepo = {
+  async draftsByStatus(db: Db): Promise<Record<string, number>> {
+    const rows = await selectRows<{ status: string; n: number }>(
+      db,
+      sql`select status, count(*)::int as n from drafts group by status`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  },
+
+  async fallbacks(db: Db, sinceMinutes: number): Promise<number> {
+    const [row] = await selectRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from drafts where generated_by = 'fallback'
+          and created_at > now() - make_interval(mins => ${sinceMinutes})`,
+    );
+    return row?.n ?? 0;
+  },
+
+  /** Oldest draft still waiting for a human, in seconds. */
+  async oldestPendingSeconds(db: Db): Promise<number | null> {
+    const [row] = await selectRows<{ s: number | null }>(
+      db,
+      sql`select extract(epoch from now() - min(created_at))::float as s from drafts where status = 'pending_approval'`,
+    );
+    return row?.s ?? null;
+  },
+
+  /** Time to first token and tokens/s of recent LLM drafts. */
+  async llm(db: Db, sinceMinutes: number): Promise<{ ttftMs: Quantiles; tokensPerSecond: Quantiles }> {
+    const [row] = await selectRows<{
+      t50: number | null;
+      t90: number | null;
+      r50: number | null;
+      r90: number | null;
+      n: number;
+    }>(
+      db,
+      sql`select
+            percentile_cont(0.5) within group (order by (timings->>'timeToFirstTokenMs')::float) as t50,
+            percentile_cont(0.9) within group (order by (timings->>'timeToFirstTokenMs')::float) as t90,
+            percentile_cont(0.5) within group (order by (timings->>'tokensPerSecond')::float) as r50,
+            percentile_cont(0.9) within group (order by (timings->>'tokensPerSecond')::float) as r90,
+            count(*)::int as n
+          from drafts
+          where generated_by = 'llm' and timings ? 'timeToFirstTokenMs'
+            and created_at > now() - make_interval(mins => ${sinceMinutes})`,
+    );
+    return {
+      ttftMs: { p50: row?.t50 ?? null, p90: row?.t90 ?? null, count: row?.n ?? 0 },
+      tokensPerSecond: { p50: row?.r50 ?? null, p90: row?.r90 ?? null, count: row?.n ?? 0 },
+    };
+  },
+
+  /** From a fan's message to the reply that reached them, for replies sent recently. */
+  async responseTimeMs(db: Db, sinceMinutes: number): Promise<Quantiles> {
+    const [row] = await selectRows<{ p50: number | null; p90: number | null; n: number }>(
+      db,
+      sql`select
+            percentile_cont(0.5) within group (order by rt) as p50,
+            percentile_cont(0.9) within group (order by rt) as p90,
+            count(*)::int as n
+          from (
+            select extract(epoch from (o.sent_at - i.created_at)) * 1000 as rt
+            from messages o
+            cross join lateral (
+              select created_at from messages i
+              where i.conversation_id = o.conversation_id and i.direction = 'in' and i.created_at <= o.created_at
+              order by i.created_at desc limit 1
+            ) i
+            where o.direction = 'out' and o.status = 'sent'
+              and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
+          ) t`,
+    );
+    return { p50: row?.p50 ?? null, p90: row?.p90 ?? null, count: row?.n ?? 0 };
+  },
+};

@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { draftRelay } from './draft-relay';
 import { ingestLatency } from './ingest-latency';
 import { socketBaseline } from './socket-baseline';
 import { round } from './stats';
@@ -45,6 +46,26 @@ for (const [i, result] of ingest.entries()) {
   });
 }
 
+const tokenRates = (process.env.BENCH_TOKEN_RATES ?? '20,80').split(',').map(Number);
+const relay = await draftRelay(tokenRates, Number(process.env.BENCH_DRAFTS ?? 20));
+const emitBaseline = baselines[0]!.latencyMs;
+for (const result of relay) {
+  rows.push({
+    measure: 'Ollama chunk → draft:token',
+    rate: `${result.tokensPerSecond} tok/s`,
+    ...pick(result.relayMs),
+    ratioP50: `${round(result.relayMs.p50 / emitBaseline.p50, 1)}×`,
+    notes: `${result.relayMs.n} chunks, ${result.drafts} drafts (includes the 25 ms coalescing window)`,
+  });
+  rows.push({
+    measure: 'webhook → first Ollama request',
+    rate: `${result.tokensPerSecond} tok/s`,
+    ...pick(result.webhookToOllamaMs),
+    ratioP50: `${round(result.webhookToOllamaMs.p50 / emitBaseline.p50, 1)}×`,
+    notes: 'store, queue, classify, gates, draft job, prompt',
+  });
+}
+
 function pick(s: { p50: number; p90: number; p99: number }) {
   return { p50: s.p50, p90: s.p90, p99: s.p99 };
 }
@@ -78,6 +99,7 @@ writeFileSync(
       secondsPerRate: seconds,
       ingest,
       baselines,
+      draftRelay: relay,
     },
     null,
     2,

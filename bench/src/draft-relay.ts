@@ -26,7 +26,10 @@ export async function draftRelay(rates: number[], draftsPerRate: number) {
     const hub = await stack.start('hub');
     await stack.start('workers');
     const admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', { ...creatorBody('Relay'), quietHours: { start: '00:00', end: '00:00' } });
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Relay'),
+      quietHours: { start: '00:00', end: '00:00' },
+    });
     const account = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
       platform: 'telegram',
       credentials: { botToken: TOKEN },
@@ -56,7 +59,13 @@ export async function draftRelay(rates: number[], draftsPerRate: number) {
           hub.url!,
           account.body.id,
           secret,
-          telegramUpdates.text({ updateId: updateId++, chatId, fromId: chatId, text: 'coucou toi', languageCode: 'fr' }),
+          telegramUpdates.text({
+            updateId: updateId++,
+            chatId,
+            fromId: chatId,
+            text: 'coucou toi',
+            languageCode: 'fr',
+          }),
         );
         await done;
         socket.off('draft:token', onToken);
@@ -70,7 +79,12 @@ export async function draftRelay(rates: number[], draftsPerRate: number) {
           if (last) relay.push(r.at - last.at);
         }
       }
-      results.push({ tokensPerSecond: rate, drafts: draftsPerRate, relayMs: summarize(relay), webhookToOllamaMs: summarize(overhead) });
+      results.push({
+        tokensPerSecond: rate,
+        drafts: draftsPerRate,
+        relayMs: summarize(relay),
+        webhookToOllamaMs: summarize(overhead),
+      });
     }
     socket.disconnect();
     return results;

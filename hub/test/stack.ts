@@ -74,18 +74,26 @@ export class Stack {
   async start(role: VelvetProcess['role'], extraEnv: Record<string, string> = {}): Promise<VelvetProcess> {
     const port = role === 'workers' ? undefined : await freePort();
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'hub/src/main.ts', '--role', role], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...this.env,
-        PORT: String(port ?? 0),
-        PUBLIC_URL: this.env.PUBLIC_URL ?? `http://127.0.0.1:${port ?? 0}`,
-        ...extraEnv,
+    // Benches can profile the processes: BENCH_CPU_PROF_DIR=/tmp/prof npm run bench.
+    const profile = process.env.BENCH_CPU_PROF_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [...profile, '--import', 'tsx', 'hub/src/main.ts', '--role', role],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...this.env,
+          PORT: String(port ?? 0),
+          PUBLIC_URL: this.env.PUBLIC_URL ?? `http://127.0.0.1:${port ?? 0}`,
+          ...extraEnv,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     const deadline = Date.now() + 45_000;
@@ -130,7 +138,13 @@ export class Stack {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
+    // A clean stop first (profiles and logs get written), then no mercy.
+    await Promise.all(
+      this.processes.map((p) => {
+        const kill = setTimeout(() => p.child.kill('SIGKILL'), 3000);
+        return p.stop('SIGTERM').finally(() => clearTimeout(kill));
+      }),
+    );
     await this.redis.cleanup();
     await this.db.drop();
     rmSync(this.dataDir, { recursive: true, force: true });

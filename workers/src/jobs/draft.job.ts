@@ -1,5 +1,6 @@
 import type { Job as BullJob } from 'bullmq';
 import {
+  accountsRepo,
   conversationsRepo,
   creatorsRepo,
   draftsRepo,
@@ -11,6 +12,7 @@ import {
   type Intent,
   type JobData,
   type MessageRecord,
+  type Platform,
 } from '@velvet/shared';
 import {
   coalesceTokens,
@@ -21,7 +23,6 @@ import {
   type CreatorSendPolicy,
 } from '@velvet/llm';
 import type { WorkerContext } from '../context';
-import { loadDelivery } from './delivery';
 
 const COALESCE_MS = 25;
 const ALERT_EVERY_MS = 60_000;
@@ -38,14 +39,18 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const markDone = () =>
       outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
     const message = await messagesRepo.findById(ctx.db, messageId);
-    const delivery = message && (await loadDelivery(ctx, message));
-    const fan = delivery && (await fansRepo.findById(ctx.db, delivery.conversation.fanId));
-    const creator = delivery && (await creatorsRepo.findById(ctx.db, delivery.conversation.creatorId));
-    if (!message || !delivery || !fan || !creator) return void (await markDone());
-    const { conversation, platform } = delivery;
-
+    const conversation = message && (await conversationsRepo.findById(ctx.db, message.conversationId));
+    if (!message || !conversation) return void (await markDone());
+    // A newer fan message has its own draft job, which reads this one too.
     const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
     if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return void (await markDone());
+    const [fan, creator, account] = await Promise.all([
+      fansRepo.findById(ctx.db, conversation.fanId),
+      creatorsRepo.findById(ctx.db, conversation.creatorId),
+      accountsRepo.findById(ctx.db, conversation.accountId),
+    ]);
+    if (!fan || !creator || !account) return void (await markDone());
+    const platform = account.platform as Platform;
 
     const intent = (message.intent ?? 'other') as Intent;
     const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
@@ -116,7 +121,13 @@ export function createDraftGenerate(ctx: WorkerContext) {
     } catch (error) {
       if (error instanceof OllamaError && error.code === 'aborted') return void (await markDone());
       const code = error instanceof OllamaError ? error.code : 'unknown';
-      ctx.logger.warn({ err: error, conversationId: conversation.id }, 'draft fell back to the template');
+      // The alert below tells supervisors; the log keeps one line, with the stack only when unexpected.
+      ctx.logger.warn(
+        code === 'unknown'
+          ? { err: error, conversationId: conversation.id }
+          : { code, conversationId: conversation.id },
+        'draft fell back to the template',
+      );
       text = template.fallback[lang];
       generatedBy = 'fallback';
       timings = { ...timings, fallback: 1 };

@@ -5,7 +5,7 @@ import { postTelegram } from './stack';
 
 const TOKEN = '7300000001:AAH-conversations-test-bot-token-000001';
 
-describe('conversation and message reads', () => {
+describe.each(['postgres', 'pglite'] as const)('conversation and message reads on %s', (driver) => {
   let telegram: TelegramStandin;
   let hub: TestHub;
   let admin: Client;
@@ -13,7 +13,7 @@ describe('conversation and message reads', () => {
 
   beforeAll(async () => {
     telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    hub = await startTestHub({ telegramApiRoot: telegram.apiRoot });
+    hub = await startTestHub({ driver, telegramApiRoot: telegram.apiRoot });
     admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
     creatorId = (await admin.post('/api/creators', creatorBody('Page'))).body.id;

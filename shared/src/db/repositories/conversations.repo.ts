@@ -31,32 +31,6 @@ export interface ConversationListRow {
 }
 
 export const conversationsRepo = {
-  /** One conversation per account and fan; a new message bumps it to the top and counts as unread. */
-  async upsertForInbound(
-    db: Db,
-    input: { creatorId: string; accountId: string; fanId: string; platformChatId: string; at: Date },
-  ): Promise<ConversationRecord> {
-    const [row] = await db
-      .insert(conversations)
-      .values({ ...input, lastMessageAt: input.at })
-      .onConflictDoUpdate({
-        target: [conversations.accountId, conversations.fanId],
-        set: { platformChatId: sql`excluded.platform_chat_id` },
-      })
-      .returning();
-    return row!;
-  },
-
-  async touchInbound(db: Db, id: string, at: Date): Promise<void> {
-    await db
-      .update(conversations)
-      .set({
-        unreadCount: sql`${conversations.unreadCount} + 1`,
-        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
-      })
-      .where(eq(conversations.id, id));
-  },
-
   async touchOutbound(db: Db, id: string, at: Date): Promise<void> {
     await db
       .update(conversations)

@@ -29,21 +29,6 @@ export const draftsRepo = {
     return rows.length === 1;
   },
 
-  /** Older drafts of a conversation that are still open when a newer fan message arrives. */
-  async supersede(db: Db, conversationId: string): Promise<string[]> {
-    const rows = await db
-      .update(drafts)
-      .set({ status: 'superseded', updatedAt: new Date() })
-      .where(
-        and(
-          eq(drafts.conversationId, conversationId),
-          inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
-        ),
-      )
-      .returning({ id: drafts.id });
-    return rows.map((r) => r.id);
-  },
-
   /** A human's decision; false when the draft is no longer waiting for one. */
   async decide(
     db: Db,

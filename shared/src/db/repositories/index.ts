@@ -10,3 +10,4 @@ export * from './outbox.repo';
 export * from './intent-corrections.repo';
 export * from './drafts.repo';
 export * from './metrics.repo';
+export * from './inbound.repo';

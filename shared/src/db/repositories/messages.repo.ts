@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import { messages } from '../schema';
 
@@ -6,19 +6,6 @@ export type MessageRecord = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 
 export const messagesRepo = {
-  /** Undefined when this platform message was already stored (a repeated webhook delivery). */
-  async insertInbound(db: Db, input: NewMessage): Promise<MessageRecord | undefined> {
-    const [row] = await db
-      .insert(messages)
-      .values(input)
-      .onConflictDoNothing({
-        target: [messages.accountId, messages.platformMessageId],
-        where: sql`${messages.direction} = 'in'`,
-      })
-      .returning();
-    return row;
-  },
-
   /** Returns the existing row when the idempotency key was used before, with `created: false`. */
   async insertOutbound(
     db: Db,

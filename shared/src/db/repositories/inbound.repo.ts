@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import type { MessageView } from '../../events';
+import { selectRows, type Db } from '../client';
+
+export interface StoreInbound {
+  creatorId: string;
+  accountId: string;
+  fan: { platformUserId: string; displayName: string; username?: string; language?: string; seenAt: Date };
+  platformChatId: string;
+  platformMessageId: string;
+  text: string;
+  raw: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export interface StoredInbound {
+  conversationId: string;
+  creatorId: string;
+  /** Undefined for a repeated delivery: nothing was written. */
+  message?: MessageView;
+  outboxId?: number;
+  supersededDraftIds: string[];
+}
+
+/**
+ * The webhook hot path in two statements: fan and conversation upserted together, then
+ * the message with everything that follows it (unread count, outbox row, superseded
+ * drafts) in one statement that writes nothing when the message was already stored.
+ */
+export const inboundRepo = {
+  async store(db: Db, input: StoreInbound): Promise<StoredInbound> {
+    const at = input.receivedAt.toISOString();
+    const [conversation] = await selectRows<{ id: string; creator_id: string }>(
+      db,
+      sql`with f as (
+            insert into fans (account_id, platform_user_id, display_name, username, language, last_seen_at)
+            values (${input.accountId}, ${input.fan.platformUserId}, ${input.fan.displayName},
+                    ${input.fan.username ?? null}, ${input.fan.language ?? null}, ${input.fan.seenAt.toISOString()}::timestamptz)
+            on conflict (account_id, platform_user_id) do update set
+              display_name = excluded.display_name,
+              username = coalesce(excluded.username, fans.username),
+              language = coalesce(excluded.language, fans.language),
+              last_seen_at = greatest(excluded.last_seen_at, fans.last_seen_at)
+            returning id
+          )
+          insert into conversations (creator_id, account_id, fan_id, platform_chat_id, last_message_at)
+          select ${input.creatorId}, ${input.accountId}, f.id, ${input.platformChatId}, ${at}::timestamptz from f
+          on conflict (account_id, fan_id) do update set platform_chat_id = excluded.platform_chat_id
+          returning id, creator_id`,
+    );
+    const conversationId = conversation!.id;
+    const [row] = await selectRows<{
+      id: string;
+      created_at: string | Date;
+      outbox_id: number | string | null;
+      superseded: string[] | null;
+    }>(
+      db,
+      sql`with m as (
+            insert into messages (conversation_id, account_id, platform_message_id, direction, sender, text, status, raw)
+            values (${conversationId}, ${input.accountId}, ${input.platformMessageId}, 'in', 'fan', ${input.text},
+                    'received', ${JSON.stringify(input.raw)}::jsonb)
+            on conflict (account_id, platform_message_id) where direction = 'in' do nothing
+            returning id, created_at
+          ),
+          t as (
+            update conversations set unread_count = unread_count + 1,
+              last_message_at = greatest(last_message_at, ${at}::timestamptz)
+            where id = ${conversationId} and exists (select 1 from m)
+          ),
+          o as (
+            insert into outbox (topic, payload)
+            select 'inbound.process', jsonb_build_object('messageId', m.id) from m
+            returning id
+          ),
+          s as (
+            update drafts set status = 'superseded', updated_at = now()
+            where conversation_id = ${conversationId} and status in ('drafting', 'pending_approval', 'blocked')
+              and exists (select 1 from m)
+            returning id
+          )
+          select m.id, m.created_at, (select id from o) as outbox_id,
+                 (select array_agg(id) from s) as superseded
+          from m`,
+    );
+    if (!row) return { conversationId, creatorId: conversation!.creator_id, supersededDraftIds: [] };
+    return {
+      conversationId,
+      creatorId: conversation!.creator_id,
+      message: {
+        id: row.id,
+        direction: 'in',
+        sender: 'fan',
+        text: input.text,
+        intent: null,
+        status: 'received',
+        createdAt: new Date(row.created_at).toISOString(),
+      },
+      outboxId: Number(row.outbox_id),
+      supersededDraftIds: row.superseded ?? [],
+    };
+  },
+};

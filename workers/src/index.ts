@@ -3,6 +3,7 @@ import { JOB_NAMES, type JobName } from '@velvet/shared';
 import { platformBackoff } from './backoff';
 import type { WorkerContext } from './context';
 import { createHandlers } from './registry';
+import { watchResponseTimes } from './response-time.watch';
 
 export type { WorkerContext } from './context';
 export { DraftAborts, draftAbortChannel } from './draft-aborts';
@@ -40,9 +41,11 @@ export function startWorkers(ctx: WorkerContext): Workers {
     return worker;
   });
   ctx.relay.start(ctx.config.queues.outbox_sweep_interval);
+  const watcher = watchResponseTimes(ctx);
   return {
     workers,
     async stop() {
+      watcher.stop();
       await ctx.relay.stop();
       await Promise.all(workers.map((worker) => worker.close()));
     },

@@ -56,6 +56,7 @@ const velvetConfigSchema = z.strictObject({
       }),
     ),
   }),
+  alerts: z.strictObject({ response_time: duration, response_time_window: duration, check_every: duration }),
   send_policy: z.strictObject({
     default: z.enum(SEND_POLICIES),
     auto_min_confidence: z.number().min(0).max(1),

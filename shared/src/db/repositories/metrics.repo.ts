@@ -83,4 +83,25 @@ export const metricsRepo = {
     );
     return { p50: row?.p50 ?? null, p90: row?.p90 ?? null, count: row?.n ?? 0 };
   },
+
+  /** Creators whose replies took longer than `thresholdMs` at p90 over the window. */
+  async slowCreators(db: Db, sinceMinutes: number, thresholdMs: number): Promise<{ creatorId: string; p90: number }[]> {
+    const rows = await selectRows<{ creator_id: string; p90: number }>(
+      db,
+      sql`select creator_id, p90 from (
+            select c.creator_id, percentile_cont(0.9) within group (order by extract(epoch from (o.sent_at - i.created_at)) * 1000) as p90
+            from messages o
+            join conversations c on c.id = o.conversation_id
+            cross join lateral (
+              select created_at from messages i
+              where i.conversation_id = o.conversation_id and i.direction = 'in' and i.created_at <= o.created_at
+              order by i.created_at desc limit 1
+            ) i
+            where o.direction = 'out' and o.status = 'sent'
+              and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
+            group by c.creator_id
+          ) t where p90 > ${thresholdMs}`,
+    );
+    return rows.map((r) => ({ creatorId: r.creator_id, p90: r.p90 }));
+  },
 };

@@ -7,7 +7,7 @@ import { evaluateClassifier } from '../src/intents/intent.evaluate';
 import { printEvaluation } from './intents.report';
 
 const [modelArg, dataArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const dataPath = dataArg ?? fileURLToPath(new URL('../data/intents/eval.jsonl', import.meta.url));
+const dataPath = dataArg ?? fileURLToPath(new URL('../datasets/intents/eval.jsonl', import.meta.url));
 const classifier = modelArg ? loadIntentClassifier(modelArg) : loadIntentClassifier();
 printEvaluation(
   dataPath,

@@ -5,7 +5,7 @@ import { loadIntentClassifier } from '../src/intents/intent.classifier';
 import { readIntentJsonl } from '../src/intents/intent.dataset';
 
 const calls = Number(process.argv[2] ?? 10_000);
-const texts = readIntentJsonl(fileURLToPath(new URL('../data/intents/eval.jsonl', import.meta.url))).map(
+const texts = readIntentJsonl(fileURLToPath(new URL('../datasets/intents/eval.jsonl', import.meta.url))).map(
   (e) => e.text,
 );
 

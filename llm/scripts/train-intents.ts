@@ -1,4 +1,4 @@
-// npm run train:intents [-- --cv] — trains llm/models/intents.json from llm/data/intents/train.jsonl (plus
+// npm run train:intents [-- --cv] — trains llm/models/intents.json from llm/datasets/intents/train.jsonl (plus
 // operator corrections when present), then scores it on the held-out eval.jsonl. --cv: 5-fold CV only.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,9 +20,9 @@ import { printEvaluation } from './intents.report';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const modelPath = path('../models/intents.json');
-const train = readIntentJsonl(path('../data/intents/train.jsonl'));
-const corrections = readCorrectionsJsonl(path('../data/intents/corrections.jsonl'));
-const evaluation = readIntentJsonl(path('../data/intents/eval.jsonl'));
+const train = readIntentJsonl(path('../datasets/intents/train.jsonl'));
+const corrections = readCorrectionsJsonl(path('../datasets/intents/corrections.jsonl'));
+const evaluation = readIntentJsonl(path('../datasets/intents/eval.jsonl'));
 const { examples, replaced, heldOut } = mergeCorrections(train, corrections, evaluation);
 
 console.log(`training examples: ${train.length} hand-written, ${corrections.length} corrections`);

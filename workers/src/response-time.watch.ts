@@ -8,7 +8,11 @@ import type { WorkerContext } from './context';
 export function watchResponseTimes(ctx: WorkerContext): { stop(): void } {
   const { response_time, response_time_window, check_every } = ctx.config.alerts;
   const check = async () => {
-    const slow = await metricsRepo.slowCreators(ctx.db, Math.ceil(response_time_window / 60_000), response_time);
+    const slow = await metricsRepo.slowCreators(
+      ctx.db,
+      Math.ceil(response_time_window / 60_000),
+      response_time,
+    );
     for (const { creatorId, p90 } of slow) {
       const key = `${ctx.redisPrefix}:alert:response_time:${creatorId}`;
       if ((await ctx.connection.set(key, '1', 'PX', response_time_window, 'NX')) !== 'OK') continue;

@@ -60,7 +60,7 @@ export function createIntentsService(
       return { messageId, intent, previous: message.intent };
     },
 
-    /** Corrections as training lines (`llm/data/intents/corrections.jsonl`). */
+    /** Corrections as training lines (`llm/datasets/intents/corrections.jsonl`). */
     async exportCorrections(actor: Actor): Promise<string> {
       authorize(actor, 'intent:export');
       const rows = await intentCorrectionsRepo.all(ctx.db);

@@ -7,7 +7,7 @@ import { readIntentJsonl } from './intent.dataset';
 import { evaluateClassifier } from './intent.evaluate';
 
 const classifier = loadIntentClassifier();
-const evalPath = fileURLToPath(new URL('../../data/intents/eval.jsonl', import.meta.url));
+const evalPath = fileURLToPath(new URL('../../datasets/intents/eval.jsonl', import.meta.url));
 
 describe('committed intent model on the held-out eval split', () => {
   const evaluation = evaluateClassifier(classifier, readIntentJsonl(evalPath));

@@ -5,7 +5,7 @@ import { mergeCorrections, parseIntentJsonl, readIntentJsonl, type IntentExample
 import { parseModel, serializeModel } from './intent.model';
 import { DEFAULT_TRAIN_OPTIONS, formatWeight, trainIntentModel } from './intent.train';
 
-const train = readIntentJsonl(fileURLToPath(new URL('../../data/intents/train.jsonl', import.meta.url)));
+const train = readIntentJsonl(fileURLToPath(new URL('../../datasets/intents/train.jsonl', import.meta.url)));
 // Every 8th line keeps the test quick while still covering all intents.
 const sample = train.filter((_, i) => i % 8 === 0);
 const quick = { ...DEFAULT_TRAIN_OPTIONS, epochs: 40 };

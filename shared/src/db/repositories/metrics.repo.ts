@@ -85,7 +85,11 @@ export const metricsRepo = {
   },
 
   /** Creators whose replies took longer than `thresholdMs` at p90 over the window. */
-  async slowCreators(db: Db, sinceMinutes: number, thresholdMs: number): Promise<{ creatorId: string; p90: number }[]> {
+  async slowCreators(
+    db: Db,
+    sinceMinutes: number,
+    thresholdMs: number,
+  ): Promise<{ creatorId: string; p90: number }[]> {
     const rows = await selectRows<{ creator_id: string; p90: number }>(
       db,
       sql`select creator_id, p90 from (

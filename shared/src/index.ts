@@ -22,3 +22,4 @@ export * from './queue/outbox.relay';
 export * from './realtime/event-log';
 export * from './realtime/inbox.publisher';
 export * from './presenters/message.presenter';
+export * from './outbound/outbound';

@@ -6,8 +6,9 @@ import {
   Invalid,
   messagesRepo,
   NotFound,
-  outboxRepo,
   presentMessage,
+  stageOutbound,
+  announceOutbound,
   usersRepo,
   type Action,
   type Actor,
@@ -105,44 +106,33 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const idempotencyKey = input.clientMessageId
         ? `human:${actor.id}:${input.clientMessageId}`
         : `human:${randomUUID()}`;
-      const { message, outbox } = await db.transaction(async (tx) => {
-        const inserted = await messagesRepo.insertOutbound(tx, {
-          conversationId: conversation.id,
-          accountId: conversation.accountId,
-          direction: 'out',
-          sender: 'human',
-          text: input.text,
-          authorId: actor.id,
-          idempotencyKey,
-        });
-        if (!inserted.created) return { message: inserted.message, outbox: undefined };
-        const row = await outboxRepo.insert(tx, {
-          name: 'outbound.send',
-          data: { messageId: inserted.message.id },
-        });
-        await conversationsRepo.touchOutbound(tx, conversation.id, now);
-        await auditRepo.record(tx, {
-          actorId: actor.id,
-          action: 'message.send',
-          targetType: 'message',
-          targetId: inserted.message.id,
-          data: { conversationId: conversation.id },
-        });
-        return { message: inserted.message, outbox: row };
-      });
-      if (outbox) {
-        await deps.relay.dispatchSoon([outbox]);
-        await deps.publisher.emit(
-          { creatorId: conversation.creatorId, conversationId: conversation.id },
-          'message:new',
+      const staged = await db.transaction(async (tx) => {
+        const result = await stageOutbound(
+          tx,
           {
             conversationId: conversation.id,
-            creatorId: conversation.creatorId,
-            message: presentMessage(message),
+            accountId: conversation.accountId,
+            direction: 'out',
+            sender: 'human',
+            text: input.text,
+            authorId: actor.id,
+            idempotencyKey,
           },
+          now,
         );
-      }
-      return { messageId: message.id };
+        if (result.outbox) {
+          await auditRepo.record(tx, {
+            actorId: actor.id,
+            action: 'message.send',
+            targetType: 'message',
+            targetId: result.message.id,
+            data: { conversationId: conversation.id },
+          });
+        }
+        return result;
+      });
+      await announceOutbound(deps, conversation.creatorId, staged);
+      return { messageId: staged.message.id };
     },
 
     async assign(actor: Actor, input: { conversationId: string; userId?: string }) {

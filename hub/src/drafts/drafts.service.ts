@@ -3,10 +3,9 @@ import {
   Conflict,
   conversationsRepo,
   draftsRepo,
-  messagesRepo,
   NotFound,
-  outboxRepo,
-  presentMessage,
+  announceOutbound,
+  stageOutbound,
   type Actor,
   type InboxPublisher,
   type OutboxRelay,
@@ -43,40 +42,30 @@ export function createDraftsService(
           editedText: edited ? text : null,
         });
         if (!decided) throw new Conflict('Someone else decided on this draft first');
-        const { message } = await messagesRepo.insertOutbound(tx, {
-          conversationId: conversation.id,
-          accountId: conversation.accountId,
-          direction: 'out',
-          sender: 'bot',
-          text,
-          authorId: actor.id,
-          raw: { origin: 'draft', draftId: draft.id, approvedBy: actor.id, edited },
-          idempotencyKey: `draft:${draft.id}`,
-        });
-        await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
-        const outbox = await outboxRepo.insert(tx, {
-          name: 'outbound.send',
-          data: { messageId: message.id },
-        });
+        const staged = await stageOutbound(
+          tx,
+          {
+            conversationId: conversation.id,
+            accountId: conversation.accountId,
+            direction: 'out',
+            sender: 'bot',
+            text,
+            authorId: actor.id,
+            raw: { origin: 'draft', draftId: draft.id, approvedBy: actor.id, edited },
+            idempotencyKey: `draft:${draft.id}`,
+          },
+          ctx.now(),
+        );
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'draft.approve',
           targetType: 'draft',
           targetId: draft.id,
-          data: { edited, messageId: message.id },
+          data: { edited, messageId: staged.message.id },
         });
-        return { message, outbox };
+        return staged;
       });
-      await deps.relay.dispatchSoon([sent.outbox]);
-      await deps.publisher.emit(
-        { creatorId: conversation.creatorId, conversationId: conversation.id },
-        'message:new',
-        {
-          conversationId: conversation.id,
-          creatorId: conversation.creatorId,
-          message: presentMessage(sent.message),
-        },
-      );
+      await announceOutbound(deps, conversation.creatorId, sent);
       return { messageId: sent.message.id };
     },
 

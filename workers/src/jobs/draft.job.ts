@@ -7,11 +7,11 @@ import {
   fansRepo,
   messagesRepo,
   outboxRepo,
-  presentMessage,
+  announceOutbound,
+  stageOutbound,
   type DraftDonePayload,
   type Intent,
   type JobData,
-  type MessageRecord,
   type Platform,
 } from '@velvet/shared';
 import {
@@ -154,36 +154,26 @@ export function createDraftGenerate(ctx: WorkerContext) {
 
     const committed = await ctx.db.transaction(async (tx) => {
       const finished = await draftsRepo.finish(tx, draft.id, { text, status, reasons, generatedBy, timings });
-      let sent: { message: MessageRecord; outboxId: number } | undefined;
-      if (finished && status === 'auto_sent') {
-        const inserted = await messagesRepo.insertOutbound(tx, {
-          conversationId: conversation.id,
-          accountId: message.accountId,
-          direction: 'out',
-          sender: 'bot',
-          text,
-          raw: { origin: 'draft', draftId: draft.id, approvedBy: 'policy' },
-          idempotencyKey: `draft:${draft.id}`,
-        });
-        await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
-        const row = await outboxRepo.insert(tx, {
-          name: 'outbound.send',
-          data: { messageId: inserted.message.id },
-        });
-        sent = { message: inserted.message, outboxId: row.id };
-      }
+      const sent =
+        finished && status === 'auto_sent'
+          ? await stageOutbound(
+              tx,
+              {
+                conversationId: conversation.id,
+                accountId: message.accountId,
+                direction: 'out',
+                sender: 'bot',
+                text,
+                raw: { origin: 'draft', draftId: draft.id, approvedBy: 'policy' },
+                idempotencyKey: `draft:${draft.id}`,
+              },
+              ctx.now(),
+            )
+          : undefined;
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
       return { finished, sent };
     });
     if (!committed.finished) return;
-    if (committed.sent) {
-      await ctx.relay.dispatchSoon([
-        {
-          id: committed.sent.outboxId,
-          job: { name: 'outbound.send', data: { messageId: committed.sent.message.id } },
-        },
-      ]);
-    }
     await ctx.publisher.emit(target, 'draft:done', {
       draftId: draft.id,
       conversationId: conversation.id,
@@ -192,13 +182,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       status,
       ...(reasons.length ? { reasons } : {}),
     });
-    if (committed.sent) {
-      await ctx.publisher.emit(target, 'message:new', {
-        conversationId: conversation.id,
-        creatorId: conversation.creatorId,
-        message: presentMessage(committed.sent.message),
-      });
-    }
+    await announceOutbound(ctx, conversation.creatorId, committed.sent);
   };
 }
 

@@ -5,11 +5,11 @@ import {
   fansRepo,
   messagesRepo,
   outboxRepo,
-  presentMessage,
+  stageOutbound,
+  announceOutbound,
   type InlineButton,
   type Intent,
   type JobData,
-  type MessageRecord,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, type GateDecision } from '../safety/gates';
@@ -82,27 +82,22 @@ export function createInboundProcess(ctx: WorkerContext) {
         decision.escalate && conversation.status !== 'escalated'
           ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
           : undefined;
-      let outbound: { message: MessageRecord; outboxId: number } | undefined;
-      if (reply) {
-        const inserted = await messagesRepo.insertOutbound(tx, {
-          conversationId: conversation.id,
-          accountId: message.accountId,
-          direction: 'out',
-          sender: 'bot',
-          text: reply.text,
-          keyboard: reply.keyboard,
-          raw: { origin: reply.origin, inReplyTo: message.id },
-          idempotencyKey: `auto:${message.id}`,
-        });
-        if (inserted.created) {
-          await conversationsRepo.touchOutbound(tx, conversation.id, ctx.now());
-          const row = await outboxRepo.insert(tx, {
-            name: 'outbound.send',
-            data: { messageId: inserted.message.id },
-          });
-          outbound = { message: inserted.message, outboxId: row.id };
-        }
-      }
+      const outbound = reply
+        ? await stageOutbound(
+            tx,
+            {
+              conversationId: conversation.id,
+              accountId: message.accountId,
+              direction: 'out',
+              sender: 'bot',
+              text: reply.text,
+              keyboard: reply.keyboard,
+              raw: { origin: reply.origin, inReplyTo: message.id },
+              idempotencyKey: `auto:${message.id}`,
+            },
+            ctx.now(),
+          )
+        : undefined;
       // Prose the gates let through, with nothing said yet, gets an LLM draft.
       const drafting = prose && decision.automated && !reply;
       const draftJob = drafting
@@ -121,14 +116,6 @@ export function createInboundProcess(ctx: WorkerContext) {
 
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
     if (committed.draftJob) await ctx.relay.dispatchSoon([committed.draftJob]);
-    if (committed.outbound) {
-      await ctx.relay.dispatchSoon([
-        {
-          id: committed.outbound.outboxId,
-          job: { name: 'outbound.send', data: { messageId: committed.outbound.message.id } },
-        },
-      ]);
-    }
     await ctx.publisher.emit(target, 'message:intent', {
       conversationId: conversation.id,
       messageId: message.id,
@@ -154,13 +141,7 @@ export function createInboundProcess(ctx: WorkerContext) {
         at: ctx.now().toISOString(),
       });
     }
-    if (committed.outbound) {
-      await ctx.publisher.emit(target, 'message:new', {
-        conversationId: conversation.id,
-        creatorId: conversation.creatorId,
-        message: presentMessage(committed.outbound.message),
-      });
-    }
+    await announceOutbound(ctx, conversation.creatorId, committed.outbound);
     if (stored.kind === 'callback' && stored.callbackId && platform === 'telegram') {
       await ctx.connectors.telegram
         .answerCallback(credentials as { botToken: string }, stored.callbackId)

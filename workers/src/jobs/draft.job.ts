@@ -23,6 +23,7 @@ import {
   type CreatorSendPolicy,
 } from '@velvet/llm';
 import type { WorkerContext } from '../context';
+import { replyLanguage } from '../reply-language';
 
 const COALESCE_MS = 25;
 const ALERT_EVERY_MS = 60_000;
@@ -55,12 +56,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const intent = (message.intent ?? 'other') as Intent;
     const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
     const model = ctx.config.ollama.models[template.model];
-    const lang =
-      message.lang === 'fr' || message.lang === 'en'
-        ? message.lang
-        : fan.language?.startsWith('fr')
-          ? 'fr'
-          : 'en';
+    const lang = replyLanguage(message.lang, fan.language);
     const policy = resolvePolicy({
       platform,
       intent,

@@ -12,6 +12,7 @@ import {
   type JobData,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
+import { replyLanguage } from '../reply-language';
 import { AGE_NO, AGE_YES, evaluateGates, type GateDecision } from '../safety/gates';
 import { loadDelivery } from './delivery';
 
@@ -55,13 +56,8 @@ export function createInboundProcess(ctx: WorkerContext) {
     const prose = stored.kind !== 'command' && stored.kind !== 'callback';
     const classified = prose
       ? ctx.classifier.classify(message.text)
-      : { intent: 'other' as const, confidence: 1, lang: fan.language?.startsWith('fr') ? 'fr' : 'en' };
-    const lang =
-      classified.lang === 'fr' || classified.lang === 'en'
-        ? classified.lang
-        : fan.language?.startsWith('fr')
-          ? 'fr'
-          : 'en';
+      : { intent: 'other' as const, confidence: 1, lang: replyLanguage(undefined, fan.language) };
+    const lang = replyLanguage(classified.lang, fan.language);
     const decision = evaluateGates({
       text: message.text,
       kind: stored.kind ?? 'text',

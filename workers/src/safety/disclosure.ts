@@ -1,4 +1,5 @@
 import type { VelvetConfig } from '@velvet/shared';
+import { replyLanguage } from '../reply-language';
 
 export interface DisclosureCreator {
   market: string;
@@ -18,7 +19,7 @@ export function disclosureText(
   if (fan.disclosedAt) return undefined;
   const enabled = creator.disclosure.enabled ?? rules.disclosure_markets.includes(creator.market);
   if (!enabled) return undefined;
-  const lang = fan.language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+  const lang = replyLanguage(undefined, fan.language);
   return creator.disclosure[lang] || rules.disclosure[lang];
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { creatorBody, ROOT } from './harness';
-import { freePort, inboxClient, postTelegram, record, Stack, until, type VelvetProcess } from './stack';
+import { freePort } from '@velvet/shared';
+import { inboxClient, postTelegram, record, Stack, until, type VelvetProcess } from './stack';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const TOKEN = '7200000001:AAH-nginx-test-bot-token-for-tests-000001';

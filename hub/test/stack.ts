@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@velvet/shared';
+import { freePort, type ClientToServerEvents, type ServerToClientEvents } from '@velvet/shared';
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -16,15 +15,6 @@ import {
 import { ADMIN, Client, ROOT } from './harness';
 
 export type InboxClient = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface VelvetProcess {
   role: 'hub' | 'workers' | 'all';

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-
-export const draftAbortChannel = (prefix: string) => `${prefix}:draft:abort`;
+import { draftAbortChannel } from '@velvet/shared';
 
 /**
  * Running drafts by conversation, in this process. A newer fan message is published on a

@@ -6,7 +6,7 @@ import { createHandlers } from './registry';
 import { watchResponseTimes } from './response-time.watch';
 
 export type { WorkerContext } from './context';
-export { DraftAborts, draftAbortChannel } from './draft-aborts';
+export { DraftAborts } from './draft-aborts';
 
 export interface Workers {
   workers: Worker[];

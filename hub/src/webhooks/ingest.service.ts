@@ -1,5 +1,5 @@
-import { draftAbortChannel } from '@velvet/workers';
 import {
+  draftAbortChannel,
   inboundRepo,
   type AccountRecord,
   type InboundMessage,

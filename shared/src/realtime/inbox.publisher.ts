@@ -50,6 +50,9 @@ export function createInboxPublisher(log: EventLog, broadcast: Broadcast): Inbox
 
 export const INBOX_NAMESPACE = '/inbox';
 
+/** Redis channel on which a hub tells every worker to abort a conversation's running draft. */
+export const draftAbortChannel = (prefix: string) => `${prefix}:draft:abort`;
+
 /** The Socket.IO Redis adapter's channel prefix, shared by hubs (adapter) and workers (emitter). */
 export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
 

@@ -48,7 +48,8 @@ function ensureRedisBinary(log: Log): string {
   return installed;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free at the time of asking. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

@@ -9,7 +9,10 @@ import {
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 
-/** The conversation and platform account an outbound message belongs to. */
+/**
+ * The conversation and platform account a message belongs to. Credentials are decrypted
+ * only when a platform call needs them, not for every fan message.
+ */
 export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
   const conversation = await conversationsRepo.findById(ctx.db, message.conversationId);
   const account = await accountsRepo.findById(ctx.db, message.accountId);
@@ -18,7 +21,7 @@ export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
     conversation,
     account,
     platform: account.platform as Platform,
-    credentials: ctx.secrets.credentials.openJson<Record<string, string>>(account.credentialsEnc),
+    credentials: () => ctx.secrets.credentials.openJson<Record<string, string>>(account.credentialsEnc),
   };
 }
 

@@ -140,7 +140,7 @@ export function createInboundProcess(ctx: WorkerContext) {
     await announceOutbound(ctx, conversation.creatorId, committed.outbound);
     if (stored.kind === 'callback' && stored.callbackId && platform === 'telegram') {
       await ctx.connectors.telegram
-        .answerCallback(credentials as { botToken: string }, stored.callbackId)
+        .answerCallback(credentials() as { botToken: string }, stored.callbackId)
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answerCallbackQuery failed'));
     }
   };

@@ -103,7 +103,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     let platformMessageId: string;
     try {
-      ({ platformMessageId } = await connector.send(credentials as { botToken: string }, {
+      ({ platformMessageId } = await connector.send(credentials() as { botToken: string }, {
         chatId: conversation.platformChatId,
         text,
         keyboard: message.keyboard ?? undefined,

@@ -7,6 +7,22 @@ export interface Quantiles {
   count: number;
 }
 
+/**
+ * Replies that reached fans in the last `sinceMinutes`, each with its creator and the time
+ * since the fan message it answered (`rt`, ms).
+ */
+const recentReplies = (sinceMinutes: number) => sql`
+  select c.creator_id, extract(epoch from (o.sent_at - i.created_at)) * 1000 as rt
+  from messages o
+  join conversations c on c.id = o.conversation_id
+  cross join lateral (
+    select created_at from messages i
+    where i.conversation_id = o.conversation_id and i.direction = 'in' and i.created_at <= o.created_at
+    order by i.created_at desc limit 1
+  ) i
+  where o.direction = 'out' and o.status = 'sent'
+    and o.sent_at > now() - make_interval(mins => ${sinceMinutes})`;
+
 /** Live figures for supervisors and Prometheus, computed from the database of record. */
 export const metricsRepo = {
   async draftsByStatus(db: Db): Promise<Record<string, number>> {
@@ -69,17 +85,7 @@ export const metricsRepo = {
             percentile_cont(0.5) within group (order by rt) as p50,
             percentile_cont(0.9) within group (order by rt) as p90,
             count(*)::int as n
-          from (
-            select extract(epoch from (o.sent_at - i.created_at)) * 1000 as rt
-            from messages o
-            cross join lateral (
-              select created_at from messages i
-              where i.conversation_id = o.conversation_id and i.direction = 'in' and i.created_at <= o.created_at
-              order by i.created_at desc limit 1
-            ) i
-            where o.direction = 'out' and o.status = 'sent'
-              and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
-          ) t`,
+          from (${recentReplies(sinceMinutes)}) t`,
     );
     return { p50: row?.p50 ?? null, p90: row?.p90 ?? null, count: row?.n ?? 0 };
   },
@@ -93,17 +99,9 @@ export const metricsRepo = {
     const rows = await selectRows<{ creator_id: string; p90: number }>(
       db,
       sql`select creator_id, p90 from (
-            select c.creator_id, percentile_cont(0.9) within group (order by extract(epoch from (o.sent_at - i.created_at)) * 1000) as p90
-            from messages o
-            join conversations c on c.id = o.conversation_id
-            cross join lateral (
-              select created_at from messages i
-              where i.conversation_id = o.conversation_id and i.direction = 'in' and i.created_at <= o.created_at
-              order by i.created_at desc limit 1
-            ) i
-            where o.direction = 'out' and o.status = 'sent'
-              and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
-            group by c.creator_id
+            select creator_id, percentile_cont(0.9) within group (order by rt) as p90
+            from (${recentReplies(sinceMinutes)}) r
+            group by creator_id
           ) t where p90 > ${thresholdMs}`,
     );
     return rows.map((r) => ({ creatorId: r.creator_id, p90: r.p90 }));

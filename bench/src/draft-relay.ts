@@ -1,7 +1,7 @@
 import { startOllamaStandin } from '@velvet/llm/ollama/testing';
 import { startTelegramStandin, telegramUpdates } from '@velvet/platforms/testing';
 import { creatorBody } from '../../hub/test/harness';
-import { inboxClient, postTelegram, Stack } from '../../hub/test/stack';
+import { connectTelegram, inboxClient, postTelegram, Stack } from '../../hub/test/stack';
 import { summarize } from './stats';
 
 const TOKEN = '7800000001:AAH-bench-draft-relay-bot-token-for-bench';
@@ -30,11 +30,7 @@ export async function draftRelay(rates: number[], draftsPerRate: number) {
       ...creatorBody('Relay'),
       quietHours: { start: '00:00', end: '00:00' },
     });
-    const account = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    const secret = telegram.webhooks.get(TOKEN)!.secret_token!;
+    const { accountId, secret } = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
     const socket = await inboxClient(hub.url!, admin.token);
 
     const results = [];
@@ -57,7 +53,7 @@ export async function draftRelay(rates: number[], draftsPerRate: number) {
         const chatId = 900_000 + updateId;
         await postTelegram(
           hub.url!,
-          account.body.id,
+          accountId,
           secret,
           telegramUpdates.text({
             updateId: updateId++,

@@ -1,6 +1,6 @@
 import { startTelegramStandin, telegramUpdates } from '@velvet/platforms/testing';
 import { creatorBody } from '../../hub/test/harness';
-import { inboxClient, postTelegram, Stack } from '../../hub/test/stack';
+import { connectTelegram, inboxClient, postTelegram, Stack } from '../../hub/test/stack';
 import { paced, summarize } from './stats';
 
 const TOKEN = '7400000001:AAH-bench-bot-token-for-the-ingest-bench01';
@@ -21,11 +21,7 @@ export async function ingestLatency(rates: number[], seconds: number) {
     await stack.start('workers');
     const admin = await stack.admin(hub.url!);
     const creator = await admin.post('/api/creators', creatorBody('Bench'));
-    const account = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    const secret = telegram.webhooks.get(TOKEN)!.secret_token!;
+    const { accountId, secret } = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
     const socket = await inboxClient(hub.url!, admin.token);
     const sentAt = new Map<string, number>();
     let latencies: number[] = [];
@@ -46,7 +42,7 @@ export async function ingestLatency(rates: number[], seconds: number) {
         sentAt.set(text, performance.now());
         const response = await postTelegram(
           hub.url!,
-          account.body.id,
+          accountId,
           secret,
           telegramUpdates.text({ updateId: updateId++, chatId, fromId: chatId, text }),
         ).catch(() => ({ status: 0 }));

@@ -3,6 +3,7 @@ import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testi
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { creatorBody, Client } from './harness';
 import {
+  connectTelegram,
   inboxClient,
   postTelegram,
   record,
@@ -74,11 +75,8 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
       ...creatorBody('Draft'),
       quietHours: { start: '00:00', end: '00:00' },
     });
-    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    account = { id: connected.body.id, secret: telegram.webhooks.get(TOKEN)!.secret_token! };
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
+    account = { id: connected.accountId, secret: connected.secret };
     socket = await inboxClient(hub.url!, admin.token);
     events = record(socket);
   }, 120_000);
@@ -233,15 +231,11 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     });
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.message).toMatch(/^sendPolicy\.telegram\.greeting: /);
-    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    const secret = telegram.webhooks.get(TOKEN)!.secret_token!;
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
     await postTelegram(
       hub.url!,
-      connected.body.id,
-      secret,
+      connected.accountId,
+      connected.secret,
       telegramUpdates.text({
         updateId: updateId++,
         chatId: 4007,

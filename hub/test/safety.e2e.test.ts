@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { creatorBody, type Client } from './harness';
 import {
+  connectTelegram,
   inboxClient,
   postTelegram,
   record,
@@ -51,15 +52,8 @@ describe('safety gates on Telegram', () => {
       ...creatorBody('Safe'),
       quietHours: { start: '00:00', end: '00:00' },
     });
-    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    account = {
-      id: connected.body.id,
-      secret: telegram.webhooks.get(TOKEN)!.secret_token!,
-      creatorId: creator.body.id,
-    };
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
+    account = { id: connected.accountId, secret: connected.secret, creatorId: creator.body.id };
     supervisor = await inboxClient(hub.url!, admin.token);
     events = record(supervisor);
   }, 120_000);
@@ -188,16 +182,12 @@ describe('safety gates on Telegram', () => {
       },
     });
     expect(creator.status).toBe(201);
-    const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-      platform: 'telegram',
-      credentials: { botToken: TOKEN },
-    });
-    const secret = telegram.webhooks.get(TOKEN)!.secret_token!;
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
     const post = (chatId: number, text: string) =>
       postTelegram(
         hub.url!,
-        connected.body.id,
-        secret,
+        connected.accountId,
+        connected.secret,
         telegramUpdates.text({ updateId: updateId++, chatId, fromId: chatId, text, languageCode: 'en' }),
       );
     await post(2101, '/help');

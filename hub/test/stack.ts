@@ -12,6 +12,7 @@ import {
   type TestDatabase,
   type TestRedisPrefix,
 } from '@velvet/shared/testing';
+import type { TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, ROOT } from './harness';
 
 export type InboxClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -180,6 +181,25 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Connects a Telegram bot to a creator through the API, as an operator would; the webhook
+ * secret is the one Velvet gave the (stand-in) Bot API in setWebhook.
+ */
+export async function connectTelegram(
+  admin: Client,
+  telegram: TelegramStandin,
+  token: string,
+  creatorId: string,
+): Promise<{ accountId: string; secret: string }> {
+  const connected = await admin.post(`/api/creators/${creatorId}/accounts`, {
+    platform: 'telegram',
+    credentials: { botToken: token },
+  });
+  if (connected.status !== 201)
+    throw new Error(`connecting the bot failed: ${JSON.stringify(connected.body)}`);
+  return { accountId: connected.body.id, secret: telegram.webhooks.get(token)!.secret_token! };
 }
 
 /** Posts a Telegram update the way Telegram does: JSON body, secret header. */

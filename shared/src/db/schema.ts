@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   check,
   index,
   integer,
@@ -50,6 +51,11 @@ export const creators = pgTable('creators', {
     .default({}),
   /** Local "HH:MM" window with no automated outbound; null → the market default. */
   quietHours: jsonb('quiet_hours').$type<{ start: string; end: string } | null>(),
+  /** Selling rules; unset fields fall back to config `sales`. */
+  sales: jsonb('sales')
+    .$type<{ followUpBudgetPerWeek?: number; suggestionDelay?: string; offerTtl?: string }>()
+    .notNull()
+    .default({}),
   /** platform → intent (or "*") → auto | approve | off; unset → config default. */
   sendPolicy: jsonb('send_policy')
     .$type<Partial<Record<string, Partial<Record<string, 'auto' | 'approve' | 'off'>>>>>()
@@ -137,6 +143,16 @@ export const fans = pgTable(
     /** Repeated spam: no automated message at all until a human unmutes. */
     mutedAt: ts('muted_at'),
     profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
+    /** Operators' notes and tags, edited in the fan panel. */
+    notes: text('notes').notNull().default(''),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    /** Subscription tier on the platform when it has one (Fanvue, OnlyFans). */
+    subscriptionLevel: text('subscription_level'),
+    /** Sum of purchases in cents of `spendCurrency` (the creator's catalog currency). */
+    lifetimeSpendCents: integer('lifetime_spend_cents').notNull().default(0),
+    spendCurrency: text('spend_currency').notNull().default('EUR'),
+    purchaseCount: integer('purchase_count').notNull().default(0),
+    lastPurchaseAt: ts('last_purchase_at'),
     lastSeenAt: ts('last_seen_at'),
     createdAt: createdAt(),
   },
@@ -195,6 +211,9 @@ export const messages = pgTable(
     sendingAt: ts('sending_at'),
     sentAt: ts('sent_at'),
     keyboard: jsonb('keyboard').$type<{ text: string; url?: string; callbackData?: string }[][]>(),
+    /** text, or what else the connector sends: an invoice or a pack's media for `offerId`. */
+    kind: text('kind').notNull().default('text'),
+    offerId: uuid('offer_id'),
     idempotencyKey: text('idempotency_key'),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     raw: jsonb('raw').$type<Record<string, unknown>>(),
@@ -232,6 +251,8 @@ export const drafts = pgTable(
     generatedBy: text('generated_by').notNull().default('llm'),
     timings: jsonb('timings').$type<Record<string, number>>().notNull().default({}),
     intentConfidence: real('intent_confidence'),
+    /** The offer this reply presents; sending the reply sends its payment request. */
+    offerId: uuid('offer_id'),
     /** The text a human sent instead, kept for learning. */
     editedText: text('edited_text'),
     rejectReason: text('reject_reason'),
@@ -294,4 +315,197 @@ export const intentCorrections = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('intent_corrections_message_idx').on(t.messageId)],
+);
+
+/** What a creator sells: a pack of media at a price, on the platforms it names. */
+export const packs = pgTable(
+  'packs',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** feet | lingerie | nude_art | custom | other: which request intents it answers. */
+    type: text('type').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    currency: text('currency').notNull().default('EUR'),
+    /** Telegram Stars price; null → converted from the price with config `payments.stars_per_unit`. */
+    priceStars: integer('price_stars'),
+    description: text('description').notNull().default(''),
+    media: jsonb('media')
+      .$type<{ kind: 'photo' | 'video' | 'document'; url: string; caption?: string }[]>()
+      .notNull()
+      .default([]),
+    /** Platforms allowed to sell it; empty → every platform the creator is on. */
+    platforms: jsonb('platforms').$type<string[]>().notNull().default([]),
+    /** Where fans on platforms without native payments pay; a signed single-use token is appended. */
+    checkoutUrl: text('checkout_url'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('packs_creator_idx').on(t.creatorId), check('packs_price_check', sql`${t.priceCents} >= 0`)],
+);
+
+export const promoCodes = pgTable(
+  'promo_codes',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    /** Stored upper-case; unique per creator. */
+    code: text('code').notNull(),
+    kind: text('kind').notNull(),
+    /** Percent (1–100) or cents off, by kind. */
+    value: integer('value').notNull(),
+    expiresAt: ts('expires_at'),
+    maxUses: integer('max_uses'),
+    maxUsesPerFan: integer('max_uses_per_fan').notNull().default(1),
+    uses: integer('uses').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('promo_codes_creator_code_key').on(t.creatorId, t.code),
+    check('promo_codes_kind_check', sql`${t.kind} in ('percent','fixed')`),
+  ],
+);
+
+/** A pack proposed to a fan at a price, open until paid, expired or cancelled. */
+export const offers = pgTable(
+  'offers',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    fanId: uuid('fan_id')
+      .notNull()
+      .references(() => fans.id, { onDelete: 'cascade' }),
+    packId: uuid('pack_id')
+      .notNull()
+      .references(() => packs.id, { onDelete: 'cascade' }),
+    /** The fan message that led to it. */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
+    intent: text('intent'),
+    listPriceCents: integer('list_price_cents').notNull(),
+    priceCents: integer('price_cents').notNull(),
+    currency: text('currency').notNull(),
+    priceStars: integer('price_stars'),
+    promoCodeId: uuid('promo_code_id').references(() => promoCodes.id, { onDelete: 'set null' }),
+    status: text('status').notNull().default('open'),
+    /** `ai` when the pipeline made it, else the user who did. */
+    offeredBy: text('offered_by').notNull().default('ai'),
+    offeredByUserId: uuid('offered_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** SHA-256 of the single-use checkout token (platforms without native payments). */
+    checkoutTokenHash: text('checkout_token_hash'),
+    expiresAt: ts('expires_at').notNull(),
+    closedAt: ts('closed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One open offer per pack per fan.
+    uniqueIndex('offers_open_fan_pack_key')
+      .on(t.fanId, t.packId)
+      .where(sql`${t.status} = 'open'`),
+    uniqueIndex('offers_checkout_token_key').on(t.checkoutTokenHash),
+    index('offers_conversation_idx').on(t.conversationId, t.createdAt),
+    index('offers_creator_created_idx').on(t.creatorId, t.createdAt),
+    check('offers_status_check', sql`${t.status} in ('open','paid','expired','cancelled')`),
+  ],
+);
+
+/** Money received for an offer; one row per provider charge. */
+export const purchases = pgTable(
+  'purchases',
+  {
+    id: id(),
+    offerId: uuid('offer_id').references(() => offers.id, { onDelete: 'set null' }),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    fanId: uuid('fan_id')
+      .notNull()
+      .references(() => fans.id, { onDelete: 'cascade' }),
+    packId: uuid('pack_id').references(() => packs.id, { onDelete: 'set null' }),
+    /** telegram_stars, or a checkout provider's name. */
+    provider: text('provider').notNull(),
+    providerChargeId: text('provider_charge_id').notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    currency: text('currency').notNull(),
+    /** What the platform charged in its own unit (Stars for XTR). */
+    providerAmount: integer('provider_amount'),
+    providerCurrency: text('provider_currency'),
+    deliveredAt: ts('delivered_at'),
+    raw: jsonb('raw').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('purchases_provider_charge_key').on(t.provider, t.providerChargeId),
+    index('purchases_creator_created_idx').on(t.creatorId, t.createdAt),
+    index('purchases_fan_idx').on(t.fanId, t.createdAt),
+  ],
+);
+
+/** A message planned for later: a nudge on an open offer, a thank-you, a suggestion. */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: id(),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    fanId: uuid('fan_id')
+      .notNull()
+      .references(() => fans.id, { onDelete: 'cascade' }),
+    offerId: uuid('offer_id').references(() => offers.id, { onDelete: 'cascade' }),
+    packId: uuid('pack_id').references(() => packs.id, { onDelete: 'set null' }),
+    kind: text('kind').notNull(),
+    dueAt: ts('due_at').notNull(),
+    status: text('status').notNull().default('pending'),
+    cancelReason: text('cancel_reason'),
+    /** The outbound message it became. */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // At most one pending follow-up per offer.
+    uniqueIndex('follow_ups_pending_offer_key')
+      .on(t.offerId)
+      .where(sql`${t.status} = 'pending' and ${t.offerId} is not null`),
+    index('follow_ups_conversation_idx').on(t.conversationId, t.status),
+    index('follow_ups_fan_created_idx').on(t.fanId, t.createdAt),
+    check('follow_ups_kind_check', sql`${t.kind} in ('offer','thank_you','suggestion')`),
+    check('follow_ups_status_check', sql`${t.status} in ('pending','sent','cancelled')`),
+  ],
+);
+
+/** Web push endpoints of a user's devices (VAPID), for drafts waiting on them. */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
 );

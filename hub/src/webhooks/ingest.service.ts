@@ -24,7 +24,8 @@ export function createIngestService(
   deps: { relay: OutboxRelay; publisher: InboxPublisher },
 ) {
   return {
-    async ingest(account: AccountRecord, inbound: InboundMessage): Promise<IngestResult> {
+    async ingest(account: AccountRecord, received: InboundMessage): Promise<IngestResult> {
+      const inbound = storable(received);
       const stored = await inboundRepo.store(ctx.db, {
         creatorId: account.creatorId,
         accountId: account.id,
@@ -61,6 +62,21 @@ export function createIngestService(
       return { stored: true, messageId: message.id, conversationId };
     },
   };
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * PostgreSQL text and jsonb hold neither U+0000 nor a lone surrogate, both of which valid
+ * JSON can carry; they become U+FFFD so the message is stored, not refused with a 5xx forever.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  }
+  return value;
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;

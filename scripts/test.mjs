@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: make sure the real services the suite needs are there (PostgreSQL and Redis
-// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check, then run every test.
+// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check (tsc, svelte-check), then run
+// every test: the server suite and the UI's component tests (vitest projects).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -116,5 +117,7 @@ ensureNginx();
 if (!sh('npm', ['run', 'build', '--silent'], { stdio: ['inherit', 'ignore', 'inherit'] }))
   fail('the inbox UI does not build');
 if (!sh('npx', ['tsc', '-p', 'tsconfig.json'])) fail('type errors (npx tsc -p tsconfig.json)');
+if (!sh('npm', ['run', 'check', '-w', 'inbox-ui', '--silent']))
+  fail('the inbox UI has type or Svelte errors (npm run check -w inbox-ui)');
 const vitest = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 process.exit(vitest.status ?? 1);

@@ -39,6 +39,7 @@ describe('sign-in page in Chromium', () => {
 
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/inbox$/);
     await page.getByText(`Signed in as ${ADMIN.email} (admin)`).waitFor();
 
     await page.reload();

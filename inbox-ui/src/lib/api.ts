@@ -1,68 +1,64 @@
+import { z } from 'zod';
+
 /** Cookie set by the hub holding the CSRF token (double-submit pattern). */
 export const CSRF_COOKIE = 'velvet_csrf';
 /** Header the hub expects the CSRF token in, for cookie-authenticated calls. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-export interface User {
-  id: string;
-  email: string;
-  role: string;
-}
+export const ROLES = ['admin', 'manager', 'chatter', 'model'] as const;
+export type Role = (typeof ROLES)[number];
 
-export interface Session {
-  accessToken: string;
-  user: User;
-}
+export const userSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  email: z.string(),
+  role: z.enum(ROLES),
+  creatorIds: z.array(z.string()).default([]),
+});
+export type User = z.output<typeof userSchema>;
 
-export type ApiErrorCode = string;
+export const sessionSchema = z.object({
+  accessToken: z.string().min(1),
+  user: userSchema,
+  abilities: z.array(z.string()).default([]),
+});
+export type Session = z.output<typeof sessionSchema>;
+
+const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z
+      .object({ fields: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+      .optional(),
+  }),
+});
 
 export interface ApiFailure {
   ok: false;
   /** HTTP status, or 0 when the request never got a response. */
   status: number;
-  code: ApiErrorCode;
+  code: string;
   /** Server-provided message, or '' when none was available (caller localizes). */
   message: string;
+  /** Fields a 422 named, with what is wrong with each. */
+  fields?: { path: string; message: string }[];
   /** Seconds from the `retry-after` header (429), when present. */
   retryAfter?: number;
 }
 
+export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
 export type AuthResult = { ok: true; session: Session } | ApiFailure;
 export type LogoutResult = { ok: true } | ApiFailure;
 
-// ---------- type guards (no unchecked casts) ----------
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isUserLike(v: unknown): v is { id: string | number; email: string; role: string } {
-  return (
-    isRecord(v) &&
-    (typeof v.id === 'string' || typeof v.id === 'number') &&
-    typeof v.email === 'string' &&
-    typeof v.role === 'string'
-  );
-}
-
 export function parseSession(v: unknown): Session | null {
-  if (!isRecord(v) || typeof v.accessToken !== 'string' || v.accessToken === '') return null;
-  const user = v.user;
-  if (!isUserLike(user)) return null;
-  return {
-    accessToken: v.accessToken,
-    user: { id: String(user.id), email: user.email, role: user.role },
-  };
+  const parsed = sessionSchema.safeParse(v);
+  return parsed.success ? parsed.data : null;
 }
 
 export function parseErrorBody(v: unknown): { code: string; message: string } | null {
-  if (!isRecord(v) || !isRecord(v.error)) return null;
-  const { code, message } = v.error;
-  if (typeof code !== 'string' || typeof message !== 'string') return null;
-  return { code, message };
+  const parsed = errorBodySchema.safeParse(v);
+  return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : null;
 }
-
-// ---------- helpers ----------
 
 export function readCookie(name: string): string | null {
   if (typeof document === 'undefined') return null;
@@ -86,7 +82,7 @@ function csrfHeaders(): Record<string, string> {
   return token ? { [CSRF_HEADER]: token } : {};
 }
 
-async function readJson(res: Response): Promise<unknown> {
+export async function readJson(res: Response): Promise<unknown> {
   try {
     return await res.json();
   } catch {
@@ -103,19 +99,27 @@ function parseRetryAfter(header: string | null): number | undefined {
   return undefined;
 }
 
-async function failure(res: Response): Promise<ApiFailure> {
-  const err = parseErrorBody(await readJson(res));
+export async function failure(res: Response): Promise<ApiFailure> {
+  const parsed = errorBodySchema.safeParse(await readJson(res));
   const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+  const fields = parsed.success ? parsed.data.error.details?.fields : undefined;
   return {
     ok: false,
     status: res.status,
-    code: err?.code ?? `http_${res.status}`,
-    message: err?.message ?? '',
+    code: parsed.success ? parsed.data.error.code : `http_${res.status}`,
+    message: parsed.success ? parsed.data.error.message : '',
+    ...(fields ? { fields } : {}),
     ...(retryAfter !== undefined ? { retryAfter } : {}),
   };
 }
 
-const networkFailure: ApiFailure = { ok: false, status: 0, code: 'network_error', message: '' };
+export const networkFailure: ApiFailure = { ok: false, status: 0, code: 'network_error', message: '' };
+export const badResponse = (status: number): ApiFailure => ({
+  ok: false,
+  status,
+  code: 'bad_response',
+  message: '',
+});
 
 async function authRequest(url: string, init: RequestInit): Promise<AuthResult> {
   let res: Response;
@@ -126,11 +130,9 @@ async function authRequest(url: string, init: RequestInit): Promise<AuthResult> 
   }
   if (res.status !== 200) return failure(res);
   const session = parseSession(await readJson(res));
-  if (!session) return { ok: false, status: res.status, code: 'bad_response', message: '' };
+  if (!session) return badResponse(res.status);
   return { ok: true, session };
 }
-
-// ---------- API ----------
 
 export function login(email: string, password: string): Promise<AuthResult> {
   return authRequest('/api/auth/login', {
@@ -141,7 +143,7 @@ export function login(email: string, password: string): Promise<AuthResult> {
   });
 }
 
-/** Silent session restore from the refresh cookie. 401 means "no session". */
+/** Rotates the refresh cookie; 401 means "no session". Prefer `session.refresh()`. */
 export function refresh(): Promise<AuthResult> {
   return authRequest('/api/auth/refresh', {
     method: 'POST',

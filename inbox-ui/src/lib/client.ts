@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { session } from './session.svelte';
+
+/** Names from the shared contract, repeated here as values the browser bundle can hold. */
+export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export const INTENTS = [
+  'greeting',
+  'compliment',
+  'pack_request_feet',
+  'pack_request_lingerie',
+  'pack_request_nude',
+  'custom_request',
+  'pricing_question',
+  'purchase_confirmation',
+  'technical_issue',
+  'complaint_refund',
+  'meet_request',
+  'opt_out',
+  'minor_signal',
+  'spam',
+  'other',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+const iso = z.string();
+
+export const messageSchema = z.object({
+  id: z.string(),
+  direction: z.enum(['in', 'out']),
+  sender: z.enum(['fan', 'bot', 'human']),
+  text: z.string(),
+  intent: z.string().nullish(),
+  status: z.string().nullish(),
+  error: z.string().nullish(),
+  createdAt: iso,
+});
+export type Message = z.output<typeof messageSchema>;
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string().default(''),
+  accountId: z.string(),
+  platform: z.string(),
+  status: z.enum(CONVERSATION_STATUSES),
+  assignedTo: z.string().nullable(),
+  assigneeEmail: z.string().nullish(),
+  unreadCount: z.number(),
+  lastMessageAt: iso,
+  /** The first fan message still unanswered, when the fan is waiting. */
+  waitingSince: iso.nullish(),
+  fan: z.object({
+    id: z.string(),
+    displayName: z.string(),
+    username: z.string().nullable(),
+    language: z.string().nullable(),
+  }),
+  lastMessage: z.object({ text: z.string(), direction: z.string(), sender: z.string() }).nullable(),
+});
+export type Conversation = z.output<typeof conversationSchema>;
+
+const conversationPage = z.object({
+  conversations: z.array(conversationSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const draftSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  messageId: z.string(),
+  status: z.string(),
+  text: z.string(),
+  intent: z.string().nullish(),
+  model: z.string().nullish(),
+  reasons: z.array(z.string()).default([]),
+});
+export type Draft = z.output<typeof draftSchema>;
+
+const conversationDetail = z.object({
+  conversation: conversationSchema,
+  draft: draftSchema.nullable(),
+});
+
+const messagePage = z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() });
+
+const money = z.object({ cents: z.number(), currency: z.string() });
+
+export const fanPanelSchema = z.object({
+  fan: z.object({
+    id: z.string(),
+    displayName: z.string(),
+    username: z.string().nullable(),
+    language: z.string().nullable(),
+    platform: z.string(),
+    subscriptionLevel: z.string().nullable(),
+    lifetimeSpend: money,
+    purchaseCount: z.number(),
+    lastPurchaseAt: iso.nullable(),
+    profile: z.record(z.string(), z.unknown()),
+    notes: z.string(),
+    tags: z.array(z.string()),
+    ageVerifiedAt: iso.nullable(),
+    ageVerifiedMethod: z.string().nullable(),
+    minorSignalAt: iso.nullable(),
+    optedOutAt: iso.nullable(),
+    disclosedAt: iso.nullable(),
+    mutedAt: iso.nullable(),
+  }),
+  purchases: z.array(
+    z.object({ id: z.string(), packName: z.string().nullable(), amount: money, createdAt: iso }),
+  ),
+  openOffers: z.array(
+    z.object({
+      id: z.string(),
+      packName: z.string(),
+      price: money,
+      status: z.string(),
+      expiresAt: iso,
+      createdAt: iso,
+    }),
+  ),
+  followUps: z.array(
+    z.object({ id: z.string(), kind: z.string(), dueAt: iso, packName: z.string().nullable() }),
+  ),
+});
+export type FanPanel = z.output<typeof fanPanelSchema>;
+
+const creatorList = z.object({
+  creators: z.array(z.object({ id: z.string(), name: z.string(), pseudonym: z.string() })),
+});
+
+const intentResult = z.object({ intent: z.string() }).passthrough();
+const messageIdResult = z.object({ messageId: z.string() });
+const nothing = z.unknown();
+
+export interface ConversationFilters {
+  creatorId?: string;
+  platform?: string;
+  status?: ConversationStatus;
+  assigned?: 'me' | 'none';
+  unread?: boolean;
+  q?: string;
+}
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Typed calls to the hub's REST API; each response is parsed, never cast. */
+export const api = {
+  creators: () => session.request(creatorList, '/api/creators'),
+
+  conversations: (filters: ConversationFilters, cursor?: string, limit = 200) =>
+    session.request(
+      conversationPage,
+      `/api/conversations${query({ ...filters, unread: filters.unread ? 'true' : undefined, cursor, limit })}`,
+    ),
+
+  conversation: (id: string) =>
+    session.request(conversationDetail, `/api/conversations/${encodeURIComponent(id)}`),
+
+  messages: (conversationId: string, cursor?: string) =>
+    session.request(
+      messagePage,
+      `/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ cursor, limit: 500 })}`,
+    ),
+
+  fan: (fanId: string) => session.request(fanPanelSchema, `/api/fans/${encodeURIComponent(fanId)}`),
+
+  updateFan: (fanId: string, patch: { notes?: string; tags?: string[] }) =>
+    session.request(fanPanelSchema.shape.fan, `/api/fans/${encodeURIComponent(fanId)}`, {
+      method: 'PATCH',
+      body: patch,
+    }),
+
+  correctIntent: (messageId: string, intent: Intent) =>
+    session.request(intentResult, `/api/messages/${encodeURIComponent(messageId)}/intent`, {
+      method: 'POST',
+      body: { intent },
+    }),
+
+  retryMessage: (messageId: string) =>
+    session.request(messageIdResult, `/api/messages/${encodeURIComponent(messageId)}/retry`, {
+      method: 'POST',
+    }),
+
+  cancelFollowUp: (followUpId: string) =>
+    session.request(nothing, `/api/follow-ups/${encodeURIComponent(followUpId)}/cancel`, {
+      method: 'POST',
+    }),
+};

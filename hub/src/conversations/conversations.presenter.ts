@@ -1,17 +1,34 @@
-import type { ConversationListRow } from '@velvet/shared';
+import type { DraftRecord } from '@velvet/shared';
+import type { InboxRow } from './conversations.query';
 
-export function presentConversation(row: ConversationListRow) {
+export function presentConversation(row: InboxRow) {
   return {
     id: row.id,
     creatorId: row.creatorId,
+    creatorName: row.creatorName,
     accountId: row.accountId,
     platform: row.platform,
     status: row.status,
     assignedTo: row.assignedTo,
+    assigneeEmail: row.assigneeEmail,
     unreadCount: row.unreadCount,
     lastMessageAt: row.lastMessageAt.toISOString(),
+    waitingSince: row.waitingSince?.toISOString() ?? null,
     fan: row.fan,
     lastMessage: row.lastMessage,
+  };
+}
+
+export function presentDraft(row: DraftRecord) {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    messageId: row.messageId,
+    status: row.status,
+    text: row.text,
+    intent: row.intent,
+    model: row.model,
+    reasons: row.reasons,
   };
 }
 

@@ -12,6 +12,14 @@ export function conversationsRoutes(conversations: ConversationsService): Router
     res.json(await conversations.list(actor, parseBody(listConversationsQuery, req.query)));
   });
 
+  router.get('/conversations/:id', async (req, res) => {
+    res.json(await conversations.detail(actorOf(req), parseId(req.params.id, 'Conversation')));
+  });
+
+  router.post('/messages/:id/retry', async (req, res) => {
+    res.status(201).json(await conversations.retry(actorOf(req), parseId(req.params.id, 'Message')));
+  });
+
   router.get('/conversations/:id/messages', async (req, res) => {
     const actor = actorOf(req);
     const id = parseId(req.params.id, 'Conversation');

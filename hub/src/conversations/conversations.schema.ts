@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES } from '@velvet/shared';
+import { CONVERSATION_STATUSES, PLATFORMS } from '@velvet/shared';
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 
@@ -9,6 +9,9 @@ export const listConversationsQuery = z.object({
   /** `me`, `none`, or a user id. */
   assigned: z.union([z.enum(['me', 'none']), z.uuid()]).optional(),
   unread: z.enum(['true', 'false']).optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  /** Fan name, username or message text. */
+  q: z.string().trim().max(100).optional(),
   cursor: z.string().max(200).optional(),
   limit,
 });

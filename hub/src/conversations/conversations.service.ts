@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import {
   auditRepo,
   conversationsRepo,
   can,
+  Conflict,
   Invalid,
   messagesRepo,
   NotFound,
@@ -10,6 +12,7 @@ import {
   stageOutbound,
   announceOutbound,
   usersRepo,
+  schema,
   type Action,
   type Actor,
   type ConversationRecord,
@@ -19,7 +22,8 @@ import {
 } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
-import { decodeCursor, encodeCursor, presentConversation } from './conversations.presenter';
+import { decodeCursor, encodeCursor, presentConversation, presentDraft } from './conversations.presenter';
+import { currentDraft, listInbox } from './conversations.query';
 import type { ListConversationsQuery, ListMessagesQuery } from './conversations.schema';
 
 export interface ConversationDeps {
@@ -71,9 +75,11 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       if (query.creatorId) authorize(actor, 'conversation:read', { creatorId: query.creatorId });
       const before = query.cursor ? decodeCursor(query.cursor) : undefined;
       if (query.cursor && !before) throw new Invalid('cursor: is not a cursor this server issued');
-      const rows = await conversationsRepo.list(db, {
+      const rows = await listInbox(db, {
         creatorIds: actor.role === 'admin' ? undefined : actor.creatorIds,
         creatorId: query.creatorId,
+        platform: query.platform,
+        search: query.q || undefined,
         status: query.status,
         assignedTo: query.assigned === 'me' ? actor.id : query.assigned === 'none' ? null : query.assigned,
         unread: query.unread === undefined ? undefined : query.unread === 'true',
@@ -85,6 +91,63 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         conversations: rows.map(presentConversation),
         nextCursor: rows.length === query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : null,
       };
+    },
+
+    /** One conversation as the list shows it, with the draft waiting on an operator. */
+    async detail(actor: Actor, conversationId: string) {
+      await load(actor, conversationId, 'conversation:read');
+      const [row] = await listInbox(db, { id: conversationId, limit: 1 });
+      if (!row) throw new NotFound('Conversation');
+      const draft = await currentDraft(db, conversationId);
+      return { conversation: presentConversation(row), draft: draft ? presentDraft(draft) : null };
+    },
+
+    /**
+     * Sends a failed (or unconfirmed) reply again as a new message; the old one is marked
+     * `retried`. Keyed on the failed message, so a double click sends one copy.
+     */
+    async retry(actor: Actor, messageId: string) {
+      const failed = await messagesRepo.findById(db, messageId);
+      if (!failed || failed.direction !== 'out') throw new NotFound('Message');
+      const conversation = await load(actor, failed.conversationId, 'conversation:reply');
+      if (failed.status !== 'failed' && failed.status !== 'unconfirmed') {
+        throw new Conflict('Only a failed or unconfirmed message can be sent again');
+      }
+      const staged = await db.transaction(async (tx) => {
+        const result = await stageOutbound(
+          tx,
+          {
+            conversationId: conversation.id,
+            accountId: conversation.accountId,
+            direction: 'out',
+            sender: failed.sender,
+            text: failed.text,
+            keyboard: failed.keyboard,
+            kind: failed.kind,
+            offerId: failed.offerId,
+            raw: failed.raw,
+            authorId: actor.id,
+            idempotencyKey: `retry:${failed.id}`,
+          },
+          ctx.now(),
+        );
+        if (result.outbox) {
+          await tx
+            .update(schema.messages)
+            .set({ status: 'retried' })
+            .where(eq(schema.messages.id, failed.id));
+          await auditRepo.record(tx, {
+            actorId: actor.id,
+            action: 'message.retry',
+            targetType: 'message',
+            targetId: result.message.id,
+            data: { conversationId: conversation.id, retryOf: failed.id },
+          });
+        }
+        return result;
+      });
+      await announceOutbound(deps, conversation.creatorId, staged);
+      return { messageId: staged.message.id };
     },
 
     async messages(actor: Actor, conversationId: string, query: ListMessagesQuery) {

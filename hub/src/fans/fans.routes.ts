@@ -3,7 +3,9 @@ import { accountsRepo, auditRepo, fansRepo, NotFound, type Action, type Actor } 
 import { actorOf } from '../auth/authenticate';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
-import { parseId } from '../http/validate';
+import { parseBody, parseId } from '../http/validate';
+import { fanActivity, findFanWithCreator, presentFan, updateFanNotes } from './fan-panel.query';
+import { updateFanBody } from './fans.schema';
 
 /** Human overrides of the safety gates: only people may undo what the gates decided. */
 export function fansRoutes(ctx: HubContext): Router {
@@ -24,6 +26,39 @@ export function fansRoutes(ctx: HubContext): Router {
       await auditRepo.record(tx, { actorId: actor.id, action, targetType: 'fan', targetId: fan.id });
     });
   }
+
+  async function loadFan(actor: Actor, fanId: string, action: Action) {
+    const row = await findFanWithCreator(ctx.db, fanId);
+    if (!row) throw new NotFound('Fan');
+    authorize(actor, action, { creatorId: row.creatorId });
+    return row;
+  }
+
+  /** The fan panel: profile, safety status, spend, purchases, open offers, follow-ups. */
+  router.get('/fans/:id', async (req, res) => {
+    const { fan, platform } = await loadFan(actorOf(req), parseId(req.params.id, 'Fan'), 'conversation:read');
+    res.json({ fan: presentFan(fan, platform), ...(await fanActivity(ctx.db, fan.id)) });
+  });
+
+  /** Operators' notes and tags: whoever may answer the fan may annotate them. */
+  router.patch('/fans/:id', async (req, res) => {
+    const actor = actorOf(req);
+    const { fan, platform } = await loadFan(actor, parseId(req.params.id, 'Fan'), 'conversation:reply');
+    const patch = parseBody(updateFanBody, req.body);
+    const updated = await ctx.db.transaction(async (tx) => {
+      const row = await updateFanNotes(tx, fan.id, patch);
+      await auditRepo.record(tx, {
+        actorId: actor.id,
+        action: 'fan.update',
+        targetType: 'fan',
+        targetId: fan.id,
+        data: { fields: Object.keys(patch) },
+      });
+      return row;
+    });
+    if (!updated) throw new NotFound('Fan');
+    res.json(presentFan(updated, platform));
+  });
 
   router.post('/fans/:id/clear-minor', async (req, res) => {
     await act(actorOf(req), parseId(req.params.id, 'Fan'), 'fan:clear_minor', { minorSignalAt: null });

@@ -1,0 +1,143 @@
+import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { schema, type ConversationStatus, type Db } from '@velvet/shared';
+
+const { conversations, creators, drafts, fans, messages, platformAccounts, users } = schema;
+
+export interface InboxFilter {
+  /** undefined → every creator (admins). */
+  creatorIds?: readonly string[];
+  creatorId?: string;
+  platform?: string;
+  status?: ConversationStatus;
+  assignedTo?: string | null;
+  unread?: boolean;
+  /** Matches the fan's name or username, or any message of the conversation. */
+  search?: string;
+  before?: { at: Date; id: string };
+  /** Only this conversation (the detail view shares the list's row). */
+  id?: string;
+  limit: number;
+}
+
+export interface InboxRow {
+  id: string;
+  creatorId: string;
+  creatorName: string;
+  accountId: string;
+  platform: string;
+  status: string;
+  assignedTo: string | null;
+  assigneeEmail: string | null;
+  unreadCount: number;
+  lastMessageAt: Date;
+  waitingSince: Date | null;
+  fan: { id: string; displayName: string; username: string | null; language: string | null };
+  lastMessage: { text: string; direction: string; sender: string } | null;
+}
+
+/** `%`, `_` and `\` are LIKE wildcards: a fan named "50%" is searched for literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The operator inbox's rows: the conversation with its creator, fan, assignee, last
+ * message and how long the fan has been waiting, newest activity first (keyset).
+ */
+export async function listInbox(db: Db, filter: InboxFilter): Promise<InboxRow[]> {
+  if (filter.creatorIds && filter.creatorIds.length === 0) return [];
+  const pattern = filter.search ? likePattern(filter.search) : undefined;
+  const where: (SQL | undefined)[] = [
+    filter.id ? eq(conversations.id, filter.id) : undefined,
+    filter.creatorIds ? inArray(conversations.creatorId, [...filter.creatorIds]) : undefined,
+    filter.creatorId ? eq(conversations.creatorId, filter.creatorId) : undefined,
+    filter.platform ? eq(platformAccounts.platform, filter.platform) : undefined,
+    filter.status ? eq(conversations.status, filter.status) : undefined,
+    filter.assignedTo === null
+      ? isNull(conversations.assignedTo)
+      : filter.assignedTo
+        ? eq(conversations.assignedTo, filter.assignedTo)
+        : undefined,
+    filter.unread === true ? gt(conversations.unreadCount, 0) : undefined,
+    filter.unread === false ? eq(conversations.unreadCount, 0) : undefined,
+    pattern
+      ? or(
+          ilike(fans.displayName, pattern),
+          ilike(fans.username, pattern),
+          sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.text ilike ${pattern})`,
+        )
+      : undefined,
+    filter.before
+      ? or(
+          lt(conversations.lastMessageAt, filter.before.at),
+          and(eq(conversations.lastMessageAt, filter.before.at), lt(conversations.id, filter.before.id)),
+        )
+      : undefined,
+  ];
+  const rows = await db
+    .select({
+      id: conversations.id,
+      creatorId: conversations.creatorId,
+      creatorName: creators.pseudonym,
+      accountId: conversations.accountId,
+      platform: platformAccounts.platform,
+      status: conversations.status,
+      assignedTo: conversations.assignedTo,
+      assigneeEmail: users.email,
+      unreadCount: conversations.unreadCount,
+      lastMessageAt: conversations.lastMessageAt,
+      fanId: fans.id,
+      fanName: fans.displayName,
+      fanUsername: fans.username,
+      fanLanguage: fans.language,
+      last: sql<{ text: string; direction: string; sender: string } | null>`(
+        select json_build_object('text', m.text, 'direction', m.direction, 'sender', m.sender)
+        from ${messages} m where m.conversation_id = ${conversations.id}
+        order by m.created_at desc, m.id desc limit 1)`,
+      // The first fan message after our last reply: the fan has waited since then.
+      waitingSince: sql<string | null>`(
+        select min(m.created_at) from ${messages} m
+        where m.conversation_id = ${conversations.id} and m.direction = 'in'
+          and m.created_at > coalesce((select max(o.created_at) from ${messages} o
+            where o.conversation_id = ${conversations.id} and o.direction = 'out'), '-infinity'))`,
+    })
+    .from(conversations)
+    .innerJoin(fans, eq(fans.id, conversations.fanId))
+    .innerJoin(platformAccounts, eq(platformAccounts.id, conversations.accountId))
+    .innerJoin(creators, eq(creators.id, conversations.creatorId))
+    .leftJoin(users, eq(users.id, conversations.assignedTo))
+    .where(and(...where))
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(filter.limit);
+  return rows.map((r) => ({
+    id: r.id,
+    creatorId: r.creatorId,
+    creatorName: r.creatorName,
+    accountId: r.accountId,
+    platform: r.platform,
+    status: r.status,
+    assignedTo: r.assignedTo,
+    assigneeEmail: r.assigneeEmail,
+    unreadCount: r.unreadCount,
+    lastMessageAt: new Date(r.lastMessageAt ?? 0),
+    waitingSince: r.waitingSince ? new Date(r.waitingSince) : null,
+    fan: { id: r.fanId, displayName: r.fanName, username: r.fanUsername, language: r.fanLanguage },
+    lastMessage: r.last,
+  }));
+}
+
+/** The draft an operator still has to act on: being written, waiting, or held by the validator. */
+export async function currentDraft(db: Db, conversationId: string) {
+  const [row] = await db
+    .select()
+    .from(drafts)
+    .where(
+      and(
+        eq(drafts.conversationId, conversationId),
+        inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
+      ),
+    )
+    .orderBy(desc(drafts.createdAt))
+    .limit(1);
+  return row;
+}

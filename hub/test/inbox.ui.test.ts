@@ -1,0 +1,178 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { launchChromium } from './browser';
+import { ADMIN, creatorBody, ROOT, type Client } from './harness';
+import { connectTelegram, postTelegram, Stack, type VelvetProcess } from './stack';
+
+const TOKEN = '7700000002:AAH-inbox-ui-test-bot-token-for-tests-02';
+const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
+const DRAFT = 'Coucou toi ! Ça me fait super plaisir de te lire, tu passes une bonne journée ?';
+const XSS_NAME = '<img src=x onerror="window.__xss=1">';
+const XSS_TEXT = '<script>window.__xss=2</script><b id="injected">salut</b> tu fais quoi ?';
+
+/** The operator inbox in Chromium against real hub and workers processes. */
+describe('operator inbox in Chromium', () => {
+  let telegram: TelegramStandin;
+  let ollama: OllamaStandin;
+  let stack: Stack;
+  let hub: VelvetProcess;
+  let admin: Client;
+  let browser: Browser;
+  let page: Page;
+  let account: { id: string; secret: string };
+  let creatorId: string;
+  let updateId = 1;
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+
+  const say = (url: string, chatId: number, text: string, firstName: string) =>
+    postTelegram(
+      url,
+      account.id,
+      account.secret,
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId,
+        fromId: chatId,
+        text,
+        languageCode: 'fr',
+        firstName,
+      }),
+    );
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `inbox-${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    // Slow enough that the draft is seen streaming.
+    ollama = await startOllamaStandin({ tokensPerSecond: 15, reply: () => DRAFT });
+    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
+    hub = await stack.start('hub');
+    await stack.start('workers');
+    admin = await stack.admin(hub.url!);
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Inbox'),
+      quietHours: { start: '00:00', end: '00:00' },
+    });
+    creatorId = creator.body.id;
+    const connected = await connectTelegram(admin, telegram, TOKEN, creatorId);
+    account = { id: connected.accountId, secret: connected.secret };
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.destroy();
+    await ollama?.close();
+    await telegram?.close();
+  });
+
+  it('signs in and lands on the inbox', async () => {
+    await page.goto(hub.url!);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/inbox$/);
+    await page.locator('[data-connection="connected"]').waitFor();
+    await page.getByText('No conversation matches these filters.').waitFor();
+    await shot('empty');
+  });
+
+  it('shows a webhook message live, streams the draft, and Approve delivers it; fan text stays inert', async () => {
+    expect((await say(hub.url!, 9001, XSS_TEXT, XSS_NAME)).status).toBe(200);
+    const row = page.locator('[data-conversation]').first();
+    await row.waitFor();
+    expect(await row.locator('[data-testid="fan-name"]').textContent()).toBe(XSS_NAME);
+    await row.click();
+    await page.getByTestId('message-text').filter({ hasText: 'tu fais quoi' }).waitFor();
+    expect(await page.getByTestId('message-text').first().textContent()).toBe(XSS_TEXT);
+
+    // The draft streams in place: seen while drafting, then waiting for approval.
+    await page.locator('[data-draft-status="drafting"]').waitFor({ timeout: 15_000 });
+    const partial = await page.getByTestId('draft-text').textContent();
+    await shot('drafting');
+    await page.locator('[data-draft-status="pending_approval"]').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('draft-text').textContent()).toBe(DRAFT);
+    expect(DRAFT.startsWith(partial ?? 'x')).toBe(true);
+    await shot('draft-pending');
+
+    // Approve from the keyboard.
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    await page.keyboard.press('a');
+    await expect
+      .poll(() => telegram.sent.map((m) => m.text).join('\n'), { timeout: 15_000 })
+      .toContain(DRAFT);
+    await page.locator('[data-testid="delivery"][data-status="sent"]').first().waitFor({ timeout: 10_000 });
+
+    // A human reply from the composer goes out too.
+    await page.getByLabel('Reply').fill('Réponse humaine <i>ok</i>');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect
+      .poll(() => telegram.sent.map((m) => m.text), { timeout: 15_000 })
+      .toContain('Réponse humaine <i>ok</i>');
+    await page.getByTestId('fan-panel').waitFor();
+    await shot('thread');
+
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('#injected').count()).toBe(0);
+    expect(await page.locator('main img').count()).toBe(0);
+  }, 90_000);
+
+  it('scrolls 5,000 conversations with only a window of rows in the DOM', async () => {
+    await stack.query(`
+      with f as (
+        insert into fans (account_id, platform_user_id, display_name)
+        select '${account.id}', 'bulk-' || i, 'Bulk fan ' || lpad(i::text, 4, '0')
+        from generate_series(1, 5000) i returning id, platform_user_id)
+      insert into conversations (creator_id, account_id, fan_id, platform_chat_id, last_message_at, unread_count)
+      select '${creatorId}', '${account.id}', f.id, f.platform_user_id,
+        now() - interval '1 day' - (substring(f.platform_user_id from 6)::int * interval '1 second'), 1
+      from f`);
+    await page.reload();
+    const list = page.getByTestId('virtual-list');
+    await list.waitFor();
+    for (let i = 0; i < 60; i++) {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(150);
+      if (await page.getByText('Bulk fan 5000').count()) break;
+    }
+    await page.getByText('Bulk fan 5000').waitFor();
+    const rows = await page.locator('[data-conversation]').count();
+    expect(rows).toBeGreaterThan(5);
+    expect(rows).toBeLessThan(60);
+    const total = await list.evaluate((el) => el.scrollHeight);
+    expect(total).toBeGreaterThanOrEqual(5000 * 76);
+    await shot('list-5000');
+  }, 90_000);
+
+  it('after the hub restarts, shows what was missed while it was down', async () => {
+    await list0(page);
+    const port = hub.port!;
+    await hub.stop();
+    await page.locator('[data-connection="reconnecting"], [data-connection="offline"]').first().waitFor();
+    await shot('reconnecting');
+    // Another hub of the deployment takes the webhook while this one is down.
+    const other = await stack.start('hub');
+    expect((await say(other.url!, 9002, 'message pendant la coupure', 'Absent')).status).toBe(200);
+    await other.stop();
+    hub = await stack.start('hub', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+    await page.locator('[data-connection="connected"]').waitFor({ timeout: 30_000 });
+    await page.getByText('message pendant la coupure').first().waitFor({ timeout: 15_000 });
+    await shot('after-restart');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+/** Back to the top of the list, so the newest conversation is in view. */
+async function list0(page: Page) {
+  await page.getByTestId('virtual-list').evaluate((el) => (el.scrollTop = 0));
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Conversation } from '../client';
+import { applyMessage, matchesFilters, upsert } from './conversations';
+import { reduceDraft, type DraftMap } from './draft';
+import { sendOutgoing, type Outgoing } from './outgoing';
+import { visibleRange } from './virtual';
+
+const conv = (id: string, at: string, extra: Partial<Conversation> = {}): Conversation => ({
+  id,
+  creatorId: 'c1',
+  creatorName: 'Lola',
+  accountId: 'a1',
+  platform: 'telegram',
+  status: 'bot',
+  assignedTo: null,
+  assigneeEmail: null,
+  unreadCount: 0,
+  lastMessageAt: at,
+  waitingSince: null,
+  fan: { id: `f-${id}`, displayName: `Fan ${id}`, username: null, language: null },
+  lastMessage: null,
+  ...extra,
+});
+
+describe('virtual list window', () => {
+  it('renders only the rows in view plus overscan, at any depth of a 5,000-row list', () => {
+    expect(visibleRange(0, 760, 76, 5000, 6)).toEqual({ start: 0, end: 17 });
+    const deep = visibleRange(76 * 4000, 760, 76, 5000, 6);
+    expect(deep).toEqual({ start: 3994, end: 4017 });
+    expect(visibleRange(76 * 5000, 760, 76, 5000, 6).end).toBe(5000);
+    expect(visibleRange(0, 760, 76, 0)).toEqual({ start: 0, end: 0 });
+  });
+});
+
+describe('conversation ordering', () => {
+  it('moves a conversation to the top on a new fan message and counts it unread unless open', () => {
+    const list = [conv('b', '2026-01-02T00:00:00.000Z'), conv('a', '2026-01-01T00:00:00.000Z')];
+    const event = {
+      conversationId: 'a',
+      creatorId: 'c1',
+      message: {
+        id: 'm1',
+        direction: 'in' as const,
+        sender: 'fan',
+        text: 'hi',
+        createdAt: '2026-01-03T00:00:00.000Z',
+      },
+    };
+    const { list: moved, unknown } = applyMessage(list, event, { openId: null });
+    expect(unknown).toBe(false);
+    expect(moved.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(moved[0]).toMatchObject({
+      unreadCount: 1,
+      waitingSince: '2026-01-03T00:00:00.000Z',
+      lastMessage: { text: 'hi' },
+    });
+    expect(applyMessage(list, event, { openId: 'a' }).list[0]!.unreadCount).toBe(0);
+    expect(applyMessage(list, { ...event, conversationId: 'zzz' }, {}).unknown).toBe(true);
+  });
+
+  it('an outbound reply clears the wait', () => {
+    const list = [
+      conv('a', '2026-01-01T00:00:00.000Z', { waitingSince: '2026-01-01T00:00:00.000Z', unreadCount: 2 }),
+    ];
+    const out = {
+      conversationId: 'a',
+      creatorId: 'c1',
+      message: {
+        id: 'm2',
+        direction: 'out' as const,
+        sender: 'human',
+        text: 'yo',
+        createdAt: '2026-01-01T00:01:00.000Z',
+      },
+    };
+    expect(applyMessage(list, out, {}).list[0]).toMatchObject({ waitingSince: null, unreadCount: 0 });
+  });
+
+  it('keeps the keyset order on upsert, ties broken by id', () => {
+    const list = [conv('c', '2026-01-03T00:00:00.000Z'), conv('a', '2026-01-01T00:00:00.000Z')];
+    expect(upsert(list, conv('b', '2026-01-02T00:00:00.000Z')).map((c) => c.id)).toEqual(['c', 'b', 'a']);
+    expect(upsert(list, conv('d', '2026-01-03T00:00:00.000Z')).map((c) => c.id)).toEqual(['d', 'c', 'a']);
+  });
+
+  it('filters as the server does', () => {
+    const c = conv('a', '2026-01-01T00:00:00.000Z', { assignedTo: 'u1', unreadCount: 0, status: 'human' });
+    expect(matchesFilters(c, { assigned: 'me' }, 'u1')).toBe(true);
+    expect(matchesFilters(c, { assigned: 'me' }, 'u2')).toBe(false);
+    expect(matchesFilters(c, { unread: true }, 'u1')).toBe(false);
+    expect(matchesFilters(c, { status: 'bot' }, 'u1')).toBe(false);
+    expect(matchesFilters(c, { q: 'fan A' }, 'u1')).toBe(true);
+    expect(matchesFilters(c, { platform: 'discord' }, 'u1')).toBe(false);
+  });
+});
+
+describe('draft streaming reducer', () => {
+  it('streams tokens in place, then the final text wins', () => {
+    let map: DraftMap = {};
+    map = reduceDraft(map, { type: 'start', draftId: 'd1', conversationId: 'c1', model: 'm' });
+    map = reduceDraft(map, { type: 'token', draftId: 'd1', text: 'Hel' });
+    map = reduceDraft(map, { type: 'token', draftId: 'd1', text: 'lo' });
+    expect(map.c1).toMatchObject({ status: 'drafting', text: 'Hello' });
+    map = reduceDraft(map, { type: 'token', draftId: 'unknown', text: 'x' });
+    expect(map.c1!.text).toBe('Hello');
+    map = reduceDraft(map, {
+      type: 'done',
+      draftId: 'd1',
+      conversationId: 'c1',
+      text: 'Hello there',
+      intent: 'greeting',
+      status: 'pending_approval',
+    });
+    expect(map.c1).toMatchObject({ status: 'pending_approval', text: 'Hello there', intent: 'greeting' });
+    map = reduceDraft(map, { type: 'decided', draftId: 'd1', status: 'approved' });
+    expect(map.c1!.status).toBe('approved');
+  });
+
+  it('a superseded draft stops, and a late done of the old draft does not overwrite the new one', () => {
+    let map: DraftMap = {};
+    map = reduceDraft(map, { type: 'start', draftId: 'd1', conversationId: 'c1', model: 'm' });
+    map = reduceDraft(map, { type: 'superseded', draftId: 'd1', conversationId: 'c1' });
+    expect(map.c1!.status).toBe('superseded');
+    map = reduceDraft(map, { type: 'start', draftId: 'd2', conversationId: 'c1', model: 'm' });
+    map = reduceDraft(map, { type: 'token', draftId: 'd2', text: 'new' });
+    map = reduceDraft(map, {
+      type: 'done',
+      draftId: 'd1',
+      conversationId: 'c1',
+      text: 'old',
+      intent: 'other',
+      status: 'pending_approval',
+    });
+    expect(map.c1).toMatchObject({ draftId: 'd2', text: 'new', status: 'drafting' });
+  });
+});
+
+describe('composer retry', () => {
+  it('keeps the text and the same clientMessageId across a failure and its retry', async () => {
+    const item: Outgoing = {
+      clientMessageId: 'cid-123456',
+      conversationId: 'c1',
+      text: 'hello',
+      state: 'sending',
+    };
+    const states: Outgoing[] = [];
+    const send = vi
+      .fn()
+      .mockResolvedValueOnce({ ok: false, error: { code: 'timeout', message: 'No answer' } })
+      .mockResolvedValueOnce({ ok: true, messageId: 'm1' });
+    const failed = await sendOutgoing(item, send, (s) => states.push(s));
+    expect(failed).toMatchObject({ state: 'failed', text: 'hello', error: 'No answer' });
+    const sent = await sendOutgoing(failed, send, (s) => states.push(s));
+    expect(sent.messageId).toBe('m1');
+    expect(send.mock.calls.map((c) => c[0].clientMessageId)).toEqual(['cid-123456', 'cid-123456']);
+    expect(states.map((s) => s.state)).toEqual(['sending', 'failed', 'sending', 'sending']);
+  });
+});

@@ -70,7 +70,58 @@ export interface AlertPayload {
   at: string;
 }
 
+/** A human approved or rejected a draft: every open approval card for it can go. */
+export interface DraftDecidedPayload {
+  draftId: string;
+  conversationId: string;
+  status: 'approved' | 'rejected';
+  decidedBy: string;
+}
+
+export interface QuantilesView {
+  p50: number | null;
+  p90: number | null;
+  count: number;
+}
+
+/** The supervisor dashboard's figures for one creator scope (`metrics:update`). */
+export interface MetricsSnapshot {
+  at: string;
+  /** Creators these figures cover; `all` for admins. */
+  scope: 'all' | string[];
+  windowMinutes: number;
+  /** Fan messages in and replies out per minute, oldest minute first. */
+  perMinute: { minute: string; in: number; out: number }[];
+  responseTimeMs: QuantilesView;
+  goals: { responseTimeMs: number; alertResponseTimeMs: number; conversionBelow: number; minOffers: number };
+  /** Drafts waiting for a human; `ages` (seconds) of the oldest few, oldest first. */
+  pending: { count: number; oldestSeconds: number | null; ages: number[] };
+  escalations: { open: number };
+  /** Offers made over `windowHours` and how many were paid; `rate` null with no offers. */
+  conversion: {
+    windowHours: number;
+    offers: number;
+    paid: number;
+    rate: number | null;
+    revenue: { currency: string; amountCents: number }[];
+  };
+  chatters: {
+    userId: string;
+    email: string;
+    replies: number;
+    approvals: number;
+    responseTimeMs: QuantilesView;
+  }[];
+  llm: { ttftMs: QuantilesView; tokensPerSecond: QuantilesView; drafts: number; fallbacks: number };
+  /** Outbound messages a platform refused over the window. */
+  failedSends: number;
+  queues: Record<string, { waiting: number; active: number; delayed: number; failed: number }>;
+}
+
 export interface ServerToClientEvents {
+  'draft:decided': (payload: DraftDecidedPayload) => void;
+  /** Live dashboard figures, every few seconds, to sockets that asked (`metrics:subscribe`). */
+  'metrics:update': (payload: MetricsSnapshot) => void;
   /** The classifier's (or an operator's) intent for a fan message. */
   'message:intent': (payload: MessageIntentPayload) => void;
   /** Something a supervisor should look at now. */
@@ -115,6 +166,12 @@ export const draftRejectPayload = z.strictObject({
 });
 
 export interface ClientToServerEvents {
+  /** Admins and managers: start receiving `metrics:update`; the ack carries the first snapshot. */
+  'metrics:subscribe': (
+    payload: Record<string, never>,
+    ack: (result: Ack<{ snapshot: MetricsSnapshot }>) => void,
+  ) => void;
+  'metrics:unsubscribe': (payload: Record<string, never>, ack: (result: Ack) => void) => void;
   'draft:approve': (
     payload: z.input<typeof draftApprovePayload>,
     ack: (result: Ack<{ messageId: string }>) => void,

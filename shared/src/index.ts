@@ -23,3 +23,4 @@ export * from './realtime/event-log';
 export * from './realtime/inbox.publisher';
 export * from './presenters/message.presenter';
 export * from './outbound/outbound';
+export * from './push/index';

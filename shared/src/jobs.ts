@@ -1,5 +1,13 @@
+/**
+ * Web push to the users who may approve a draft: `draft` when it starts waiting, `digest` at
+ * the end of a user's quiet window (`at`, ms) for the drafts that arrived during it.
+ */
+export type PushNotifyData =
+  { kind: 'draft'; draftId: string } | { kind: 'digest'; userId: string; since: number; at: number };
+
 /** Every job that crosses a process boundary: one name, one payload shape. */
 export type Job =
+  | { name: 'push.notify'; data: PushNotifyData }
   | { name: 'inbound.process'; data: { messageId: string; outboxId?: number } }
   | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } }
   | {
@@ -16,4 +24,5 @@ export const JOB_NAMES = [
   'inbound.process',
   'outbound.send',
   'draft.generate',
+  'push.notify',
 ] as const satisfies readonly JobName[];

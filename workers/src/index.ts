@@ -20,6 +20,7 @@ export interface Workers {
 export function startWorkers(ctx: WorkerContext): Workers {
   const handlers = createHandlers(ctx);
   const concurrency: Record<JobName, number> = {
+    'push.notify': 4,
     'inbound.process': ctx.config.queues.inbound_concurrency,
     'outbound.send': ctx.config.queues.outbound_concurrency,
     // One Ollama host serves this many streams at once (OLLAMA_NUM_PARALLEL).

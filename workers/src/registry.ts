@@ -2,6 +2,7 @@ import type { Job as BullJob } from 'bullmq';
 import type { JobData, JobName } from '@velvet/shared';
 import type { WorkerContext } from './context';
 import { createDraftGenerate } from './jobs/draft.job';
+import { createPushNotify } from './push/push.job';
 import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
 import { SendLimiter } from './send-limiter';
@@ -15,5 +16,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'inbound.process': createInboundProcess(ctx),
     'outbound.send': createOutboundSend(ctx, limiter),
     'draft.generate': createDraftGenerate(ctx),
+    'push.notify': createPushNotify(ctx),
   };
 }

@@ -29,6 +29,20 @@ export function createDraftsService(
     return { draft, conversation };
   }
 
+  /** After commit: every open card for this draft (inbox, phones) can go. */
+  async function decided(
+    actor: Actor,
+    draftId: string,
+    conversation: { id: string; creatorId: string },
+    status: 'approved' | 'rejected',
+  ) {
+    await deps.publisher.emit(
+      { creatorId: conversation.creatorId, conversationId: conversation.id },
+      'draft:decided',
+      { draftId, conversationId: conversation.id, status, decidedBy: actor.id },
+    );
+  }
+
   return {
     /** Sends the draft, or the operator's edit of it, to the fan once; the edit is kept for learning. */
     async approve(actor: Actor, input: { draftId: string; text?: string }) {
@@ -66,11 +80,12 @@ export function createDraftsService(
         return staged;
       });
       await announceOutbound(deps, conversation.creatorId, sent);
+      await decided(actor, draft.id, conversation, 'approved');
       return { messageId: sent.message.id };
     },
 
     async reject(actor: Actor, input: { draftId: string; reason?: string }) {
-      const { draft } = await load(actor, input.draftId);
+      const { draft, conversation } = await load(actor, input.draftId);
       await ctx.db.transaction(async (tx) => {
         const decided = await draftsRepo.decide(tx, draft.id, {
           status: 'rejected',
@@ -86,6 +101,7 @@ export function createDraftsService(
           data: { reason: input.reason ?? null },
         });
       });
+      await decided(actor, draft.id, conversation, 'rejected');
       return {};
     },
   };

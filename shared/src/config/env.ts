@@ -44,6 +44,26 @@ const envSchema = z.object({
   X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
   INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
   TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
+  /** Web push (VAPID) key pair, base64url; unset → derived from VELVET_SECRET. */
+  VAPID_PUBLIC_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url P-256 public key (65 bytes)')
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (32 bytes)')
+      .optional(),
+  ),
+  /** Contact push services may use: a mailto: or https: URL. */
+  VAPID_SUBJECT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
+      .optional(),
+  ),
 });
 
 export type Env = Omit<z.output<typeof envSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };

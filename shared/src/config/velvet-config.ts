@@ -57,6 +57,20 @@ const velvetConfigSchema = z.strictObject({
     ),
   }),
   alerts: z.strictObject({ response_time: duration, response_time_window: duration, check_every: duration }),
+  push: z.strictObject({
+    /** At most one notification per user in this window; later drafts get one digest at its end. */
+    quiet_window: duration,
+    /** How long a push service keeps a notification the phone has not fetched yet. */
+    ttl: duration,
+    /** Push services a subscription may point at; a leading dot matches subdomains. */
+    allowed_hosts: z.array(
+      z.string().regex(/^\.?[a-z0-9.-]+$/, 'a host name, or .domain for its subdomains'),
+    ),
+    /** Plain-HTTP endpoints (local test push services only). */
+    allow_http: z.boolean(),
+    /** Show the fan's message in the notification; off keeps it off lock screens. */
+    preview: z.boolean(),
+  }),
   send_policy: z.strictObject({
     default: z.enum(SEND_POLICIES),
     auto_min_confidence: z.number().min(0).max(1),

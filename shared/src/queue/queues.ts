@@ -39,6 +39,22 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
         // BullMQ runs lower numbers first.
         priority: job.data.paying ? 1 : 10,
       };
+    case 'push.notify':
+      // One notification per draft; one digest per user and quiet window, sent when it ends.
+      return job.data.kind === 'draft'
+        ? {
+            ...keep,
+            jobId: `push-draft-${job.data.draftId}`,
+            attempts: 3,
+            backoff: { type: 'exponential', delay: 2000 },
+          }
+        : {
+            ...keep,
+            jobId: `push-digest-${job.data.userId}-${job.data.since}`,
+            delay: Math.max(0, job.data.at - Date.now()),
+            attempts: 3,
+            backoff: { type: 'exponential', delay: 2000 },
+          };
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
       return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };

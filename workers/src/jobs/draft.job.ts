@@ -24,6 +24,7 @@ import {
 } from '@velvet/llm';
 import type { WorkerContext } from '../context';
 import { replyLanguage } from '../reply-language';
+import { notifyApprovers } from '../push/notify-approvers';
 
 const COALESCE_MS = 25;
 const ALERT_EVERY_MS = 60_000;
@@ -178,6 +179,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       status,
       ...(reasons.length ? { reasons } : {}),
     });
+    await notifyApprovers(ctx, { draftId: draft.id, status });
     await announceOutbound(ctx, conversation.creatorId, committed.sent);
   };
 }

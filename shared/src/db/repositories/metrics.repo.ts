@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db } from '../client';
 
 export interface Quantiles {
@@ -8,11 +8,12 @@ export interface Quantiles {
 }
 
 /**
- * Replies that reached fans in the last `sinceMinutes`, each with its creator and the time
+ * Replies that reached fans in the last `sinceMinutes` (in `creatorIds` when given), each with
+ * its creator, the user who sent or approved it, and the time
  * since the fan message it answered (`rt`, ms).
  */
-const recentReplies = (sinceMinutes: number) => sql`
-  select c.creator_id, extract(epoch from (o.sent_at - i.created_at)) * 1000 as rt
+export const recentReplies = (sinceMinutes: number, creatorIds?: readonly string[]) => sql`
+  select c.creator_id, o.author_id, extract(epoch from (o.sent_at - i.created_at)) * 1000 as rt
   from messages o
   join conversations c on c.id = o.conversation_id
   cross join lateral (
@@ -21,7 +22,17 @@ const recentReplies = (sinceMinutes: number) => sql`
     order by i.created_at desc limit 1
   ) i
   where o.direction = 'out' and o.status = 'sent'
-    and o.sent_at > now() - make_interval(mins => ${sinceMinutes})`;
+    and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
+    ${creatorIds ? sql`and ${inCreators(sql`c.creator_id`, creatorIds)}` : sql``}`;
+
+/** `column in (…)` over a creator scope; an empty scope matches nothing. */
+export const inCreators = (column: SQL, creatorIds: readonly string[]) =>
+  creatorIds.length === 0
+    ? sql`false`
+    : sql`${column} in (${sql.join(
+        creatorIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`;
 
 /** Live figures for supervisors and Prometheus, computed from the database of record. */
 export const metricsRepo = {

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const listDraftsQuery = z.strictObject({
+  status: z.enum(['pending_approval', 'blocked']).default('pending_approval'),
+  creatorId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+export type ListDraftsQuery = z.output<typeof listDraftsQuery>;
+
+/** `since`: the start of the caller's day, in their own time zone; at most a week back. */
+export const draftStatsQuery = z.strictObject({
+  since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .refine((v) => v === undefined || Date.now() - Date.parse(v) <= 7 * 86_400_000, 'must be within a week'),
+});

@@ -1,0 +1,2 @@
+export * from './vapid';
+export * from './push-subscriptions.repo';

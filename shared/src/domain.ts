@@ -59,6 +59,19 @@ export type Intent = (typeof INTENTS)[number];
 export const MARKETS = ['FR', 'US', 'UK', 'BE', 'CH', 'CA', 'DE', 'ES', 'IT'] as const;
 export type Market = (typeof MARKETS)[number];
 
+/** What a pack holds; request intents map onto these (`pack_request_nude` → `nude_art`). */
+export const PACK_TYPES = ['feet', 'lingerie', 'nude_art', 'custom', 'other'] as const;
+export type PackType = (typeof PACK_TYPES)[number];
+
+export const OFFER_STATUSES = ['open', 'paid', 'expired', 'cancelled'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export const FOLLOW_UP_STATUSES = ['pending', 'sent', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
 /** Who sends a draft: the policy alone, a human, or nobody (no draft). */
 export const SEND_POLICIES = ['auto', 'approve', 'off'] as const;
 export type SendPolicy = (typeof SEND_POLICIES)[number];

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import type { ConversationStatus, DraftStatus, Intent, MessageDirection, MessageSender } from './domain';
+import type {
+  ConversationStatus,
+  DraftStatus,
+  FollowUpKind,
+  FollowUpStatus,
+  Intent,
+  MessageDirection,
+  MessageSender,
+  OfferStatus,
+} from './domain';
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
 
@@ -70,6 +79,51 @@ export interface AlertPayload {
   at: string;
 }
 
+/** A pack proposed to a fan, as the inbox shows it. */
+export interface OfferView {
+  id: string;
+  conversationId: string;
+  creatorId: string;
+  fanId: string;
+  packId: string;
+  packName: string;
+  priceCents: number;
+  listPriceCents: number;
+  currency: string;
+  priceStars: number | null;
+  promoCode: string | null;
+  status: OfferStatus;
+  offeredBy: 'ai' | 'human';
+  expiresAt: string;
+  createdAt: string;
+}
+
+export interface PurchaseView {
+  id: string;
+  offerId: string | null;
+  conversationId: string | null;
+  creatorId: string;
+  fanId: string;
+  packId: string | null;
+  packName: string | null;
+  amountCents: number;
+  currency: string;
+  provider: string;
+  createdAt: string;
+}
+
+export interface FollowUpView {
+  id: string;
+  conversationId: string;
+  creatorId: string;
+  offerId: string | null;
+  packId: string | null;
+  kind: FollowUpKind;
+  status: FollowUpStatus;
+  dueAt: string;
+  cancelReason: string | null;
+}
+
 /** A human approved or rejected a draft: every open approval card for it can go. */
 export interface DraftDecidedPayload {
   draftId: string;
@@ -122,6 +176,12 @@ export interface ServerToClientEvents {
   'draft:decided': (payload: DraftDecidedPayload) => void;
   /** Live dashboard figures, every few seconds, to sockets that asked (`metrics:subscribe`). */
   'metrics:update': (payload: MetricsSnapshot) => void;
+  /** An offer was made, paid, expired or cancelled. */
+  'offer:update': (payload: OfferView) => void;
+  /** A fan paid; the fan's lifetime spend changed. */
+  'purchase:new': (payload: PurchaseView) => void;
+  /** A follow-up was planned, sent or cancelled. */
+  'followup:update': (payload: FollowUpView) => void;
   /** The classifier's (or an operator's) intent for a fan message. */
   'message:intent': (payload: MessageIntentPayload) => void;
   /** Something a supervisor should look at now. */

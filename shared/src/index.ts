@@ -24,3 +24,5 @@ export * from './realtime/inbox.publisher';
 export * from './presenters/message.presenter';
 export * from './outbound/outbound';
 export * from './push/index';
+export * from './sales/index';
+export * from './schemas/sales.schema';

@@ -14,6 +14,11 @@ export type Job =
       name: 'draft.generate';
       /** `paying`: the fan has bought before; their drafts go first when Ollama is busy. */
       data: { messageId: string; selling: boolean; paying?: boolean; outboxId?: number };
+    }
+  | {
+      name: 'followup.send';
+      /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
+      data: { followUpId: string; dueAt: number; outboxId?: number };
     };
 
 export type JobName = Job['name'];
@@ -25,4 +30,5 @@ export const JOB_NAMES = [
   'outbound.send',
   'draft.generate',
   'push.notify',
+  'followup.send',
 ] as const satisfies readonly JobName[];

@@ -23,8 +23,33 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
 }
 
+/** A fan about to pay an invoice: the platform waits (Telegram: 10 s) for a yes or no. */
+export interface PreCheckout {
+  queryId: string;
+  fan: InboundMessage['fan'];
+  currency: string;
+  totalAmount: number;
+  /** What the invoice carried: `offer:<offer id>`. */
+  payload: string;
+}
+
+/** A completed payment, as the platform reports it. */
+export interface PaymentReceived {
+  platformMessageId: string;
+  chatId: string;
+  fan: InboundMessage['fan'];
+  currency: string;
+  totalAmount: number;
+  payload: string;
+  /** The platform's charge id: a repeated notification carries the same one. */
+  chargeId: string;
+  providerChargeId?: string;
+}
+
 export type WebhookParse =
   | { kind: 'message'; message: InboundMessage }
+  | { kind: 'pre_checkout'; query: PreCheckout }
+  | { kind: 'payment'; payment: PaymentReceived }
   | { kind: 'ignored'; reason: string }
   /** Not a payload this platform sends: answered 400, nothing stored. */
   | { kind: 'invalid'; reason: string };
@@ -40,6 +65,22 @@ export interface OutboundMessage {
   text: string;
   /** Rows of inline buttons under the message. */
   keyboard?: InlineButton[][];
+}
+
+/** A payment request for one offer, in the platform's own currency unit (Stars for XTR). */
+export interface OutboundInvoice {
+  chatId: string;
+  title: string;
+  description: string;
+  payload: string;
+  currency: string;
+  amount: number;
+}
+
+export interface MediaItem {
+  kind: 'photo' | 'video' | 'document';
+  url: string;
+  caption?: string;
 }
 
 export interface SendResult {

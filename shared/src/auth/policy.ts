@@ -29,7 +29,12 @@ export type Action =
   | 'fan:unmute'
   | 'fan:clear_minor'
   | 'draft:decide'
-  | 'metrics:read';
+  | 'metrics:read'
+  | 'pack:read'
+  | 'pack:write'
+  | 'offer:create'
+  | 'followup:cancel'
+  | 'sales:read';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -62,6 +67,11 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'fan:unmute': inScope,
     'draft:decide': inScope,
     'metrics:read': anyone,
+    'pack:read': inScope,
+    'pack:write': inScope,
+    'offer:create': inScope,
+    'followup:cancel': inScope,
+    'sales:read': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -73,6 +83,9 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:release': inScope,
     'intent:correct': inScope,
     'draft:decide': inScope,
+    'pack:read': inScope,
+    'offer:create': inScope,
+    'followup:cancel': inScope,
   },
   model: {
     'creator:list': anyone,
@@ -82,6 +95,9 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:reply': inScope,
     'conversation:escalate': inScope,
     'draft:decide': inScope,
+    'pack:read': inScope,
+    'followup:cancel': inScope,
+    'sales:read': inScope,
   },
 };
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './zod-issues';
 import { ConfigError } from './env';
-import { INTENTS, PLATFORMS, SEND_POLICIES } from '../domain';
+import { INTENTS, PACK_TYPES, PLATFORMS, SEND_POLICIES } from '../domain';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -53,10 +53,60 @@ const velvetConfigSchema = z.strictObject({
         model: z.enum(['primary', 'sales', 'support']),
         prompt: z.string().min(1),
         fallback: bilingual,
+        /** Present the creator's pack of this type: an offer row, its facts in the prompt, then payment. */
+        offer_pack: z.enum(PACK_TYPES).optional(),
+        /** Give the model the whole active catalog (names and prices) without making an offer. */
+        catalog: z.boolean().optional(),
       }),
     ),
   }),
-  alerts: z.strictObject({ response_time: duration, response_time_window: duration, check_every: duration }),
+  alerts: z.strictObject({
+    response_time: duration,
+    response_time_window: duration,
+    check_every: duration,
+    /** Purchases ÷ offers below `below` over `window` (with at least `min_offers`) alerts supervisors. */
+    conversion: z.strictObject({
+      below: z.number().min(0).max(1),
+      window: duration,
+      min_offers: positiveInt,
+    }),
+  }),
+  sales: z.strictObject({
+    /** How long an offer (and its payment link or invoice) stays valid. */
+    offer_ttl: duration,
+    /** Telegram Stars per 1.00 of a pack's currency, when the pack sets no Stars price. */
+    stars_per_unit: z.number().positive(),
+    /** Automated follow-ups (nudges and suggestions) a fan may receive per 7 days; creators override it. */
+    follow_up_budget_per_week: z.number().int().min(0),
+    /** A nudge on an open offer, by pack type; `default` for the others. {{pack}} {{price}} are filled in. */
+    follow_ups: z
+      .partialRecord(
+        z.enum([...PACK_TYPES, 'default']),
+        z.strictObject({ after: duration, message: bilingual }),
+      )
+      .refine((value) => value.default !== undefined, 'needs a default entry'),
+    thank_you: bilingual,
+    /** One suggestion of another pack, this long after a purchase. */
+    suggestion: z.strictObject({ after: duration, message: bilingual }),
+    invoice: z.strictObject({ pay_button: bilingual, checkout_text: bilingual, delivered: bilingual }),
+    pre_checkout_errors: z.strictObject({ expired: bilingual, unavailable: bilingual }),
+    /** The catalog a new demo install starts with (`npm run up`'s first run). */
+    demo_packs: z.array(
+      z.strictObject({
+        name: z.string().min(1),
+        type: z.enum(PACK_TYPES),
+        price: z.number().positive(),
+        currency: z.string().length(3),
+        description: z.string(),
+      }),
+    ),
+  }),
+  payments: z.strictObject({
+    /** Checkout providers allowed to call POST /webhooks/payments/:provider; each signs with VELVET_PAYMENT_SECRET_<NAME>. */
+    checkout_providers: z.array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'lower-case letters, digits, _ or -')),
+    /** A signed webhook older than this is refused (replay protection). */
+    signature_tolerance: duration,
+  }),
   push: z.strictObject({
     /** At most one notification per user in this window; later drafts get one digest at its end. */
     quiet_window: duration,

@@ -8,6 +8,8 @@ export interface Secrets {
   jwtKey: Buffer;
   /** Seals platform credentials at rest. */
   credentials: SecretBox;
+  /** HMAC key for single-use checkout tokens. */
+  checkoutKey: Buffer;
 }
 
 /**
@@ -33,5 +35,6 @@ export function deriveSecrets(secret: string): Secrets {
   return {
     jwtKey: deriveKey(secret, 'jwt'),
     credentials: new SecretBox(deriveKey(secret, 'credentials')),
+    checkoutKey: deriveKey(secret, 'checkout'),
   };
 }

@@ -58,6 +58,15 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
       return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };
+    case 'followup.send':
+      // Delayed until due; the stable id makes a re-enqueue (relay sweep, restore) a no-op.
+      return {
+        ...keep,
+        jobId: `followup-${job.data.followUpId}`,
+        delay: Math.max(0, job.data.dueAt - Date.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+      };
   }
 }
 

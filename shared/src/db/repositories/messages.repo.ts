@@ -25,6 +25,22 @@ export const messagesRepo = {
     return { message: existing!, created: false };
   },
 
+  /** Whether the fan wrote in this conversation after `since`. */
+  async fanWroteSince(db: Db, conversationId: string, since: Date): Promise<boolean> {
+    const [row] = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.direction, 'in'),
+          gt(messages.createdAt, since),
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
+  },
+
   async findById(db: Db, id: string): Promise<MessageRecord | undefined> {
     const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
     return row;

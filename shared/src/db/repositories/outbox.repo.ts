@@ -14,10 +14,18 @@ const toRow = (r: typeof outbox.$inferSelect): OutboxRow => ({
 });
 
 export const outboxRepo = {
-  async insert(db: Db, job: Job): Promise<OutboxRow> {
+  /**
+   * `holdUntil`: the relay's sweep leaves the row alone until then. For a job delayed until
+   * a due time, the sweep then re-enqueues it only if it has not run by that time.
+   */
+  async insert(db: Db, job: Job, options: { holdUntil?: Date } = {}): Promise<OutboxRow> {
     const [row] = await db
       .insert(outbox)
-      .values({ topic: job.name, payload: job.data as Record<string, unknown> })
+      .values({
+        topic: job.name,
+        payload: job.data as Record<string, unknown>,
+        ...(options.holdUntil ? { enqueuedAt: options.holdUntil } : {}),
+      })
       .returning();
     return toRow(row!);
   },

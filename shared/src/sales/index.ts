@@ -1,0 +1,3 @@
+export * from './pricing';
+export * from './checkout-token';
+export * from './sales';

@@ -3,6 +3,8 @@ import { Api, GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import {
   PlatformError,
+  type MediaItem,
+  type OutboundInvoice,
   type InlineButton,
   type OutboundMessage,
   type SendResult,
@@ -13,7 +15,12 @@ import { parseTelegramUpdate } from './telegram.parse';
 
 /** Header Telegram echoes the `secret_token` given to setWebhook in, on every webhook call. */
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
+export const TELEGRAM_ALLOWED_UPDATES = [
+  'message',
+  'edited_message',
+  'callback_query',
+  'pre_checkout_query',
+] as const;
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]+$/;
 
@@ -88,6 +95,88 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
         api.sendMessage(message.chatId, message.text, other),
       );
       return { platformMessageId: `${sent.chat.id}:${sent.message_id}` };
+    },
+
+    /**
+     * A Telegram Stars invoice (currency XTR: one price, no provider token). The fan pays
+     * in the chat; Telegram then sends `pre_checkout_query` and `successful_payment`.
+     */
+    async sendInvoice(credentials: TelegramCredentials, invoice: OutboundInvoice): Promise<SendResult> {
+      const sent = await call(credentials.botToken, 'sendInvoice', (api) =>
+        api.sendInvoice(
+          invoice.chatId,
+          invoice.title.slice(0, 32),
+          invoice.description.slice(0, 255) || invoice.title.slice(0, 32),
+          invoice.payload,
+          invoice.currency,
+          [{ label: invoice.title.slice(0, 32), amount: invoice.amount }],
+        ),
+      );
+      return { platformMessageId: `${sent.chat.id}:${sent.message_id}` };
+    },
+
+    /** Must come within 10 s of the query; `error` is shown to the fan when refusing. */
+    async answerPreCheckout(
+      credentials: TelegramCredentials,
+      queryId: string,
+      answer: { ok: true } | { ok: false; error: string },
+    ): Promise<void> {
+      await call(credentials.botToken, 'answerPreCheckoutQuery', (api) =>
+        answer.ok
+          ? api.answerPreCheckoutQuery(queryId, true)
+          : api.answerPreCheckoutQuery(queryId, false, { error_message: answer.error }),
+      );
+    },
+
+    /**
+     * A pack's media with `text` as the caption of the first item: photos and videos as
+     * albums of up to 10, documents one by one, plain text when there is no media.
+     */
+    async sendMedia(
+      credentials: TelegramCredentials,
+      chatId: string,
+      text: string,
+      media: readonly MediaItem[],
+    ): Promise<SendResult> {
+      const token = credentials.botToken;
+      let caption: string | undefined = text;
+      const take = (item: MediaItem) => {
+        const value = caption ?? item.caption;
+        caption = undefined;
+        return value ? { caption: value.slice(0, 1024) } : {};
+      };
+      const ids: string[] = [];
+      const visual = media.filter((m) => m.kind !== 'document');
+      for (let i = 0; i < visual.length; i += 10) {
+        const chunk = visual.slice(i, i + 10);
+        if (chunk.length === 1) {
+          const item = chunk[0]!;
+          const sent =
+            item.kind === 'video'
+              ? await call(token, 'sendVideo', (api) => api.sendVideo(chatId, item.url, take(item)))
+              : await call(token, 'sendPhoto', (api) => api.sendPhoto(chatId, item.url, take(item)));
+          ids.push(`${sent.chat.id}:${sent.message_id}`);
+        } else {
+          const sent = await call(token, 'sendMediaGroup', (api) =>
+            api.sendMediaGroup(
+              chatId,
+              chunk.map((item) => ({ type: item.kind as 'photo' | 'video', media: item.url, ...take(item) })),
+            ),
+          );
+          ids.push(...sent.map((m) => `${m.chat.id}:${m.message_id}`));
+        }
+      }
+      for (const item of media.filter((m) => m.kind === 'document')) {
+        const sent = await call(token, 'sendDocument', (api) =>
+          api.sendDocument(chatId, item.url, take(item)),
+        );
+        ids.push(`${sent.chat.id}:${sent.message_id}`);
+      }
+      if (ids.length === 0) {
+        const sent = await call(token, 'sendMessage', (api) => api.sendMessage(chatId, text));
+        ids.push(`${sent.chat.id}:${sent.message_id}`);
+      }
+      return { platformMessageId: ids[0]! };
     },
 
     /** Stops the spinner on the fan's button; `text` shows as a short toast. */

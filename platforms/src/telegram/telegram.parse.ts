@@ -44,6 +44,19 @@ export function parseTelegramUpdate(body: unknown): WebhookParse {
   if (update.message) return fromMessage(update.message, 'text', raw);
   if (update.edited_message) return fromMessage(update.edited_message, 'edit', raw);
   if (update.callback_query) return fromCallback(update.callback_query, raw);
+  if (update.pre_checkout_query) {
+    const query = update.pre_checkout_query;
+    return {
+      kind: 'pre_checkout',
+      query: {
+        queryId: query.id,
+        fan: fanOf(query.from),
+        currency: query.currency,
+        totalAmount: query.total_amount,
+        payload: query.invoice_payload,
+      },
+    };
+  }
   const kind = Object.keys(update).find((key) => key !== 'update_id');
   return ignored(kind ? `${kind} updates are not handled` : 'update carries nothing');
 }
@@ -59,6 +72,22 @@ function fromMessage(
   }
   if (!message.from) return ignored(`${what} has no sender`);
   if (message.from.is_bot) return ignored(`${what} from a bot`);
+  if (message.successful_payment && as === 'text') {
+    const paid = message.successful_payment;
+    return {
+      kind: 'payment',
+      payment: {
+        platformMessageId: `${message.chat.id}:${message.message_id}`,
+        chatId: String(message.chat.id),
+        fan: fanOf(message.from),
+        currency: paid.currency,
+        totalAmount: paid.total_amount,
+        payload: paid.invoice_payload,
+        chargeId: paid.telegram_payment_charge_id,
+        ...(paid.provider_payment_charge_id ? { providerChargeId: paid.provider_payment_charge_id } : {}),
+      },
+    };
+  }
   if (message.text === undefined) {
     const media = NON_TEXT_KINDS.find((key) => key in message);
     return ignored(`${what} has no text${media ? ` (${media})` : ''}`);

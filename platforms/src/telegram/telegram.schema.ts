@@ -39,6 +39,15 @@ export const telegramMessage = z.looseObject({
   edit_date: z.number().int().optional(),
   text: z.string().optional(),
   entities: z.array(telegramMessageEntity).optional(),
+  successful_payment: z
+    .looseObject({
+      currency: z.string(),
+      total_amount: z.number().int(),
+      invoice_payload: z.string(),
+      telegram_payment_charge_id: z.string(),
+      provider_payment_charge_id: z.string().optional(),
+    })
+    .optional(),
 });
 export type TelegramMessage = z.infer<typeof telegramMessage>;
 
@@ -60,11 +69,21 @@ export const telegramCallbackQuery = z.looseObject({
 });
 export type TelegramCallbackQuery = z.infer<typeof telegramCallbackQuery>;
 
+export const telegramPreCheckoutQuery = z.looseObject({
+  id: z.string(),
+  from: telegramUser,
+  currency: z.string(),
+  total_amount: z.number().int(),
+  invoice_payload: z.string(),
+});
+export type TelegramPreCheckoutQuery = z.infer<typeof telegramPreCheckoutQuery>;
+
 /** Other kinds (channel_post, my_chat_member, poll…) pass through the loose object and are ignored. */
 export const telegramUpdate = z.looseObject({
   update_id: z.number().int(),
   message: telegramMessage.optional(),
   edited_message: telegramMessage.optional(),
   callback_query: telegramCallbackQuery.optional(),
+  pre_checkout_query: telegramPreCheckoutQuery.optional(),
 });
 export type TelegramUpdate = z.infer<typeof telegramUpdate>;

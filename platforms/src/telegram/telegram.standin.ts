@@ -45,7 +45,38 @@ export interface TelegramCallbackAnswer {
   at: number;
 }
 
+export interface TelegramSentInvoice {
+  token: string;
+  chat_id: unknown;
+  title: string;
+  description: string;
+  payload: string;
+  currency: string;
+  prices: { label: string; amount: number }[];
+  message_id: number;
+  at: number;
+}
+
+export interface TelegramPreCheckoutAnswer {
+  token: string;
+  pre_checkout_query_id: unknown;
+  ok: boolean;
+  error_message?: unknown;
+  at: number;
+}
+
+export interface TelegramSentMedia {
+  token: string;
+  chat_id: unknown;
+  method: 'sendPhoto' | 'sendVideo' | 'sendDocument' | 'sendMediaGroup';
+  media: { type: string; media: string; caption?: string }[];
+  at: number;
+}
+
 export interface TelegramStandin {
+  invoices: TelegramSentInvoice[];
+  preCheckoutAnswers: TelegramPreCheckoutAnswer[];
+  media: TelegramSentMedia[];
   /** Pass as the connector's apiRoot. */
   apiRoot: string;
   /** The first accepted token. */
@@ -88,6 +119,9 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
   const sent: TelegramSentMessage[] = [];
   const webhooks = new Map<string, TelegramRecordedWebhook>();
   const callbackAnswers: TelegramCallbackAnswer[] = [];
+  const invoices: TelegramSentInvoice[] = [];
+  const preCheckoutAnswers: TelegramPreCheckoutAnswer[] = [];
+  const media: TelegramSentMedia[] = [];
   const calls: TelegramStandinCall[] = [];
   const faults = new Map<
     string,
@@ -107,7 +141,120 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     };
   }
 
+  function chatOf(body: Record<string, unknown>): number {
+    if (body.chat_id === undefined || body.chat_id === '')
+      throw new ApiFailure(400, 'Bad Request: chat_id is empty');
+    const chatId = Number(body.chat_id);
+    if (!/^-?\d+$/.test(String(body.chat_id)) || !Number.isSafeInteger(chatId)) {
+      throw new ApiFailure(400, 'Bad Request: chat not found');
+    }
+    return chatId;
+  }
+
+  function nextMessage(token: string, chatId: number, extra: Record<string, unknown>) {
+    const key = `${token}:${chatId}`;
+    const messageId = (lastMessageId.get(key) ?? 0) + 1;
+    lastMessageId.set(key, messageId);
+    return {
+      message_id: messageId,
+      from: botUser(token),
+      chat: { id: chatId, type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      ...extra,
+    };
+  }
+
+  function sendOne(method: 'sendPhoto' | 'sendVideo' | 'sendDocument', field: string) {
+    return (token: string, body: Record<string, unknown>) => {
+      const chatId = chatOf(body);
+      const file = body[field];
+      if (typeof file !== 'string' || !file)
+        throw new ApiFailure(400, `Bad Request: there is no ${field} in the request`);
+      const caption = typeof body.caption === 'string' ? body.caption : undefined;
+      if (caption && caption.length > 1024)
+        throw new ApiFailure(400, 'Bad Request: message caption is too long');
+      media.push({
+        token,
+        chat_id: body.chat_id,
+        method,
+        media: [{ type: field, media: file, ...(caption ? { caption } : {}) }],
+        at: Date.now(),
+      });
+      return nextMessage(token, chatId, caption ? { caption } : {});
+    };
+  }
+
   const methods: Record<string, (token: string, body: Record<string, unknown>) => unknown> = {
+    // https://core.telegram.org/bots/api#sendinvoice — Stars (XTR): exactly one price, empty provider token.
+    sendInvoice: (token, body) => {
+      const chatId = chatOf(body);
+      const title = typeof body.title === 'string' ? body.title : '';
+      const description = typeof body.description === 'string' ? body.description : '';
+      const payload = typeof body.payload === 'string' ? body.payload : '';
+      const currency = typeof body.currency === 'string' ? body.currency : '';
+      const prices = Array.isArray(body.prices) ? (body.prices as { label: string; amount: number }[]) : [];
+      if (title.length < 1 || title.length > 32)
+        throw new ApiFailure(400, 'Bad Request: INVOICE_TITLE_INVALID');
+      if (description.length < 1 || description.length > 255)
+        throw new ApiFailure(400, 'Bad Request: INVOICE_DESCRIPTION_INVALID');
+      if (Buffer.byteLength(payload) < 1 || Buffer.byteLength(payload) > 128)
+        throw new ApiFailure(400, 'Bad Request: INVOICE_PAYLOAD_INVALID');
+      if (!currency) throw new ApiFailure(400, 'Bad Request: CURRENCY_INVALID');
+      if (currency === 'XTR') {
+        if (prices.length !== 1) throw new ApiFailure(400, 'Bad Request: STARS_INVOICE_INVALID');
+        if (body.provider_token) throw new ApiFailure(400, 'Bad Request: PROVIDER_TOKEN_INVALID');
+      }
+      if (prices.some((p) => !Number.isInteger(p.amount) || p.amount <= 0))
+        throw new ApiFailure(400, 'Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID');
+      const message = nextMessage(token, chatId, {
+        invoice: {
+          title,
+          description,
+          start_parameter: '',
+          currency,
+          total_amount: prices.reduce((sum, p) => sum + p.amount, 0),
+        },
+      });
+      invoices.push({
+        token,
+        chat_id: body.chat_id,
+        title,
+        description,
+        payload,
+        currency,
+        prices,
+        message_id: message.message_id,
+        at: Date.now(),
+      });
+      return message;
+    },
+    answerPreCheckoutQuery: (token, body) => {
+      if (body.pre_checkout_query_id === undefined)
+        throw new ApiFailure(400, 'Bad Request: QUERY_ID_INVALID');
+      const ok = body.ok === true || body.ok === 'true';
+      if (!ok && !body.error_message) throw new ApiFailure(400, 'Bad Request: error_message is empty');
+      preCheckoutAnswers.push({
+        token,
+        pre_checkout_query_id: body.pre_checkout_query_id,
+        ok,
+        ...(body.error_message !== undefined ? { error_message: body.error_message } : {}),
+        at: Date.now(),
+      });
+      return true;
+    },
+    sendPhoto: sendOne('sendPhoto', 'photo'),
+    sendVideo: sendOne('sendVideo', 'video'),
+    sendDocument: sendOne('sendDocument', 'document'),
+    sendMediaGroup: (token, body) => {
+      const chatId = chatOf(body);
+      const items = Array.isArray(body.media)
+        ? (body.media as { type: string; media: string; caption?: string }[])
+        : [];
+      if (items.length < 2 || items.length > 10)
+        throw new ApiFailure(400, 'Bad Request: wrong number of media in the album');
+      media.push({ token, chat_id: body.chat_id, method: 'sendMediaGroup', media: items, at: Date.now() });
+      return items.map((item) => nextMessage(token, chatId, item.caption ? { caption: item.caption } : {}));
+    },
     getMe: (token) => ({
       ...botUser(token),
       can_join_groups: true,
@@ -300,6 +447,9 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     sent,
     webhooks,
     callbackAnswers,
+    invoices,
+    preCheckoutAnswers,
+    media,
     calls,
     failNext(method, fault, times = 1, match) {
       const queue = faults.get(method) ?? [];

@@ -78,7 +78,62 @@ function commandEntities(text: string) {
   return head ? [{ offset: 0, length: head.length, type: 'bot_command' }] : [];
 }
 
+export interface PreCheckoutInput {
+  updateId: number;
+  fromId: number;
+  firstName?: string;
+  languageCode?: string;
+  queryId?: string;
+  currency?: string;
+  totalAmount: number;
+  payload: string;
+}
+
+export interface SuccessfulPaymentInput extends UpdateInput {
+  currency?: string;
+  totalAmount: number;
+  payload: string;
+  chargeId: string;
+}
+
 export const telegramUpdates = {
+  /** https://core.telegram.org/bots/api#precheckoutquery */
+  preCheckout(input: PreCheckoutInput): TelegramUpdate {
+    return {
+      update_id: input.updateId,
+      pre_checkout_query: {
+        id: input.queryId ?? `pcq${input.fromId}${input.updateId}`,
+        from: user({
+          updateId: input.updateId,
+          chatId: input.fromId,
+          fromId: input.fromId,
+          firstName: input.firstName,
+          languageCode: input.languageCode,
+        }),
+        currency: input.currency ?? 'XTR',
+        total_amount: input.totalAmount,
+        invoice_payload: input.payload,
+      },
+    };
+  },
+
+  /** A service message: https://core.telegram.org/bots/api#successfulpayment */
+  successfulPayment(input: SuccessfulPaymentInput): TelegramUpdate {
+    return {
+      update_id: input.updateId,
+      message: {
+        ...message(input),
+        successful_payment: {
+          currency: input.currency ?? 'XTR',
+          total_amount: input.totalAmount,
+          invoice_payload: input.payload,
+          telegram_payment_charge_id: input.chargeId,
+          provider_payment_charge_id: '',
+        },
+      },
+    };
+  },
+
   text(input: TextUpdateInput): TelegramUpdate {
     return { update_id: input.updateId, message: { ...message(input), text: input.text } };
   },

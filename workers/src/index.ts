@@ -25,6 +25,7 @@ export function startWorkers(ctx: WorkerContext): Workers {
     'outbound.send': ctx.config.queues.outbound_concurrency,
     // One Ollama host serves this many streams at once (OLLAMA_NUM_PARALLEL).
     'draft.generate': ctx.config.ollama.parallel,
+    'followup.send': 2,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

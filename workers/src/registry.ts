@@ -5,6 +5,7 @@ import { createDraftGenerate } from './jobs/draft.job';
 import { createPushNotify } from './push/push.job';
 import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
+import { createFollowUpSend } from './jobs/followup.job';
 import { SendLimiter } from './send-limiter';
 
 export type Handler<N extends JobName> = (job: BullJob<JobData<N>>, token?: string) => Promise<void>;
@@ -16,6 +17,7 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'inbound.process': createInboundProcess(ctx),
     'outbound.send': createOutboundSend(ctx, limiter),
     'draft.generate': createDraftGenerate(ctx),
+    'followup.send': createFollowUpSend(ctx),
     'push.notify': createPushNotify(ctx),
   };
 }

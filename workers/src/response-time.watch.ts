@@ -1,4 +1,4 @@
-import { metricsRepo } from '@velvet/shared';
+import { metricsRepo, salesMetricsRepo } from '@velvet/shared';
 import type { WorkerContext } from './context';
 
 /**
@@ -25,7 +25,27 @@ export function watchResponseTimes(ctx: WorkerContext): { stop(): void } {
       });
     }
   };
+  // Seed: fewer than 5% of offers paid over the window (with enough offers to judge).
+  const conversion = ctx.config.alerts.conversion;
+  const checkConversion = async () => {
+    const since = new Date(ctx.now().getTime() - conversion.window);
+    for (const row of await salesMetricsRepo.conversionByCreator(ctx.db, since)) {
+      if (row.offers < conversion.min_offers || row.purchases / row.offers >= conversion.below) continue;
+      const key = `${ctx.redisPrefix}:alert:conversion:${row.creatorId}`;
+      if ((await ctx.connection.set(key, '1', 'PX', Math.min(conversion.window, 3_600_000), 'NX')) !== 'OK')
+        continue;
+      const rate = ((row.purchases / row.offers) * 100).toFixed(1);
+      await ctx.publisher.emit({ creatorId: row.creatorId }, 'alert', {
+        kind: 'conversion',
+        severity: 'warning',
+        message: `Conversion is ${rate}% (${row.purchases} of ${row.offers} offers paid), below ${conversion.below * 100}%.`,
+        creatorId: row.creatorId,
+        at: ctx.now().toISOString(),
+      });
+    }
+  };
   const timer = setInterval(() => {
+    checkConversion().catch((error: unknown) => ctx.logger.warn({ err: error }, 'conversion check failed'));
     check().catch((error: unknown) => ctx.logger.warn({ err: error }, 'response time check failed'));
   }, check_every);
   timer.unref();

@@ -7,6 +7,8 @@ export interface ValidationContext {
   selling: boolean;
   /** The creator's catalog: the only prices a reply may name. */
   packs: { name: string; price: number }[];
+  /** The offer this reply presents: any price it names must be the offer's (or its list price). */
+  offer?: { name: string; prices: number[] };
   maxLength: number;
   explicitTerms: readonly string[];
   conversationStatus: string;
@@ -50,7 +52,11 @@ export function validateDraft(text: string, ctx: ValidationContext): string[] {
 
   const prices = [...trimmed.matchAll(PRICE)].map((m) => Number((m[1] ?? m[2])!.replace(',', '.')));
   if (!ctx.selling && (prices.length > 0 || SELLING_WORDS.test(trimmed))) reasons.push('selling_not_allowed');
-  else if (prices.some((price) => !ctx.packs.some((pack) => Math.abs(pack.price - price) < 0.005))) {
+  else if (ctx.offer) {
+    const offered = ctx.offer.prices;
+    if (prices.some((price) => !offered.some((p) => Math.abs(p - price) < 0.005)))
+      reasons.push('offer_mismatch');
+  } else if (prices.some((price) => !ctx.packs.some((pack) => Math.abs(pack.price - price) < 0.005))) {
     reasons.push('unbacked_price');
   }
 

@@ -8,8 +8,19 @@ import {
   messagesRepo,
   outboxRepo,
   announceOutbound,
+  announceSales,
+  findPromoCode,
+  formatPrice,
+  offerFacts,
+  openOffer,
+  packsRepo,
+  promoCodesRepo,
+  salesEffects,
   stageOutbound,
+  stagePaymentRequest,
   type DraftDonePayload,
+  type OfferRecord,
+  type PackRecord,
   type Intent,
   type JobData,
   type Platform,
@@ -67,6 +78,43 @@ export function createDraftGenerate(ctx: WorkerContext) {
     });
     if (policy === 'off') return void (await markDone());
 
+    // Selling: the intent's pack becomes an offer whose facts the model must use; a price
+    // question gets the catalog. Nothing of the kind while a gate forbids selling.
+    const sales = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+    const effects = salesEffects(conversation.creatorId, conversation.id);
+    const catalog = selling ? await packsRepo.sellable(ctx.db, creator.id, platform) : [];
+    let offer: OfferRecord | undefined;
+    let pack: PackRecord | undefined;
+    let facts: string[] = [];
+    if (template.offer_pack && selling && conversation.status === 'bot') {
+      pack = catalog.find((p) => p.type === template.offer_pack);
+      if (pack) {
+        const codes = (await promoCodesRepo.listByCreator(ctx.db, creator.id)).filter((c) => c.active);
+        const promo = findPromoCode(message.text, codes);
+        const chosen = pack;
+        ({ offer } = await ctx.db.transaction((tx) =>
+          openOffer(
+            tx,
+            sales,
+            {
+              creatorId: creator.id,
+              conversationId: conversation.id,
+              fanId: fan.id,
+              pack: chosen,
+              messageId: message.id,
+              intent,
+              offeredBy: 'ai',
+              promo,
+            },
+            effects,
+          ),
+        ));
+        facts = [offerFacts(offer, pack, lang)];
+      }
+    } else if (template.catalog) {
+      facts = catalog.map((p) => `${p.name} : ${formatPrice(p.priceCents, p.currency, lang)}`);
+    }
+
     const draft = await draftsRepo.create(ctx.db, {
       conversationId: conversation.id,
       messageId: message.id,
@@ -74,7 +122,10 @@ export function createDraftGenerate(ctx: WorkerContext) {
       intent,
       template: intent,
       intentConfidence: message.intentConfidence,
+      offerId: offer?.id,
     });
+    await announceSales(ctx, effects);
+    effects.offers.length = 0;
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
     await ctx.publisher.emit(target, 'draft:start', {
       draftId: draft.id,
@@ -100,7 +151,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
           lang,
           history: history.map((m) => ({ from: m.direction === 'in' ? 'fan' : 'creator', text: m.text })),
           instruction: template.prompt,
-          offerFacts: [],
+          offerFacts: facts,
         }),
       });
       let final: { timeToFirstTokenMs: number; tokensPerSecond: number; evalCount: number } | undefined;
@@ -136,7 +187,10 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const reasons = validateDraft(text, {
       lang,
       selling,
-      packs: [],
+      packs: catalog.map((p) => ({ name: p.name, price: p.priceCents / 100 })),
+      ...(offer && pack
+        ? { offer: { name: pack.name, prices: [offer.priceCents / 100, offer.listPriceCents / 100] } }
+        : {}),
       maxLength: ctx.config.drafting.max_length,
       explicitTerms: ctx.config.validator.explicit_terms,
       conversationStatus:
@@ -167,6 +221,22 @@ export function createDraftGenerate(ctx: WorkerContext) {
               ctx.now(),
             )
           : undefined;
+      if (sent?.outbox && offer && pack) {
+        await stagePaymentRequest(
+          tx,
+          sales,
+          {
+            offer,
+            pack,
+            conversationId: conversation.id,
+            accountId: message.accountId,
+            platform,
+            lang,
+            key: draft.id,
+          },
+          effects,
+        );
+      }
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
       return { finished, sent };
     });
@@ -181,6 +251,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
     });
     await notifyApprovers(ctx, { draftId: draft.id, status });
     await announceOutbound(ctx, conversation.creatorId, committed.sent);
+    await announceSales(ctx, effects);
   };
 }
 

@@ -7,6 +7,10 @@ import {
   outboxRepo,
   stageOutbound,
   announceOutbound,
+  announceSales,
+  followUpsRepo,
+  offersRepo,
+  salesEffects,
   type InlineButton,
   type Intent,
   type JobData,
@@ -71,9 +75,26 @@ export function createInboundProcess(ctx: WorkerContext) {
     });
     const reply = await composeReply(ctx, decision, stored, lang, conversation.creatorId, fan.displayName);
 
+    const effects = salesEffects(conversation.creatorId, conversation.id);
     const committed = await ctx.db.transaction(async (tx) => {
       await messagesRepo.setIntent(tx, message.id, classified.intent, classified.confidence, classified.lang);
       await fansRepo.updateSafety(tx, fan.id, decision.fan);
+      // The fan answered: planned nudges and suggestions stop (a minor signal also withdraws offers).
+      const why = decision.fan.minorSignalAt
+        ? 'minor_signal'
+        : decision.fan.optedOutAt
+          ? 'opted_out'
+          : decision.escalate
+            ? 'escalated'
+            : 'fan_replied';
+      effects.followUps.push(
+        ...(await followUpsRepo.cancelPending(tx, { conversationId: conversation.id }, why, ctx.now(), [
+          'offer',
+          'suggestion',
+        ])),
+      );
+      if (decision.fan.minorSignalAt)
+        effects.offers.push(...(await offersRepo.cancelOpenForFan(tx, fan.id, ctx.now())));
       const escalated =
         decision.escalate && conversation.status !== 'escalated'
           ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
@@ -102,7 +123,7 @@ export function createInboundProcess(ctx: WorkerContext) {
             data: {
               messageId: message.id,
               selling: decision.selling,
-              paying: Number(fan.profile.lifetimeSpend ?? 0) > 0,
+              paying: fan.lifetimeSpendCents > 0,
             },
           })
         : undefined;
@@ -138,6 +159,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       });
     }
     await announceOutbound(ctx, conversation.creatorId, committed.outbound);
+    await announceSales({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
     if (stored.kind === 'callback' && stored.callbackId && platform === 'telegram') {
       await ctx.connectors.telegram
         .answerCallback(credentials() as { botToken: string }, stored.callbackId)

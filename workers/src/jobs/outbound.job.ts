@@ -3,10 +3,16 @@ import {
   creatorsRepo,
   fansRepo,
   messagesRepo,
+  offersRepo,
   outboxRepo,
+  packsRepo,
   PlatformError,
+  purchasesRepo,
   type JobData,
+  type MessageRecord,
+  type SendResult,
 } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
 import { disclosureText, withDisclosure } from '../safety/disclosure';
@@ -61,9 +67,9 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       return;
     }
 
-    // Quiet hours hold automated messages (not humans' or safety replies) until morning.
+    // Quiet hours hold automated messages until morning; not humans', safety replies, or a paid pack.
     const origin = (message.raw as { origin?: string } | null)?.origin;
-    if (message.sender === 'bot' && origin !== 'safety' && token) {
+    if (message.sender === 'bot' && origin !== 'safety' && origin !== 'purchase' && token) {
       const until = await quietUntil(ctx, conversation.creatorId);
       if (until) {
         await job.moveToDelayed(until.getTime(), token);
@@ -103,10 +109,9 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     let platformMessageId: string;
     try {
-      ({ platformMessageId } = await connector.send(credentials() as { botToken: string }, {
+      ({ platformMessageId } = await deliver(ctx, connector, credentials() as { botToken: string }, message, {
         chatId: conversation.platformChatId,
         text,
-        keyboard: message.keyboard ?? undefined,
       }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -123,6 +128,9 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     await ctx.db.transaction(async (tx) => {
       await messagesRepo.markSent(tx, message.id, platformMessageId, ctx.now(), text);
+      const purchaseId = (message.raw as { purchaseId?: string } | null)?.purchaseId;
+      if (message.kind === 'media' && purchaseId)
+        await purchasesRepo.markDelivered(tx, purchaseId, ctx.now());
       if (disclosure) await fansRepo.updateSafety(tx, conversation.fanId, { disclosedAt: ctx.now() });
       if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
     });
@@ -136,4 +144,39 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       },
     );
   };
+}
+
+/** The platform call for a message's kind: text, a payment request for its offer, or a paid pack's media. */
+async function deliver(
+  ctx: WorkerContext,
+  connector: Connectors['telegram'],
+  credentials: { botToken: string },
+  message: MessageRecord,
+  target: { chatId: string; text: string },
+): Promise<SendResult> {
+  const keyboard = message.keyboard ?? undefined;
+  if (message.kind === 'text' || !message.offerId)
+    return connector.send(credentials, { ...target, keyboard });
+  const offer = await offersRepo.findById(ctx.db, message.offerId);
+  const pack = offer && (await packsRepo.findById(ctx.db, offer.packId));
+  if (!offer || !pack) throw new PlatformError('The offer or its pack no longer exists', 'permanent');
+  if (message.kind === 'media')
+    return connector.sendMedia(credentials, target.chatId, target.text, pack.media);
+  // An invoice: only for an offer still open, as Stars on Telegram, else the checkout link.
+  if (offer.status !== 'open' || offer.expiresAt <= ctx.now()) {
+    throw new PlatformError(
+      `The offer is ${offer.status === 'open' ? 'expired' : offer.status}`,
+      'permanent',
+    );
+  }
+  if (connector.platform !== 'telegram' || keyboard)
+    return connector.send(credentials, { ...target, keyboard });
+  return connector.sendInvoice(credentials, {
+    chatId: target.chatId,
+    title: pack.name,
+    description: pack.description || pack.name,
+    payload: `offer:${offer.id}`,
+    currency: 'XTR',
+    amount: offer.priceStars ?? 1,
+  });
 }

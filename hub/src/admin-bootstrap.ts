@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditRepo, usersRepo, type Env } from '@velvet/shared';
+import { auditRepo, creatorsRepo, packsRepo, usersRepo, type Env } from '@velvet/shared';
 import { hashPassword } from './auth/passwords';
 import type { HubContext } from './context';
 
@@ -32,4 +32,31 @@ export async function bootstrapAdmin(
   });
   ctx.logger.info({ email }, 'created the first admin account');
   return { email, password: generated };
+}
+
+/**
+ * The embedded demo's first run: one creator with the seed's catalog (config
+ * `sales.demo_packs`), so a newcomer can connect a bot and sell at once.
+ */
+export async function seedDemo(ctx: Pick<HubContext, 'db' | 'logger' | 'config'>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const creator = await creatorsRepo.create(tx, {
+      name: 'Demo creator',
+      pseudonym: 'Léa',
+      timezone: 'Europe/Paris',
+      market: 'FR',
+      persona: 'Douce, joueuse et attentionnée.',
+    });
+    for (const pack of ctx.config.sales.demo_packs) {
+      await packsRepo.create(tx, {
+        creatorId: creator.id,
+        name: pack.name,
+        type: pack.type,
+        priceCents: Math.round(pack.price * 100),
+        currency: pack.currency,
+        description: pack.description,
+      });
+    }
+  });
+  ctx.logger.info({ packs: ctx.config.sales.demo_packs.length }, 'seeded the demo creator and catalog');
 }

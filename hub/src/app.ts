@@ -26,6 +26,10 @@ import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 import { createIngestService } from './webhooks/ingest.service';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
+import { createPaymentsService } from './payments/payments.service';
+import { paymentsWebhookRoutes } from './payments/payments.routes';
+import { salesRoutes } from './sales/sales.routes';
+import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
@@ -74,6 +78,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   );
   // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
   app.use(helmet({ contentSecurityPolicy: false }));
+  const payments = createPaymentsService(ctx, deps);
+  app.use(paymentsWebhookRoutes(payments));
   app.use(express.json({ limit: '256kb' }));
   app.use(cookieParser());
 
@@ -82,7 +88,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const creators = createCreatorsService(ctx);
 
   app.use(healthRoutes(ctx));
-  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps)));
+  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps), payments));
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
@@ -93,6 +99,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(conversationsRoutes(deps.conversations));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));
   api.use(fansRoutes(ctx));
+  api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));

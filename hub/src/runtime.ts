@@ -17,7 +17,7 @@ import {
   type LocalRedis,
   type Queues,
 } from '@velvet/shared';
-import { bootstrapAdmin } from './admin-bootstrap';
+import { bootstrapAdmin, seedDemo } from './admin-bootstrap';
 import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
 import { createConnectors, type Connectors } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
@@ -119,6 +119,8 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
       now: () => new Date(),
     };
     const admin = await bootstrapAdmin(ctx, env);
+    // The embedded shape is the demo: its first run gets a creator with the seed's packs.
+    if (admin && database.driver === 'pglite') await seedDemo(ctx);
 
     const connectors = createConnectors(env);
     const classifier = loadIntentClassifier();

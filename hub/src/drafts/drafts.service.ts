@@ -4,8 +4,20 @@ import {
   conversationsRepo,
   draftsRepo,
   NotFound,
+  accountsRepo,
   announceOutbound,
+  announceSales,
+  cancelOffer,
+  offersRepo,
+  packsRepo,
+  salesEffects,
   stageOutbound,
+  stagePaymentRequest,
+  fansRepo,
+  messagesRepo,
+  type Db,
+  type DraftRecord,
+  type SalesEffects,
   type Actor,
   type InboxPublisher,
   type OutboxRelay,
@@ -29,6 +41,46 @@ export function createDraftsService(
     return { draft, conversation };
   }
 
+  const sales = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+
+  /** The approved reply presented an offer: its payment request and follow-up go with it. */
+  async function presentOffer(
+    tx: Db,
+    draft: DraftRecord,
+    conversation: { id: string; accountId: string; fanId: string },
+    effects: SalesEffects,
+  ) {
+    const offer = draft.offerId ? await offersRepo.findById(tx, draft.offerId) : undefined;
+    if (!offer || offer.status !== 'open') return;
+    const [pack, account, fan, message] = await Promise.all([
+      packsRepo.findById(tx, offer.packId),
+      accountsRepo.findById(tx, conversation.accountId),
+      fansRepo.findById(tx, conversation.fanId),
+      messagesRepo.findById(tx, draft.messageId),
+    ]);
+    if (!pack || !account) return;
+    const lang =
+      message?.lang === 'fr' || message?.lang === 'en'
+        ? message.lang
+        : fan?.language?.toLowerCase().startsWith('fr')
+          ? 'fr'
+          : 'en';
+    await stagePaymentRequest(
+      tx,
+      sales,
+      {
+        offer,
+        pack,
+        conversationId: conversation.id,
+        accountId: account.id,
+        platform: account.platform,
+        lang,
+        key: draft.id,
+      },
+      effects,
+    );
+  }
+
   /** After commit: every open card for this draft (inbox, phones) can go. */
   async function decided(
     actor: Actor,
@@ -49,6 +101,7 @@ export function createDraftsService(
       const { draft, conversation } = await load(actor, input.draftId);
       const text = input.text ?? draft.text;
       const edited = input.text !== undefined && input.text !== draft.text;
+      const effects = salesEffects(conversation.creatorId, conversation.id);
       const sent = await ctx.db.transaction(async (tx) => {
         const decided = await draftsRepo.decide(tx, draft.id, {
           status: 'approved',
@@ -77,16 +130,21 @@ export function createDraftsService(
           targetId: draft.id,
           data: { edited, messageId: staged.message.id },
         });
+        if (staged.outbox) await presentOffer(tx, draft, conversation, effects);
         return staged;
       });
       await announceOutbound(deps, conversation.creatorId, sent);
+      await announceSales({ ...deps, db: ctx.db }, effects);
       await decided(actor, draft.id, conversation, 'approved');
       return { messageId: sent.message.id };
     },
 
     async reject(actor: Actor, input: { draftId: string; reason?: string }) {
       const { draft, conversation } = await load(actor, input.draftId);
+      const effects = salesEffects(conversation.creatorId, conversation.id);
       await ctx.db.transaction(async (tx) => {
+        // The offer this draft presented was never shown to the fan.
+        if (draft.offerId) await cancelOffer(tx, sales, draft.offerId, 'draft_rejected', effects);
         const decided = await draftsRepo.decide(tx, draft.id, {
           status: 'rejected',
           decidedBy: actor.id,
@@ -102,6 +160,7 @@ export function createDraftsService(
         });
       });
       await decided(actor, draft.id, conversation, 'rejected');
+      await announceSales({ ...deps, db: ctx.db }, effects);
       return {};
     },
   };

@@ -3,13 +3,19 @@ import { accountsRepo, AppError, Invalid, NotFound, Unauthorized } from '@velvet
 import { TELEGRAM_SECRET_HEADER, type Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId } from '../http/validate';
+import type { PaymentsService } from '../payments/payments.service';
 import type { IngestService } from './ingest.service';
 
 /**
  * `POST /webhooks/:platform/:accountId`: authenticate the platform, parse its payload,
  * store durably, then answer 2xx. Bad input gets a 4xx and stores nothing.
  */
-export function webhooksRoutes(ctx: HubContext, connectors: Connectors, ingest: IngestService): Router {
+export function webhooksRoutes(
+  ctx: HubContext,
+  connectors: Connectors,
+  ingest: IngestService,
+  payments: PaymentsService,
+): Router {
   const router = Router();
 
   router.post('/webhooks/telegram/:accountId', async (req, res) => {
@@ -28,6 +34,17 @@ export function webhooksRoutes(ctx: HubContext, connectors: Connectors, ingest: 
     if (parsed.kind === 'invalid') throw new Invalid(`Not a Telegram update: ${parsed.reason}`);
     if (parsed.kind === 'ignored') {
       res.json({ ok: true, ignored: parsed.reason });
+      return;
+    }
+    if (parsed.kind === 'pre_checkout') {
+      // Telegram waits 10 s for the answer: it is given here, not through a queue.
+      await payments.telegramPreCheckout(account, parsed.query);
+      res.json({ ok: true });
+      return;
+    }
+    if (parsed.kind === 'payment') {
+      const result = await payments.telegramPayment(account, parsed.payment);
+      res.json({ ok: true, duplicate: !result.recorded });
       return;
     }
     const result = await ingest.ingest(account, parsed.message);

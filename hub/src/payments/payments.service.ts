@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import {
+  accountsRepo,
+  announceSales,
+  auditRepo,
+  Conflict,
+  fansRepo,
+  Invalid,
+  NotFound,
+  OfferClosed,
+  offersRepo,
+  packsRepo,
+  recordPurchase,
+  salesEffects,
+  Unauthorized,
+  verifyCheckoutToken,
+  verifyPaymentSignature,
+  type AccountRecord,
+  type InboxPublisher,
+  type OfferRecord,
+  type OutboxRelay,
+  type PaymentReceived,
+  type PreCheckout,
+  type Queues,
+  type SalesContext,
+} from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
+import type { HubContext } from '../context';
+
+const OFFER_PAYLOAD = /^offer:([0-9a-f-]{36})$/;
+
+/** The body a checkout provider posts to `POST /webhooks/payments/:provider` (signed). */
+export const checkoutWebhookBody = z.object({
+  type: z.literal('payment.succeeded'),
+  chargeId: z.string().min(1).max(200),
+  token: z.string().min(1).max(300),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+});
+
+function langOf(language: string | null | undefined): 'fr' | 'en' {
+  return language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
+/** The provider's signing secret: VELVET_PAYMENT_SECRET_<NAME>, upper-case, `-` as `_`. */
+export function paymentSecretVar(provider: string): string {
+  return `VELVET_PAYMENT_SECRET_${provider.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
+ * Money in: Telegram Stars (pre-checkout answered within Telegram's 10 s, then the
+ * successful payment) and signed checkout-provider webhooks. Each charge is recorded once.
+ */
+export function createPaymentsService(
+  ctx: HubContext,
+  deps: { connectors: Connectors; relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
+) {
+  const sales: SalesContext = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+  const announce = (effects: ReturnType<typeof salesEffects>) =>
+    announceSales(
+      {
+        db: ctx.db,
+        relay: deps.relay,
+        publisher: deps.publisher,
+        removeJob: (id) => deps.queues['followup.send'].remove(id),
+      },
+      effects,
+    ).catch((error: unknown) => ctx.logger.warn({ err: error }, 'announcing a purchase failed'));
+
+  /** The offer an invoice payload names, if it belongs to this account's fan. */
+  async function offerFor(account: AccountRecord, payload: string, platformUserId: string) {
+    const id = OFFER_PAYLOAD.exec(payload)?.[1];
+    const offer = id ? await offersRepo.findById(ctx.db, id) : undefined;
+    if (!offer || offer.creatorId !== account.creatorId) return undefined;
+    const fan = await fansRepo.findById(ctx.db, offer.fanId);
+    if (!fan || fan.accountId !== account.id || fan.platformUserId !== platformUserId) return undefined;
+    return { offer, fan };
+  }
+
+  async function purchase(
+    account: AccountRecord,
+    offer: OfferRecord,
+    lang: 'fr' | 'en',
+    input: {
+      provider: string;
+      chargeId: string;
+      amount?: number;
+      currency?: string;
+      raw: Record<string, unknown>;
+      singleUse?: boolean;
+    },
+  ) {
+    const effects = salesEffects(offer.creatorId, offer.conversationId);
+    const result = await ctx.db.transaction(async (tx) => {
+      const recorded = await recordPurchase(
+        tx,
+        sales,
+        {
+          offer,
+          provider: input.provider,
+          providerChargeId: input.chargeId,
+          providerAmount: input.amount,
+          providerCurrency: input.currency,
+          accountId: account.id,
+          platform: account.platform,
+          lang,
+          raw: input.raw,
+          singleUse: input.singleUse,
+        },
+        effects,
+      );
+      if (recorded.created) {
+        await auditRepo.record(tx, {
+          actorId: null,
+          action: 'purchase.record',
+          targetType: 'offer',
+          targetId: offer.id,
+          data: { provider: input.provider, purchaseId: recorded.purchase.id },
+        });
+      }
+      return recorded;
+    });
+    if (result.created) await announce(effects);
+    return result;
+  }
+
+  return {
+    /** Yes only for an open, unexpired offer of an active pack at the invoiced amount. */
+    async telegramPreCheckout(account: AccountRecord, query: PreCheckout): Promise<void> {
+      const found = await offerFor(account, query.payload, query.fan.platformUserId);
+      const lang = langOf(found?.fan.language ?? query.fan.language);
+      const errors = ctx.config.sales.pre_checkout_errors;
+      let answer: { ok: true } | { ok: false; error: string } = { ok: true };
+      if (!found) answer = { ok: false, error: errors.unavailable[lang] };
+      else {
+        const { offer } = found;
+        const pack = await packsRepo.findById(ctx.db, offer.packId);
+        if (offer.status !== 'open' || offer.expiresAt <= ctx.now()) {
+          answer = { ok: false, error: errors.expired[lang] };
+        } else if (
+          !pack?.active ||
+          found.fan.minorSignalAt ||
+          query.currency !== 'XTR' ||
+          query.totalAmount !== offer.priceStars
+        ) {
+          answer = { ok: false, error: errors.unavailable[lang] };
+        }
+      }
+      const credentials = ctx.secrets.credentials.openJson<{ botToken: string }>(account.credentialsEnc);
+      await deps.connectors.telegram.answerPreCheckout(credentials, query.queryId, answer);
+      ctx.logger.info(
+        { accountId: account.id, offerId: found?.offer.id, ok: answer.ok },
+        'answered a pre-checkout query',
+      );
+    },
+
+    /** Records a Stars payment once, then delivers; an unknown payload alerts supervisors. */
+    async telegramPayment(account: AccountRecord, payment: PaymentReceived): Promise<{ recorded: boolean }> {
+      const found = await offerFor(account, payment.payload, payment.fan.platformUserId);
+      if (!found) {
+        ctx.logger.error(
+          { accountId: account.id, chargeId: payment.chargeId },
+          'a payment names no offer of this bot; refund or deliver it by hand',
+        );
+        await deps.publisher.emit({ creatorId: account.creatorId }, 'alert', {
+          kind: 'platform_error',
+          severity: 'critical',
+          message: `A Telegram payment (${payment.totalAmount} ${payment.currency}, charge ${payment.chargeId}) matches no offer: check it by hand.`,
+          creatorId: account.creatorId,
+          at: ctx.now().toISOString(),
+        });
+        return { recorded: false };
+      }
+      const result = await purchase(account, found.offer, langOf(found.fan.language), {
+        provider: 'telegram_stars',
+        chargeId: payment.chargeId,
+        amount: payment.totalAmount,
+        currency: payment.currency,
+        raw: { providerChargeId: payment.providerChargeId, messageId: payment.platformMessageId },
+      });
+      return { recorded: result.created };
+    },
+
+    /** `POST /webhooks/payments/:provider`: signature, token, amount, then one purchase per charge. */
+    async checkoutWebhook(
+      provider: string,
+      rawBody: Buffer,
+      signature: string | undefined,
+    ): Promise<{ recorded: boolean; purchaseId: string }> {
+      const secret = ctx.config.payments.checkout_providers.includes(provider)
+        ? process.env[paymentSecretVar(provider)]
+        : undefined;
+      if (!secret) throw new NotFound('Payment provider');
+      const check = verifyPaymentSignature(
+        secret,
+        signature,
+        rawBody,
+        ctx.now(),
+        ctx.config.payments.signature_tolerance,
+      );
+      if (check !== 'ok') throw new Unauthorized(`Payment signature ${check}`);
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        throw new Invalid('Body is not JSON');
+      }
+      const body = checkoutWebhookBody.safeParse(json);
+      if (!body.success) throw new Invalid('Not a payment notification this hub understands');
+      const token = verifyCheckoutToken(ctx.secrets.checkoutKey, body.data.token, new Date(0));
+      if (!token.ok) throw new Invalid(`Checkout token is ${token.reason.replace('_', ' ')}`);
+      const offer = await offersRepo.findById(ctx.db, token.offerId);
+      if (!offer) throw new NotFound('Offer');
+      if (body.data.amount !== offer.priceCents || body.data.currency.toUpperCase() !== offer.currency) {
+        throw new Invalid(
+          `Amount ${body.data.amount} ${body.data.currency} does not match the offer (${offer.priceCents} ${offer.currency})`,
+        );
+      }
+      const fan = await fansRepo.findById(ctx.db, offer.fanId);
+      const account = fan && (await accountsRepo.findById(ctx.db, fan.accountId));
+      if (!fan || !account) throw new NotFound('Offer');
+      try {
+        const result = await purchase(account, offer, langOf(fan.language), {
+          provider,
+          chargeId: body.data.chargeId,
+          amount: body.data.amount,
+          currency: body.data.currency.toUpperCase(),
+          raw: { type: body.data.type },
+          singleUse: true,
+        });
+        if (!result.created && result.purchase.offerId !== offer.id) {
+          throw new Conflict('This charge id was already recorded for another offer');
+        }
+        return { recorded: result.created, purchaseId: result.purchase.id };
+      } catch (error) {
+        // The link is single-use: a second charge for an offer no longer open records nothing.
+        if (error instanceof OfferClosed)
+          throw new Conflict(`This payment link was already used (${error.status})`);
+        throw error;
+      }
+    },
+  };
+}
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;

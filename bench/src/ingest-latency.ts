@@ -5,11 +5,33 @@ import { paced, summarize } from './stats';
 
 const TOKEN = '7400000001:AAH-bench-bot-token-for-the-ingest-bench01';
 
+export interface IngestRun {
+  rate: number;
+  seconds: number;
+  achievedRate: number;
+  errors: number;
+  delivered: number;
+  sent: number;
+  latencyMs: ReturnType<typeof summarize>;
+}
+
+/** A rate passes the throughput bar: p99 under 100 ms, every webhook 2xx and delivered, the pace held. */
+export const sustained = (run: IngestRun) =>
+  run.errors === 0 &&
+  run.delivered === run.sent &&
+  run.latencyMs.p99 < 100 &&
+  run.achievedRate >= 0.95 * run.rate;
+
 /**
  * Webhook → `message:new` at a socket.io-client, through separate hub and workers
- * processes on real PostgreSQL and Redis, at fixed webhook rates.
+ * processes on real PostgreSQL and Redis: fixed rates, then the highest sustained rate.
  */
-export async function ingestLatency(rates: number[], seconds: number) {
+export async function ingestBench(options: {
+  rates: number[];
+  seconds: number;
+  searchSeconds: number;
+  searchSteps: number;
+}) {
   const telegram = await startTelegramStandin({ tokens: [TOKEN] });
   const stack = await Stack.create({
     env: { TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn' },
@@ -30,14 +52,16 @@ export async function ingestLatency(rates: number[], seconds: number) {
       if (started !== undefined) latencies.push(performance.now() - started);
     });
 
-    const results = [];
     let updateId = 1;
-    for (const rate of rates) {
+    let runs = 0;
+    const run = async (rate: number, seconds: number): Promise<IngestRun> => {
       latencies = [];
+      sentAt.clear();
       let errors = 0;
+      const tag = runs++;
       const began = performance.now();
       await paced(rate, seconds, async (i) => {
-        const text = `bench ${rate}/s #${i}`;
+        const text = `bench ${tag}:${rate}/s #${i}`;
         const chatId = 100_000 + (i % 500);
         sentAt.set(text, performance.now());
         const response = await postTelegram(
@@ -49,9 +73,13 @@ export async function ingestLatency(rates: number[], seconds: number) {
         if (response.status !== 200) errors++;
       });
       const elapsed = (performance.now() - began) / 1000;
-      await new Promise((r) => setTimeout(r, 1000));
       const sent = Math.round(rate * seconds);
-      results.push({
+      // Late events still count (as slow ones); then let the workers drain before the next run.
+      const deadline = performance.now() + 5000;
+      while (latencies.length < sent - errors && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1000));
+      return {
         rate,
         seconds,
         achievedRate: Math.round(sent / elapsed),
@@ -59,10 +87,29 @@ export async function ingestLatency(rates: number[], seconds: number) {
         delivered: latencies.length,
         sent,
         latencyMs: summarize(latencies),
-      });
+      };
+    };
+
+    const fixed: IngestRun[] = [];
+    for (const rate of options.rates) fixed.push(await run(rate, options.seconds));
+
+    // Throughput: bracket with the fixed rates, grow ×2 until a rate fails, then bisect.
+    const steps: IngestRun[] = [];
+    let pass = Math.max(0, ...fixed.filter(sustained).map((r) => r.rate));
+    let fail = Math.min(Infinity, ...fixed.filter((r) => !sustained(r)).map((r) => r.rate));
+    for (let i = 0; i < options.searchSteps; i++) {
+      const rate = fail === Infinity ? Math.max(50, pass * 2) : Math.round((pass + fail) / 2);
+      if (fail !== Infinity && fail - pass <= Math.max(10, pass * 0.05)) break;
+      const step = await run(rate, options.searchSeconds);
+      steps.push(step);
+      if (sustained(step)) pass = rate;
+      else fail = rate;
     }
     socket.disconnect();
-    return results;
+    return {
+      fixed,
+      throughput: { sustainedRate: pass, firstFailingRate: Number.isFinite(fail) ? fail : null, steps },
+    };
   } finally {
     await stack.destroy();
     await telegram.close();

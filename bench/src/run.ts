@@ -2,79 +2,180 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bullmqAddRate, pgInsertRate } from './baselines';
+import { classifierBench } from './classifier';
 import { draftRelay } from './draft-relay';
-import { ingestLatency } from './ingest-latency';
+import { ingestBench } from './ingest-latency';
 import { socketBaseline } from './socket-baseline';
+import { socketsBench } from './sockets';
 import { round } from './stats';
 
 /**
  * `npm run bench`: every figure next to a baseline measured in the same run, so ratios
- * hold on a noisy machine. BENCH_SECONDS shortens each phase (default 30).
+ * hold on a noisy machine. Every size is an environment variable (bench/README.md), so a
+ * quick run is e.g. `BENCH_SECONDS=3 BENCH_SOCKETS=2000 npm run bench`.
  */
-const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-const rates = (process.env.BENCH_RATES ?? '50,200').split(',').map(Number);
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const list = (name: string, fallback: string) =>
+  (process.env[name] ?? fallback).split(',').filter(Boolean).map(Number);
+const seconds = num('BENCH_SECONDS', 30);
+const rates = list('BENCH_RATES', '50,200,500');
+const baselineSeconds = num('BENCH_BASELINE_SECONDS', Math.min(seconds, 5));
+const only = new Set((process.env.BENCH_ONLY ?? 'ingest,relay,sockets,classifier').split(','));
 
-const rows: {
+interface Row {
   measure: string;
-  rate: string;
-  p50: number;
-  p90: number;
-  p99: number;
-  ratioP50: string;
-  notes: string;
-}[] = [];
-const ingest = await ingestLatency(rates, seconds);
-const baselines = [];
-for (const rate of rates)
-  baselines.push({ rate, latencyMs: await socketBaseline(rate, Math.min(seconds, 10)) });
+  load: string;
+  p50?: number;
+  p90?: number;
+  p99?: number;
+  value?: string;
+  ratio?: string;
+  notes?: string;
+}
+const rows: Row[] = [];
+const report: Record<string, unknown> = {};
+const ms = (s: { p50: number; p90: number; p99: number }) => ({ p50: s.p50, p90: s.p90, p99: s.p99 });
+const times = (a: number, b: number) => `${round(a / b, a / b < 0.1 ? 3 : 1)}×`;
+const latencyRatio = (s: { p50: number; p99: number }, base: { p50: number; p99: number }) =>
+  `p50 ${times(s.p50, base.p50)}, p99 ${times(s.p99, base.p99)}`;
+const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 
-for (const [i, result] of ingest.entries()) {
-  const baseline = baselines[i]!.latencyMs;
+let emitBaseline: { p50: number; p90: number; p99: number } | undefined;
+if (only.has('ingest')) {
+  step(`ingest: rates ${rates.join(', ')}/s for ${seconds} s each, then the throughput search`);
+  const ingest = await ingestBench({
+    rates,
+    seconds,
+    searchSeconds: num('BENCH_SEARCH_SECONDS', Math.min(seconds, 10)),
+    searchSteps: num('BENCH_SEARCH_STEPS', 6),
+  });
+  step('baselines: bare socket.io push, BullMQ add, PostgreSQL insert');
+  const pushBaselines = [];
+  for (const rate of rates) {
+    pushBaselines.push({ rate, latencyMs: await socketBaseline(rate, Math.min(seconds, 10)) });
+  }
+  const bullmq = await bullmqAddRate(baselineSeconds);
+  const postgres = await pgInsertRate(baselineSeconds);
+  report.ingest = ingest.fixed;
+  report.pushBaselines = pushBaselines;
+  report.throughput = { ...ingest.throughput, baselines: { bullmqAdd: bullmq, postgresInsert: postgres } };
+
+  for (const [i, result] of ingest.fixed.entries()) {
+    const baseline = pushBaselines[i]!.latencyMs;
+    rows.push({
+      measure: 'baseline: bare socket.io push',
+      load: `${result.rate}/s`,
+      ...ms(baseline),
+      notes: `${baseline.n} samples`,
+    });
+    rows.push({
+      measure: 'webhook → message:new',
+      load: `${result.rate}/s (got ${result.achievedRate}/s)`,
+      ...ms(result.latencyMs),
+      ratio: latencyRatio(result.latencyMs, baseline),
+      notes: `${result.delivered}/${result.sent} delivered, ${result.errors} errors`,
+    });
+  }
+  emitBaseline = pushBaselines[0]?.latencyMs;
+  rows.push({
+    measure: 'baseline: BullMQ add (raw)',
+    load: '32 in flight',
+    ...ms(bullmq.latencyMs),
+    value: `${bullmq.perSecond}/s`,
+    notes: `${bullmq.ops} adds in ${baselineSeconds} s`,
+  });
+  rows.push({
+    measure: 'baseline: PostgreSQL 1-row insert (raw)',
+    load: '32 in flight, pool 10',
+    ...ms(postgres.latencyMs),
+    value: `${postgres.perSecond}/s`,
+    notes: `${postgres.ops} inserts in ${baselineSeconds} s`,
+  });
+  const { sustainedRate, firstFailingRate, steps } = ingest.throughput;
+  rows.push({
+    measure: 'max sustained webhook rate',
+    load: 'p99 < 100 ms, 0 errors',
+    value: `${sustainedRate}/s`,
+    ratio: `${times(sustainedRate, bullmq.perSecond)} BullMQ, ${times(sustainedRate, postgres.perSecond)} PG`,
+    notes: `first failing ${firstFailingRate ?? '—'}/s; tried ${steps.map((s) => `${s.rate}/s p99 ${s.latencyMs.p99} ms${s.errors ? ` ${s.errors} err` : ''}`).join(', ') || 'only the fixed rates'}`,
+  });
+}
+
+if (only.has('relay')) {
+  step('draft relay');
+  emitBaseline ??= await socketBaseline(50, Math.min(seconds, 10));
+  const tokenRates = list('BENCH_TOKEN_RATES', '20,80');
+  const relay = await draftRelay(tokenRates, num('BENCH_DRAFTS', 20));
+  report.draftRelay = relay;
+  report.relayBaseline = emitBaseline;
   rows.push({
     measure: 'baseline: bare socket.io push',
-    rate: `${result.rate}/s`,
-    ...pick(baseline),
-    ratioP50: '1.0×',
-    notes: `${baseline.n} samples`,
+    load: '50/s',
+    ...ms(emitBaseline),
+  });
+  for (const result of relay) {
+    rows.push({
+      measure: 'Ollama chunk → draft:token',
+      load: `${result.tokensPerSecond} tok/s`,
+      ...ms(result.relayMs),
+      ratio: latencyRatio(result.relayMs, emitBaseline),
+      notes: `${result.relayMs.n} chunks, ${result.drafts} drafts (includes the 25 ms coalescing window)`,
+    });
+    rows.push({
+      measure: 'webhook → first Ollama request',
+      load: `${result.tokensPerSecond} tok/s`,
+      ...ms(result.webhookToOllamaMs),
+      ratio: latencyRatio(result.webhookToOllamaMs, emitBaseline),
+      notes: 'store, queue, classify, gates, draft job, prompt',
+    });
+  }
+}
+
+if (only.has('sockets')) {
+  const counts = list('BENCH_SOCKETS', '2000,10000');
+  step(`sockets: ${counts.join(', ')} across two hubs`);
+  const sockets = await socketsBench(counts, num('BENCH_FANOUT_ROUNDS', 20));
+  report.sockets = sockets;
+  for (const s of sockets) {
+    rows.push({
+      measure: 'baseline: bare socket.io room of 1,000',
+      load: `${s.sockets} sockets, 1 process`,
+      ...ms(s.baseline.deliverMs),
+      value: `RSS ${s.baseline.loadedMiB} MiB (${s.baseline.kibPerSocket} KiB/socket)`,
+      notes: `idle process ${s.baseline.idleMiB} MiB`,
+    });
+    rows.push({
+      measure: 'webhook → message:new to all 1,000 of a room',
+      load: `${s.sockets} sockets, 2 hubs`,
+      ...ms(s.deliverMs),
+      value: `RSS ${s.hubs.map((h) => h.loadedMiB).join(' + ')} MiB (${s.kibPerSocket} KiB/socket)`,
+      ratio: `${latencyRatio(s.deliverMs, s.baseline.deliverMs)}, ${times(s.kibPerSocket, s.baseline.kibPerSocket)} KiB/socket`,
+      notes: `idle hubs ${s.hubs.map((h) => h.idleMiB).join(' + ')} MiB; connected in ${s.connectSeconds} s; ${s.leakedToOtherCreator} events to other creators' sockets`,
+    });
+  }
+}
+
+if (only.has('classifier')) {
+  step('classifier');
+  const classifier = classifierBench(num('BENCH_CLASSIFIER_SECONDS', 5));
+  report.classifier = classifier;
+  rows.push({
+    measure: 'baseline: text normalisation',
+    load: `${classifier.texts} held-out texts, 1 thread`,
+    ...ms(classifier.baseline.latencyMs),
+    value: `${classifier.baseline.perSecond}/s`,
   });
   rows.push({
-    measure: 'webhook → message:new',
-    rate: `${result.rate}/s (got ${result.achievedRate}/s)`,
-    ...pick(result.latencyMs),
-    ratioP50: `${round(result.latencyMs.p50 / baseline.p50, 1)}×`,
-    notes: `${result.delivered}/${result.sent} delivered, ${result.errors} errors`,
+    measure: 'intent classifier',
+    load: `${classifier.texts} held-out texts, 1 thread`,
+    ...ms(classifier.classifier.latencyMs),
+    value: `${classifier.classifier.perSecond}/s`,
+    ratio: `${times(classifier.classifier.perSecond, classifier.baseline.perSecond)} rate, p99 ${times(classifier.classifier.latencyMs.p99, classifier.baseline.latencyMs.p99)}`,
   });
 }
 
-const tokenRates = (process.env.BENCH_TOKEN_RATES ?? '20,80').split(',').map(Number);
-const relay = await draftRelay(tokenRates, Number(process.env.BENCH_DRAFTS ?? 20));
-const emitBaseline = baselines[0]!.latencyMs;
-for (const result of relay) {
-  rows.push({
-    measure: 'Ollama chunk → draft:token',
-    rate: `${result.tokensPerSecond} tok/s`,
-    ...pick(result.relayMs),
-    ratioP50: `${round(result.relayMs.p50 / emitBaseline.p50, 1)}×`,
-    notes: `${result.relayMs.n} chunks, ${result.drafts} drafts (includes the 25 ms coalescing window)`,
-  });
-  rows.push({
-    measure: 'webhook → first Ollama request',
-    rate: `${result.tokensPerSecond} tok/s`,
-    ...pick(result.webhookToOllamaMs),
-    ratioP50: `${round(result.webhookToOllamaMs.p50 / emitBaseline.p50, 1)}×`,
-    notes: 'store, queue, classify, gates, draft job, prompt',
-  });
-}
-
-function pick(s: { p50: number; p90: number; p99: number }) {
-  return { p50: s.p50, p90: s.p90, p99: s.p99 };
-}
-
-console.log(
-  `\nVelvet bench — ${seconds} s per rate, ${os.cpus().length} cores, ${new Date().toISOString()}\n`,
-);
-console.table(rows.map((r) => ({ ...r, p50: `${r.p50} ms`, p90: `${r.p90} ms`, p99: `${r.p99} ms` })));
-
+const date = new Date().toISOString();
 const commit = (() => {
   try {
     return execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
@@ -82,28 +183,31 @@ const commit = (() => {
     return 'unknown';
   }
 })();
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+  node: process.version,
+};
+
+const cell = (value: unknown) => (value === undefined || Number.isNaN(value) ? '' : String(value));
+const header = ['measure', 'load', 'p50 ms', 'p90 ms', 'p99 ms', 'value', 'ratio', 'notes'];
+console.log(
+  `\nVelvet bench — ${date}, commit ${commit.slice(0, 10)}, ${machine.cpus} × ${machine.cpuModel}, ` +
+    `${machine.memoryGiB} GiB, Node ${machine.node}, ${seconds} s per ingest rate\n`,
+);
+console.log(`| ${header.join(' | ')} |`);
+console.log(`| ${header.map(() => '---').join(' | ')} |`);
+for (const r of rows) {
+  const cells = [r.measure, r.load, r.p50, r.p90, r.p99, r.value, r.ratio, r.notes].map(cell);
+  console.log(`| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`);
+}
+
 const out = path.resolve(import.meta.dirname, '../results/latest.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      commit,
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-        node: process.version,
-      },
-      secondsPerRate: seconds,
-      ingest,
-      baselines,
-      draftRelay: relay,
-    },
-    null,
-    2,
-  )}\n`,
+  `${JSON.stringify({ date, commit, machine, secondsPerRate: seconds, rows, ...report }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${path.relative(process.cwd(), out)}`);
 process.exit(0);

@@ -12,7 +12,7 @@ export function summarize(values: number[]) {
     p50: round(percentile(values, 50)),
     p90: round(percentile(values, 90)),
     p99: round(percentile(values, 99)),
-    max: round(values.length ? Math.max(...values) : Number.NaN),
+    max: round(values.length ? values.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN),
   };
 }
 

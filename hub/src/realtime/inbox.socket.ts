@@ -89,6 +89,16 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
     next();
   });
 
+  // Socket.IO saves a session when a socket disconnects, which a crashed (SIGKILLed) hub never
+  // does: save each one on connect and refresh it within the window, so any hub can recover it.
+  const persistSession = (socket: InboxSocket) => {
+    const { pid } = socket as unknown as { pid?: string };
+    if (!pid) return;
+    inbox.adapter.persistSession({ sid: socket.id, pid, rooms: [...socket.rooms], data: socket.data });
+  };
+  const refresh = setInterval(() => inbox.sockets.forEach(persistSession), RECOVERY_WINDOW_MS / 2);
+  refresh.unref();
+
   const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
     inbox.on('connection', (socket: InboxSocket) => {
       const actor = socket.data.actor;
@@ -96,6 +106,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
       const allowed = allowedRooms(actor);
       for (const room of socket.rooms) if (room !== socket.id && !allowed.includes(room)) socket.leave(room);
       socket.join(allowed);
+      persistSession(socket);
 
       const handle =
         <S extends z.ZodType, R extends object>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>
@@ -152,6 +163,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
     publisher,
     attach,
     async close() {
+      clearInterval(refresh);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       pub.disconnect();
       sub.disconnect();

@@ -64,6 +64,7 @@ export function createIngestService(
   };
 }
 
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must go.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**

@@ -1,31 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { creatorBody, ROOT } from './harness';
-import { freePort } from '@velvet/shared';
+import { creatorBody } from './harness';
+import { startNginx } from './nginx';
 import { inboxClient, postTelegram, record, Stack, until, type VelvetProcess } from './stack';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const TOKEN = '7200000001:AAH-nginx-test-bot-token-for-tests-000001';
-
-/** The repository's nginx.conf with the two hubs of this test as its upstreams. */
-function nginxConfig(dir: string, port: number, hubs: number[]): string {
-  const conf = readFileSync(path.join(ROOT, 'nginx.conf'), 'utf8')
-    .replace(/pid [^;]+;/, `pid ${dir}/nginx.pid;`)
-    .replace(/ {4}server hub-\d+:8080[^\n]*\n/g, '')
-    .replace(
-      /(hash [^\n]+\n)/,
-      `$1${hubs.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;\n`).join('')}`,
-    )
-    .replace('listen 80;', `listen 127.0.0.1:${port};`)
-    .replace(
-      'http {',
-      `http {\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  error_log ${dir}/error.log;`,
-    );
-  return `${process.getuid?.() === 0 ? 'user root;\n' : ''}error_log ${dir}/error.log;\n${conf}`;
-}
 
 describe('two hubs behind nginx', () => {
   let telegram: TelegramStandin;
@@ -35,27 +15,14 @@ describe('two hubs behind nginx', () => {
   let url: string;
 
   beforeAll(async () => {
-    if (!NGINX) throw new Error('nginx is not installed: sudo apt-get install -y nginx');
     telegram = await startTelegramStandin({ tokens: [TOKEN] });
     stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot } });
     hubs = [await stack.start('hub'), await stack.start('hub')];
     await stack.start('workers');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const dir = path.join(stack.dataDir, 'nginx');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      path.join(dir, 'nginx.conf'),
-      nginxConfig(
-        dir,
-        port,
-        hubs.map((h) => h.port!),
-      ),
-    );
-    nginx = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], {
-      stdio: 'inherit',
-    });
-    await until(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok, 10_000, 'nginx');
+    ({ url, process: nginx } = await startNginx(
+      stack.dataDir,
+      hubs.map((h) => h.port!),
+    ));
   }, 120_000);
 
   afterAll(async () => {

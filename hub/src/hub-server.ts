@@ -8,6 +8,7 @@ import type { HubContext } from './context';
 import { createConversationsService } from './conversations/conversations.service';
 import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
+import { startMetricsStream } from './metrics/metrics.stream';
 
 export interface HubServer {
   server: http.Server;
@@ -35,6 +36,7 @@ export async function startHubServer(
   const inbox = createInboxServer(ctx, server);
   const conversations = createConversationsService(ctx, { relay, publisher: inbox.publisher });
   inbox.attach({ conversations, drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher }) });
+  const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
   server.on(
     'request',
     createApp(ctx, {
@@ -61,6 +63,7 @@ export async function startHubServer(
       const force = setTimeout(() => server.closeAllConnections(), 5000);
       force.unref();
       server.closeIdleConnections();
+      metricsStream.stop();
       await inbox.close();
       clearTimeout(force);
     },

@@ -186,7 +186,7 @@ describe('telegram connect', () => {
     expect(standin.webhooks.get(TOKEN)).toEqual({
       url: webhookUrl,
       secret_token: 'hook-secret_123',
-      allowed_updates: ['message', 'edited_message', 'callback_query'],
+      allowed_updates: ['message', 'edited_message', 'callback_query', 'pre_checkout_query'],
     });
     expect(standin.calls.map((call) => call.method)).toEqual(['getMe', 'setWebhook']);
     expect(standin.calls[1]?.body).toMatchObject({ drop_pending_updates: false });

@@ -127,6 +127,80 @@ describe('operator inbox in Chromium', () => {
     expect(await page.locator('main img').count()).toBe(0);
   }, 90_000);
 
+  it('fits a 390 px phone with no horizontal overflow: list, thread, fan panel', async () => {
+    const context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const phone = await context.newPage();
+    phone.on('pageerror', (e) => errors.push(e.message));
+    await signIn(phone, hub.url!);
+    const row = phone.locator('[data-conversation]').first();
+    await row.waitFor();
+    expect(await overflow(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-list.png') });
+
+    // The list gives way to the thread, with a way back.
+    await row.click();
+    await phone.getByTestId('message-text').first().waitFor();
+    expect(await phone.getByTestId('virtual-list').isVisible()).toBe(false);
+    expect(await overflow(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-thread.png') });
+
+    // The fan panel opens over the thread and closes again.
+    expect(await phone.getByTestId('fan-panel').isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Fan details' }).click();
+    await phone.getByTestId('lifetime-spend').waitFor();
+    expect(await overflow(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-fan-panel.png') });
+    await phone
+      .getByRole('dialog', { name: 'Fan' })
+      .getByRole('button', { name: 'Close fan details' })
+      .click();
+    await phone.getByTestId('fan-panel').waitFor({ state: 'hidden' });
+
+    await phone.getByRole('button', { name: '← Conversations' }).click();
+    await row.waitFor();
+    expect(await overflow(phone)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('below 1280 px the fan panel is a drawer opened from the thread', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 768 } });
+    const tablet = await context.newPage();
+    tablet.on('pageerror', (e) => errors.push(e.message));
+    await signIn(tablet, hub.url!);
+    await tablet.locator('[data-conversation]').first().click();
+    await tablet.getByTestId('message-text').first().waitFor();
+    // List and thread side by side; the panel has no column of its own here.
+    expect(await tablet.getByTestId('virtual-list').isVisible()).toBe(true);
+    expect(await tablet.getByTestId('fan-panel').isVisible()).toBe(false);
+    expect(await overflow(tablet)).toEqual([]);
+    await tablet.screenshot({ path: path.join(SHOTS, 'inbox-1024-thread.png') });
+
+    const toggle = tablet.getByRole('button', { name: 'Fan details' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    const drawer = tablet.getByRole('dialog', { name: 'Fan' });
+    await drawer.getByTestId('lifetime-spend').waitFor();
+    const box = (await drawer.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1024);
+    expect(box.width).toBeGreaterThan(300);
+    // Notes can be edited from the drawer.
+    await drawer.getByLabel('Notes').fill('Vu sur tablette');
+    await drawer.getByRole('button', { name: 'Save' }).click();
+    await drawer.getByText('Saved').waitFor();
+    expect(await overflow(tablet)).toEqual([]);
+    await tablet.screenshot({ path: path.join(SHOTS, 'inbox-1024-fan-panel.png') });
+
+    await tablet.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await context.close();
+  }, 60_000);
+
   it('scrolls 5,000 conversations with only a window of rows in the DOM', async () => {
     await stack.query(`
       with f as (
@@ -171,6 +245,38 @@ describe('operator inbox in Chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 });
+
+async function signIn(page: Page, url: string) {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/inbox$/);
+}
+
+/**
+ * What sticks out sideways: the page scrolling horizontally, or a visible element reaching
+ * past the viewport (the app shell clips overflow, so the page alone would not show it).
+ */
+function overflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const found: string[] = [];
+    if (document.documentElement.scrollWidth > width) {
+      found.push(`page scrollWidth ${document.documentElement.scrollWidth} > ${width}`);
+    }
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0 || !el.checkVisibility()) continue;
+      if (rect.left < -1 || rect.right > width + 1) {
+        found.push(
+          `${el.tagName.toLowerCase()}.${el.className} [${Math.round(rect.left)}, ${Math.round(rect.right)}]`,
+        );
+      }
+    }
+    return found;
+  });
+}
 
 /** Back to the top of the list, so the newest conversation is in view. */
 async function list0(page: Page) {

@@ -16,6 +16,11 @@ export function conversationsRoutes(conversations: ConversationsService): Router
     res.json(await conversations.detail(actorOf(req), parseId(req.params.id, 'Conversation')));
   });
 
+  router.post('/conversations/:id/read', async (req, res) => {
+    await conversations.markRead(actorOf(req), parseId(req.params.id, 'Conversation'));
+    res.status(204).end();
+  });
+
   router.post('/messages/:id/retry', async (req, res) => {
     res.status(201).json(await conversations.retry(actorOf(req), parseId(req.params.id, 'Message')));
   });

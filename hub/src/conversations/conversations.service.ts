@@ -150,6 +150,25 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       return { messageId: staged.message.id };
     },
 
+    /**
+     * The operator opened the conversation: its unread count is cleared for everyone, and
+     * other inboxes are told so only when there was something to clear.
+     */
+    async markRead(actor: Actor, conversationId: string) {
+      const conversation = await load(actor, conversationId, 'conversation:read');
+      if (conversation.unreadCount === 0) return;
+      await conversationsRepo.markRead(db, conversation.id);
+      await deps.publisher.emit(
+        { creatorId: conversation.creatorId, conversationId: conversation.id },
+        'conversation:update',
+        {
+          conversationId: conversation.id,
+          status: conversation.status as ConversationStatus,
+          assignedTo: conversation.assignedTo,
+        },
+      );
+    },
+
     async messages(actor: Actor, conversationId: string, query: ListMessagesQuery) {
       await load(actor, conversationId, 'conversation:read');
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;

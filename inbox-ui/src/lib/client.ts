@@ -165,6 +165,12 @@ export const api = {
   conversation: (id: string) =>
     session.request(conversationDetail, `/api/conversations/${encodeURIComponent(id)}`),
 
+  /** Clears the conversation's unread count on the server, for every inbox. */
+  markRead: (conversationId: string) =>
+    session.request(nothing, `/api/conversations/${encodeURIComponent(conversationId)}/read`, {
+      method: 'POST',
+    }),
+
   messages: (conversationId: string, cursor?: string) =>
     session.request(
       messagePage,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../client';
 import { applyMessage, matchesFilters, upsert } from './conversations';
-import { reduceDraft, type DraftMap } from './draft';
+import { isActionable, reduceDraft, type DraftMap } from './draft';
 import { sendOutgoing, type Outgoing } from './outgoing';
 import { visibleRange } from './virtual';
 
@@ -131,6 +131,34 @@ describe('draft streaming reducer', () => {
       status: 'pending_approval',
     });
     expect(map.c1).toMatchObject({ draftId: 'd2', text: 'new', status: 'drafting' });
+  });
+});
+
+describe('a draft decided on another device', () => {
+  const pending = (): DraftMap =>
+    reduceDraft(
+      {},
+      {
+        type: 'loaded',
+        conversationId: 'c1',
+        draft: { draftId: 'd1', conversationId: 'c1', status: 'pending_approval', text: 'Hi', reasons: [] },
+      },
+    );
+
+  it('closes the pending card, whichever decision it was', () => {
+    for (const status of ['approved', 'rejected'] as const) {
+      const map = reduceDraft(pending(), { type: 'decided', draftId: 'd1', status });
+      expect(map.c1).toMatchObject({ draftId: 'd1', status, text: 'Hi' });
+      expect(isActionable(map.c1)).toBe(false);
+    }
+  });
+
+  it('leaves a newer draft of the same conversation alone, and ignores drafts never seen', () => {
+    let map = pending();
+    map = reduceDraft(map, { type: 'start', draftId: 'd2', conversationId: 'c1', model: 'm' });
+    map = reduceDraft(map, { type: 'decided', draftId: 'd1', status: 'rejected' });
+    expect(map.c1).toMatchObject({ draftId: 'd2', status: 'drafting' });
+    expect(reduceDraft(map, { type: 'decided', draftId: 'elsewhere', status: 'approved' })).toBe(map);
   });
 });
 

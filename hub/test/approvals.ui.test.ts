@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { launchChromium } from './browser';
+import { creatorBody, ROOT, type Client } from './harness';
+import { connectTelegram, inboxClient, postTelegram, Stack, until, type VelvetProcess } from './stack';
+
+const TOKEN = '7700000007:AAH-approvals-ui-test-bot-token-for-test-07';
+const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
+const DRAFT = 'Coucou toi ! Trop contente de te lire, tu as passé une bonne journée ?';
+const MODEL = { email: 'lina@model.test', password: 'model-password-123' };
+
+/** The creator's phone view in Chromium at 390×844, against real hub and workers processes. */
+describe('approvals on a phone', () => {
+  let telegram: TelegramStandin;
+  let ollama: OllamaStandin;
+  let stack: Stack;
+  let hub: VelvetProcess;
+  let admin: Client;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let account: { id: string; secret: string };
+  let updateId = 1;
+  const errors: string[] = [];
+
+  const say = (chatId: number, text: string) =>
+    postTelegram(
+      hub.url!,
+      account.id,
+      account.secret,
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId,
+        fromId: chatId,
+        text,
+        languageCode: 'fr',
+        firstName: 'Noé',
+      }),
+    );
+  const cardOf = (text: string) => page.locator('article[data-draft-id]', { hasText: text });
+  const sentTo = (chatId: number) => telegram.sent.filter((m) => String(m.chat_id) === String(chatId));
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `approvals-${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    ollama = await startOllamaStandin({ tokensPerSecond: 300, reply: () => DRAFT });
+    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
+    hub = await stack.start('hub');
+    await stack.start('workers');
+    admin = await stack.admin(hub.url!);
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Lina'),
+      quietHours: { start: '00:00', end: '00:00' },
+      // No AI disclosure here: the fan receives exactly the approved text.
+      disclosure: { enabled: false },
+    });
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
+    account = { id: connected.accountId, secret: connected.secret };
+    await admin.post('/api/users', { ...MODEL, role: 'model', creatorIds: [creator.body.id] });
+
+    browser = await launchChromium();
+    context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(hub.url!);
+    await page.getByLabel('Email').fill(MODEL.email);
+    await page.getByLabel('Password').fill(MODEL.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/approvals');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.destroy();
+    await ollama?.close();
+    await telegram?.close();
+  });
+
+  it('shows a new draft live, fits 390 px, and Approve delivers it to the fan', async () => {
+    await page.getByText('Nothing waits for you').waitFor();
+    await shot('empty');
+    expect((await say(6001, 'coucou tu es dispo ?')).status).toBe(200);
+    const card = cardOf('coucou tu es dispo ?');
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByText(DRAFT).waitFor();
+    await expect.poll(() => page.locator('[data-stat=pending] dd').textContent()).toBe('1');
+    await shot('card');
+
+    const overflow = await page.evaluate(() => {
+      const scroller = document.querySelector('main > div') as HTMLElement;
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        view: scroller.scrollWidth - scroller.clientWidth,
+      };
+    });
+    expect(overflow).toEqual({ page: 0, view: 0 });
+    for (const name of ['Approve', 'Edit', 'Reject']) {
+      const box = (await card.getByRole('button', { name }).boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(44);
+      expect(box.width).toBeGreaterThanOrEqual(44);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+
+    await card.getByRole('button', { name: 'Approve' }).tap();
+    await card.waitFor({ state: 'detached' });
+    const delivered = await until(() => sentTo(6001)[0], 10_000, 'the approved reply at Telegram');
+    expect(delivered.text).toBe(DRAFT);
+    await expect.poll(() => page.locator('[data-stat=approved] dd').textContent()).toBe('1');
+  });
+
+  it('sends the edited text, not the draft', async () => {
+    await say(6002, 'tu fais quoi ce soir');
+    const card = cardOf('tu fais quoi ce soir');
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole('button', { name: 'Edit' }).tap();
+    await card.getByLabel('Your reply').fill('Je pense à toi 😘 <b>ce soir</b>');
+    await shot('edit');
+    await card.getByRole('button', { name: 'Send edited reply' }).tap();
+    await card.waitFor({ state: 'detached' });
+    const delivered = await until(() => sentTo(6002)[0], 10_000, 'the edited reply at Telegram');
+    expect(delivered.text).toBe('Je pense à toi 😘 <b>ce soir</b>');
+  });
+
+  it('drops a card someone else decided, and opens the card a notification points at', async () => {
+    await say(6003, 'premier message');
+    await say(6004, 'second message');
+    const first = cardOf('premier message');
+    const second = cardOf('second message');
+    await first.waitFor({ timeout: 15_000 });
+    await second.waitFor({ timeout: 15_000 });
+    const secondId = (await second.getAttribute('data-draft-id'))!;
+
+    const socket = await inboxClient(hub.url!, admin.token);
+    try {
+      const firstId = (await first.getAttribute('data-draft-id'))!;
+      expect(await socket.emitWithAck('draft:reject', { draftId: firstId })).toEqual({ ok: true });
+    } finally {
+      socket.disconnect();
+    }
+    await first.waitFor({ state: 'detached', timeout: 5000 });
+
+    await page.goto(`${hub.url}/approvals#draft-${secondId}`);
+    const target = page.locator(`#draft-${secondId}`);
+    await target.waitFor();
+    await expect.poll(() => target.getAttribute('class')).toContain('ring-indigo-500');
+    await shot('opened-from-notification');
+  });
+
+  it('is installable: manifest, icons and a service worker that registers under the CSP', async () => {
+    const manifest = await page.request.get(`${hub.url}/manifest.webmanifest`);
+    expect(manifest.status()).toBe(200);
+    const body = await manifest.json();
+    expect(body).toMatchObject({ display: 'standalone', start_url: '/approvals' });
+    for (const icon of body.icons as { src: string; sizes: string }[]) {
+      const response = await page.request.get(`${hub.url}${icon.src}`);
+      expect(response.status()).toBe(200);
+      expect(response.headers()['content-type']).toBe('image/png');
+    }
+    expect(await page.locator('link[rel=manifest]').getAttribute('href')).toMatch(/manifest\.webmanifest$/);
+    const sw = await page.request.get(`${hub.url}/service-worker.js`);
+    expect(sw.status()).toBe(200);
+    expect(sw.headers()['content-type']).toMatch(/javascript/);
+    const scriptUrl = await page.evaluate(
+      async () => (await navigator.serviceWorker.ready).active?.scriptURL,
+    );
+    expect(scriptUrl).toBe(`${hub.url}/service-worker.js`);
+    await page.getByRole('button', { name: 'Notify me on this device' }).waitFor();
+    // Nothing failed in the page, CSP violations included (the 401 is the silent session
+    // restore before signing in).
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+});

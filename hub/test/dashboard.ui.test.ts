@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { launchChromium } from './browser';
+import { ADMIN, creatorBody, ROOT } from './harness';
+import { connectTelegram, postTelegram, Stack, type VelvetProcess } from './stack';
+
+const TOKEN = '7700000008:AAH-dashboard-ui-test-bot-token-for-te-08';
+const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
+
+/** The supervisor dashboard in Chromium, live over Socket.IO from real hub and workers processes. */
+describe('supervisor dashboard in Chromium', () => {
+  let telegram: TelegramStandin;
+  let ollama: OllamaStandin;
+  let stack: Stack;
+  let hub: VelvetProcess;
+  let browser: Browser;
+  let page: Page;
+  let account: { id: string; secret: string };
+  let updateId = 1;
+
+  const say = (chatId: number, text: string) =>
+    postTelegram(
+      hub.url!,
+      account.id,
+      account.secret,
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId,
+        fromId: chatId,
+        text,
+        languageCode: 'fr',
+        firstName: 'Ines',
+      }),
+    );
+  const fansIn = async () => Number(await page.locator('[data-total=in]').textContent());
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    ollama = await startOllamaStandin({ tokensPerSecond: 300, reply: () => 'Coucou, contente de te lire !' });
+    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
+    hub = await stack.start('hub');
+    await stack.start('workers');
+    const admin = await stack.admin(hub.url!);
+    const creator = await admin.post('/api/creators', {
+      ...creatorBody('Maya'),
+      quietHours: { start: '00:00', end: '00:00' },
+    });
+    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
+    account = { id: connected.accountId, secret: connected.secret };
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    await page.goto(hub.url!);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/inbox');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL('**/dashboard');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.destroy();
+    await ollama?.close();
+    await telegram?.close();
+  });
+
+  it('shows the figures and updates them live when a fan writes', async () => {
+    await page.getByText('Messages per minute (last hour)').waitFor();
+    expect(await fansIn()).toBe(0);
+    expect(await page.locator('[data-figure=conversion] [data-value]').textContent()).toContain(
+      'no offers yet',
+    );
+    expect(await page.getByText('No alerts since you opened this page.').count()).toBe(1);
+
+    await say(9001, 'coucou toi');
+    await say(9002, 'salut ma belle');
+    await expect.poll(fansIn, { timeout: 12_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator('[data-figure=pending] [data-value]').textContent(), { timeout: 12_000 })
+      .toBe('2');
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-live.png'), fullPage: true });
+  });
+
+  it('lists an alert the moment it fires', async () => {
+    ollama.down();
+    try {
+      await say(9003, 'tu es là ?');
+      const alert = page.locator('[data-alert=llm_down]');
+      await alert.waitFor({ timeout: 10_000 });
+      expect(await alert.textContent()).toContain('language model could not answer');
+      // The figures say it too, at the next update.
+      await page
+        .locator('[data-condition]', { hasText: 'Replies from templates' })
+        .waitFor({ timeout: 12_000 });
+      await page.screenshot({ path: path.join(SHOTS, 'dashboard-alert.png'), fullPage: true });
+    } finally {
+      ollama.up();
+    }
+  });
+
+  it('fits a phone too', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => {
+      const scroller = document.querySelector('main > div') as HTMLElement;
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        view: scroller.scrollWidth - scroller.clientWidth,
+      };
+    });
+    expect(overflow).toEqual({ page: 0, view: 0 });
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-phone.png'), fullPage: true });
+  });
+});

@@ -36,7 +36,8 @@ interface Row {
 const rows: Row[] = [];
 const report: Record<string, unknown> = {};
 const ms = (s: { p50: number; p90: number; p99: number }) => ({ p50: s.p50, p90: s.p90, p99: s.p99 });
-const times = (a: number, b: number) => `${round(a / b, a / b < 0.1 ? 3 : 1)}×`;
+const times = (a: number, b: number) =>
+  b > 0 ? `${round(a / b, a / b < 0.1 ? 3 : 1)}×` : '— (baseline rounds to 0)';
 const latencyRatio = (s: { p50: number; p99: number }, base: { p50: number; p99: number }) =>
   `p50 ${times(s.p50, base.p50)}, p99 ${times(s.p99, base.p99)}`;
 const step = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);

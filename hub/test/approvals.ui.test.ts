@@ -177,6 +177,61 @@ describe('approvals on a phone', () => {
     );
     expect(scriptUrl).toBe(`${hub.url}/service-worker.js`);
     await page.getByRole('button', { name: 'Notify me on this device' }).waitFor();
+
+    // A push as the push service would deliver it: the service worker shows it, and only
+    // ever points it at this app.
+    await context.grantPermissions(['notifications'], { origin: hub.url! });
+    const cdp = await context.newCDPSession(page);
+    const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+    cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    await cdp.send('ServiceWorker.enable');
+    const registration = await until(
+      () => registrations.find((r) => r.scopeURL === `${hub.url}/` && !r.isDeleted),
+      5000,
+      'the service worker registration',
+    );
+    const draftId = '11111111-2222-4333-8444-555555555555';
+    const deliver = (data: object) =>
+      cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: hub.url!,
+        registrationId: registration.registrationId,
+        data: JSON.stringify(data),
+      });
+    const notifications = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+          data: n.data as { url: string },
+        })),
+      );
+    await deliver({
+      kind: 'draft',
+      draftId,
+      url: `/approvals#draft-${draftId}`,
+      creatorName: 'lina_star',
+      fanName: 'Noé',
+      text: 'coucou <b>toi</b>',
+    });
+    const shown = await until(
+      async () => (await notifications()).find((n) => n.tag === `draft-${draftId}`),
+      5000,
+      'the notification',
+    );
+    expect(shown).toEqual({
+      title: 'lina_star: a reply to approve',
+      body: 'Noé: coucou <b>toi</b>',
+      tag: `draft-${draftId}`,
+      data: { url: `${hub.url}/approvals#draft-${draftId}`, draftId },
+    });
+    await deliver({ kind: 'digest', count: 3, url: 'https://elsewhere.example/phish' });
+    const digest = await until(
+      async () => (await notifications()).find((n) => n.tag === 'velvet-approvals'),
+      5000,
+      'the digest',
+    );
+    expect(digest).toMatchObject({ title: '3 replies wait for you', data: { url: `${hub.url}/approvals` } });
     // Nothing failed in the page, CSP violations included (the 401 is the silent session
     // restore before signing in).
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);

@@ -227,4 +227,15 @@ describe('a draft waiting for approval reaches the phones of those who may appro
       (await stack.query<{ n: number }>('select count(*)::int as n from push_subscriptions'))[0]!.n,
     ).toBe(0);
   });
+
+  it('caps the devices one person registers', async () => {
+    const device = (n: number) => new PushKeys().json(`${push.origin}/push/device-${n}`);
+    for (let n = 0; n < 10; n++)
+      expect((await model.post('/api/push/subscriptions', device(n))).status).toBe(201);
+    const eleventh = await model.post('/api/push/subscriptions', device(10));
+    expect(eleventh.status).toBe(400);
+    expect(eleventh.body.error.message).toMatch(/At most 10 devices/);
+    // The same device again is an update, not an eleventh.
+    expect((await model.post('/api/push/subscriptions', device(3))).status).toBe(201);
+  });
 });

@@ -1,5 +1,11 @@
 import { authorize } from '../http/authorize';
-import { pushSubscriptionsRepo, resolveVapidKeys, type Actor, type VelvetConfig } from '@velvet/shared';
+import {
+  Invalid,
+  pushSubscriptionsRepo,
+  resolveVapidKeys,
+  type Actor,
+  type VelvetConfig,
+} from '@velvet/shared';
 import type { HubContext } from '../context';
 import { ValidationFailed } from '../http/validate';
 import type { SubscribeBody } from './push.schema';
@@ -12,6 +18,9 @@ export function endpointAllowed(endpoint: string, config: VelvetConfig['push']):
     host.startsWith('.') ? url.hostname.endsWith(host) : url.hostname === host,
   );
 }
+
+/** Phones, tablets and browsers one person may register; each gets every notification. */
+const MAX_DEVICES = 10;
 
 /** Devices that want a notification when a draft waits for their user. */
 export function createPushService(ctx: HubContext) {
@@ -27,6 +36,10 @@ export function createPushService(ctx: HubContext) {
         throw new ValidationFailed([
           { path: 'endpoint', message: 'is not a push service this hub sends to' },
         ]);
+      }
+      const devices = await pushSubscriptionsRepo.endpointsForUser(ctx.db, actor.id);
+      if (devices.length >= MAX_DEVICES && !devices.includes(body.endpoint)) {
+        throw new Invalid(`At most ${MAX_DEVICES} devices get notifications; turn them off on one first`);
       }
       const row = await pushSubscriptionsRepo.upsert(ctx.db, {
         userId: actor.id,

@@ -45,12 +45,12 @@ export const pushSubscriptionsRepo = {
     await db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, id));
   },
 
-  async countForUser(db: Db, userId: string): Promise<number> {
-    const [row] = await selectRows<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from push_subscriptions where user_id = ${userId}`,
-    );
-    return row?.n ?? 0;
+  async endpointsForUser(db: Db, userId: string): Promise<string[]> {
+    const rows = await db
+      .select({ endpoint: pushSubscriptions.endpoint })
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.userId, userId));
+    return rows.map((r) => r.endpoint);
   },
 
   /**

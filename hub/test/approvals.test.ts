@@ -139,4 +139,18 @@ describe('approval cards API', () => {
       modelSocket.disconnect();
     }
   });
+
+  it('counts in GET /api/metrics only the drafts of a manager’s creators', async () => {
+    const user = await hub.createUser('manager@a.test', 'manager', [creators[0]!]);
+    const manager = new Client(hub.url);
+    await manager.login(user.email, user.password);
+    const mine = (await modelA.get('/api/drafts')).body.drafts.length;
+    const everyone = (await admin.get('/api/drafts')).body.drafts.length;
+    expect(everyone).toBeGreaterThan(mine);
+    const scoped = await manager.get('/api/metrics');
+    expect(scoped.status).toBe(200);
+    expect(scoped.body.drafts.pending_approval).toBe(mine);
+    expect((await admin.get('/api/metrics')).body.drafts.pending_approval).toBe(everyone);
+    expect((await modelA.get('/api/metrics')).status).toBe(403);
+  });
 });

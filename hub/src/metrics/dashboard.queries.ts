@@ -52,6 +52,15 @@ export const dashboardQueries = {
     return { count: total?.n ?? 0, oldestSeconds: ages[0] ?? null, ages };
   },
 
+  async draftsByStatus(db: Db, scope: Scope): Promise<Record<string, number>> {
+    const rows = await selectRows<{ status: string; n: number }>(
+      db,
+      sql`select d.status, count(*)::int as n from drafts d join conversations c on c.id = d.conversation_id
+          where true ${scoped(sql`c.creator_id`, scope)} group by d.status`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  },
+
   async openEscalations(db: Db, scope: Scope) {
     const [row] = await selectRows<{ n: number }>(
       db,

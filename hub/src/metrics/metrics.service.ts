@@ -1,6 +1,7 @@
-import { JOB_NAMES, metricsRepo, type Actor, type Queues } from '@velvet/shared';
+import { can, JOB_NAMES, metricsRepo, type Actor, type Queues } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
+import { dashboardQueries as q } from './dashboard.queries';
 
 const WINDOW_MINUTES = 60;
 
@@ -8,19 +9,22 @@ export type Snapshot = Awaited<ReturnType<ReturnType<typeof createMetricsService
 
 /** One snapshot of the live figures, for the supervisor dashboard (JSON) and Prometheus (text). */
 export function createMetricsService(ctx: HubContext, queues: Queues) {
+  const queueDepths = () =>
+    Promise.all(
+      JOB_NAMES.map(
+        async (name) =>
+          [name, await queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed')] as const,
+      ),
+    );
+
   async function snapshot() {
-    const [drafts, fallbacks, oldestPendingSeconds, llm, responseTimeMs, queueDepths] = await Promise.all([
+    const [drafts, fallbacks, oldestPendingSeconds, llm, responseTimeMs, depths] = await Promise.all([
       metricsRepo.draftsByStatus(ctx.db),
       metricsRepo.fallbacks(ctx.db, WINDOW_MINUTES),
       metricsRepo.oldestPendingSeconds(ctx.db),
       metricsRepo.llm(ctx.db, WINDOW_MINUTES),
       metricsRepo.responseTimeMs(ctx.db, WINDOW_MINUTES),
-      Promise.all(
-        JOB_NAMES.map(
-          async (name) =>
-            [name, await queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed')] as const,
-        ),
-      ),
+      queueDepths(),
     ]);
     return {
       windowMinutes: WINDOW_MINUTES,
@@ -30,14 +34,38 @@ export function createMetricsService(ctx: HubContext, queues: Queues) {
       llm,
       responseTimeMs,
       responseTimeGoalMs: 20_000,
-      queues: Object.fromEntries(queueDepths),
+      queues: Object.fromEntries(depths),
+    };
+  }
+
+  /** The same figures over a manager's creators only; queues are shared by everyone. */
+  async function scopedSnapshot(creatorIds: readonly string[]): Promise<Snapshot> {
+    const [depths, drafts, pending, llm, responseTimeMs] = await Promise.all([
+      queueDepths(),
+      q.draftsByStatus(ctx.db, creatorIds),
+      q.pending(ctx.db, creatorIds),
+      q.llm(ctx.db, creatorIds, WINDOW_MINUTES),
+      q.responseTime(ctx.db, creatorIds, WINDOW_MINUTES),
+    ]);
+    return {
+      windowMinutes: WINDOW_MINUTES,
+      drafts,
+      fallbacks: llm.fallbacks,
+      oldestPendingSeconds: pending.oldestSeconds,
+      llm: { ttftMs: llm.ttftMs, tokensPerSecond: llm.tokensPerSecond },
+      responseTimeMs,
+      responseTimeGoalMs: 20_000,
+      queues: Object.fromEntries(depths),
     };
   }
 
   return {
     async read(actor: Actor) {
       authorize(actor, 'metrics:read');
-      return snapshot();
+      if (actor.role === 'admin') return snapshot();
+      return scopedSnapshot(
+        actor.creatorIds.filter((creatorId) => can(actor, 'metrics:read', { creatorId })),
+      );
     },
     snapshot,
   };

@@ -153,4 +153,32 @@ describe('approval cards API', () => {
     expect((await admin.get('/api/metrics')).body.drafts.pending_approval).toBe(everyone);
     expect((await modelA.get('/api/metrics')).status).toBe(403);
   });
+
+  it('shows on the dashboard who approved what, how fast, and how long drafts have waited', async () => {
+    const socket = await inboxClient(hub.url, admin.token);
+    try {
+      const snapshot = await until(
+        async () => {
+          const ack = await socket.emitWithAck('metrics:subscribe', {});
+          return ack.ok && ack.snapshot.chatters.length > 0 && ack.snapshot;
+        },
+        10_000,
+        'a reply counted for the team',
+      );
+      expect(snapshot.chatters).toEqual([
+        expect.objectContaining({
+          email: 'anna@model.test',
+          replies: 1,
+          approvals: 1,
+          responseTimeMs: expect.objectContaining({ count: 1, p50: expect.any(Number) }),
+        }),
+      ]);
+      expect(snapshot.pending.count).toBe(2);
+      expect(snapshot.pending.ages).toHaveLength(2);
+      expect(snapshot.pending.ages[0]).toBeGreaterThanOrEqual(snapshot.pending.ages[1]!);
+      expect(snapshot.llm.fallbacks).toBe(snapshot.llm.drafts);
+    } finally {
+      socket.disconnect();
+    }
+  });
 });

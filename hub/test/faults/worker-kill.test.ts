@@ -117,7 +117,18 @@ describe('fault: workers SIGKILLed during drafts and sends', () => {
       },
       60_000,
       'every reply sent or unconfirmed',
-    );
+    ).catch(async (error: unknown) => {
+      // What is stuck, and where, before failing.
+      const rows = await replies();
+      console.error(rows.filter((r) => r.status !== 'sent' && r.status !== 'unconfirmed'));
+      console.error(
+        await stack.query(
+          `select topic, attempts, enqueued_at is not null as enqueued, payload from outbox where processed_at is null`,
+        ),
+      );
+      console.error(await stack.query(`select status, count(*)::int from drafts group by 1`));
+      throw error;
+    });
     expect(kills).toBeGreaterThan(3);
 
     // One fan message each, one reply row each.

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { outboxRepo, type OutboxRow } from '../db/repositories/outbox.repo';
-import { enqueue, type Queues } from './queues';
+import { enqueue, jobOptions, type Queues } from './queues';
 
 interface Log {
   warn(obj: object, msg?: string): void;
@@ -46,6 +46,7 @@ export class OutboxRelay {
           const staleBefore = new Date(Date.now() - this.options.staleAfterMs);
           const rows = await outboxRepo.pending(this.db, staleBefore, this.options.batch);
           await this.dispatch(rows);
+          await this.reviveStalled(rows);
           await outboxRepo.markEnqueued(
             this.db,
             rows.map((r) => r.id),
@@ -61,6 +62,21 @@ export class OutboxRelay {
     return this.#sweeping;
   }
 
+  /**
+   * A job whose workers died under it too often (SIGKILL, OOM) is failed by BullMQ as
+   * stalled, and adding its id again is a no-op: its work would be lost while its row stays
+   * pending. A crash is not the job's fault, so such a job is put back in line.
+   */
+  private async reviveStalled(rows: OutboxRow[]): Promise<void> {
+    for (const row of rows) {
+      const job = await this.queues[row.job.name].getJob(jobOptions(row.job).jobId);
+      if (job?.failedReason === STALLED && (await job.isFailed())) {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        this.log.warn({ job: job.id, queue: row.job.name }, 'job failed as stalled retried from the outbox');
+      }
+    }
+  }
+
   start(intervalMs: number): void {
     const tick = () =>
       this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'outbox sweep failed'));
@@ -74,6 +90,9 @@ export class OutboxRelay {
     await this.#sweeping?.catch(() => {});
   }
 }
+
+/** BullMQ's reason for a job whose lock expired more than `maxStalledCount` times. */
+const STALLED = 'job stalled more than allowable limit';
 
 function withOutboxId(row: OutboxRow) {
   return { ...row.job, data: { ...row.job.data, outboxId: row.id } } as OutboxRow['job'];

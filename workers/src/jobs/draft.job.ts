@@ -57,6 +57,8 @@ export function createDraftGenerate(ctx: WorkerContext) {
     // A newer fan message has its own draft job, which reads this one too.
     const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
     if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return void (await markDone());
+    // A worker killed after committing but before BullMQ recorded the job: the work is done.
+    if (await draftsRepo.finishedForMessage(ctx.db, message.id)) return void (await markDone());
     const [fan, creator, account] = await Promise.all([
       fansRepo.findById(ctx.db, conversation.fanId),
       creatorsRepo.findById(ctx.db, conversation.creatorId),
@@ -216,7 +218,8 @@ export function createDraftGenerate(ctx: WorkerContext) {
                 sender: 'bot',
                 text,
                 raw: { origin: 'draft', draftId: draft.id, approvedBy: 'policy' },
-                idempotencyKey: `draft:${draft.id}`,
+                // Keyed on the fan message: a re-run's second draft can never auto-send a second reply.
+                idempotencyKey: `draft-reply:${message.id}`,
               },
               ctx.now(),
             )

@@ -10,6 +10,21 @@ export const draftsRepo = {
     return row!;
   },
 
+  /** Whether a draft for this fan message already finished (a re-run after a killed worker). */
+  async finishedForMessage(db: Db, messageId: string): Promise<boolean> {
+    const [row] = await db
+      .select({ id: drafts.id })
+      .from(drafts)
+      .where(
+        and(
+          eq(drafts.messageId, messageId),
+          inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
+        ),
+      )
+      .limit(1);
+    return row !== undefined;
+  },
+
   async findById(db: Db, id: string): Promise<DraftRecord | undefined> {
     const [row] = await db.select().from(drafts).where(eq(drafts.id, id)).limit(1);
     return row;

@@ -1,7 +1,7 @@
 import type { DraftRecord } from '@velvet/shared';
-import type { InboxRow } from './conversations.query';
+import type { ConversationListRow } from '@velvet/shared';
 
-export function presentConversation(row: InboxRow) {
+export function presentConversation(row: ConversationListRow) {
   return {
     id: row.id,
     creatorId: row.creatorId,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import {
   auditRepo,
   conversationsRepo,
   can,
+  draftsRepo,
   Conflict,
   Invalid,
   messagesRepo,
@@ -12,7 +12,6 @@ import {
   stageOutbound,
   announceOutbound,
   usersRepo,
-  schema,
   type Action,
   type Actor,
   type ConversationRecord,
@@ -23,7 +22,6 @@ import {
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import { decodeCursor, encodeCursor, presentConversation, presentDraft } from './conversations.presenter';
-import { currentDraft, listInbox } from './conversations.query';
 import type { ListConversationsQuery, ListMessagesQuery } from './conversations.schema';
 
 export interface ConversationDeps {
@@ -75,7 +73,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       if (query.creatorId) authorize(actor, 'conversation:read', { creatorId: query.creatorId });
       const before = query.cursor ? decodeCursor(query.cursor) : undefined;
       if (query.cursor && !before) throw new Invalid('cursor: is not a cursor this server issued');
-      const rows = await listInbox(db, {
+      const rows = await conversationsRepo.list(db, {
         creatorIds: actor.role === 'admin' ? undefined : actor.creatorIds,
         creatorId: query.creatorId,
         platform: query.platform,
@@ -96,9 +94,9 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
     /** One conversation as the list shows it, with the draft waiting on an operator. */
     async detail(actor: Actor, conversationId: string) {
       await load(actor, conversationId, 'conversation:read');
-      const [row] = await listInbox(db, { id: conversationId, limit: 1 });
+      const [row] = await conversationsRepo.list(db, { id: conversationId, limit: 1 });
       if (!row) throw new NotFound('Conversation');
-      const draft = await currentDraft(db, conversationId);
+      const draft = await draftsRepo.current(db, conversationId);
       return { conversation: presentConversation(row), draft: draft ? presentDraft(draft) : null };
     },
 
@@ -132,10 +130,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
           ctx.now(),
         );
         if (result.outbox) {
-          await tx
-            .update(schema.messages)
-            .set({ status: 'retried' })
-            .where(eq(schema.messages.id, failed.id));
+          await messagesRepo.markRetried(tx, failed.id);
           await auditRepo.record(tx, {
             actorId: actor.id,
             action: 'message.retry',

@@ -1,7 +1,7 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationStatus } from '../../domain';
 import type { Db } from '../client';
-import { conversations, fans, messages, platformAccounts } from '../schema';
+import { conversations, creators, fans, messages, platformAccounts, users } from '../schema';
 
 export type ConversationRecord = typeof conversations.$inferSelect;
 
@@ -9,25 +9,37 @@ export interface ConversationFilter {
   /** undefined → every creator (admins). */
   creatorIds?: readonly string[];
   creatorId?: string;
+  platform?: string;
   status?: ConversationStatus;
   assignedTo?: string | null;
   unread?: boolean;
-  /** Conversations older than this (last_message_at, id) cursor. */
+  /** Matches the fan's name or username, or any message of the conversation. */
+  search?: string;
   before?: { at: Date; id: string };
+  /** Only this conversation (the detail view shares the list's row). */
+  id?: string;
   limit: number;
 }
 
 export interface ConversationListRow {
   id: string;
   creatorId: string;
+  creatorName: string;
   accountId: string;
   platform: string;
   status: string;
   assignedTo: string | null;
+  assigneeEmail: string | null;
   unreadCount: number;
   lastMessageAt: Date;
+  waitingSince: Date | null;
   fan: { id: string; displayName: string; username: string | null; language: string | null };
   lastMessage: { text: string; direction: string; sender: string } | null;
+}
+
+/** `%`, `_` and `\` are LIKE wildcards: a fan named "50%" is searched for literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export const conversationsRepo = {
@@ -55,11 +67,18 @@ export const conversationsRepo = {
     return row;
   },
 
+  /**
+   * The operator inbox's rows: the conversation with its creator, fan, assignee, last
+   * message and how long the fan has been waiting, newest activity first (keyset).
+   */
   async list(db: Db, filter: ConversationFilter): Promise<ConversationListRow[]> {
     if (filter.creatorIds && filter.creatorIds.length === 0) return [];
+    const pattern = filter.search ? likePattern(filter.search) : undefined;
     const where: (SQL | undefined)[] = [
+      filter.id ? eq(conversations.id, filter.id) : undefined,
       filter.creatorIds ? inArray(conversations.creatorId, [...filter.creatorIds]) : undefined,
       filter.creatorId ? eq(conversations.creatorId, filter.creatorId) : undefined,
+      filter.platform ? eq(platformAccounts.platform, filter.platform) : undefined,
       filter.status ? eq(conversations.status, filter.status) : undefined,
       filter.assignedTo === null
         ? isNull(conversations.assignedTo)
@@ -68,6 +87,13 @@ export const conversationsRepo = {
           : undefined,
       filter.unread === true ? gt(conversations.unreadCount, 0) : undefined,
       filter.unread === false ? eq(conversations.unreadCount, 0) : undefined,
+      pattern
+        ? or(
+            ilike(fans.displayName, pattern),
+            ilike(fans.username, pattern),
+            sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.text ilike ${pattern})`,
+          )
+        : undefined,
       filter.before
         ? or(
             lt(conversations.lastMessageAt, filter.before.at),
@@ -75,47 +101,53 @@ export const conversationsRepo = {
           )
         : undefined,
     ];
-    const lastMessage = db
-      .select({ text: messages.text, direction: messages.direction, sender: messages.sender })
-      .from(messages)
-      .where(eq(messages.conversationId, conversations.id))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(1);
     const rows = await db
       .select({
         id: conversations.id,
         creatorId: conversations.creatorId,
+        creatorName: creators.pseudonym,
         accountId: conversations.accountId,
         platform: platformAccounts.platform,
         status: conversations.status,
         assignedTo: conversations.assignedTo,
+        assigneeEmail: users.email,
         unreadCount: conversations.unreadCount,
         lastMessageAt: conversations.lastMessageAt,
         fanId: fans.id,
         fanName: fans.displayName,
         fanUsername: fans.username,
         fanLanguage: fans.language,
-        last: sql<{
-          text: string;
-          direction: string;
-          sender: string;
-        } | null>`(select row_to_json(l) from (${lastMessage}) l)`,
+        last: sql<{ text: string; direction: string; sender: string } | null>`(
+          select json_build_object('text', m.text, 'direction', m.direction, 'sender', m.sender)
+          from ${messages} m where m.conversation_id = ${conversations.id}
+          order by m.created_at desc, m.id desc limit 1)`,
+        // The first fan message after our last reply: the fan has waited since then.
+        waitingSince: sql<string | null>`(
+          select min(m.created_at) from ${messages} m
+          where m.conversation_id = ${conversations.id} and m.direction = 'in'
+            and m.created_at > coalesce((select max(o.created_at) from ${messages} o
+              where o.conversation_id = ${conversations.id} and o.direction = 'out'), '-infinity'))`,
       })
       .from(conversations)
       .innerJoin(fans, eq(fans.id, conversations.fanId))
       .innerJoin(platformAccounts, eq(platformAccounts.id, conversations.accountId))
+      .innerJoin(creators, eq(creators.id, conversations.creatorId))
+      .leftJoin(users, eq(users.id, conversations.assignedTo))
       .where(and(...where))
       .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
       .limit(filter.limit);
     return rows.map((r) => ({
       id: r.id,
       creatorId: r.creatorId,
+      creatorName: r.creatorName,
       accountId: r.accountId,
       platform: r.platform,
       status: r.status,
       assignedTo: r.assignedTo,
+      assigneeEmail: r.assigneeEmail,
       unreadCount: r.unreadCount,
       lastMessageAt: new Date(r.lastMessageAt ?? 0),
+      waitingSince: r.waitingSince ? new Date(r.waitingSince) : null,
       fan: { id: r.fanId, displayName: r.fanName, username: r.fanUsername, language: r.fanLanguage },
       lastMessage: r.last,
     }));

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { drafts } from '../schema';
 
@@ -23,6 +23,22 @@ export const draftsRepo = {
       )
       .limit(1);
     return row !== undefined;
+  },
+
+  /** The draft an operator still has to act on: being written, waiting, or held by the validator. */
+  async current(db: Db, conversationId: string): Promise<DraftRecord | undefined> {
+    const [row] = await db
+      .select()
+      .from(drafts)
+      .where(
+        and(
+          eq(drafts.conversationId, conversationId),
+          inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
+        ),
+      )
+      .orderBy(desc(drafts.createdAt))
+      .limit(1);
+    return row;
   },
 
   async findById(db: Db, id: string): Promise<DraftRecord | undefined> {

@@ -85,6 +85,11 @@ export const messagesRepo = {
     await db.update(messages).set({ status, error }).where(eq(messages.id, id));
   },
 
+  /** A failed reply that was sent again as a new message. */
+  async markRetried(db: Db, id: string): Promise<void> {
+    await db.update(messages).set({ status: 'retried' }).where(eq(messages.id, id));
+  },
+
   async setIntent(db: Db, id: string, intent: string, confidence: number, lang: string): Promise<void> {
     await db.update(messages).set({ intent, intentConfidence: confidence, lang }).where(eq(messages.id, id));
   },

@@ -26,3 +26,4 @@ export * from './outbound/outbound';
 export * from './push/index';
 export * from './sales/index';
 export * from './schemas/sales.schema';
+export * from './reply-language';

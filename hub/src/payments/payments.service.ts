@@ -11,6 +11,8 @@ import {
   offersRepo,
   packsRepo,
   recordPurchase,
+  replyLanguage,
+  salesContext,
   salesEffects,
   Unauthorized,
   verifyCheckoutToken,
@@ -22,7 +24,6 @@ import {
   type PaymentReceived,
   type PreCheckout,
   type Queues,
-  type SalesContext,
 } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
@@ -38,10 +39,6 @@ export const checkoutWebhookBody = z.object({
   currency: z.string().length(3),
 });
 
-function langOf(language: string | null | undefined): 'fr' | 'en' {
-  return language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
-}
-
 /** The provider's signing secret: VELVET_PAYMENT_SECRET_<NAME>, upper-case, `-` as `_`. */
 export function paymentSecretVar(provider: string): string {
   return `VELVET_PAYMENT_SECRET_${provider.toUpperCase().replace(/-/g, '_')}`;
@@ -55,7 +52,7 @@ export function createPaymentsService(
   ctx: HubContext,
   deps: { connectors: Connectors; relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
 ) {
-  const sales: SalesContext = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+  const sales = salesContext(ctx);
   const announce = (effects: ReturnType<typeof salesEffects>) =>
     announceSales(
       {
@@ -128,7 +125,7 @@ export function createPaymentsService(
     /** Yes only for an open, unexpired offer of an active pack at the invoiced amount. */
     async telegramPreCheckout(account: AccountRecord, query: PreCheckout): Promise<void> {
       const found = await offerFor(account, query.payload, query.fan.platformUserId);
-      const lang = langOf(found?.fan.language ?? query.fan.language);
+      const lang = replyLanguage(undefined, found?.fan.language ?? query.fan.language);
       const errors = ctx.config.sales.pre_checkout_errors;
       let answer: { ok: true } | { ok: false; error: string } = { ok: true };
       if (!found) answer = { ok: false, error: errors.unavailable[lang] };
@@ -171,7 +168,7 @@ export function createPaymentsService(
         });
         return { recorded: false };
       }
-      const result = await purchase(account, found.offer, langOf(found.fan.language), {
+      const result = await purchase(account, found.offer, replyLanguage(undefined, found.fan.language), {
         provider: 'telegram_stars',
         chargeId: payment.chargeId,
         amount: payment.totalAmount,
@@ -220,7 +217,7 @@ export function createPaymentsService(
       const account = fan && (await accountsRepo.findById(ctx.db, fan.accountId));
       if (!fan || !account) throw new NotFound('Offer');
       try {
-        const result = await purchase(account, offer, langOf(fan.language), {
+        const result = await purchase(account, offer, replyLanguage(undefined, fan.language), {
           provider,
           chargeId: body.data.chargeId,
           amount: body.data.amount,

@@ -14,10 +14,10 @@ import {
   stageOutbound,
   type FollowUpRecord,
   type JobData,
+  replyLanguage,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
-import { replyLanguage } from '../reply-language';
-import { quietHoursEnd } from '../safety/quiet-hours';
+import { creatorQuietUntil } from '../safety/quiet-hours';
 
 /**
  * A due follow-up: sent only if nothing has made it unwelcome since it was planned (the
@@ -48,9 +48,7 @@ export function createFollowUpSend(ctx: WorkerContext) {
     const reason = await whyNot(ctx, row, { conversation, fan, creator, offer });
     if (reason) return cancel(ctx, row, reason);
 
-    const windows = ctx.config.safety.quiet_hours;
-    const window = creator.quietHours ?? windows[creator.market] ?? windows.default;
-    const quietUntil = window ? quietHoursEnd(ctx.now(), creator.timezone, window) : undefined;
+    const quietUntil = creatorQuietUntil(creator, ctx.config.safety.quiet_hours, ctx.now());
     if (quietUntil && token) {
       await followUpsRepo.postpone(ctx.db, row.id, quietUntil);
       await job.moveToDelayed(quietUntil.getTime(), token);

@@ -14,9 +14,9 @@ import {
   type InlineButton,
   type Intent,
   type JobData,
+  replyLanguage,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
-import { replyLanguage } from '../reply-language';
 import { AGE_NO, AGE_YES, evaluateGates, type GateDecision } from '../safety/gates';
 import { loadDelivery } from './delivery';
 

@@ -16,7 +16,7 @@ import type { Connectors } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
 import { disclosureText, withDisclosure } from '../safety/disclosure';
-import { quietHoursEnd } from '../safety/quiet-hours';
+import { creatorQuietUntil } from '../safety/quiet-hours';
 import { failDelivery, loadDelivery } from './delivery';
 
 async function dueDisclosure(
@@ -33,10 +33,7 @@ async function dueDisclosure(
 
 async function quietUntil(ctx: WorkerContext, creatorId: string): Promise<Date | undefined> {
   const creator = await creatorsRepo.findById(ctx.db, creatorId);
-  if (!creator) return undefined;
-  const windows = ctx.config.safety.quiet_hours;
-  const window = creator.quietHours ?? windows[creator.market] ?? windows.default;
-  return window ? quietHoursEnd(ctx.now(), creator.timezone, window) : undefined;
+  return creator ? creatorQuietUntil(creator, ctx.config.safety.quiet_hours, ctx.now()) : undefined;
 }
 
 type Data = JobData<'outbound.send'> & { slotAt?: number };

@@ -1,5 +1,5 @@
+import { replyLanguage } from '@velvet/shared';
 import type { VelvetConfig } from '@velvet/shared';
-import { replyLanguage } from '../reply-language';
 
 export interface DisclosureCreator {
   market: string;

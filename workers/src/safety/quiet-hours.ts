@@ -33,3 +33,16 @@ export function quietHoursEnd(
   endAt.setUTCSeconds(0, 0);
   return endAt;
 }
+
+/**
+ * When the creator's quiet hours end, if `at` falls inside them: the creator's own window,
+ * else their market's, else the default.
+ */
+export function creatorQuietUntil(
+  creator: { quietHours: { start: string; end: string } | null; market: string; timezone: string },
+  windows: Record<string, { start: string; end: string }>,
+  at: Date,
+): Date | undefined {
+  const window = creator.quietHours ?? windows[creator.market] ?? windows.default;
+  return window ? quietHoursEnd(at, creator.timezone, window) : undefined;
+}

@@ -10,8 +10,10 @@ import {
   cancelOffer,
   offersRepo,
   packsRepo,
+  salesContext,
   salesEffects,
   stageOutbound,
+  replyLanguage,
   stagePaymentRequest,
   fansRepo,
   messagesRepo,
@@ -41,7 +43,7 @@ export function createDraftsService(
     return { draft, conversation };
   }
 
-  const sales = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+  const sales = salesContext(ctx);
 
   /** The approved reply presented an offer: its payment request and follow-up go with it. */
   async function presentOffer(
@@ -59,12 +61,7 @@ export function createDraftsService(
       messagesRepo.findById(tx, draft.messageId),
     ]);
     if (!pack || !account) return;
-    const lang =
-      message?.lang === 'fr' || message?.lang === 'en'
-        ? message.lang
-        : fan?.language?.toLowerCase().startsWith('fr')
-          ? 'fr'
-          : 'en';
+    const lang = replyLanguage(message?.lang, fan?.language);
     await stagePaymentRequest(
       tx,
       sales,

@@ -19,6 +19,8 @@ import {
   promoCodesRepo,
   promoRefusal,
   purchasesRepo,
+  replyLanguage,
+  salesContext,
   salesEffects,
   salesMetricsRepo,
   stagePaymentRequest,
@@ -77,7 +79,7 @@ export function createSalesService(
   ctx: HubContext,
   deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
 ) {
-  const sales = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+  const sales = salesContext(ctx);
   const announce = (effects: ReturnType<typeof salesEffects>) =>
     announceSales(
       { ...deps, db: ctx.db, removeJob: (id) => deps.queues['followup.send'].remove(id) },
@@ -237,7 +239,7 @@ export function createSalesService(
         if (refusal)
           throw new Conflict(`The code ${promo.code} cannot be used: ${refusal.replace('_', ' ')}`);
       }
-      const lang: 'fr' | 'en' = fan.language?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+      const lang = replyLanguage(undefined, fan.language);
       const effects = salesEffects(conversation.creatorId, conversation.id);
       const opened = await ctx.db.transaction(async (tx) => {
         const result = await openOffer(

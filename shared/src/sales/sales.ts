@@ -20,6 +20,15 @@ export interface SalesContext {
   checkoutKey: Buffer;
 }
 
+/** The sales context of a hub or worker process. */
+export function salesContext(deps: {
+  config: Pick<VelvetConfig, 'sales'>;
+  now: () => Date;
+  secrets: { checkoutKey: Buffer };
+}): SalesContext {
+  return { config: deps.config, now: deps.now, checkoutKey: deps.secrets.checkoutKey };
+}
+
 type Lang = 'fr' | 'en';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;

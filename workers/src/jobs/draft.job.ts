@@ -15,6 +15,7 @@ import {
   openOffer,
   packsRepo,
   promoCodesRepo,
+  salesContext,
   salesEffects,
   stageOutbound,
   stagePaymentRequest,
@@ -24,6 +25,7 @@ import {
   type Intent,
   type JobData,
   type Platform,
+  replyLanguage,
 } from '@velvet/shared';
 import {
   coalesceTokens,
@@ -34,7 +36,6 @@ import {
   type CreatorSendPolicy,
 } from '@velvet/llm';
 import type { WorkerContext } from '../context';
-import { replyLanguage } from '../reply-language';
 import { notifyApprovers } from '../push/notify-approvers';
 
 const COALESCE_MS = 25;
@@ -58,7 +59,8 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
     if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return void (await markDone());
     // A worker killed after committing but before BullMQ recorded the job: the work is done.
-    if (await draftsRepo.finishedForMessage(ctx.db, message.id)) return void (await markDone());
+    if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id))
+      return void (await markDone());
     const [fan, creator, account] = await Promise.all([
       fansRepo.findById(ctx.db, conversation.fanId),
       creatorsRepo.findById(ctx.db, conversation.creatorId),
@@ -82,7 +84,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
 
     // Selling: the intent's pack becomes an offer whose facts the model must use; a price
     // question gets the catalog. Nothing of the kind while a gate forbids selling.
-    const sales = { config: ctx.config, now: ctx.now, checkoutKey: ctx.secrets.checkoutKey };
+    const sales = salesContext(ctx);
     const effects = salesEffects(conversation.creatorId, conversation.id);
     const catalog = selling ? await packsRepo.sellable(ctx.db, creator.id, platform) : [];
     let offer: OfferRecord | undefined;

@@ -11,12 +11,14 @@ export const draftsRepo = {
   },
 
   /** Whether a draft for this fan message already finished (a re-run after a killed worker). */
-  async finishedForMessage(db: Db, messageId: string): Promise<boolean> {
+  async finishedForMessage(db: Db, conversationId: string, messageId: string): Promise<boolean> {
     const [row] = await db
       .select({ id: drafts.id })
       .from(drafts)
       .where(
         and(
+          // The conversation index finds the few drafts; the message narrows them.
+          eq(drafts.conversationId, conversationId),
           eq(drafts.messageId, messageId),
           inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
         ),

@@ -1,27 +1,10 @@
 import { z } from 'zod';
 import { session } from './session.svelte';
 
-/** Names from the shared contract, repeated here as values the browser bundle can hold. */
-export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
-export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
-export const INTENTS = [
-  'greeting',
-  'compliment',
-  'pack_request_feet',
-  'pack_request_lingerie',
-  'pack_request_nude',
-  'custom_request',
-  'pricing_question',
-  'purchase_confirmation',
-  'technical_issue',
-  'complaint_refund',
-  'meet_request',
-  'opt_out',
-  'minor_signal',
-  'spam',
-  'other',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+// The contract's names, from the browser-safe part of shared (no server code in the bundle).
+import { CONVERSATION_STATUSES, INTENTS, type ConversationStatus, type Intent } from '@velvet/shared/domain';
+
+export { CONVERSATION_STATUSES, INTENTS, type ConversationStatus, type Intent };
 
 const iso = z.string();
 

@@ -2,11 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
-import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium } from './browser';
-import { creatorBody, ROOT, type Client } from './harness';
-import { connectTelegram, inboxClient, postTelegram, Stack, until, type VelvetProcess } from './stack';
+import type { TelegramStandin } from '@velvet/platforms/testing';
+import { launchChromium, signIn } from './browser';
+import { ROOT, type Client } from './harness';
+import { inboxClient, startTelegramStack, until, type TelegramStack, type VelvetProcess } from './stack';
 
 const TOKEN = '7700000007:AAH-approvals-ui-test-bot-token-for-test-07';
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
@@ -15,53 +14,31 @@ const MODEL = { email: 'lina@model.test', password: 'model-password-123' };
 
 /** The creator's phone view in Chromium at 390×844, against real hub and workers processes. */
 describe('approvals on a phone', () => {
+  let env: TelegramStack;
   let telegram: TelegramStandin;
-  let ollama: OllamaStandin;
-  let stack: Stack;
   let hub: VelvetProcess;
   let admin: Client;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let account: { id: string; secret: string };
-  let updateId = 1;
   const errors: string[] = [];
 
-  const say = (chatId: number, text: string) =>
-    postTelegram(
-      hub.url!,
-      account.id,
-      account.secret,
-      telegramUpdates.text({
-        updateId: updateId++,
-        chatId,
-        fromId: chatId,
-        text,
-        languageCode: 'fr',
-        firstName: 'Noé',
-      }),
-    );
+  const say = (chatId: number, text: string) => env.say(chatId, text);
   const cardOf = (text: string) => page.locator('article[data-draft-id]', { hasText: text });
   const sentTo = (chatId: number) => telegram.sent.filter((m) => String(m.chat_id) === String(chatId));
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `approvals-${name}.png`) });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    ollama = await startOllamaStandin({ tokensPerSecond: 300, reply: () => DRAFT });
-    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
-    hub = await stack.start('hub');
-    await stack.start('workers');
-    admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', {
-      ...creatorBody('Lina'),
-      quietHours: { start: '00:00', end: '00:00' },
+    env = await startTelegramStack({
+      token: TOKEN,
+      ollama: { tokensPerSecond: 300, reply: () => DRAFT },
       // No AI disclosure here: the fan receives exactly the approved text.
-      disclosure: { enabled: false },
+      creator: { name: 'Lina', disclosure: { enabled: false } },
+      fanName: 'Noé',
     });
-    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
-    account = { id: connected.accountId, secret: connected.secret };
-    await admin.post('/api/users', { ...MODEL, role: 'model', creatorIds: [creator.body.id] });
+    ({ telegram, hub, admin } = env);
+    await admin.post('/api/users', { ...MODEL, role: 'model', creatorIds: [env.creatorId] });
 
     browser = await launchChromium();
     context = await browser.newContext({
@@ -74,18 +51,12 @@ describe('approvals on a phone', () => {
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(hub.url!);
-    await page.getByLabel('Email').fill(MODEL.email);
-    await page.getByLabel('Password').fill(MODEL.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/approvals');
+    await signIn(page, hub.url!, MODEL, '/approvals');
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.destroy();
-    await ollama?.close();
-    await telegram?.close();
+    await env?.destroy();
   });
 
   it('shows a new draft live, fits 390 px, and Approve delivers it to the fan', async () => {

@@ -2,74 +2,44 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
-import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium } from './browser';
-import { ADMIN, creatorBody, ROOT } from './harness';
-import { connectTelegram, postTelegram, Stack, type VelvetProcess } from './stack';
+import { launchChromium, signIn } from './browser';
+import { ADMIN, ROOT } from './harness';
+import { startTelegramStack, type TelegramStack, type VelvetProcess } from './stack';
 
 const TOKEN = '7700000008:AAH-dashboard-ui-test-bot-token-for-te-08';
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
 
 /** The supervisor dashboard in Chromium, live over Socket.IO from real hub and workers processes. */
 describe('supervisor dashboard in Chromium', () => {
-  let telegram: TelegramStandin;
-  let ollama: OllamaStandin;
-  let stack: Stack;
+  let env: TelegramStack;
   let hub: VelvetProcess;
   let browser: Browser;
   let page: Page;
-  let account: { id: string; secret: string };
-  let updateId = 1;
 
-  const say = (chatId: number, text: string) =>
-    postTelegram(
-      hub.url!,
-      account.id,
-      account.secret,
-      telegramUpdates.text({
-        updateId: updateId++,
-        chatId,
-        fromId: chatId,
-        text,
-        languageCode: 'fr',
-        firstName: 'Ines',
-      }),
-    );
+  const say = (chatId: number, text: string) => env.say(chatId, text);
   const fansIn = async () => Number(await page.locator('[data-total=in]').textContent());
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    ollama = await startOllamaStandin({ tokensPerSecond: 300, reply: () => 'Coucou, contente de te lire !' });
-    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
-    hub = await stack.start('hub');
-    await stack.start('workers');
-    const admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', {
-      ...creatorBody('Maya'),
-      quietHours: { start: '00:00', end: '00:00' },
+    env = await startTelegramStack({
+      token: TOKEN,
+      ollama: { tokensPerSecond: 300, reply: () => 'Coucou, contente de te lire !' },
+      creator: { name: 'Maya' },
+      fanName: 'Ines',
     });
-    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
-    account = { id: connected.accountId, secret: connected.secret };
+    hub = env.hub;
 
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    await page.goto(hub.url!);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/inbox');
+    await signIn(page, hub.url!, ADMIN, '/inbox');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/dashboard');
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.destroy();
-    await ollama?.close();
-    await telegram?.close();
+    await env?.destroy();
   });
 
   it('shows the figures and updates them live when a fan writes', async () => {
@@ -90,7 +60,7 @@ describe('supervisor dashboard in Chromium', () => {
   });
 
   it('lists an alert the moment it fires', async () => {
-    ollama.down();
+    env.ollama.down();
     try {
       await say(9003, 'tu es là ?');
       const alert = page.locator('[data-alert=llm_down]');
@@ -102,7 +72,7 @@ describe('supervisor dashboard in Chromium', () => {
         .waitFor({ timeout: 12_000 });
       await page.screenshot({ path: path.join(SHOTS, 'dashboard-alert.png'), fullPage: true });
     } finally {
-      ollama.up();
+      env.ollama.up();
     }
   });
 

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
-import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import type { OllamaStandin } from '@velvet/llm/ollama/testing';
+import { telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { creatorBody, Client } from './harness';
 import {
   connectTelegram,
   inboxClient,
   postTelegram,
   record,
-  Stack,
+  startTelegramStack,
   until,
   type InboxClient,
+  type Stack,
+  type TelegramStack,
   type VelvetProcess,
 } from './stack';
 
@@ -25,6 +27,7 @@ function reply(request: { messages?: { role: string; content: string }[] }): str
 
 /** Drafting end to end: Telegram and Ollama stand-ins, separate hub and workers processes. */
 describe('LLM drafts stream into the inbox and wait for a human or go out by policy', () => {
+  let env: TelegramStack;
   let telegram: TelegramStandin;
   let ollama: OllamaStandin;
   let stack: Stack;
@@ -32,23 +35,8 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
   let admin: Client;
   let socket: InboxClient;
   let events: { event: string; payload: any }[];
-  let account: { id: string; secret: string };
-  let updateId = 1;
 
-  const say = (chatId: number, text: string) =>
-    postTelegram(
-      hub.url!,
-      account.id,
-      account.secret,
-      telegramUpdates.text({
-        updateId: updateId++,
-        chatId,
-        fromId: chatId,
-        text,
-        languageCode: 'fr',
-        firstName: 'Noa',
-      }),
-    );
+  const say = (chatId: number, text: string) => env.say(chatId, text);
   const doneFor = (conversationId: string) =>
     until(
       () => events.find((e) => e.event === 'draft:done' && e.payload.conversationId === conversationId),
@@ -65,27 +53,20 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     ).payload.conversationId as string;
 
   beforeAll(async () => {
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    ollama = await startOllamaStandin({ tokensPerSecond: 200, reply });
-    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
-    hub = await stack.start('hub');
-    await stack.start('workers');
-    admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', {
-      ...creatorBody('Draft'),
-      quietHours: { start: '00:00', end: '00:00' },
+    env = await startTelegramStack({
+      token: TOKEN,
+      ollama: { tokensPerSecond: 200, reply },
+      creator: { name: 'Draft' },
+      fanName: 'Noa',
     });
-    const connected = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
-    account = { id: connected.accountId, secret: connected.secret };
+    ({ telegram, ollama, stack, hub, admin } = env);
     socket = await inboxClient(hub.url!, admin.token);
     events = record(socket);
   }, 120_000);
 
   afterAll(async () => {
     socket?.disconnect();
-    await stack?.destroy();
-    await ollama?.close();
-    await telegram?.close();
+    await env?.destroy();
   });
 
   it('streams the draft in coalesced chunks that add up to the final text, then holds it for approval', async () => {
@@ -237,7 +218,7 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
       connected.accountId,
       connected.secret,
       telegramUpdates.text({
-        updateId: updateId++,
+        updateId: env.nextUpdateId(),
         chatId: 4007,
         fromId: 4007,
         text: 'coucou toi',

@@ -2,11 +2,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
-import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium } from './browser';
-import { ADMIN, creatorBody, ROOT, type Client } from './harness';
-import { connectTelegram, postTelegram, Stack, type VelvetProcess } from './stack';
+import { telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { launchChromium, signIn } from './browser';
+import { ADMIN, ROOT } from './harness';
+import {
+  postTelegram,
+  startTelegramStack,
+  type Stack,
+  type TelegramStack,
+  type VelvetProcess,
+} from './stack';
 
 const TOKEN = '7700000002:AAH-inbox-ui-test-bot-token-for-tests-02';
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
@@ -16,16 +21,14 @@ const XSS_TEXT = '<script>window.__xss=2</script><b id="injected">salut</b> tu f
 
 /** The operator inbox in Chromium against real hub and workers processes. */
 describe('operator inbox in Chromium', () => {
+  let env: TelegramStack;
   let telegram: TelegramStandin;
-  let ollama: OllamaStandin;
   let stack: Stack;
   let hub: VelvetProcess;
-  let admin: Client;
   let browser: Browser;
   let page: Page;
   let account: { id: string; secret: string };
   let creatorId: string;
-  let updateId = 1;
   const dialogs: string[] = [];
   const errors: string[] = [];
 
@@ -35,7 +38,7 @@ describe('operator inbox in Chromium', () => {
       account.id,
       account.secret,
       telegramUpdates.text({
-        updateId: updateId++,
+        updateId: env.nextUpdateId(),
         chatId,
         fromId: chatId,
         text,
@@ -47,20 +50,14 @@ describe('operator inbox in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    // Slow enough that the draft is seen streaming.
-    ollama = await startOllamaStandin({ tokensPerSecond: 15, reply: () => DRAFT });
-    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
-    hub = await stack.start('hub');
-    await stack.start('workers');
-    admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', {
-      ...creatorBody('Inbox'),
-      quietHours: { start: '00:00', end: '00:00' },
+    env = await startTelegramStack({
+      token: TOKEN,
+      // Slow enough that the draft is seen streaming.
+      ollama: { tokensPerSecond: 15, reply: () => DRAFT },
+      creator: { name: 'Inbox' },
+      fanName: 'Alex',
     });
-    creatorId = creator.body.id;
-    const connected = await connectTelegram(admin, telegram, TOKEN, creatorId);
-    account = { id: connected.accountId, secret: connected.secret };
+    ({ telegram, stack, hub, creatorId, account } = env);
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -70,9 +67,7 @@ describe('operator inbox in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.destroy();
-    await ollama?.close();
-    await telegram?.close();
+    await env?.destroy();
   });
 
   it('signs in and lands on the inbox', async () => {
@@ -136,7 +131,7 @@ describe('operator inbox in Chromium', () => {
     });
     const phone = await context.newPage();
     phone.on('pageerror', (e) => errors.push(e.message));
-    await signIn(phone, hub.url!);
+    await signIn(phone, hub.url!, ADMIN, '/inbox');
     const row = phone.locator('[data-conversation]').first();
     await row.waitFor();
     expect(await overflow(phone)).toEqual([]);
@@ -171,7 +166,7 @@ describe('operator inbox in Chromium', () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 768 } });
     const tablet = await context.newPage();
     tablet.on('pageerror', (e) => errors.push(e.message));
-    await signIn(tablet, hub.url!);
+    await signIn(tablet, hub.url!, ADMIN, '/inbox');
     await tablet.locator('[data-conversation]').first().click();
     await tablet.getByTestId('message-text').first().waitFor();
     // List and thread side by side; the panel has no column of its own here.
@@ -245,14 +240,6 @@ describe('operator inbox in Chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 });
-
-async function signIn(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/inbox$/);
-}
 
 /**
  * What sticks out sideways: the page scrolling horizontally, or a visible element reaching

@@ -1,18 +1,17 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
-import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { TEST_REDIS_URL } from '@velvet/shared/testing';
-import { creatorBody, type Client } from './harness';
+import type { Client } from './harness';
 import {
-  connectTelegram,
   inboxClient,
-  postTelegram,
   record,
-  Stack,
+  startTelegramStack,
   until,
   type InboxClient,
+  type Stack,
+  type TelegramStack,
   type VelvetProcess,
 } from './stack';
 
@@ -32,38 +31,26 @@ function reply(request: { messages?: { role: string; content: string }[] }): str
 
 /** The sales engine end to end: Telegram and Ollama stand-ins, separate hub and workers processes. */
 describe('a fan conversation turns into a sale, and follow-ups stop when they should', () => {
+  let env: TelegramStack;
   let telegram: TelegramStandin;
-  let ollama: OllamaStandin;
   let stack: Stack;
   let hub: VelvetProcess;
   let admin: Client;
   let socket: InboxClient;
   let events: { event: string; payload: any }[];
-  let account: { id: string; secret: string };
   let creatorId: string;
   let followUps: Queue;
   let redis: Redis;
-  let updateId = 1;
 
-  const post = (body: unknown) => postTelegram(hub.url!, account.id, account.secret, body);
-  const say = (chatId: number, text: string) =>
-    post(
-      telegramUpdates.text({
-        updateId: updateId++,
-        chatId,
-        fromId: chatId,
-        text,
-        languageCode: 'fr',
-        firstName: 'Noa',
-      }),
-    );
+  const post = (body: unknown) => env.post(body);
+  const say = (chatId: number, text: string) => env.say(chatId, text);
   const sentTo = (chatId: number) => telegram.sent.filter((m) => String(m.chat_id) === String(chatId));
 
   /** Age confirmed with the button, then the feet request drafted with an offer and approved. */
   async function offerFeet(chatId: number) {
     await post(
       telegramUpdates.callback({
-        updateId: updateId++,
+        updateId: env.nextUpdateId(),
         chatId,
         fromId: chatId,
         data: 'age:yes',
@@ -139,17 +126,13 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     )[0]!;
 
   beforeAll(async () => {
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    ollama = await startOllamaStandin({ tokensPerSecond: 400, reply });
-    stack = await Stack.create({ env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url } });
-    hub = await stack.start('hub');
-    await stack.start('workers');
-    admin = await stack.admin(hub.url!);
-    const creator = await admin.post('/api/creators', {
-      ...creatorBody('Sales'),
-      quietHours: { start: '00:00', end: '00:00' },
+    env = await startTelegramStack({
+      token: TOKEN,
+      ollama: { tokensPerSecond: 400, reply },
+      creator: { name: 'Sales' },
+      fanName: 'Noa',
     });
-    creatorId = creator.body.id;
+    ({ telegram, stack, hub, admin, creatorId } = env);
     const packs = [
       {
         name: 'Pack pieds',
@@ -168,8 +151,6 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
       const created = await admin.post(`/api/creators/${creatorId}/packs`, pack);
       expect(created.status).toBe(201);
     }
-    const connected = await connectTelegram(admin, telegram, TOKEN, creatorId);
-    account = { id: connected.accountId, secret: connected.secret };
     socket = await inboxClient(hub.url!, admin.token);
     events = record(socket);
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -180,9 +161,7 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     socket?.disconnect();
     await followUps?.close();
     redis?.disconnect();
-    await stack?.destroy();
-    await ollama?.close();
-    await telegram?.close();
+    await env?.destroy();
   });
 
   it('sells the feet pack for Stars: reply, invoice, pre-checkout, one purchase for two notices, media, no follow-up', async () => {
@@ -215,7 +194,7 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     // Telegram asks before charging; the answer is given before the webhook returns.
     const pre = await post(
       telegramUpdates.preCheckout({
-        updateId: updateId++,
+        updateId: env.nextUpdateId(),
         fromId: chatId,
         totalAmount: 500,
         payload: invoice.payload,
@@ -230,7 +209,7 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     const paid = (messageId: number) =>
       post(
         telegramUpdates.successfulPayment({
-          updateId: updateId++,
+          updateId: env.nextUpdateId(),
           chatId,
           fromId: chatId,
           messageId,
@@ -298,7 +277,7 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     await stack.query(`update offers set expires_at = now() - interval '1 minute' where id = '${offer.id}'`);
     await post(
       telegramUpdates.preCheckout({
-        updateId: updateId++,
+        updateId: env.nextUpdateId(),
         fromId: chatId,
         totalAmount: 500,
         payload: invoice.payload,

@@ -12,8 +12,13 @@ import {
   type TestDatabase,
   type TestRedisPrefix,
 } from '@velvet/shared/testing';
-import type { TelegramStandin } from '@velvet/platforms/testing';
-import { ADMIN, Client, ROOT } from './harness';
+import {
+  startOllamaStandin,
+  type OllamaStandin,
+  type OllamaStandinOptions,
+} from '@velvet/llm/ollama/testing';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { ADMIN, Client, creatorBody, ROOT } from './harness';
 
 export type InboxClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -218,4 +223,83 @@ export async function postTelegram(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+}
+
+export interface TelegramStack {
+  telegram: TelegramStandin;
+  ollama: OllamaStandin;
+  stack: Stack;
+  hub: VelvetProcess;
+  admin: Client;
+  creatorId: string;
+  account: { id: string; secret: string };
+  /** A fresh Telegram update_id for each update a test builds. */
+  nextUpdateId(): number;
+  /** Posts any Telegram update to the creator's webhook. */
+  post(body: unknown): ReturnType<typeof postTelegram>;
+  /** A French-speaking fan writes `text` from the private chat `chatId`. */
+  say(chatId: number, text: string, firstName?: string): ReturnType<typeof postTelegram>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The setup of the end-to-end drafting tests: Telegram and Ollama stand-ins, a hub and a
+ * workers process, and one creator without quiet hours whose bot is connected.
+ */
+export async function startTelegramStack(options: {
+  token: string;
+  ollama: OllamaStandinOptions;
+  /** Fields of the creator, over `creatorBody(name)` with quiet hours off. */
+  creator: { name: string } & Record<string, unknown>;
+  /** Default first name of the fans who `say` something. */
+  fanName: string;
+  config?: (yaml: string) => string;
+}): Promise<TelegramStack> {
+  const telegram = await startTelegramStandin({ tokens: [options.token] });
+  const ollama = await startOllamaStandin(options.ollama);
+  const stack = await Stack.create({
+    env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url },
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const hub = await stack.start('hub');
+  await stack.start('workers');
+  const admin = await stack.admin(hub.url!);
+  const { name, ...fields } = options.creator;
+  const creator = await admin.post('/api/creators', {
+    ...creatorBody(name),
+    quietHours: { start: '00:00', end: '00:00' },
+    ...fields,
+  });
+  if (creator.status !== 201) throw new Error(`creating the creator failed: ${JSON.stringify(creator.body)}`);
+  const connected = await connectTelegram(admin, telegram, options.token, creator.body.id);
+  const account = { id: connected.accountId, secret: connected.secret };
+  let updateId = 1;
+  const post = (body: unknown) => postTelegram(hub.url!, account.id, account.secret, body);
+  return {
+    telegram,
+    ollama,
+    stack,
+    hub,
+    admin,
+    creatorId: creator.body.id,
+    account,
+    nextUpdateId: () => updateId++,
+    post,
+    say: (chatId, text, firstName = options.fanName) =>
+      post(
+        telegramUpdates.text({
+          updateId: updateId++,
+          chatId,
+          fromId: chatId,
+          text,
+          languageCode: 'fr',
+          firstName,
+        }),
+      ),
+    async destroy() {
+      await stack.destroy();
+      await ollama.close();
+      await telegram.close();
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -19,6 +20,9 @@ const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
 const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 const createdAt = () => ts('created_at').notNull().defaultNow();
+/** A required reference to the row this one belongs to, deleted with it. */
+const owner = (name: string, target: () => AnyPgColumn) =>
+  uuid(name).notNull().references(target, { onDelete: 'cascade' });
 
 export const users = pgTable(
   'users',
@@ -72,9 +76,7 @@ export const userCreators = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
   },
   (t) => [primaryKey({ columns: [t.userId, t.creatorId] })],
 );
@@ -106,9 +108,7 @@ export const platformAccounts = pgTable(
   'platform_accounts',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
     platform: text('platform').notNull(),
     label: text('label').notNull().default(''),
     /** AES-256-GCM sealed JSON; never leaves the server. */
@@ -163,15 +163,11 @@ export const conversations = pgTable(
   'conversations',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
     accountId: uuid('account_id')
       .notNull()
       .references(() => platformAccounts.id, { onDelete: 'cascade' }),
-    fanId: uuid('fan_id')
-      .notNull()
-      .references(() => fans.id, { onDelete: 'cascade' }),
+    fanId: owner('fan_id', () => fans.id),
     /** Where replies go on the platform (Telegram chat id, Discord DM channel…). */
     platformChatId: text('platform_chat_id').notNull(),
     status: text('status').notNull().default('bot'),
@@ -191,9 +187,7 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
-    conversationId: uuid('conversation_id')
-      .notNull()
-      .references(() => conversations.id, { onDelete: 'cascade' }),
+    conversationId: owner('conversation_id', () => conversations.id),
     accountId: uuid('account_id')
       .notNull()
       .references(() => platformAccounts.id, { onDelete: 'cascade' }),
@@ -236,9 +230,7 @@ export const drafts = pgTable(
   'drafts',
   {
     id: id(),
-    conversationId: uuid('conversation_id')
-      .notNull()
-      .references(() => conversations.id, { onDelete: 'cascade' }),
+    conversationId: owner('conversation_id', () => conversations.id),
     messageId: uuid('message_id')
       .notNull()
       .references(() => messages.id, { onDelete: 'cascade' }),
@@ -322,9 +314,7 @@ export const packs = pgTable(
   'packs',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
     name: text('name').notNull(),
     /** feet | lingerie | nude_art | custom | other: which request intents it answers. */
     type: text('type').notNull(),
@@ -352,9 +342,7 @@ export const promoCodes = pgTable(
   'promo_codes',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
     /** Stored upper-case; unique per creator. */
     code: text('code').notNull(),
     kind: text('kind').notNull(),
@@ -378,15 +366,9 @@ export const offers = pgTable(
   'offers',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
-    conversationId: uuid('conversation_id')
-      .notNull()
-      .references(() => conversations.id, { onDelete: 'cascade' }),
-    fanId: uuid('fan_id')
-      .notNull()
-      .references(() => fans.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
+    conversationId: owner('conversation_id', () => conversations.id),
+    fanId: owner('fan_id', () => fans.id),
     packId: uuid('pack_id')
       .notNull()
       .references(() => packs.id, { onDelete: 'cascade' }),
@@ -426,13 +408,9 @@ export const purchases = pgTable(
   {
     id: id(),
     offerId: uuid('offer_id').references(() => offers.id, { onDelete: 'set null' }),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
-    fanId: uuid('fan_id')
-      .notNull()
-      .references(() => fans.id, { onDelete: 'cascade' }),
+    fanId: owner('fan_id', () => fans.id),
     packId: uuid('pack_id').references(() => packs.id, { onDelete: 'set null' }),
     /** telegram_stars, or a checkout provider's name. */
     provider: text('provider').notNull(),
@@ -458,15 +436,9 @@ export const followUps = pgTable(
   'follow_ups',
   {
     id: id(),
-    creatorId: uuid('creator_id')
-      .notNull()
-      .references(() => creators.id, { onDelete: 'cascade' }),
-    conversationId: uuid('conversation_id')
-      .notNull()
-      .references(() => conversations.id, { onDelete: 'cascade' }),
-    fanId: uuid('fan_id')
-      .notNull()
-      .references(() => fans.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
+    conversationId: owner('conversation_id', () => conversations.id),
+    fanId: owner('fan_id', () => fans.id),
     offerId: uuid('offer_id').references(() => offers.id, { onDelete: 'cascade' }),
     packId: uuid('pack_id').references(() => packs.id, { onDelete: 'set null' }),
     kind: text('kind').notNull(),

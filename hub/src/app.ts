@@ -26,6 +26,7 @@ import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 import { createIngestService } from './webhooks/ingest.service';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
+import { platformsRoutes } from './platforms/platforms.routes';
 import { createPaymentsService } from './payments/payments.service';
 import { paymentsWebhookRoutes } from './payments/payments.routes';
 import { salesRoutes } from './sales/sales.routes';
@@ -80,6 +81,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(helmet({ contentSecurityPolicy: false }));
   const payments = createPaymentsService(ctx, deps);
   app.use(paymentsWebhookRoutes(payments));
+  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps), payments));
   app.use(express.json({ limit: '256kb' }));
   app.use(cookieParser());
 
@@ -88,13 +90,13 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const creators = createCreatorsService(ctx);
 
   app.use(healthRoutes(ctx));
-  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps), payments));
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
   api.use(authenticate);
   api.use(usersRoutes(createUsersService(ctx)));
   api.use(creatorsRoutes(creators));
+  api.use(platformsRoutes(deps.connectors));
   api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));
   api.use(conversationsRoutes(deps.conversations));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));

@@ -35,7 +35,10 @@ export async function startHubServer(
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const inbox = createInboxServer(ctx, server);
   const conversations = createConversationsService(ctx, { relay, publisher: inbox.publisher });
-  inbox.attach({ conversations, drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher }) });
+  inbox.attach({
+    conversations,
+    drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher, connectors: deps.connectors }),
+  });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
   server.on(
     'request',

@@ -147,12 +147,16 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     expect(badPlatform.status).toBe(422);
     expect(badPlatform.body.error.message).toMatch(/platform must be one of telegram/);
 
-    const bluesky = await admin.post(`/api/creators/${creator.id}/accounts`, {
-      platform: 'bluesky',
-      credentials: { identifier: 'lina.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop' },
+    // A platform without a connector is refused: no credentials stored, no webhook URL that answers 404.
+    const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {
+      platform: 'discord',
+      credentials: { botToken: 'x'.repeat(60) },
     });
-    expect(bluesky.status).toBe(201);
-    expect((await admin.get(`/api/creators/${creator.id}/accounts`)).body.accounts).toHaveLength(1);
+    expect(discord.status).toBe(422);
+    expect(discord.body.error.message).toMatch(
+      /platform: discord cannot be connected yet \(available: telegram, sandbox\)/,
+    );
+    expect((await admin.get(`/api/creators/${creator.id}/accounts`)).body.accounts).toHaveLength(0);
   });
 
   it('records every change in the audit log', async () => {

@@ -200,6 +200,10 @@ export class Client {
     return this.request<T>('PATCH', path, body);
   }
 
+  delete<T = any>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+
   csrfHeader(): Record<string, string> {
     const token = this.cookies.get('velvet_csrf');
     return token ? { 'x-csrf-token': decodeURIComponent(token) } : {};

@@ -31,13 +31,13 @@ describe('sales API', () => {
     return client;
   };
 
-  /** A Discord fan (no native payments: the checkout link path), stored as a webhook would. */
-  async function discordConversation(userId: string) {
+  /** A sandbox fan (no in-chat payments: the checkout link path), stored as a webhook would. */
+  async function sandboxConversation(userId: string) {
     const account = await accountsRepo.create(hub.ctx.db, {
       creatorId,
-      platform: 'discord',
-      label: 'discord',
-      credentialsEnc: hub.ctx.secrets.credentials.sealJson({ botToken: 'x' }),
+      platform: 'sandbox',
+      label: 'sandbox',
+      credentialsEnc: hub.ctx.secrets.credentials.sealJson({ token: 'x' }),
       settings: {},
     });
     const stored = await inboundRepo.store(hub.ctx.db, {
@@ -50,7 +50,7 @@ describe('sales API', () => {
       raw: {},
       receivedAt: new Date(),
     });
-    // Discord does not verify age: this fan confirmed with the 18+ button.
+    // The sandbox does not verify age: this fan confirmed with the 18+ button.
     await hub.ctx.db.execute(
       sql`update fans set age_verified_at = now(), age_verified_method = 'button' where platform_user_id = ${userId}`,
     );
@@ -76,7 +76,7 @@ describe('sales API', () => {
     await admin.login('admin@test.velvet', 'admin-password-123');
     creatorId = (await admin.post('/api/creators', creatorBody('Shop'))).body.id;
     otherCreatorId = (await admin.post('/api/creators', creatorBody('Other'))).body.id;
-    conversationId = await discordConversation('900');
+    conversationId = await sandboxConversation('900');
   }, 60_000);
 
   afterAll(async () => {
@@ -229,7 +229,7 @@ describe('sales API', () => {
     const bySeller = await admin.get(`/api/sales/metrics?creatorId=${creatorId}&by=seller`);
     expect(bySeller.body.rows[0]).toMatchObject({ label: 'admin@test.velvet', purchases: 1 });
     const byPlatform = await admin.get(`/api/sales/metrics?creatorId=${creatorId}&by=platform`);
-    expect(byPlatform.body.rows[0]).toMatchObject({ key: 'discord', offers: 1 });
+    expect(byPlatform.body.rows[0]).toMatchObject({ key: 'sandbox', offers: 1 });
     expect((await admin.get(`/api/sales/metrics?by=color`)).status).toBe(422);
     const outsider = await as('chatter', [otherCreatorId]);
     expect((await outsider.get(`/api/sales/metrics?creatorId=${creatorId}`)).status).toBe(403);
@@ -248,12 +248,12 @@ describe('sales API', () => {
   });
 
   it('refuses to sell before the 18+ confirmation or to a fan flagged as a minor, even for a human', async () => {
-    const unverified = await discordConversation('902');
+    const unverified = await sandboxConversation('902');
     await hub.ctx.db.execute(sql`update fans set age_verified_at = null where platform_user_id = '902'`);
     const gated = await admin.post(`/api/conversations/${unverified}/offers`, { packId: feetId });
     expect(gated).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('18') } } });
 
-    const flagged = await discordConversation('901');
+    const flagged = await sandboxConversation('901');
     await hub.ctx.db.execute(sql`update fans set minor_signal_at = now() where platform_user_id = '901'`);
     const refused = await admin.post(`/api/conversations/${flagged}/offers`, { packId: feetId });
     expect(refused.status).toBe(409);

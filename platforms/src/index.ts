@@ -1,9 +1,9 @@
+export * from './connector';
 export {
   createTelegramConnector,
+  telegramCredentials,
   TELEGRAM_ALLOWED_UPDATES,
   TELEGRAM_SECRET_HEADER,
-  type TelegramBotIdentity,
-  type TelegramConnectCredentials,
   type TelegramConnector,
   type TelegramConnectorOptions,
   type TelegramCredentials,
@@ -11,3 +11,4 @@ export {
 export { parseTelegramUpdate } from './telegram/telegram.parse';
 export * from './telegram/telegram.schema';
 export * from './registry';
+export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';

@@ -1,13 +1,41 @@
+import { z } from 'zod';
 import type { Env } from '@velvet/shared';
-import { createTelegramConnector, type TelegramConnector } from './telegram/telegram.connector';
+import type { PlatformConnector, PlatformDescription } from './connector';
+import { createSandboxConnector } from './sandbox/sandbox.connector';
+import { createTelegramConnector } from './telegram/telegram.connector';
 
-/** Connected platforms, each pointed at its `*_API_ROOT`. Adding a platform adds one line here. */
+type ConnectorEnv = Pick<Env, 'TELEGRAM_API_ROOT'>;
+
+/** Every chat platform Velvet speaks, each pointed at its `*_API_ROOT`. Adding one adds one line. */
+const FACTORIES: ((env: ConnectorEnv) => PlatformConnector)[] = [
+  (env) => createTelegramConnector({ apiRoot: env.TELEGRAM_API_ROOT }),
+  () => createSandboxConnector(),
+];
+
 export interface Connectors {
-  telegram: TelegramConnector;
+  /** The platform's connector, or undefined when Velvet cannot speak it yet. */
+  get(platform: string): PlatformConnector | undefined;
+  list(): readonly PlatformConnector[];
+  /** What `GET /api/platforms` serves. */
+  describe(): PlatformDescription[];
 }
 
-export function createConnectors(env: Pick<Env, 'TELEGRAM_API_ROOT'>): Connectors {
+export function createConnectors(env: ConnectorEnv): Connectors {
+  const byName = new Map<string, PlatformConnector>();
+  for (const connector of FACTORIES.map((make) => make(env))) {
+    byName.set(connector.platform, connector);
+  }
+  const descriptions = [...byName.values()].map((connector): PlatformDescription => ({
+    platform: connector.platform,
+    chat: true,
+    publish: false,
+    connect: connector.connectsWith,
+    capabilities: connector.capabilities,
+    credentials: z.toJSONSchema(connector.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
+  }));
   return {
-    telegram: createTelegramConnector({ apiRoot: env.TELEGRAM_API_ROOT }),
+    get: (platform) => byName.get(platform),
+    list: () => [...byName.values()],
+    describe: () => descriptions,
   };
 }

@@ -1,2 +1,10 @@
+import type { ConformanceKit } from './conformance';
+import { telegramConformance } from './telegram/telegram.conformance';
+
+export * from './conformance';
+export { createConnectors } from './registry';
 export * from './telegram/telegram.standin';
 export * from './telegram/telegram.updates';
+
+/** One line per platform: the stand-in the connector conformance suite runs against. */
+export const conformanceKits: readonly ConformanceKit[] = [telegramConformance];

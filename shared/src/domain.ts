@@ -16,6 +16,9 @@ export const PLATFORMS = [
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+export const ACCOUNT_STATUSES = ['active', 'disconnected'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
 export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 

@@ -1,11 +1,37 @@
 import type { Platform } from './domain';
 
+/** Kinds of media a platform carries in chats. */
+export type ChatMediaKind = 'photo' | 'video' | 'voice' | 'audio' | 'document' | 'sticker';
+
+/**
+ * How a pack is paid for: an in-chat invoice the platform collects (its currency and the
+ * provider name purchases are recorded under), a locked paid message, or Velvet's signed
+ * checkout link.
+ */
+export type PackSales =
+  | { kind: 'invoice'; currency: string; provider: string }
+  | { kind: 'paid_message' }
+  | { kind: 'checkout_link' };
+
+export interface ConnectorCapabilities {
+  /** May an AI-drafted reply go out without a human approving it (the platform's terms)? */
+  aiAutoSend: boolean;
+  /** Does the platform verify its users' age? If not, fans confirm 18+ before any offer. */
+  verifiesAge: boolean;
+  packSales: PackSales;
+  /** Inline buttons under a message (the 18+ gate, pack buttons). */
+  buttons: boolean;
+  media: { receive: readonly ChatMediaKind[]; send: readonly ChatMediaKind[] };
+  /** The platform waits for an answer inside the webhook call (a payment pre-check). */
+  answersInWebhook: boolean;
+}
+
 /** One fan message, normalised from any platform's webhook payload. */
 export interface InboundMessage {
   platform: Platform;
   /** Unique within the account; a repeated delivery carries the same id. */
   platformMessageId: string;
-  /** Where replies to this fan go (a Telegram chat id, a Discord DM channel…). */
+  /** Where replies to this fan go (a chat id, a DM channel id…). */
   chatId: string;
   fan: {
     platformUserId: string;
@@ -23,7 +49,7 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
 }
 
-/** A fan about to pay an invoice: the platform waits (Telegram: 10 s) for a yes or no. */
+/** A fan about to pay an invoice: the platform waits a few seconds for a yes or no. */
 export interface PreCheckout {
   queryId: string;
   fan: InboundMessage['fan'];

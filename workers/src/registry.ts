@@ -12,7 +12,7 @@ export type Handler<N extends JobName> = (job: BullJob<JobData<N>>, token?: stri
 
 /** Exactly one handler per job name: TypeScript refuses a missing or extra one. */
 export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N> } {
-  const limiter = new SendLimiter(ctx.connection, ctx.redisPrefix, ctx.config.platforms);
+  const limiter = new SendLimiter(ctx.connection, ctx.redisPrefix);
   return {
     'inbound.process': createInboundProcess(ctx),
     'outbound.send': createOutboundSend(ctx, limiter),

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Platform, VelvetConfig } from '@velvet/shared';
+import type { SendLimits } from '@velvet/platforms';
 
 /**
  * Reserves the next free send slot (GCRA): each call gets a distinct slot at least
@@ -14,7 +14,7 @@ redis.call('SET', KEYS[1], slot, 'PX', math.max(slot - now + interval, 1000))
 return slot - now
 `;
 
-/** A fixed daily budget (Fanvue 1,000/day…): ms until the window resets when spent, else 0. */
+/** A fixed daily budget (1,000 a day…): ms until the window resets when spent, else 0. */
 const DAILY = `
 local used = redis.call('INCR', KEYS[1])
 if used == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -25,46 +25,14 @@ end
 return 0
 `;
 
-interface Rule {
-  scope: 'account' | 'chat';
-  intervalMs: number;
-}
-
-export interface SendLimits {
-  rules: Rule[];
-  perDay?: number;
-}
-
-export function limitsFor(platform: Platform, config: VelvetConfig['platforms']): SendLimits {
-  switch (platform) {
-    case 'telegram':
-      return {
-        rules: [
-          { scope: 'chat', intervalMs: 1000 / config.telegram.messages_per_second_per_chat },
-          { scope: 'account', intervalMs: 1000 / config.telegram.messages_per_second_per_bot },
-        ],
-      };
-    case 'fanvue':
-    case 'onlyfans':
-      return {
-        rules: [{ scope: 'account', intervalMs: 60_000 / config[platform].messages_per_minute }],
-        perDay: config[platform].messages_per_day,
-      };
-    default:
-      return { rules: [] };
-  }
-}
-
 export class SendLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly config: VelvetConfig['platforms'],
   ) {}
 
-  /** Milliseconds to wait before this send may go out (0: now). Reserves the slot. */
-  async reserve(platform: Platform, accountId: string, chatId: string): Promise<number> {
-    const limits = limitsFor(platform, this.config);
+  /** Milliseconds to wait before this send may go out (0: now), under the platform's `limits`. Reserves the slot. */
+  async reserve(limits: SendLimits, accountId: string, chatId: string): Promise<number> {
     const now = Date.now();
     if (limits.perDay) {
       const key = `${this.prefix}:send:day:${accountId}`;

@@ -2,74 +2,90 @@ import { randomUUID } from 'node:crypto';
 import {
   accountsRepo,
   auditRepo,
+  Conflict,
+  NotFound,
   PlatformError,
   Upstream,
+  type AccountRecord,
   type AccountView,
   type Actor,
   type CreateAccountBody,
+  type ReconnectAccountBody,
 } from '@velvet/shared';
-import type { Connectors } from '@velvet/platforms';
-import { randomToken } from '../auth/tokens';
+import { CredentialsRejected, type Connectors, type PlatformConnector } from '@velvet/platforms';
 import type { CreatorsService } from '../creators/creators.service';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
-import { ValidationFailed } from '../http/validate';
+import { parseBody, ValidationFailed } from '../http/validate';
 import { presentAccount } from './accounts.presenter';
-
-interface Connected {
-  credentials: Record<string, unknown>;
-  settings: Record<string, unknown>;
-  label: string;
-}
 
 export function createAccountsService(ctx: HubContext, creators: CreatorsService, connectors: Connectors) {
   const { db } = ctx;
 
-  /** Checks the credentials with the platform and registers our webhook where the platform has one. */
-  async function connect(accountId: string, body: CreateAccountBody): Promise<Connected> {
-    const webhookUrl = `${ctx.env.PUBLIC_URL}/webhooks/${body.platform}/${accountId}`;
-    if (body.platform !== 'telegram') {
-      return { credentials: { ...body.credentials }, settings: body.settings, label: body.label };
+  function connectorFor(platform: string): PlatformConnector {
+    const connector = connectors.get(platform);
+    if (!connector) {
+      const available = connectors
+        .list()
+        .map((c) => c.platform)
+        .join(', ');
+      throw new ValidationFailed([
+        { path: 'platform', message: `${platform} cannot be connected yet (available: ${available})` },
+      ]);
     }
-    // Telegram echoes this in X-Telegram-Bot-Api-Secret-Token on every webhook call.
-    const credentials = { ...body.credentials, webhookSecret: randomToken(32) };
+    return connector;
+  }
+
+  /** Checks the credentials with the platform and registers our webhook there. */
+  async function connect(connector: PlatformConnector, accountId: string, typed: Record<string, unknown>) {
+    const credentials = parseBody(connector.credentialsSchema, typed, 'credentials');
     try {
-      const bot = await connectors.telegram.connect(credentials, { webhookUrl });
-      return {
-        credentials,
-        settings: { ...body.settings, bot: { id: bot.botId, username: bot.username } },
-        label: body.label || `@${bot.username}`,
-      };
+      return await connector.connect(credentials, {
+        webhookUrl: `${ctx.env.PUBLIC_URL}/webhooks/${connector.platform}/${accountId}`,
+      });
     } catch (error) {
-      if (error instanceof PlatformError && error.kind === 'permanent') {
-        throw new ValidationFailed([{ path: 'credentials.botToken', message: error.message }]);
+      if (error instanceof CredentialsRejected) {
+        throw new ValidationFailed([{ path: `credentials.${error.field}`, message: error.message }]);
       }
-      ctx.logger.warn({ err: error }, 'telegram connect failed');
-      throw new Upstream('Telegram could not be reached; try again in a moment');
+      ctx.logger.warn({ err: error, platform: connector.platform }, 'connecting an account failed');
+      throw new Upstream(`${connector.platform} could not be reached; try again in a moment`);
     }
+  }
+
+  async function loadForUpdate(actor: Actor, accountId: string): Promise<AccountRecord> {
+    const account = await accountsRepo.findById(db, accountId);
+    if (!account) throw new NotFound('Account');
+    await creators.load(actor, account.creatorId, 'creator:read');
+    authorize(actor, 'account:update', { creatorId: account.creatorId });
+    return account;
+  }
+
+  async function audit(actor: Actor, action: string, account: AccountRecord) {
+    await auditRepo.record(db, {
+      actorId: actor.id,
+      action,
+      targetType: 'platform_account',
+      targetId: account.id,
+      data: { creatorId: account.creatorId, platform: account.platform },
+    });
   }
 
   return {
     async create(actor: Actor, creatorId: string, body: CreateAccountBody): Promise<AccountView> {
       await creators.load(actor, creatorId, 'creator:read');
       authorize(actor, 'account:create', { creatorId });
+      const connector = connectorFor(body.platform);
       const id = randomUUID();
-      const connected = await connect(id, body);
+      const connected = await connect(connector, id, body.credentials);
       const account = await accountsRepo.create(db, {
         id,
         creatorId,
         platform: body.platform,
-        label: connected.label,
+        label: body.label || connected.label,
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
-        settings: connected.settings,
+        settings: { ...body.settings, ...connected.settings },
       });
-      await auditRepo.record(db, {
-        actorId: actor.id,
-        action: 'account.create',
-        targetType: 'platform_account',
-        targetId: account.id,
-        data: { creatorId, platform: body.platform },
-      });
+      await audit(actor, 'account.create', account);
       return presentAccount(account, ctx.env.PUBLIC_URL);
     },
 
@@ -78,6 +94,57 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
       authorize(actor, 'account:read', { creatorId });
       const rows = await accountsRepo.listByCreator(db, creatorId);
       return rows.map((row) => presentAccount(row, ctx.env.PUBLIC_URL));
+    },
+
+    /**
+     * Stops the platform's deliveries (its webhook removed) and wipes the credentials;
+     * fans, conversations and messages stay. A platform that cannot be reached does not
+     * keep the account connected here: the operator is told to revoke it there too.
+     */
+    async disconnect(actor: Actor, accountId: string): Promise<AccountView & { warning?: string }> {
+      const account = await loadForUpdate(actor, accountId);
+      if (account.status === 'disconnected') return presentAccount(account, ctx.env.PUBLIC_URL);
+      const connector = connectors.get(account.platform);
+      let warning: string | undefined;
+      try {
+        await connector?.disconnect(ctx.secrets.credentials.openJson(account.credentialsEnc));
+      } catch (error) {
+        const reason = error instanceof PlatformError ? error.message : 'unreachable';
+        ctx.logger.warn({ err: error, accountId }, 'the platform did not confirm the disconnection');
+        warning = `${account.platform} did not confirm (${reason}); revoke the access there as well`;
+      }
+      const updated = await accountsRepo.update(db, account.id, {
+        status: 'disconnected',
+        credentialsEnc: ctx.secrets.credentials.sealJson({}),
+      });
+      await audit(actor, 'account.disconnect', account);
+      return { ...presentAccount(updated!, ctx.env.PUBLIC_URL), ...(warning ? { warning } : {}) };
+    },
+
+    /** New credentials for the same account: its fans and history carry on. */
+    async reconnect(actor: Actor, accountId: string, body: ReconnectAccountBody): Promise<AccountView> {
+      const account = await loadForUpdate(actor, accountId);
+      const connector = connectorFor(account.platform);
+      const connected = await connect(connector, account.id, body.credentials);
+      const identity = (settings: Record<string, unknown>) => JSON.stringify(settings.bot ?? null);
+      // Another bot would inherit this one's fans: a new account is the way for it.
+      if (
+        account.settings.bot &&
+        connected.settings.bot &&
+        identity(account.settings) !== identity(connected.settings)
+      ) {
+        await connector.disconnect(connected.credentials).catch(() => undefined);
+        throw new Conflict(
+          'These credentials belong to another account on the platform; connect it as a new account',
+        );
+      }
+      const updated = await accountsRepo.update(db, account.id, {
+        status: 'active',
+        credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
+        settings: { ...account.settings, ...connected.settings },
+      });
+      await audit(actor, 'account.reconnect', account);
+      return presentAccount(updated!, ctx.env.PUBLIC_URL);
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   conversationsRepo,
   can,
   draftsRepo,
+  accountsRepo,
   Conflict,
   Invalid,
   messagesRepo,
@@ -179,6 +180,11 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
     /** A human reply: stored and queued in one transaction, sent by the outbound worker. */
     async reply(actor: Actor, input: { conversationId: string; text: string; clientMessageId?: string }) {
       const conversation = await load(actor, input.conversationId, 'conversation:reply');
+      const account = await accountsRepo.findById(db, conversation.accountId);
+      // Said now, not as a failed delivery later: the operator keeps the typed text.
+      if (account?.status !== 'active') {
+        throw new Conflict('This account is disconnected: reconnect it to reply');
+      }
       const now = ctx.now();
       const idempotencyKey = input.clientMessageId
         ? `human:${actor.id}:${input.clientMessageId}`

@@ -24,13 +24,14 @@ import {
   type InboxPublisher,
   type OutboxRelay,
 } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 
 /** Humans' decisions on drafts: approve (optionally edited) or reject. */
 export function createDraftsService(
   ctx: HubContext,
-  deps: { relay: OutboxRelay; publisher: InboxPublisher },
+  deps: { relay: OutboxRelay; publisher: InboxPublisher; connectors: Connectors },
 ) {
   async function load(actor: Actor, draftId: string) {
     const draft = await draftsRepo.findById(ctx.db, draftId);
@@ -60,7 +61,8 @@ export function createDraftsService(
       fansRepo.findById(tx, conversation.fanId),
       messagesRepo.findById(tx, draft.messageId),
     ]);
-    if (!pack || !account) return;
+    const capabilities = account && deps.connectors.get(account.platform)?.capabilities;
+    if (!pack || !account || !capabilities) return;
     const lang = replyLanguage(message?.lang, fan?.language);
     await stagePaymentRequest(
       tx,
@@ -70,7 +72,7 @@ export function createDraftsService(
         pack,
         conversationId: conversation.id,
         accountId: account.id,
-        platform: account.platform,
+        packSales: capabilities.packSales,
         lang,
         key: draft.id,
       },

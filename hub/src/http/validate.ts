@@ -9,11 +9,15 @@ export class ValidationFailed extends AppError {
   }
 }
 
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+/** `prefix` names where `body` sits in the request (`credentials` → `credentials.botToken`). */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix?: string): z.output<S> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
   throw new ValidationFailed(
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    result.error.issues.map((issue) => ({
+      path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   offersRepo,
   packsRepo,
   recordPurchase,
+  invoiceAmount,
   replyLanguage,
   salesContext,
   salesEffects,
@@ -25,7 +26,7 @@ import {
   type PreCheckout,
   type Queues,
 } from '@velvet/shared';
-import type { Connectors } from '@velvet/platforms';
+import type { PlatformConnector } from '@velvet/platforms';
 import type { HubContext } from '../context';
 
 const OFFER_PAYLOAD = /^offer:([0-9a-f-]{36})$/;
@@ -45,12 +46,12 @@ export function paymentSecretVar(provider: string): string {
 }
 
 /**
- * Money in: Telegram Stars (pre-checkout answered within Telegram's 10 s, then the
+ * Money in: in-chat invoices (the platform's pre-checkout answered while it waits, then the
  * successful payment) and signed checkout-provider webhooks. Each charge is recorded once.
  */
 export function createPaymentsService(
   ctx: HubContext,
-  deps: { connectors: Connectors; relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
+  deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
 ) {
   const sales = salesContext(ctx);
   const announce = (effects: ReturnType<typeof salesEffects>) =>
@@ -123,7 +124,12 @@ export function createPaymentsService(
 
   return {
     /** Yes only for an open, unexpired offer of an active pack at the invoiced amount. */
-    async telegramPreCheckout(account: AccountRecord, query: PreCheckout): Promise<void> {
+    async preCheckout(
+      account: AccountRecord,
+      connector: PlatformConnector,
+      query: PreCheckout,
+    ): Promise<void> {
+      const { packSales } = connector.capabilities;
       const found = await offerFor(account, query.payload, query.fan.platformUserId);
       const lang = replyLanguage(undefined, found?.fan.language ?? query.fan.language);
       const errors = ctx.config.sales.pre_checkout_errors;
@@ -137,22 +143,29 @@ export function createPaymentsService(
         } else if (
           !pack?.active ||
           found.fan.minorSignalAt ||
-          query.currency !== 'XTR' ||
-          query.totalAmount !== offer.priceStars
+          packSales.kind !== 'invoice' ||
+          query.currency !== packSales.currency ||
+          query.totalAmount !== invoiceAmount(offer, packSales.currency)
         ) {
           answer = { ok: false, error: errors.unavailable[lang] };
         }
       }
-      const credentials = ctx.secrets.credentials.openJson<{ botToken: string }>(account.credentialsEnc);
-      await deps.connectors.telegram.answerPreCheckout(credentials, query.queryId, answer);
+      if (!connector.answerPreCheckout) throw new Invalid(`${connector.platform} sends no pre-checkout`);
+      const credentials = ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc);
+      await connector.answerPreCheckout(credentials, query.queryId, answer);
       ctx.logger.info(
         { accountId: account.id, offerId: found?.offer.id, ok: answer.ok },
         'answered a pre-checkout query',
       );
     },
 
-    /** Records a Stars payment once, then delivers; an unknown payload alerts supervisors. */
-    async telegramPayment(account: AccountRecord, payment: PaymentReceived): Promise<{ recorded: boolean }> {
+    /** Records an in-chat payment once, then delivers; an unknown payload alerts supervisors. */
+    async platformPayment(
+      account: AccountRecord,
+      connector: PlatformConnector,
+      payment: PaymentReceived,
+    ): Promise<{ recorded: boolean }> {
+      const { packSales } = connector.capabilities;
       const found = await offerFor(account, payment.payload, payment.fan.platformUserId);
       if (!found) {
         ctx.logger.error(
@@ -162,14 +175,14 @@ export function createPaymentsService(
         await deps.publisher.emit({ creatorId: account.creatorId }, 'alert', {
           kind: 'platform_error',
           severity: 'critical',
-          message: `A Telegram payment (${payment.totalAmount} ${payment.currency}, charge ${payment.chargeId}) matches no offer: check it by hand.`,
+          message: `A ${connector.platform} payment (${payment.totalAmount} ${payment.currency}, charge ${payment.chargeId}) matches no offer: check it by hand.`,
           creatorId: account.creatorId,
           at: ctx.now().toISOString(),
         });
         return { recorded: false };
       }
       const result = await purchase(account, found.offer, replyLanguage(undefined, found.fan.language), {
-        provider: 'telegram_stars',
+        provider: packSales.kind === 'invoice' ? packSales.provider : connector.platform,
         chargeId: payment.chargeId,
         amount: payment.totalAmount,
         currency: payment.currency,

@@ -34,6 +34,7 @@ import {
   type Queues,
   type SalesGroup,
 } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 
@@ -77,7 +78,7 @@ export function presentPromo(promo: PromoCodeRecord) {
 /** Catalog, promo codes, human offers, follow-ups and sales figures, each behind the policy. */
 export function createSalesService(
   ctx: HubContext,
-  deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
+  deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues; connectors: Connectors },
 ) {
   const sales = salesContext(ctx);
   const announce = (effects: ReturnType<typeof salesEffects>) =>
@@ -224,8 +225,9 @@ export function createSalesService(
       // Humans are held to the same gates as the AI.
       if (fan.minorSignalAt) throw new Conflict('A minor signal stops all selling to this fan');
       if (fan.optedOutAt) throw new Conflict('This fan opted out of automated messages and offers');
-      const gated =
-        ctx.config.safety.age_gate_platforms.includes(account.platform as never) && !fan.ageVerifiedAt;
+      const capabilities = deps.connectors.get(account.platform)?.capabilities;
+      if (!capabilities) throw new Conflict(`${account.platform} cannot take offers yet`);
+      const gated = !capabilities.verifiesAge && !fan.ageVerifiedAt;
       if (gated) throw new Conflict('This fan has not confirmed being 18 or older yet');
       let promo: PromoCodeRecord | undefined;
       if (body.promoCode) {
@@ -264,7 +266,7 @@ export function createSalesService(
             pack,
             conversationId: conversation.id,
             accountId: account.id,
-            platform: account.platform,
+            packSales: capabilities.packSales,
             lang,
             key: `human:${ctx.now().getTime()}`,
           },
@@ -284,7 +286,7 @@ export function createSalesService(
       return {
         offer: presentOffer(named!, named!),
         created: opened.created,
-        ...(account.platform !== 'telegram' && pack.checkoutUrl
+        ...(capabilities.packSales.kind === 'checkout_link' && pack.checkoutUrl
           ? {
               checkoutUrl: checkoutUrl(
                 pack.checkoutUrl,

@@ -1,14 +1,18 @@
-import { Router } from 'express';
-import { accountsRepo, AppError, Invalid, NotFound, Unauthorized } from '@velvet/shared';
-import { TELEGRAM_SECRET_HEADER, type Connectors } from '@velvet/platforms';
+import express, { Router, type Request } from 'express';
+import { accountsRepo, Invalid, NotFound, Unauthorized } from '@velvet/shared';
+import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId } from '../http/validate';
 import type { PaymentsService } from '../payments/payments.service';
 import type { IngestService } from './ingest.service';
 
+type WithRawBody = Request & { rawBody?: Buffer };
+
 /**
- * `POST /webhooks/:platform/:accountId`: authenticate the platform, parse its payload,
- * store durably, then answer 2xx. Bad input gets a 4xx and stores nothing.
+ * `POST /webhooks/:platform/:accountId`: the platform's connector authenticates the call
+ * and parses its payload; the message is stored durably, then answered 2xx. Bad input
+ * gets a 4xx and stores nothing. Mounted before the app's JSON parser: signatures cover
+ * the exact bytes the platform sent.
  */
 export function webhooksRoutes(
   ctx: HubContext,
@@ -17,42 +21,51 @@ export function webhooksRoutes(
   payments: PaymentsService,
 ): Router {
   const router = Router();
-
-  router.post('/webhooks/telegram/:accountId', async (req, res) => {
-    const accountId = parseId(req.params.accountId, 'Account');
-    const account = await accountsRepo.findById(ctx.db, accountId);
-    if (!account || account.platform !== 'telegram') throw new NotFound('Account');
-    const credentials = ctx.secrets.credentials.openJson<{ webhookSecret?: string }>(account.credentialsEnc);
-    const connector = connectors.telegram;
-    if (
-      !credentials.webhookSecret ||
-      !connector.verifyWebhook(req.get(TELEGRAM_SECRET_HEADER), credentials.webhookSecret)
-    ) {
-      throw new Unauthorized('Wrong or missing webhook secret');
-    }
-    const parsed = connector.parseWebhook(req.body);
-    if (parsed.kind === 'invalid') throw new Invalid(`Not a Telegram update: ${parsed.reason}`);
-    if (parsed.kind === 'ignored') {
-      res.json({ ok: true, ignored: parsed.reason });
-      return;
-    }
-    if (parsed.kind === 'pre_checkout') {
-      // Telegram waits 10 s for the answer: it is given here, not through a queue.
-      await payments.telegramPreCheckout(account, parsed.query);
-      res.json({ ok: true });
-      return;
-    }
-    if (parsed.kind === 'payment') {
-      const result = await payments.telegramPayment(account, parsed.payment);
-      res.json({ ok: true, duplicate: !result.recorded });
-      return;
-    }
-    const result = await ingest.ingest(account, parsed.message);
-    res.json({ ok: true, duplicate: !result.stored });
+  const json = express.json({
+    limit: '1mb',
+    verify: (req, _res, buffer) => void ((req as WithRawBody).rawBody = buffer),
   });
 
-  router.post('/webhooks/:platform/:accountId', () => {
-    throw new AppError(404, 'not_found', 'No webhook receiver for this platform yet');
+  router.post('/webhooks/:platform/:accountId', json, async (req: WithRawBody, res) => {
+    const connector = connectors.get(String(req.params.platform));
+    if (!connector) throw new NotFound('Webhook receiver');
+    const accountId = parseId(req.params.accountId, 'Account');
+    const account = await accountsRepo.findById(ctx.db, accountId);
+    if (!account || account.platform !== connector.platform || account.status !== 'active') {
+      throw new NotFound('Account');
+    }
+    const request: WebhookRequest = {
+      headers: req.headers,
+      rawBody: req.rawBody ?? Buffer.alloc(0),
+      body: req.body,
+    };
+    const credentials = ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc);
+    if (!connector.verifyWebhook(request, credentials)) {
+      throw new Unauthorized('Wrong or missing webhook signature');
+    }
+    const parsed = connector.parseWebhook(request);
+    switch (parsed.kind) {
+      case 'invalid':
+        throw new Invalid(`Not a ${connector.platform} payload: ${parsed.reason}`);
+      case 'ignored':
+        res.json({ ok: true, ignored: parsed.reason });
+        return;
+      case 'pre_checkout':
+        // The platform waits for this answer (seconds): given here, not through a queue.
+        await payments.preCheckout(account, connector, parsed.query);
+        res.json({ ok: true });
+        return;
+      case 'payment': {
+        const result = await payments.platformPayment(account, connector, parsed.payment);
+        res.json({ ok: true, duplicate: !result.recorded });
+        return;
+      }
+      case 'message': {
+        const result = await ingest.ingest(account, parsed.message);
+        res.json({ ok: true, duplicate: !result.stored });
+        return;
+      }
+    }
   });
 
   return router;

@@ -117,6 +117,18 @@ const intentResult = z.object({ intent: z.string() }).passthrough();
 const messageIdResult = z.object({ messageId: z.string() });
 const nothing = z.unknown();
 
+const platformList = z.object({
+  platforms: z.array(
+    z.object({
+      platform: z.string(),
+      chat: z.boolean(),
+      publish: z.boolean(),
+      connect: z.enum(['credentials', 'oauth']),
+    }),
+  ),
+});
+export type PlatformInfo = z.output<typeof platformList>['platforms'][number];
+
 export interface ConversationFilters {
   creatorId?: string;
   platform?: string;
@@ -138,6 +150,9 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 /** Typed calls to the hub's REST API; each response is parsed, never cast. */
 export const api = {
   creators: () => session.request(creatorList, '/api/creators'),
+
+  /** The platforms this hub speaks, with what each can do. */
+  platforms: () => session.request(platformList, '/api/platforms'),
 
   conversations: (filters: ConversationFilters, cursor?: string, limit = 200) =>
     session.request(

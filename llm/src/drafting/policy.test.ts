@@ -3,6 +3,7 @@ import { resolvePolicy, type PolicyInput } from './policy';
 
 const base: PolicyInput = {
   platform: 'telegram',
+  aiAutoSend: true,
   intent: 'greeting',
   confidence: 0.95,
   creator: {},
@@ -27,14 +28,15 @@ describe('resolvePolicy', () => {
     expect(resolvePolicy({ ...base, creator: { '*': { '*': 'auto' } }, confidence: 0.5 })).toBe('approve');
   });
 
-  it('never auto-sends on OnlyFans, whatever the settings', () => {
+  it('never auto-sends where the platform forbids AI-sent chats, whatever the settings', () => {
+    const human = { ...base, platform: 'onlyfans', aiAutoSend: false } as const;
     const creator = { onlyfans: { '*': 'auto' }, '*': { '*': 'auto' } } as const;
-    expect(resolvePolicy({ ...base, platform: 'onlyfans', creator })).toBe('approve');
-    expect(
-      resolvePolicy({ ...base, platform: 'onlyfans', defaults: { default: 'auto', auto_min_confidence: 0 } }),
-    ).toBe('approve');
-    expect(resolvePolicy({ ...base, platform: 'onlyfans', creator: { onlyfans: { '*': 'off' } } })).toBe(
-      'off',
+    expect(resolvePolicy({ ...human, creator })).toBe('approve');
+    expect(resolvePolicy({ ...human, defaults: { default: 'auto', auto_min_confidence: 0 } })).toBe(
+      'approve',
     );
+    expect(resolvePolicy({ ...human, creator: { onlyfans: { '*': 'off' } } })).toBe('off');
+    // The same settings auto-send where the platform allows it.
+    expect(resolvePolicy({ ...human, aiAutoSend: true, creator })).toBe('auto');
   });
 });

@@ -5,19 +5,18 @@ export type CreatorSendPolicy = Partial<Record<Platform | '*', Partial<Record<In
 
 export interface PolicyInput {
   platform: Platform;
+  /** The platform's terms allow an AI-written reply to go out without a human (its connector says). */
+  aiAutoSend: boolean;
   intent: Intent;
   confidence: number;
   creator: CreatorSendPolicy;
   defaults: { default: SendPolicy; auto_min_confidence: number };
 }
 
-/** Platforms whose terms forbid AI-written chats sent without a human. */
-const HUMAN_APPROVAL_ONLY: ReadonlySet<Platform> = new Set(['onlyfans']);
-
 /**
  * Who sends a draft. The most specific setting wins (platform+intent, platform, intent,
- * creator-wide, config default); `auto` needs a confident intent, and OnlyFans is always
- * `approve` whatever the settings say.
+ * creator-wide, config default); `auto` needs a confident intent, and a platform whose
+ * terms forbid AI-sent chats is always `approve` whatever the settings say.
  */
 export function resolvePolicy(input: PolicyInput): SendPolicy {
   const { creator, platform, intent } = input;
@@ -28,7 +27,7 @@ export function resolvePolicy(input: PolicyInput): SendPolicy {
     creator['*']?.['*'] ??
     input.defaults.default;
   if (chosen === 'off') return 'off';
-  if (HUMAN_APPROVAL_ONLY.has(platform)) return 'approve';
+  if (!input.aiAutoSend) return 'approve';
   if (chosen === 'auto' && input.confidence < input.defaults.auto_min_confidence) return 'approve';
   return chosen;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '@velvet/shared';
+import { CredentialsRejected } from '../connector';
 import { createTelegramConnector, type TelegramConnector } from './telegram.connector';
 import { startTelegramStandin, type TelegramStandin } from './telegram.standin';
 
@@ -29,17 +30,25 @@ async function failure(promise: Promise<unknown>): Promise<PlatformError> {
 }
 
 describe('telegram verifyWebhook', () => {
+  const stored = { botToken: TOKEN, webhookSecret: 's3cr3t-Token_1' };
+  const call = (header: string | undefined) => ({
+    headers: header === undefined ? {} : { 'x-telegram-bot-api-secret-token': header },
+    rawBody: Buffer.from('{}'),
+    body: {},
+  });
+
   it('accepts only the exact secret', () => {
-    expect(telegram.verifyWebhook('s3cr3t-Token_1', 's3cr3t-Token_1')).toBe(true);
-    expect(telegram.verifyWebhook('s3cr3t-Token_2', 's3cr3t-Token_1')).toBe(false);
-    expect(telegram.verifyWebhook(undefined, 's3cr3t-Token_1')).toBe(false);
-    expect(telegram.verifyWebhook('', 's3cr3t-Token_1')).toBe(false);
-    expect(telegram.verifyWebhook('s3cr3t', 's3cr3t-Token_1')).toBe(false);
-    expect(telegram.verifyWebhook('s3cr3t-Token_1-and-more', 's3cr3t-Token_1')).toBe(false);
+    expect(telegram.verifyWebhook(call('s3cr3t-Token_1'), stored)).toBe(true);
+    expect(telegram.verifyWebhook(call('s3cr3t-Token_2'), stored)).toBe(false);
+    expect(telegram.verifyWebhook(call(undefined), stored)).toBe(false);
+    expect(telegram.verifyWebhook(call(''), stored)).toBe(false);
+    expect(telegram.verifyWebhook(call('s3cr3t'), stored)).toBe(false);
+    expect(telegram.verifyWebhook(call('s3cr3t-Token_1-and-more'), stored)).toBe(false);
   });
 
   it('never matches when the account has no secret', () => {
-    expect(telegram.verifyWebhook('', '')).toBe(false);
+    expect(telegram.verifyWebhook(call(''), { botToken: TOKEN, webhookSecret: '' })).toBe(false);
+    expect(telegram.verifyWebhook(call('x'), { botToken: TOKEN })).toBe(false);
   });
 });
 
@@ -180,40 +189,58 @@ describe('telegram answerCallback', () => {
 describe('telegram connect', () => {
   const webhookUrl = 'https://velvet.example.com/webhooks/telegram/acc_123';
 
-  it('checks the token and registers the webhook with its secret', async () => {
-    const bot = await telegram.connect({ botToken: TOKEN, webhookSecret: 'hook-secret_123' }, { webhookUrl });
-    expect(bot).toEqual({ botId: '7000000042', username: 'velvet_test_bot', displayName: 'Velvet Test Bot' });
+  it('checks the token and registers the webhook with a fresh secret', async () => {
+    const connected = await telegram.connect({ botToken: TOKEN }, { webhookUrl });
+    const secret = connected.credentials.webhookSecret as string;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(connected).toEqual({
+      credentials: { botToken: TOKEN, webhookSecret: secret },
+      settings: { bot: { id: '7000000042', username: 'velvet_test_bot' } },
+      label: '@velvet_test_bot',
+    });
     expect(standin.webhooks.get(TOKEN)).toEqual({
       url: webhookUrl,
-      secret_token: 'hook-secret_123',
+      secret_token: secret,
       allowed_updates: ['message', 'edited_message', 'callback_query', 'pre_checkout_query'],
     });
     expect(standin.calls.map((call) => call.method)).toEqual(['getMe', 'setWebhook']);
     expect(standin.calls[1]?.body).toMatchObject({ drop_pending_updates: false });
+    const again = await telegram.connect({ botToken: TOKEN }, { webhookUrl });
+    expect(again.credentials.webhookSecret).not.toBe(secret);
   });
 
   it('refuses a wrong token without echoing it and registers nothing', async () => {
-    const err = await failure(
-      telegram.connect({ botToken: WRONG_TOKEN, webhookSecret: 'hook-secret_123' }, { webhookUrl }),
-    );
-    expect(err).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
-    expect(err.message).toBe('Telegram rejected the bot token');
-    expect(err.message).not.toContain(WRONG_TOKEN);
+    const err = await telegram.connect({ botToken: WRONG_TOKEN }, { webhookUrl }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CredentialsRejected);
+    expect(err).toMatchObject({ field: 'botToken', message: 'Telegram rejected the bot token' });
+    expect((err as Error).message).not.toContain(WRONG_TOKEN);
     expect(standin.webhooks.size).toBe(0);
   });
 
   it('refuses a token that is not in Telegram format without sending it anywhere', async () => {
-    const err = await failure(
-      telegram.connect({ botToken: 'not-a-token/../x', webhookSecret: 's' }, { webhookUrl }),
-    );
-    expect(err).toMatchObject({ kind: 'permanent', code: 'invalid_token' });
+    const err = await telegram
+      .connect({ botToken: 'not-a-token/../x' }, { webhookUrl })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CredentialsRejected);
+    expect(err).toMatchObject({ field: 'botToken' });
     expect(standin.calls).toHaveLength(0);
   });
 
   it('reports a Telegram outage during setWebhook as retryable', async () => {
     standin.failNext('setWebhook', { status: 502, description: 'Bad Gateway' });
-    const err = await failure(telegram.connect({ botToken: TOKEN, webhookSecret: 's' }, { webhookUrl }));
+    const err = await failure(telegram.connect({ botToken: TOKEN }, { webhookUrl }));
     expect(err).toMatchObject({ kind: 'retryable', code: 'upstream' });
     expect(standin.webhooks.size).toBe(0);
+  });
+
+  it('disconnects: the webhook is removed on Telegram', async () => {
+    const connected = await telegram.connect({ botToken: TOKEN }, { webhookUrl });
+    expect(standin.webhooks.has(TOKEN)).toBe(true);
+    await telegram.disconnect(connected.credentials);
+    expect(standin.webhooks.has(TOKEN)).toBe(false);
+    expect(standin.calls.at(-1)).toMatchObject({
+      method: 'deleteWebhook',
+      body: { drop_pending_updates: false },
+    });
   });
 });

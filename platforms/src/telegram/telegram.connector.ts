@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Api, GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { z } from 'zod';
 import {
   PlatformError,
   type MediaItem,
@@ -8,8 +9,17 @@ import {
   type InlineButton,
   type OutboundMessage,
   type SendResult,
-  type WebhookParse,
+  type VelvetConfig,
 } from '@velvet/shared';
+import {
+  CredentialsRejected,
+  type ConnectResult,
+  type PlatformConnector,
+  type PreCheckoutAnswer,
+  type StoredCredentials,
+  type WebhookRequest,
+  type SendLimits,
+} from '../connector';
 import { INVALID_TOKEN_MESSAGE, toPlatformError } from './telegram.errors';
 import { parseTelegramUpdate } from './telegram.parse';
 
@@ -24,6 +34,17 @@ export const TELEGRAM_ALLOWED_UPDATES = [
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]+$/;
 
+/** What an operator types to connect a bot. */
+export const telegramCredentials = z.strictObject({
+  botToken: z
+    .string()
+    .trim()
+    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'must be a bot token from @BotFather (123456:ABC…)'),
+});
+
+/** As stored: the token and the secret Telegram echoes on each webhook call. */
+const storedCredentials = z.object({ botToken: z.string(), webhookSecret: z.string().optional() });
+
 export interface TelegramConnectorOptions {
   /** `https://api.telegram.org`, or a stand-in / proxy (TELEGRAM_API_ROOT). */
   apiRoot: string;
@@ -31,19 +52,7 @@ export interface TelegramConnectorOptions {
   timeoutSeconds?: number;
 }
 
-export interface TelegramCredentials {
-  botToken: string;
-}
-
-export interface TelegramConnectCredentials extends TelegramCredentials {
-  webhookSecret: string;
-}
-
-export interface TelegramBotIdentity {
-  botId: string;
-  username: string;
-  displayName: string;
-}
+export type TelegramCredentials = z.infer<typeof storedCredentials>;
 
 export function createTelegramConnector(options: TelegramConnectorOptions) {
   // grammY refuses an apiRoot with a trailing slash.
@@ -64,7 +73,25 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
     return api;
   }
 
-  async function call<T>(token: string, method: string, run: (api: Api) => Promise<T>): Promise<T> {
+  function tokenOf(credentials: StoredCredentials): string {
+    const parsed = storedCredentials.safeParse(credentials);
+    if (!parsed.success) {
+      throw new PlatformError(
+        'The stored Telegram credentials are unusable',
+        'permanent',
+        undefined,
+        'invalid_token',
+      );
+    }
+    return parsed.data.botToken;
+  }
+
+  async function call<T>(
+    credentials: StoredCredentials,
+    method: string,
+    run: (api: Api) => Promise<T>,
+  ): Promise<T> {
+    const token = tokenOf(credentials);
     const api = apiFor(token);
     try {
       return await run(api);
@@ -73,25 +100,50 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
     }
   }
 
-  return {
+  const connector = {
     platform: 'telegram' as const,
+    connectsWith: 'credentials' as const,
+    credentialsSchema: telegramCredentials,
+    capabilities: {
+      aiAutoSend: true,
+      // Telegram knows nothing of its users' age: fans confirm 18+ with a button first.
+      verifiesAge: false,
+      packSales: { kind: 'invoice' as const, currency: 'XTR', provider: 'telegram_stars' },
+      buttons: true,
+      media: {
+        receive: [] as const,
+        send: ['photo', 'video', 'document'] as const,
+      },
+      answersInWebhook: true,
+    },
+
+    limits(config: VelvetConfig['platforms']): SendLimits {
+      return {
+        rules: [
+          { scope: 'chat', intervalMs: 1000 / config.telegram.messages_per_second_per_chat },
+          { scope: 'account', intervalMs: 1000 / config.telegram.messages_per_second_per_bot },
+        ],
+      };
+    },
 
     /** Constant-time check of the X-Telegram-Bot-Api-Secret-Token header. */
-    verifyWebhook(headerValue: string | undefined, webhookSecret: string): boolean {
-      if (typeof headerValue !== 'string' || !webhookSecret) return false;
+    verifyWebhook(request: WebhookRequest, credentials: StoredCredentials): boolean {
+      const header = request.headers[TELEGRAM_SECRET_HEADER];
+      const secret = storedCredentials.safeParse(credentials).data?.webhookSecret;
+      if (typeof header !== 'string' || !secret) return false;
       // Hashing first gives equal-length inputs, so neither a throw nor timing reveals the secret's length.
-      return timingSafeEqual(digest(headerValue), digest(webhookSecret));
+      return timingSafeEqual(digest(header), digest(secret));
     },
 
-    parseWebhook(body: unknown): WebhookParse {
-      return parseTelegramUpdate(body);
+    parseWebhook(request: WebhookRequest) {
+      return parseTelegramUpdate(request.body);
     },
 
-    async send(credentials: TelegramCredentials, message: OutboundMessage): Promise<SendResult> {
+    async send(credentials: StoredCredentials, message: OutboundMessage): Promise<SendResult> {
       const other = message.keyboard
         ? { reply_markup: { inline_keyboard: message.keyboard.map((row) => row.map(toTelegramButton)) } }
         : undefined;
-      const sent = await call(credentials.botToken, 'sendMessage', (api) =>
+      const sent = await call(credentials, 'sendMessage', (api) =>
         api.sendMessage(message.chatId, message.text, other),
       );
       return { platformMessageId: `${sent.chat.id}:${sent.message_id}` };
@@ -101,8 +153,8 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
      * A Telegram Stars invoice (currency XTR: one price, no provider token). The fan pays
      * in the chat; Telegram then sends `pre_checkout_query` and `successful_payment`.
      */
-    async sendInvoice(credentials: TelegramCredentials, invoice: OutboundInvoice): Promise<SendResult> {
-      const sent = await call(credentials.botToken, 'sendInvoice', (api) =>
+    async sendInvoice(credentials: StoredCredentials, invoice: OutboundInvoice): Promise<SendResult> {
+      const sent = await call(credentials, 'sendInvoice', (api) =>
         api.sendInvoice(
           invoice.chatId,
           invoice.title.slice(0, 32),
@@ -117,11 +169,11 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
 
     /** Must come within 10 s of the query; `error` is shown to the fan when refusing. */
     async answerPreCheckout(
-      credentials: TelegramCredentials,
+      credentials: StoredCredentials,
       queryId: string,
-      answer: { ok: true } | { ok: false; error: string },
+      answer: PreCheckoutAnswer,
     ): Promise<void> {
-      await call(credentials.botToken, 'answerPreCheckoutQuery', (api) =>
+      await call(credentials, 'answerPreCheckoutQuery', (api) =>
         answer.ok
           ? api.answerPreCheckoutQuery(queryId, true)
           : api.answerPreCheckoutQuery(queryId, false, { error_message: answer.error }),
@@ -133,12 +185,11 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
      * albums of up to 10, documents one by one, plain text when there is no media.
      */
     async sendMedia(
-      credentials: TelegramCredentials,
+      credentials: StoredCredentials,
       chatId: string,
       text: string,
       media: readonly MediaItem[],
     ): Promise<SendResult> {
-      const token = credentials.botToken;
       let caption: string | undefined = text;
       const take = (item: MediaItem) => {
         const value = caption ?? item.caption;
@@ -153,11 +204,11 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
           const item = chunk[0]!;
           const sent =
             item.kind === 'video'
-              ? await call(token, 'sendVideo', (api) => api.sendVideo(chatId, item.url, take(item)))
-              : await call(token, 'sendPhoto', (api) => api.sendPhoto(chatId, item.url, take(item)));
+              ? await call(credentials, 'sendVideo', (api) => api.sendVideo(chatId, item.url, take(item)))
+              : await call(credentials, 'sendPhoto', (api) => api.sendPhoto(chatId, item.url, take(item)));
           ids.push(`${sent.chat.id}:${sent.message_id}`);
         } else {
-          const sent = await call(token, 'sendMediaGroup', (api) =>
+          const sent = await call(credentials, 'sendMediaGroup', (api) =>
             api.sendMediaGroup(
               chatId,
               chunk.map((item) => ({ type: item.kind as 'photo' | 'video', media: item.url, ...take(item) })),
@@ -167,42 +218,49 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
         }
       }
       for (const item of media.filter((m) => m.kind === 'document')) {
-        const sent = await call(token, 'sendDocument', (api) =>
+        const sent = await call(credentials, 'sendDocument', (api) =>
           api.sendDocument(chatId, item.url, take(item)),
         );
         ids.push(`${sent.chat.id}:${sent.message_id}`);
       }
       if (ids.length === 0) {
-        const sent = await call(token, 'sendMessage', (api) => api.sendMessage(chatId, text));
+        const sent = await call(credentials, 'sendMessage', (api) => api.sendMessage(chatId, text));
         ids.push(`${sent.chat.id}:${sent.message_id}`);
       }
       return { platformMessageId: ids[0]! };
     },
 
     /** Stops the spinner on the fan's button; `text` shows as a short toast. */
-    async answerCallback(credentials: TelegramCredentials, callbackId: string, text?: string): Promise<void> {
-      await call(credentials.botToken, 'answerCallbackQuery', (api) =>
+    async answerCallback(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void> {
+      await call(credentials, 'answerCallbackQuery', (api) =>
         api.answerCallbackQuery(callbackId, text === undefined ? undefined : { text }),
       );
     },
 
-    /** Checks the token and points the bot's webhook at this deployment. */
+    /** Checks the token and points the bot's webhook at this deployment, with a fresh secret. */
     async connect(
-      credentials: TelegramConnectCredentials,
+      input: Record<string, unknown>,
       connectOptions: { webhookUrl: string },
-    ): Promise<TelegramBotIdentity> {
-      const me = await call(credentials.botToken, 'getMe', async (api) => {
+    ): Promise<ConnectResult> {
+      const typed = telegramCredentials.safeParse(input);
+      if (!typed.success) throw new CredentialsRejected('botToken', typed.error.issues[0]!.message);
+      // Telegram echoes this in X-Telegram-Bot-Api-Secret-Token on every webhook call.
+      const credentials: TelegramCredentials = {
+        botToken: typed.data.botToken,
+        webhookSecret: randomBytes(32).toString('base64url'),
+      };
+      const me = await call(credentials, 'getMe', async (api) => {
         try {
           return await api.getMe();
         } catch (err) {
           // Telegram answers 404 rather than 401 to a token it cannot even parse.
           if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
-            throw new PlatformError(INVALID_TOKEN_MESSAGE, 'permanent', undefined, 'invalid_token');
+            throw new CredentialsRejected('botToken', INVALID_TOKEN_MESSAGE);
           }
           throw err;
         }
       });
-      await call(credentials.botToken, 'setWebhook', (api) =>
+      await call(credentials, 'setWebhook', (api) =>
         api.setWebhook(connectOptions.webhookUrl, {
           secret_token: credentials.webhookSecret,
           allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
@@ -210,12 +268,18 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
         }),
       );
       return {
-        botId: String(me.id),
-        username: me.username,
-        displayName: `${me.first_name} ${me.last_name ?? ''}`.trim(),
+        credentials,
+        settings: { bot: { id: String(me.id), username: me.username } },
+        label: `@${me.username}`,
       };
     },
+
+    /** Stops Telegram's deliveries to this deployment; updates wait on Telegram's side. */
+    async disconnect(credentials: StoredCredentials): Promise<void> {
+      await call(credentials, 'deleteWebhook', (api) => api.deleteWebhook({ drop_pending_updates: false }));
+    },
   };
+  return connector satisfies PlatformConnector;
 }
 
 export type TelegramConnector = ReturnType<typeof createTelegramConnector>;

@@ -3,6 +3,7 @@ import { createTelegramConnector } from './telegram.connector';
 import { telegramUpdates } from './telegram.updates';
 
 const telegram = createTelegramConnector({ apiRoot: 'http://127.0.0.1:9' });
+const parse = (body: unknown) => telegram.parseWebhook({ headers: {}, rawBody: Buffer.alloc(0), body });
 const fan = { updateId: 1001, chatId: 5550001, fromId: 5550001, date: 1_760_000_000 };
 
 describe('telegram parseWebhook', () => {
@@ -16,7 +17,7 @@ describe('telegram parseWebhook', () => {
       languageCode: 'fr',
       messageId: 42,
     });
-    expect(telegram.parseWebhook(update)).toEqual({
+    expect(parse(update)).toEqual({
       kind: 'message',
       message: {
         platform: 'telegram',
@@ -33,14 +34,14 @@ describe('telegram parseWebhook', () => {
 
   it('gives the same id to a redelivered update, so it is stored once', () => {
     const update = telegramUpdates.text({ ...fan, text: 'again', messageId: 7 });
-    const first = telegram.parseWebhook(update);
-    const second = telegram.parseWebhook(JSON.parse(JSON.stringify(update)));
+    const first = parse(update);
+    const second = parse(JSON.parse(JSON.stringify(update)));
     expect(first.kind === 'message' && first.message.platformMessageId).toBe('5550001:7');
     expect(second.kind === 'message' && second.message.platformMessageId).toBe('5550001:7');
   });
 
   it('reads a deep-link /start with its payload as a command', () => {
-    const parsed = telegram.parseWebhook(telegramUpdates.command({ ...fan, text: '/start promo_summer' }));
+    const parsed = parse(telegramUpdates.command({ ...fan, text: '/start promo_summer' }));
     expect(parsed).toMatchObject({
       kind: 'message',
       message: {
@@ -52,7 +53,7 @@ describe('telegram parseWebhook', () => {
   });
 
   it('lower-cases the command and strips the @botname suffix', () => {
-    const parsed = telegram.parseWebhook(telegramUpdates.command({ ...fan, text: '/Help@Velvet_Test_Bot' }));
+    const parsed = parse(telegramUpdates.command({ ...fan, text: '/Help@Velvet_Test_Bot' }));
     expect(parsed).toMatchObject({
       kind: 'message',
       message: { kind: 'command', command: { name: 'help', args: '' }, text: '/Help@Velvet_Test_Bot' },
@@ -61,7 +62,7 @@ describe('telegram parseWebhook', () => {
 
   it('treats a slash that Telegram did not mark as a command as plain text', () => {
     const update = telegramUpdates.text({ ...fan, text: '/ 2 is half' });
-    const parsed = telegram.parseWebhook({ ...update, message: { ...update.message, entities: [] } });
+    const parsed = parse({ ...update, message: { ...update.message, entities: [] } });
     expect(parsed).toMatchObject({ kind: 'message', message: { kind: 'text', text: '/ 2 is half' } });
     expect(parsed.kind === 'message' && parsed.message.command).toBeUndefined();
   });
@@ -73,7 +74,7 @@ describe('telegram parseWebhook', () => {
       text: 'hi (edited)',
       editDate: 1_760_000_090,
     });
-    expect(telegram.parseWebhook(update)).toMatchObject({
+    expect(parse(update)).toMatchObject({
       kind: 'message',
       message: {
         kind: 'edit',
@@ -87,7 +88,7 @@ describe('telegram parseWebhook', () => {
 
   it('turns a button press into a callback carrying its data and id', () => {
     const update = telegramUpdates.callback({ ...fan, data: 'pack:lingerie', callbackId: '9876543210' });
-    expect(telegram.parseWebhook(update)).toMatchObject({
+    expect(parse(update)).toMatchObject({
       kind: 'message',
       message: {
         kind: 'callback',
@@ -103,7 +104,7 @@ describe('telegram parseWebhook', () => {
   it('takes the chat from the sender for an inline callback without a message', () => {
     const update = telegramUpdates.callback({ ...fan, data: 'x', callbackId: '1' });
     const { message: _message, ...query } = update.callback_query as Record<string, unknown>;
-    const parsed = telegram.parseWebhook({
+    const parsed = parse({
       ...update,
       callback_query: { ...query, inline_message_id: 'AAA' },
     });
@@ -111,13 +112,13 @@ describe('telegram parseWebhook', () => {
   });
 
   it('ignores a photo without text and says why', () => {
-    const parsed = telegram.parseWebhook(telegramUpdates.photo(fan));
+    const parsed = parse(telegramUpdates.photo(fan));
     expect(parsed.kind).toBe('ignored');
     expect(parsed.kind === 'ignored' && parsed.reason).toMatch(/no text \(photo\)/);
   });
 
   it('ignores group messages and says it only handles private chats', () => {
-    const parsed = telegram.parseWebhook(
+    const parsed = parse(
       telegramUpdates.text({ ...fan, chatId: -1001234567890, chatType: 'supergroup', text: 'hello all' }),
     );
     expect(parsed.kind).toBe('ignored');
@@ -125,12 +126,12 @@ describe('telegram parseWebhook', () => {
   });
 
   it('ignores messages sent by bots', () => {
-    const parsed = telegram.parseWebhook(telegramUpdates.text({ ...fan, isBot: true, text: 'beep' }));
+    const parsed = parse(telegramUpdates.text({ ...fan, isBot: true, text: 'beep' }));
     expect(parsed).toEqual({ kind: 'ignored', reason: 'message from a bot' });
   });
 
   it('ignores update kinds it does not handle, without calling them invalid', () => {
-    const parsed = telegram.parseWebhook({
+    const parsed = parse({
       update_id: 77,
       my_chat_member: { chat: { id: 1, type: 'private' }, date: 1, from: { id: 1, is_bot: false } },
     });
@@ -138,17 +139,17 @@ describe('telegram parseWebhook', () => {
   });
 
   it('rejects bodies that are not Telegram updates', () => {
-    expect(telegram.parseWebhook('update_id=1').kind).toBe('invalid');
-    expect(telegram.parseWebhook(null).kind).toBe('invalid');
-    expect(telegram.parseWebhook([{ update_id: 1 }]).kind).toBe('invalid');
-    const missing = telegram.parseWebhook({ message: telegramUpdates.text({ ...fan, text: 'x' }).message });
+    expect(parse('update_id=1').kind).toBe('invalid');
+    expect(parse(null).kind).toBe('invalid');
+    expect(parse([{ update_id: 1 }]).kind).toBe('invalid');
+    const missing = parse({ message: telegramUpdates.text({ ...fan, text: 'x' }).message });
     expect(missing.kind).toBe('invalid');
     expect(missing.kind === 'invalid' && missing.reason).toMatch(/update_id/);
-    expect(telegram.parseWebhook({ update_id: 1.5 }).kind).toBe('invalid');
+    expect(parse({ update_id: 1.5 }).kind).toBe('invalid');
   });
 
   it('rejects an update whose message is malformed', () => {
-    const parsed = telegram.parseWebhook({ update_id: 3, message: { message_id: 'x', text: 'hi' } });
+    const parsed = parse({ update_id: 3, message: { message_id: 'x', text: 'hi' } });
     expect(parsed.kind).toBe('invalid');
     expect(parsed.kind === 'invalid' && parsed.reason).toMatch(/message\.(message_id|date|chat)/);
   });
@@ -156,7 +157,7 @@ describe('telegram parseWebhook', () => {
   it('lets unknown fields through and keeps them in raw', () => {
     const update = telegramUpdates.text({ ...fan, text: 'hi' });
     const withExtra = { ...update, future_field: { a: 1 }, message: { ...update.message, link_preview: {} } };
-    const parsed = telegram.parseWebhook(withExtra);
+    const parsed = parse(withExtra);
     expect(parsed).toMatchObject({ kind: 'message', message: { raw: withExtra } });
   });
 });

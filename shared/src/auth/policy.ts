@@ -17,6 +17,7 @@ export type Action =
   | 'creator:update'
   | 'account:create'
   | 'account:read'
+  | 'account:update'
   | 'audit:read'
   | 'conversation:read'
   | 'conversation:reply'
@@ -57,6 +58,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'creator:update': inScope,
     'account:create': inScope,
     'account:read': inScope,
+    'account:update': inScope,
     'conversation:read': inScope,
     'conversation:reply': inScope,
     'conversation:assign': inScope,
@@ -116,6 +118,7 @@ export function abilities(actor: Actor): Action[] {
     'creator:list',
     'account:create',
     'account:read',
+    'account:update',
     'audit:read',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));

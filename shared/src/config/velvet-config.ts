@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './zod-issues';
 import { ConfigError } from './env';
-import { INTENTS, PACK_TYPES, PLATFORMS, SEND_POLICIES } from '../domain';
+import { INTENTS, PACK_TYPES, SEND_POLICIES } from '../domain';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -153,7 +153,6 @@ const velvetConfigSchema = z.strictObject({
     }),
     spam_cooldown: duration,
     spam_mute_after: positiveInt,
-    age_gate_platforms: z.array(z.enum(PLATFORMS)),
     quiet_hours: z.record(z.string(), quietWindow),
     disclosure_markets: z.array(z.string()),
     disclosure: bilingual,

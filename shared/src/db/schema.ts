@@ -15,6 +15,16 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type {
+  AccountStatus,
+  ConversationStatus,
+  DraftStatus,
+  Intent,
+  MessageDirection,
+  MessageSender,
+  Platform,
+  Role,
+} from '../domain';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
@@ -30,7 +40,7 @@ export const users = pgTable(
     id: id(),
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role').notNull(),
+    role: text('role').$type<Role>().notNull(),
     disabledAt: ts('disabled_at'),
     createdAt: createdAt(),
   },
@@ -109,12 +119,13 @@ export const platformAccounts = pgTable(
   {
     id: id(),
     creatorId: owner('creator_id', () => creators.id),
-    platform: text('platform').notNull(),
+    platform: text('platform').$type<Platform>().notNull(),
     label: text('label').notNull().default(''),
     /** AES-256-GCM sealed JSON; never leaves the server. */
     credentialsEnc: text('credentials_enc').notNull(),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
-    status: text('status').notNull().default('active'),
+    /** `disconnected`: credentials wiped and the platform told; history kept. */
+    status: text('status').$type<AccountStatus>().notNull().default('active'),
     createdAt: createdAt(),
   },
   (t) => [index('platform_accounts_creator_idx').on(t.creatorId)],
@@ -146,7 +157,7 @@ export const fans = pgTable(
     /** Operators' notes and tags, edited in the fan panel. */
     notes: text('notes').notNull().default(''),
     tags: jsonb('tags').$type<string[]>().notNull().default([]),
-    /** Subscription tier on the platform when it has one (Fanvue, OnlyFans). */
+    /** Subscription tier on the platform when it has one (subscription platforms). */
     subscriptionLevel: text('subscription_level'),
     /** Sum of purchases in cents of `spendCurrency` (the creator's catalog currency). */
     lifetimeSpendCents: integer('lifetime_spend_cents').notNull().default(0),
@@ -168,9 +179,9 @@ export const conversations = pgTable(
       .notNull()
       .references(() => platformAccounts.id, { onDelete: 'cascade' }),
     fanId: owner('fan_id', () => fans.id),
-    /** Where replies go on the platform (Telegram chat id, Discord DM channel…). */
+    /** Where replies go on the platform (a chat or DM channel id). */
     platformChatId: text('platform_chat_id').notNull(),
-    status: text('status').notNull().default('bot'),
+    status: text('status').$type<ConversationStatus>().notNull().default('bot'),
     assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
     unreadCount: integer('unread_count').notNull().default(0),
     lastMessageAt: ts('last_message_at'),
@@ -193,10 +204,10 @@ export const messages = pgTable(
       .references(() => platformAccounts.id, { onDelete: 'cascade' }),
     /** The platform's own id; a repeated webhook delivery hits the unique key below. */
     platformMessageId: text('platform_message_id'),
-    direction: text('direction').notNull(),
-    sender: text('sender').notNull(),
+    direction: text('direction').$type<MessageDirection>().notNull(),
+    sender: text('sender').$type<MessageSender>().notNull(),
     text: text('text').notNull(),
-    intent: text('intent'),
+    intent: text('intent').$type<Intent>(),
     intentConfidence: real('intent_confidence'),
     lang: text('lang'),
     /** Outbound delivery: queued → sending → sent | failed | unconfirmed. */
@@ -236,9 +247,9 @@ export const drafts = pgTable(
       .references(() => messages.id, { onDelete: 'cascade' }),
     text: text('text').notNull().default(''),
     model: text('model'),
-    intent: text('intent'),
+    intent: text('intent').$type<Intent>(),
     template: text('template'),
-    status: text('status').notNull().default('drafting'),
+    status: text('status').$type<DraftStatus>().notNull().default('drafting'),
     reasons: jsonb('reasons').$type<string[]>().notNull().default([]),
     generatedBy: text('generated_by').notNull().default('llm'),
     timings: jsonb('timings').$type<Record<string, number>>().notNull().default({}),
@@ -320,7 +331,7 @@ export const packs = pgTable(
     type: text('type').notNull(),
     priceCents: integer('price_cents').notNull(),
     currency: text('currency').notNull().default('EUR'),
-    /** Telegram Stars price; null → converted from the price with config `payments.stars_per_unit`. */
+    /** Price in Stars (XTR); null → converted from the price with config `payments.stars_per_unit`. */
     priceStars: integer('price_stars'),
     description: text('description').notNull().default(''),
     media: jsonb('media')
@@ -412,7 +423,7 @@ export const purchases = pgTable(
     conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
     fanId: owner('fan_id', () => fans.id),
     packId: uuid('pack_id').references(() => packs.id, { onDelete: 'set null' }),
-    /** telegram_stars, or a checkout provider's name. */
+    /** The in-chat payment provider (its connector names it), or a checkout provider's name. */
     provider: text('provider').notNull(),
     providerChargeId: text('provider_charge_id').notNull(),
     amountCents: integer('amount_cents').notNull(),

@@ -10,7 +10,7 @@ export function applyPromo(listPriceCents: number, promo: Pick<PromoCodeRecord, 
   return Math.max(0, listPriceCents - promo.value);
 }
 
-/** Telegram Stars for a price: the pack's own Stars price, scaled by any discount, else converted. */
+/** Stars (XTR) for a price: the pack's own Stars price, scaled by any discount, else converted. */
 export function starsFor(
   pack: Pick<PackRecord, 'priceStars' | 'priceCents'>,
   priceCents: number,
@@ -20,8 +20,17 @@ export function starsFor(
     pack.priceStars !== null && pack.priceCents > 0
       ? (pack.priceStars * priceCents) / pack.priceCents
       : (priceCents / 100) * starsPerUnit;
-  // Telegram refuses an invoice of 0 Stars.
+  // An invoice of 0 Stars is refused.
   return Math.max(1, Math.round(stars));
+}
+
+/** What an in-chat invoice in `currency` charges for an offer: Stars (XTR) or the offer's own minor units. */
+export function invoiceAmount(
+  offer: { priceStars: number | null; priceCents: number; currency: string },
+  currency: string,
+): number | undefined {
+  if (currency === 'XTR') return offer.priceStars ?? undefined;
+  return currency === offer.currency ? offer.priceCents : undefined;
 }
 
 const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£', CHF: 'CHF', CAD: '$' };

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import type { PackSales } from '../platform';
 import { followUpsRepo, type FollowUpRecord } from '../db/repositories/follow-ups.repo';
 import { offersRepo, type OfferRecord } from '../db/repositories/offers.repo';
 import { outboxRepo, type OutboxRow } from '../db/repositories/outbox.repo';
@@ -162,15 +163,16 @@ export interface PaymentRequestInput {
   pack: PackRecord;
   conversationId: string;
   accountId: string;
-  platform: string;
+  /** How the account's platform takes payment (its connector's `packSales`). */
+  packSales: PackSales;
   lang: Lang;
   /** Distinguishes repeated presentations of one offer (the draft id). */
   key: string;
 }
 
 /**
- * After a reply presenting an offer: the payment request (a Telegram Stars invoice, or a
- * signed single-use checkout link elsewhere) and the offer's follow-up.
+ * After a reply presenting an offer: the payment request (an in-chat invoice where the
+ * platform collects payment, else a signed single-use checkout link) and the offer's follow-up.
  */
 export async function stagePaymentRequest(
   tx: Db,
@@ -178,14 +180,15 @@ export async function stagePaymentRequest(
   input: PaymentRequestInput,
   effects: SalesEffects,
 ): Promise<void> {
-  const { offer, pack, lang } = input;
+  const { offer, pack, lang, packSales } = input;
   const price = formatPrice(offer.priceCents, offer.currency, lang);
-  const telegram = input.platform === 'telegram';
-  if (!telegram && !pack.checkoutUrl) return;
+  const invoiced = packSales.kind === 'invoice';
+  if (!invoiced && !pack.checkoutUrl) return;
   const invoice = ctx.config.sales.invoice;
-  const link = telegram
+  const link = invoiced
     ? undefined
     : checkoutUrl(pack.checkoutUrl!, createCheckoutToken(ctx.checkoutKey, offer.id, offer.expiresAt));
+  const stars = invoiced && packSales.currency === 'XTR' ? ` (${offer.priceStars} ⭐)` : '';
   const staged = await stageOutbound(
     tx,
     {
@@ -195,8 +198,8 @@ export async function stagePaymentRequest(
       sender: 'bot',
       kind: 'invoice',
       offerId: offer.id,
-      text: telegram
-        ? `${pack.name} — ${price} (${offer.priceStars} ⭐)`
+      text: invoiced
+        ? `${pack.name} — ${price}${stars}`
         : fillSalesTemplate(invoice.checkout_text[lang], { pack: pack.name, price }),
       ...(link
         ? {
@@ -314,7 +317,7 @@ export interface RecordPurchaseInput {
   budgetPerWeek?: number;
   /**
    * Checkout links are single-use: a new charge for an offer no longer open is refused
-   * (`OfferClosed`). Platform payments (Telegram) are recorded anyway: the money is taken.
+   * (`OfferClosed`). In-chat platform payments are recorded anyway: the money is taken.
    */
   singleUse?: boolean;
 }

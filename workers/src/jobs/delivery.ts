@@ -5,7 +5,6 @@ import {
   outboxRepo,
   type ConversationRecord,
   type MessageRecord,
-  type Platform,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 
@@ -20,8 +19,8 @@ export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
   return {
     conversation,
     account,
-    platform: account.platform as Platform,
-    credentials: () => ctx.secrets.credentials.openJson<Record<string, string>>(account.credentialsEnc),
+    platform: account.platform,
+    credentials: () => ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc),
   };
 }
 

@@ -73,8 +73,11 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
     const model = ctx.config.ollama.models[template.model];
     const lang = replyLanguage(message.lang, fan.language);
+    const capabilities = ctx.connectors.get(platform)?.capabilities;
+    if (!capabilities) return void (await markDone());
     const policy = resolvePolicy({
       platform,
+      aiAutoSend: capabilities.aiAutoSend,
       intent,
       confidence: message.intentConfidence ?? 0,
       creator: creator.sendPolicy as CreatorSendPolicy,
@@ -235,7 +238,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
             pack,
             conversationId: conversation.id,
             accountId: message.accountId,
-            platform,
+            packSales: capabilities.packSales,
             lang,
             key: draft.id,
           },

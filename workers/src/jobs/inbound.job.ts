@@ -62,13 +62,15 @@ export function createInboundProcess(ctx: WorkerContext) {
       ? ctx.classifier.classify(message.text)
       : { intent: 'other' as const, confidence: 1, lang: replyLanguage(undefined, fan.language) };
     const lang = replyLanguage(classified.lang, fan.language);
+    const connector = ctx.connectors.get(platform);
     const decision = evaluateGates({
       text: message.text,
       kind: stored.kind ?? 'text',
       command: stored.command?.name,
       intent: classified.intent,
       confidence: classified.confidence,
-      platform,
+      // Unknown platform: the stricter answer.
+      platformVerifiesAge: connector?.capabilities.verifiesAge ?? false,
       fan,
       now: ctx.now(),
       rules: ctx.config.safety,
@@ -160,10 +162,10 @@ export function createInboundProcess(ctx: WorkerContext) {
     }
     await announceOutbound(ctx, conversation.creatorId, committed.outbound);
     await announceSales({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
-    if (stored.kind === 'callback' && stored.callbackId && platform === 'telegram') {
-      await ctx.connectors.telegram
-        .answerCallback(credentials() as { botToken: string }, stored.callbackId)
-        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answerCallbackQuery failed'));
+    if (stored.kind === 'callback' && stored.callbackId && connector?.answerCallback) {
+      await connector
+        .answerCallback(credentials(), stored.callbackId)
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answering a button press failed'));
     }
   };
 }

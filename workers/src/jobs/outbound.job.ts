@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import {
   creatorsRepo,
   fansRepo,
+  invoiceAmount,
   messagesRepo,
   offersRepo,
   outboxRepo,
@@ -12,7 +13,7 @@ import {
   type MessageRecord,
   type SendResult,
 } from '@velvet/shared';
-import type { Connectors } from '@velvet/platforms';
+import type { PlatformConnector, StoredCredentials } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
 import { disclosureText, withDisclosure } from '../safety/disclosure';
@@ -74,9 +75,17 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       }
     }
 
+    const connector = ctx.connectors.get(platform);
+    if (!connector || account.status !== 'active') {
+      const why = connector ? 'The account is disconnected' : `Sending on ${platform} is not supported yet`;
+      await failDelivery(ctx, message, conversation, 'failed', why, outboxId);
+      throw new UnrecoverableError(why);
+    }
+
     // Platform limits: wait for this message's slot without spending an attempt.
     if (!(job.data.slotAt && Date.now() >= job.data.slotAt)) {
-      const wait = await limiter.reserve(platform, account.id, conversation.platformChatId);
+      const limits = connector.limits(ctx.config.platforms);
+      const wait = await limiter.reserve(limits, account.id, conversation.platformChatId);
       if (wait > 0 && token) {
         const slotAt = Date.now() + wait;
         await job.updateData({ ...job.data, slotAt });
@@ -86,18 +95,6 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
     }
 
     if (!(await messagesRepo.claimForSending(ctx.db, message.id, ctx.now()))) return;
-    const connector = ctx.connectors[platform as keyof typeof ctx.connectors];
-    if (!connector) {
-      await failDelivery(
-        ctx,
-        message,
-        conversation,
-        'failed',
-        `Sending on ${platform} is not supported yet`,
-        outboxId,
-      );
-      throw new UnrecoverableError(`no connector for ${platform}`);
-    }
 
     // The first AI-drafted message a fan receives carries the creator's AI disclosure.
     const disclosure =
@@ -106,7 +103,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     let platformMessageId: string;
     try {
-      ({ platformMessageId } = await deliver(ctx, connector, credentials() as { botToken: string }, message, {
+      ({ platformMessageId } = await deliver(ctx, connector, credentials(), message, {
         chatId: conversation.platformChatId,
         text,
       }));
@@ -146,8 +143,8 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 /** The platform call for a message's kind: text, a payment request for its offer, or a paid pack's media. */
 async function deliver(
   ctx: WorkerContext,
-  connector: Connectors['telegram'],
-  credentials: { botToken: string },
+  connector: PlatformConnector,
+  credentials: StoredCredentials,
   message: MessageRecord,
   target: { chatId: string; text: string },
 ): Promise<SendResult> {
@@ -159,21 +156,26 @@ async function deliver(
   if (!offer || !pack) throw new PlatformError('The offer or its pack no longer exists', 'permanent');
   if (message.kind === 'media')
     return connector.sendMedia(credentials, target.chatId, target.text, pack.media);
-  // An invoice: only for an offer still open, as Stars on Telegram, else the checkout link.
+  // A payment request: only for an offer still open; an in-chat invoice where the platform collects, else the link.
   if (offer.status !== 'open' || offer.expiresAt <= ctx.now()) {
     throw new PlatformError(
       `The offer is ${offer.status === 'open' ? 'expired' : offer.status}`,
       'permanent',
     );
   }
-  if (connector.platform !== 'telegram' || keyboard)
+  const { packSales } = connector.capabilities;
+  if (packSales.kind !== 'invoice' || !connector.sendInvoice || keyboard)
     return connector.send(credentials, { ...target, keyboard });
+  const amount = invoiceAmount(offer, packSales.currency);
+  if (amount === undefined) {
+    throw new PlatformError(`The offer has no price in ${packSales.currency}`, 'permanent');
+  }
   return connector.sendInvoice(credentials, {
     chatId: target.chatId,
     title: pack.name,
     description: pack.description || pack.name,
     payload: `offer:${offer.id}`,
-    currency: 'XTR',
-    amount: offer.priceStars ?? 1,
+    currency: packSales.currency,
+    amount,
   });
 }

@@ -13,7 +13,6 @@ const fresh: FanSafetyState = {
 const rules = {
   spam_cooldown: 300_000,
   spam_mute_after: 3,
-  age_gate_platforms: ['telegram', 'discord'] as GateInput['platform'][],
   min_confidence: { minor_signal: 0.3, opt_out: 0.6, spam: 0.7 },
 };
 const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafetyState> }) =>
@@ -22,7 +21,7 @@ const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafe
     kind: 'text',
     intent: 'greeting',
     confidence: 0.9,
-    platform: 'telegram',
+    platformVerifiesAge: false,
     now,
     rules,
     ...partial,
@@ -56,7 +55,7 @@ describe('minor signal', () => {
       escalate: true,
       reply: 'minor_neutral',
     });
-    expect(gate({ intent: 'minor_signal', platform: 'fanvue' })).toMatchObject({
+    expect(gate({ intent: 'minor_signal', platformVerifiesAge: true })).toMatchObject({
       selling: false,
       escalate: true,
     });
@@ -134,15 +133,13 @@ describe('spam', () => {
 });
 
 describe('age gate', () => {
-  it('asks Telegram and Discord fans to confirm 18+ before any offer', () => {
-    for (const platform of ['telegram', 'discord'] as const) {
-      expect(gate({ platform, intent: 'pack_request_feet' })).toMatchObject({
-        reply: 'age_gate',
-        automated: false,
-        selling: false,
-      });
-      expect(gate({ platform, kind: 'command', command: 'packs', intent: 'other' }).reply).toBe('age_gate');
-    }
+  it('asks fans of platforms that do not verify age to confirm 18+ before any offer', () => {
+    expect(gate({ intent: 'pack_request_feet' })).toMatchObject({
+      reply: 'age_gate',
+      automated: false,
+      selling: false,
+    });
+    expect(gate({ kind: 'command', command: 'packs', intent: 'other' }).reply).toBe('age_gate');
     expect(gate({ intent: 'greeting' })).toMatchObject({
       automated: true,
       selling: false,
@@ -161,12 +158,12 @@ describe('age gate', () => {
     });
   });
 
-  it('counts Fanvue and OnlyFans fans as verified by the platform', () => {
-    expect(gate({ platform: 'fanvue', intent: 'pack_request_nude' })).toMatchObject({
+  it('counts fans of platforms that verify age as verified', () => {
+    expect(gate({ platformVerifiesAge: true, intent: 'pack_request_nude' })).toMatchObject({
       automated: true,
       selling: true,
     });
-    expect(gate({ platform: 'onlyfans', intent: 'pricing_question' })).toMatchObject({
+    expect(gate({ platformVerifiesAge: true, intent: 'pricing_question' })).toMatchObject({
       automated: true,
       selling: true,
     });

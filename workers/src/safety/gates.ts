@@ -1,4 +1,4 @@
-import type { Intent, Platform, VelvetConfig } from '@velvet/shared';
+import type { Intent, VelvetConfig } from '@velvet/shared';
 
 export interface FanSafetyState {
   ageVerifiedAt: Date | null;
@@ -19,13 +19,11 @@ export interface GateInput {
   intent: Intent;
   /** The classifier's probability for `intent`. */
   confidence: number;
-  platform: Platform;
+  /** The platform verifies its users' age itself; elsewhere fans confirm 18+ with a button. */
+  platformVerifiesAge: boolean;
   fan: FanSafetyState;
   now: Date;
-  rules: Pick<
-    VelvetConfig['safety'],
-    'spam_cooldown' | 'spam_mute_after' | 'age_gate_platforms' | 'min_confidence'
-  >;
+  rules: Pick<VelvetConfig['safety'], 'spam_cooldown' | 'spam_mute_after' | 'min_confidence'>;
 }
 
 export interface GateDecision {
@@ -123,7 +121,7 @@ export function evaluateGates(input: GateInput): GateDecision {
   if (cooling) return no(['spam_cooldown']);
 
   // 5. Age gate where the platform does not verify age.
-  const gated = rules.age_gate_platforms.includes(input.platform) && !fan.ageVerifiedAt;
+  const gated = !input.platformVerifiesAge && !fan.ageVerifiedAt;
   if (input.kind === 'callback' && input.text === AGE_YES) {
     return gated
       ? no(['age_confirmed'], {

@@ -20,6 +20,15 @@ export const accountsRepo = {
     return row;
   },
 
+  async update(
+    db: Db,
+    id: string,
+    patch: Partial<Pick<AccountRecord, 'label' | 'credentialsEnc' | 'settings' | 'status'>>,
+  ): Promise<AccountRecord | undefined> {
+    const [row] = await db.update(platformAccounts).set(patch).where(eq(platformAccounts.id, id)).returning();
+    return row;
+  },
+
   async listByCreator(db: Db, creatorId: string): Promise<AccountRecord[]> {
     return db
       .select()

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { ConversationStatus } from '../../domain';
+import type { ConversationStatus, Platform } from '../../domain';
 import type { Db } from '../client';
 import { conversations, creators, fans, messages, platformAccounts, users } from '../schema';
 
@@ -9,7 +9,7 @@ export interface ConversationFilter {
   /** undefined → every creator (admins). */
   creatorIds?: readonly string[];
   creatorId?: string;
-  platform?: string;
+  platform?: Platform;
   status?: ConversationStatus;
   assignedTo?: string | null;
   unread?: boolean;

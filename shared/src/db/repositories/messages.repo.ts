@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import type { Db } from '../client';
+import type { Intent } from '../../domain';
 import { messages } from '../schema';
 
 export type MessageRecord = typeof messages.$inferSelect;
@@ -90,7 +91,7 @@ export const messagesRepo = {
     await db.update(messages).set({ status: 'retried' }).where(eq(messages.id, id));
   },
 
-  async setIntent(db: Db, id: string, intent: string, confidence: number, lang: string): Promise<void> {
+  async setIntent(db: Db, id: string, intent: Intent, confidence: number, lang: string): Promise<void> {
     await db.update(messages).set({ intent, intentConfidence: confidence, lang }).where(eq(messages.id, id));
   },
 

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { schema } from '@velvet/shared';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
+import { inboxClient } from './stack';
+
+const BOT = '123456780:AAH-accounts_test_token_value_0123456789';
+const OTHER_BOT = '223456780:AAH-another_bot_token_value_0123456789';
+
+describe('platforms and connected accounts', () => {
+  let hub: TestHub;
+  let telegram: TelegramStandin;
+  let admin: Client;
+  let creatorId: string;
+
+  beforeAll(async () => {
+    telegram = await startTelegramStandin({ tokens: [BOT, OTHER_BOT] });
+    hub = await startTestHub({ telegramApiRoot: telegram.apiRoot });
+    admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    creatorId = (await admin.post('/api/creators', creatorBody('Accounts'))).body.id;
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await telegram?.close();
+  });
+
+  const webhook = (accountId: string, secret: string | undefined, text: string, updateId: number) =>
+    fetch(`${hub.url}/webhooks/telegram/${accountId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+      },
+      body: JSON.stringify(telegramUpdates.text({ updateId, chatId: 7001, fromId: 7001, text })),
+    });
+
+  it('lists the platforms it speaks, what they can do and how they connect', async () => {
+    const anonymous = await new Client(hub.url).get('/api/platforms');
+    expect(anonymous.status).toBe(401);
+    const chatter = await hub.createUser('platforms-chatter@test.velvet', 'chatter', [creatorId]);
+    const client = new Client(hub.url);
+    await client.login(chatter.email, chatter.password);
+    const listed = await client.get('/api/platforms');
+    expect(listed.status).toBe(200);
+    const telegramEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'telegram');
+    expect(telegramEntry).toEqual({
+      platform: 'telegram',
+      chat: true,
+      publish: false,
+      connect: 'credentials',
+      capabilities: {
+        aiAutoSend: true,
+        verifiesAge: false,
+        packSales: { kind: 'invoice', currency: 'XTR', provider: 'telegram_stars' },
+        buttons: true,
+        media: expect.any(Object),
+        answersInWebhook: true,
+      },
+      credentials: expect.objectContaining({
+        type: 'object',
+        required: ['botToken'],
+        properties: { botToken: expect.objectContaining({ type: 'string' }) },
+      }),
+    });
+    // Only platforms with a connector: none that would store credentials and answer 404.
+    expect(listed.body.platforms.map((p: { platform: string }) => p.platform).sort()).toEqual([
+      'sandbox',
+      'telegram',
+    ]);
+  });
+
+  it('disconnects an account: webhook removed, credentials wiped, history kept; then reconnects it', async () => {
+    const connected = await admin.post(`/api/creators/${creatorId}/accounts`, {
+      platform: 'telegram',
+      credentials: { botToken: BOT },
+    });
+    expect(connected.status).toBe(201);
+    const accountId: string = connected.body.id;
+    const firstSecret = telegram.webhooks.get(BOT)!.secret_token!;
+    expect((await webhook(accountId, firstSecret, 'avant', 1)).status).toBe(200);
+
+    // Only admins and managers in scope may disconnect.
+    const chatter = await hub.createUser('disconnect-chatter@test.velvet', 'chatter', [creatorId]);
+    const chatterClient = new Client(hub.url);
+    await chatterClient.login(chatter.email, chatter.password);
+    expect((await chatterClient.delete(`/api/accounts/${accountId}`)).status).toBe(403);
+    const outsider = await hub.createUser('disconnect-manager@test.velvet', 'manager', []);
+    const outsiderClient = new Client(hub.url);
+    await outsiderClient.login(outsider.email, outsider.password);
+    expect([403, 404]).toContain((await outsiderClient.delete(`/api/accounts/${accountId}`)).status);
+    expect(telegram.webhooks.has(BOT)).toBe(true);
+
+    const gone = await admin.delete(`/api/accounts/${accountId}`);
+    expect(gone.status).toBe(200);
+    expect(gone.body).toMatchObject({ id: accountId, status: 'disconnected' });
+    expect(gone.body.warning).toBeUndefined();
+    expect(telegram.webhooks.has(BOT)).toBe(false);
+    const [row] = await hub.ctx.db
+      .select()
+      .from(schema.platformAccounts)
+      .where(eq(schema.platformAccounts.id, accountId));
+    expect(hub.ctx.secrets.credentials.openJson(row!.credentialsEnc)).toEqual({});
+    // Twice is fine.
+    expect((await admin.delete(`/api/accounts/${accountId}`)).body.status).toBe('disconnected');
+
+    // Deliveries stop; the history stays readable; a reply is refused with a reason, not lost later.
+    expect((await webhook(accountId, firstSecret, 'pendant', 2)).status).toBe(404);
+    const conversations = await admin.get(`/api/conversations?creatorId=${creatorId}`);
+    const conversationId: string = conversations.body.conversations[0].id;
+    const history = await admin.get(`/api/conversations/${conversationId}/messages`);
+    expect(history.body.messages.map((m: { text: string }) => m.text)).toEqual(['avant']);
+    const socket = await inboxClient(hub.url, admin.token);
+    const refused = await socket.emitWithAck('message:send', { conversationId, text: 'coucou' });
+    socket.close();
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/disconnected/) },
+    });
+
+    // Another bot's token cannot take this account (and its fans) over.
+    const wrongBot = await admin.post(`/api/accounts/${accountId}/reconnect`, {
+      credentials: { botToken: OTHER_BOT },
+    });
+    expect(wrongBot.status).toBe(409);
+    expect(telegram.webhooks.has(OTHER_BOT)).toBe(false);
+    const badToken = await admin.post(`/api/accounts/${accountId}/reconnect`, {
+      credentials: { botToken: 'x' },
+    });
+    expect(badToken.status).toBe(422);
+    expect(badToken.body.error.message).toMatch(/credentials\.botToken/);
+
+    const back = await admin.post(`/api/accounts/${accountId}/reconnect`, { credentials: { botToken: BOT } });
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ id: accountId, status: 'active' });
+    const secondSecret = telegram.webhooks.get(BOT)!.secret_token!;
+    expect(secondSecret).not.toBe(firstSecret);
+    expect((await webhook(accountId, firstSecret, 'vieux secret', 3)).status).toBe(401);
+    expect((await webhook(accountId, secondSecret, 'après', 4)).status).toBe(200);
+    const after = await admin.get(`/api/conversations/${conversationId}/messages`);
+    expect(after.body.messages.map((m: { text: string }) => m.text)).toEqual(['avant', 'après']);
+
+    const actions = (await hub.ctx.db.select().from(schema.auditLog)).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['account.disconnect', 'account.reconnect']));
+    for (const body of [gone.body, back.body]) expect(JSON.stringify(body)).not.toContain(BOT);
+    expect(hub.logs.join('')).not.toContain(BOT);
+  });
+});

@@ -1,0 +1,48 @@
+import type { Platform } from '@velvet/shared';
+
+/** One inbound event as the platform would deliver it, and what Velvet must store from it. */
+export interface ConformanceSample {
+  name: string;
+  /** The JSON body the platform posts; `chatId` is the chat the fan writes from. */
+  body: unknown;
+  chatId: string;
+  expect: { kind: 'text' | 'edit' | 'command' | 'callback'; text: string };
+}
+
+/** A fault the stand-in injects into the next send. */
+export type ConformanceFault =
+  /** The platform asks to wait (HTTP 429 with its own retry hint). */
+  | { rateLimited: { retryAfterSeconds: number } }
+  /** The platform fails with a server error. */
+  | { serverError: true };
+
+/**
+ * A platform's local stand-in, as the connector conformance suite drives it: the suite
+ * connects an account through Velvet's API, posts the platform's payloads to the webhook
+ * and reads what the platform received. Each platform folder provides one.
+ */
+export interface ConformanceStandIn {
+  /** Environment pointing the hub's connector at the stand-in (`TELEGRAM_API_ROOT=…`). */
+  env: Record<string, string>;
+  /** What an operator types to connect an account. */
+  credentials: Record<string, unknown>;
+  /** Strings that must never appear in an API response or a log line. */
+  secrets(): string[];
+  /** Headers that authenticate a webhook call for the connected account (secret, signature). */
+  sign(rawBody: string): Record<string, string>;
+  /** The same headers with a wrong secret or signature. */
+  forge(rawBody: string): Record<string, string>;
+  /** Inbound events of every kind the platform sends; each call gives fresh platform ids. */
+  samples(): ConformanceSample[];
+  /** Text messages the platform delivered to `chatId`, in order, with when each arrived. */
+  delivered(chatId: string): { text: string; at: number }[];
+  /** Send attempts that reached the platform for `chatId`, delivered or not. */
+  attempts(chatId: string): { at: number }[];
+  failNextSend(fault: ConformanceFault): void;
+  close(): Promise<void>;
+}
+
+export interface ConformanceKit {
+  platform: Platform;
+  start(): Promise<ConformanceStandIn>;
+}

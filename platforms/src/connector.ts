@@ -1,0 +1,110 @@
+import type { z } from 'zod';
+import type {
+  ConnectorCapabilities,
+  MediaItem,
+  OutboundInvoice,
+  OutboundMessage,
+  Platform,
+  SendResult,
+  VelvetConfig,
+  WebhookParse,
+} from '@velvet/shared';
+
+/** One pacing rule: at most one send per `intervalMs` per chat, or per account. */
+export interface SendRule {
+  scope: 'account' | 'chat';
+  intervalMs: number;
+}
+
+export interface SendLimits {
+  rules: readonly SendRule[];
+  /** A fixed daily budget per account. */
+  perDay?: number;
+}
+
+/** What a webhook call brought: headers (lower-case), the exact bytes, and the JSON they parsed to. */
+export interface WebhookRequest {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  rawBody: Buffer;
+  body: unknown;
+}
+
+/** Credentials as stored (sealed at rest): what the operator typed plus what `connect` added. */
+export type StoredCredentials = Record<string, unknown>;
+
+export interface ConnectResult {
+  credentials: StoredCredentials;
+  /** Facts learned from the platform (bot id and username…), shown to operators. */
+  settings: Record<string, unknown>;
+  /** A name for the account when the operator gave none (`@bot_username`). */
+  label: string;
+}
+
+export type PreCheckoutAnswer = { ok: true } | { ok: false; error: string };
+
+/**
+ * A chat platform. Everything that differs between platforms lives behind this shape, in
+ * `platforms/<name>/`; the hub and the workers ask it, never a platform's name.
+ */
+export interface PlatformConnector {
+  readonly platform: Platform;
+  /** How operators connect an account: a credentials form, or an OAuth redirect. */
+  readonly connectsWith: 'credentials' | 'oauth';
+  /** What the operator types to connect; validated before anything is stored or called. */
+  readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
+  readonly capabilities: ConnectorCapabilities;
+  /** Send limits, from `platforms.<name>` in velvet.yaml. */
+  limits(config: VelvetConfig['platforms']): SendLimits;
+
+  /** Checks the credentials with the platform and points its webhooks at `webhookUrl`. */
+  connect(credentials: Record<string, unknown>, options: { webhookUrl: string }): Promise<ConnectResult>;
+  /** Removes what `connect` registered on the platform side. */
+  disconnect(credentials: StoredCredentials): Promise<void>;
+
+  /** Is this call really from the platform (secret header, signature)? Constant time. */
+  verifyWebhook(request: WebhookRequest, credentials: StoredCredentials): boolean;
+  /** The normalised event a verified call carries. */
+  parseWebhook(request: WebhookRequest): WebhookParse;
+
+  send(credentials: StoredCredentials, message: OutboundMessage): Promise<SendResult>;
+  /** Media with `text` as the caption of the first item (plain text when there is none). */
+  sendMedia(
+    credentials: StoredCredentials,
+    chatId: string,
+    text: string,
+    media: readonly MediaItem[],
+  ): Promise<SendResult>;
+  /** An in-chat invoice, for `packSales.kind === 'invoice'`. */
+  sendInvoice?(credentials: StoredCredentials, invoice: OutboundInvoice): Promise<SendResult>;
+  /** The answer the platform waits for inside the webhook call (`answersInWebhook`). */
+  answerPreCheckout?(
+    credentials: StoredCredentials,
+    queryId: string,
+    answer: PreCheckoutAnswer,
+  ): Promise<void>;
+  /** Stops the spinner on a fan's button. */
+  answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
+}
+
+/** What `GET /api/platforms` tells the UI about one platform. */
+export interface PlatformDescription {
+  platform: Platform;
+  chat: boolean;
+  publish: boolean;
+  connect: 'credentials' | 'oauth';
+  capabilities: ConnectorCapabilities;
+  /** JSON Schema of the credentials form. */
+  credentials: Record<string, unknown>;
+}
+
+/** The platform refused what the operator typed: shown on the form, at `credentials.<field>`. */
+export class CredentialsRejected extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CredentialsRejected';
+  }
+}
+export type { ChatMediaKind, ConnectorCapabilities, PackSales } from '@velvet/shared';

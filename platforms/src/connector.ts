@@ -40,6 +40,17 @@ export interface ConnectResult {
   label: string;
 }
 
+/** One entry of the command menu fans see, described in French and English. */
+export interface CommandMenuItem {
+  command: string;
+  description: { fr: string; en: string };
+}
+
+export interface ConnectOptions {
+  webhookUrl: string;
+  commands?: readonly CommandMenuItem[];
+}
+
 export type PreCheckoutAnswer = { ok: true } | { ok: false; error: string };
 
 /**
@@ -56,8 +67,11 @@ export interface PlatformConnector {
   /** Send limits, from `platforms.<name>` in velvet.yaml. */
   limits(config: VelvetConfig['platforms']): SendLimits;
 
-  /** Checks the credentials with the platform and points its webhooks at `webhookUrl`. */
-  connect(credentials: Record<string, unknown>, options: { webhookUrl: string }): Promise<ConnectResult>;
+  /**
+   * Checks the credentials with the platform, points its webhooks at `webhookUrl` and, where
+   * the platform shows one, sets the fans' command menu.
+   */
+  connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
   /** Removes what `connect` registered on the platform side. */
   disconnect(credentials: StoredCredentials): Promise<void>;
 

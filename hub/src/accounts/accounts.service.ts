@@ -42,6 +42,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
     try {
       return await connector.connect(credentials, {
         webhookUrl: `${ctx.env.PUBLIC_URL}/webhooks/${connector.platform}/${accountId}`,
+        commands: ctx.config.command_menu,
       });
     } catch (error) {
       if (error instanceof CredentialsRejected) {

@@ -13,6 +13,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectOptions,
   type ConnectResult,
   type PlatformConnector,
   type PreCheckoutAnswer,
@@ -238,10 +239,7 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
     },
 
     /** Checks the token and points the bot's webhook at this deployment, with a fresh secret. */
-    async connect(
-      input: Record<string, unknown>,
-      connectOptions: { webhookUrl: string },
-    ): Promise<ConnectResult> {
+    async connect(input: Record<string, unknown>, connectOptions: ConnectOptions): Promise<ConnectResult> {
       const typed = telegramCredentials.safeParse(input);
       if (!typed.success) throw new CredentialsRejected('botToken', typed.error.issues[0]!.message);
       // Telegram echoes this in X-Telegram-Bot-Api-Secret-Token on every webhook call.
@@ -267,6 +265,19 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
           drop_pending_updates: false,
         }),
       );
+      const menu = connectOptions.commands ?? [];
+      if (menu.length > 0) {
+        // English for everyone, French for fans whose Telegram speaks it.
+        for (const lang of ['en', 'fr'] as const) {
+          const commands = menu.map((item) => ({
+            command: item.command,
+            description: item.description[lang],
+          }));
+          await call(credentials, 'setMyCommands', (api) =>
+            api.setMyCommands(commands, lang === 'en' ? {} : { language_code: lang }),
+          );
+        }
+      }
       return {
         credentials,
         settings: { bot: { id: String(me.id), username: me.username } },

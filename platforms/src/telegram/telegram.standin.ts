@@ -84,6 +84,8 @@ export interface TelegramStandin {
   tokens: readonly string[];
   sent: TelegramSentMessage[];
   webhooks: Map<string, TelegramRecordedWebhook>;
+  /** Command menus by `<token>:<language code>` (`<token>:` for the default). */
+  commands: Map<string, { command: string; description: string }[]>;
   callbackAnswers: TelegramCallbackAnswer[];
   calls: TelegramStandinCall[];
   /** The next `times` calls of `method` (whose body passes `match`, when given) get `fault`. */
@@ -123,6 +125,8 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
   const preCheckoutAnswers: TelegramPreCheckoutAnswer[] = [];
   const media: TelegramSentMedia[] = [];
   const calls: TelegramStandinCall[] = [];
+  /** `<token>:<language code or ''>` → the command menu set for it. */
+  const commands = new Map<string, { command: string; description: string }[]>();
   const faults = new Map<
     string,
     { fault: TelegramFault; match?: (body: Record<string, unknown>) => boolean }[]
@@ -271,6 +275,37 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
           secret_token: body.secret_token as string | undefined,
           allowed_updates: body.allowed_updates as string[] | undefined,
         });
+      return true;
+    },
+    // https://core.telegram.org/bots/api#setmycommands — per scope and language; an empty list resets.
+    setMyCommands: (token, body) => {
+      const list = Array.isArray(body.commands) ? (body.commands as Record<string, unknown>[]) : undefined;
+      if (!list) throw new ApiFailure(400, "Bad Request: can't parse commands JSON object");
+      if (list.length > 100) throw new ApiFailure(400, 'Bad Request: too many commands specified');
+      for (const entry of list) {
+        if (typeof entry.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(entry.command))
+          throw new ApiFailure(400, 'Bad Request: BOT_COMMAND_INVALID');
+        if (
+          typeof entry.description !== 'string' ||
+          entry.description.length < 1 ||
+          entry.description.length > 256
+        )
+          throw new ApiFailure(400, 'Bad Request: BOT_COMMAND_DESCRIPTION_INVALID');
+      }
+      const language = typeof body.language_code === 'string' ? body.language_code : '';
+      const key = `${token}:${language}`;
+      if (list.length === 0) commands.delete(key);
+      else
+        commands.set(
+          key,
+          list.map((e) => ({ command: e.command as string, description: e.description as string })),
+        );
+      return true;
+    },
+    getMyCommands: (token, body) =>
+      commands.get(`${token}:${typeof body.language_code === 'string' ? body.language_code : ''}`) ?? [],
+    deleteMyCommands: (token, body) => {
+      commands.delete(`${token}:${typeof body.language_code === 'string' ? body.language_code : ''}`);
       return true;
     },
     deleteWebhook: (token) => {
@@ -446,6 +481,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     tokens,
     sent,
     webhooks,
+    commands,
     callbackAnswers,
     invoices,
     preCheckoutAnswers,

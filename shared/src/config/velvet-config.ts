@@ -74,7 +74,7 @@ const velvetConfigSchema = z.strictObject({
   sales: z.strictObject({
     /** How long an offer (and its payment link or invoice) stays valid. */
     offer_ttl: duration,
-    /** Telegram Stars per 1.00 of a pack's currency, when the pack sets no Stars price. */
+    /** Stars (XTR) per 1.00 of a pack's currency, when the pack sets no Stars price. */
     stars_per_unit: z.number().positive(),
     /** Automated follow-ups (nudges and suggestions) a fan may receive per 7 days; creators override it. */
     follow_up_budget_per_week: z.number().int().min(0),
@@ -90,6 +90,11 @@ const velvetConfigSchema = z.strictObject({
     suggestion: z.strictObject({ after: duration, message: bilingual }),
     invoice: z.strictObject({ pay_button: bilingual, checkout_text: bilingual, delivered: bilingual }),
     pre_checkout_errors: z.strictObject({ expired: bilingual, unavailable: bilingual }),
+    /**
+     * The /packs and /pricing answers from the live catalog: a heading per command, one
+     * line per pack ({{pack}} {{price}}), and a button per pack that opens its offer.
+     */
+    catalog: z.strictObject({ packs: bilingual, pricing: bilingual, line: bilingual, button: bilingual }),
     /** The catalog a new demo install starts with (`npm run up`'s first run). */
     demo_packs: z.array(
       z.strictObject({
@@ -137,6 +142,13 @@ const velvetConfigSchema = z.strictObject({
   commands: z.record(
     z.string().regex(/^[a-z0-9_]{1,32}$/, 'command names are lower-case letters, digits or _'),
     bilingual,
+  ),
+  /** The command menu platforms show fans (Telegram's setMyCommands), in order, per language. */
+  command_menu: z.array(
+    z.strictObject({
+      command: z.string().regex(/^[a-z0-9_]{1,32}$/, 'command names are lower-case letters, digits or _'),
+      description: z.strictObject({ fr: z.string().min(1).max(256), en: z.string().min(1).max(256) }),
+    }),
   ),
   queues: z.strictObject({
     outbox_sweep_interval: duration,

@@ -11,13 +11,20 @@ import {
   followUpsRepo,
   offersRepo,
   salesEffects,
+  fillSalesTemplate,
+  formatPrice,
+  openOffer,
+  packsRepo,
+  salesContext,
+  stagePaymentRequest,
   type InlineButton,
+  type Platform,
   type Intent,
   type JobData,
   replyLanguage,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
-import { AGE_NO, AGE_YES, evaluateGates, type GateDecision } from '../safety/gates';
+import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
 import { loadDelivery } from './delivery';
 
 interface StoredInbound {
@@ -75,7 +82,27 @@ export function createInboundProcess(ctx: WorkerContext) {
       now: ctx.now(),
       rules: ctx.config.safety,
     });
-    const reply = await composeReply(ctx, decision, stored, lang, conversation.creatorId, fan.displayName);
+    const reply = await composeReply(ctx, decision, stored, lang, {
+      creatorId: conversation.creatorId,
+      platform,
+      buttons: connector?.capabilities.buttons ?? false,
+      fanName: fan.displayName,
+    });
+    // A catalog button: that pack's offer and payment request, as if the fan had asked for it.
+    const packId =
+      stored.kind === 'callback' && message.text.startsWith(PACK_BUTTON)
+        ? message.text.slice(PACK_BUTTON.length)
+        : undefined;
+    const selling = decision.selling && decision.automated && conversation.status === 'bot';
+    const buttonPack =
+      packId && selling && connector
+        ? (await packsRepo.sellable(ctx.db, conversation.creatorId, platform)).find((p) => p.id === packId)
+        : undefined;
+    // A pack withdrawn since the catalog was shown: say so rather than leave the button dead.
+    const buttonReply: AutoReply | undefined =
+      packId && selling && !buttonPack
+        ? { text: ctx.config.sales.pre_checkout_errors.unavailable[lang], origin: 'command' }
+        : undefined;
 
     const effects = salesEffects(conversation.creatorId, conversation.id);
     const committed = await ctx.db.transaction(async (tx) => {
@@ -101,7 +128,8 @@ export function createInboundProcess(ctx: WorkerContext) {
         decision.escalate && conversation.status !== 'escalated'
           ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
           : undefined;
-      const outbound = reply
+      const said = reply ?? buttonReply;
+      const outbound = said
         ? await stageOutbound(
             tx,
             {
@@ -109,16 +137,46 @@ export function createInboundProcess(ctx: WorkerContext) {
               accountId: message.accountId,
               direction: 'out',
               sender: 'bot',
-              text: reply.text,
-              keyboard: reply.keyboard,
-              raw: { origin: reply.origin, inReplyTo: message.id },
+              text: said.text,
+              keyboard: said.keyboard,
+              raw: { origin: said.origin, inReplyTo: message.id },
               idempotencyKey: `auto:${message.id}`,
             },
             ctx.now(),
           )
         : undefined;
+      if (buttonPack && connector) {
+        const sales = salesContext(ctx);
+        const { offer } = await openOffer(
+          tx,
+          sales,
+          {
+            creatorId: conversation.creatorId,
+            conversationId: conversation.id,
+            fanId: fan.id,
+            pack: buttonPack,
+            messageId: message.id,
+            offeredBy: 'ai',
+          },
+          effects,
+        );
+        await stagePaymentRequest(
+          tx,
+          sales,
+          {
+            offer,
+            pack: buttonPack,
+            conversationId: conversation.id,
+            accountId: message.accountId,
+            packSales: connector.capabilities.packSales,
+            lang,
+            key: message.id,
+          },
+          effects,
+        );
+      }
       // Prose the gates let through, with nothing said yet, gets an LLM draft.
-      const drafting = prose && decision.automated && !reply;
+      const drafting = prose && decision.automated && !said;
       const draftJob = drafting
         ? await outboxRepo.insert(tx, {
             name: 'draft.generate',
@@ -170,14 +228,13 @@ export function createInboundProcess(ctx: WorkerContext) {
   };
 }
 
-/** The gates' own reply, else a command's configured template when automation is allowed. */
+/** The gates' own reply, else a command's answer when automation is allowed. */
 async function composeReply(
   ctx: WorkerContext,
   decision: GateDecision,
   stored: StoredInbound,
   lang: 'fr' | 'en',
-  creatorId: string,
-  fanName: string,
+  target: { creatorId: string; platform: Platform; buttons: boolean; fanName: string },
 ): Promise<AutoReply | undefined> {
   const safety = ctx.config.safety;
   if (decision.reply) {
@@ -190,12 +247,49 @@ async function composeReply(
         : undefined;
     return { text: safety.replies[decision.reply][lang], keyboard, origin: 'safety' };
   }
-  const template =
-    stored.kind === 'command' && stored.command ? ctx.config.commands[stored.command.name] : undefined;
-  if (!decision.automated || !template) return undefined;
-  const creator = await creatorsRepo.findById(ctx.db, creatorId);
+  const command = stored.kind === 'command' ? stored.command?.name : undefined;
+  if (!decision.automated || !command) return undefined;
+  if ((command === 'packs' || command === 'pricing') && decision.selling) {
+    const catalog = await catalogReply(ctx, command, lang, target);
+    if (catalog) return catalog;
+  }
+  const template = ctx.config.commands[command];
+  if (!template) return undefined;
+  const creator = await creatorsRepo.findById(ctx.db, target.creatorId);
   return {
-    text: fill(template[lang], { fan: fanName.split(' ')[0] ?? '', creator: creator?.pseudonym ?? '' }),
+    text: fill(template[lang], {
+      fan: target.fanName.split(' ')[0] ?? '',
+      creator: creator?.pseudonym ?? '',
+    }),
+    origin: 'command',
+  };
+}
+
+/** `/packs` and `/pricing` from the live catalog, a button per pack where the platform has them. */
+async function catalogReply(
+  ctx: WorkerContext,
+  command: 'packs' | 'pricing',
+  lang: 'fr' | 'en',
+  target: { creatorId: string; platform: Platform; buttons: boolean },
+): Promise<AutoReply | undefined> {
+  const packs = await packsRepo.sellable(ctx.db, target.creatorId, target.platform);
+  if (packs.length === 0) return undefined;
+  const words = ctx.config.sales.catalog;
+  const priced = packs.map((pack) => ({
+    pack,
+    values: { pack: pack.name, price: formatPrice(pack.priceCents, pack.currency, lang) },
+  }));
+  const lines = priced.map(({ values }) => fillSalesTemplate(words.line[lang], values));
+  return {
+    text: [words[command][lang], ...lines].join('\n'),
+    keyboard: target.buttons
+      ? priced.map(({ pack, values }) => [
+          {
+            text: fillSalesTemplate(words.button[lang], values).slice(0, 64),
+            callbackData: `${PACK_BUTTON}${pack.id}`,
+          },
+        ])
+      : undefined,
     origin: 'command',
   };
 }

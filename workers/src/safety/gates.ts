@@ -43,6 +43,8 @@ export interface GateDecision {
 
 export const AGE_YES = 'age:yes';
 export const AGE_NO = 'age:no';
+/** Callback data of a catalog button: `pack:<pack id>` opens that pack's offer. */
+export const PACK_BUTTON = 'pack:';
 
 const SELLING_INTENTS: ReadonlySet<Intent> = new Set([
   'pack_request_feet',
@@ -132,7 +134,8 @@ export function evaluateGates(input: GateInput): GateDecision {
   }
   const wantsOffer =
     SELLING_INTENTS.has(input.intent) ||
-    (input.kind === 'command' && SELLING_COMMANDS.has(input.command ?? ''));
+    (input.kind === 'command' && SELLING_COMMANDS.has(input.command ?? '')) ||
+    (input.kind === 'callback' && input.text.startsWith(PACK_BUTTON));
   if (gated && (wantsOffer || (input.kind === 'command' && input.command === 'age'))) {
     return no(['age_gate'], { reply: 'age_gate' });
   }

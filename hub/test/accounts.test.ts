@@ -146,4 +146,21 @@ describe('platforms and connected accounts', () => {
     for (const body of [gone.body, back.body]) expect(JSON.stringify(body)).not.toContain(BOT);
     expect(hub.logs.join('')).not.toContain(BOT);
   });
+
+  it('lets admins and managers rename an account and turn group chats on, and nobody else', async () => {
+    const account = await admin.post(`/api/creators/${creatorId}/accounts`, {
+      platform: 'sandbox',
+      credentials: { token: 'sandbox-token-for-patch' },
+    });
+    const chatter = await hub.createUser('patch-chatter@test.velvet', 'chatter', [creatorId]);
+    const client = new Client(hub.url);
+    await client.login(chatter.email, chatter.password);
+    expect((await client.patch(`/api/accounts/${account.body.id}`, { groups: true })).status).toBe(403);
+    expect((await admin.patch(`/api/accounts/${account.body.id}`, {})).status).toBe(422);
+    expect((await admin.patch(`/api/accounts/${account.body.id}`, { groups: 'yes' })).status).toBe(422);
+    const patched = await admin.patch(`/api/accounts/${account.body.id}`, { label: 'Essais', groups: true });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ label: 'Essais', settings: { groups: true } });
+    expect(JSON.stringify(patched.body)).not.toContain('sandbox-token-for-patch');
+  });
 });

@@ -41,6 +41,8 @@ export interface InboundMessage {
   };
   kind: 'text' | 'edit' | 'command' | 'callback';
   text: string;
+  /** Written in a group chat (`chatId` is the group's), not in private with the bot. */
+  group?: { title: string };
   /** `/start payload` → { name: 'start', args: 'payload' }. */
   command?: { name: string; args: string };
   /** Callback queries must be answered so the fan's button stops spinning. */

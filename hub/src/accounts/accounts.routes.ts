@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createAccountBody, reconnectAccountBody } from '@velvet/shared';
+import { createAccountBody, reconnectAccountBody, updateAccountBody } from '@velvet/shared';
 import { actorOf } from '../auth/authenticate';
 import { parseBody, parseId } from '../http/validate';
 import type { AccountsService } from './accounts.service';
@@ -17,6 +17,11 @@ export function accountsRoutes(accounts: AccountsService): Router {
   router.get('/creators/:id/accounts', async (req, res) => {
     const creatorId = parseId(req.params.id, 'Creator');
     res.json({ accounts: await accounts.list(actorOf(req), creatorId) });
+  });
+
+  router.patch('/accounts/:id', async (req, res) => {
+    const body = parseBody(updateAccountBody, req.body);
+    res.json(await accounts.update(actorOf(req), parseId(req.params.id, 'Account'), body));
   });
 
   router.delete('/accounts/:id', async (req, res) => {

@@ -11,6 +11,7 @@ import {
   type Actor,
   type CreateAccountBody,
   type ReconnectAccountBody,
+  type UpdateAccountBody,
 } from '@velvet/shared';
 import { CredentialsRejected, type Connectors, type PlatformConnector } from '@velvet/platforms';
 import type { CreatorsService } from '../creators/creators.service';
@@ -120,6 +121,16 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
       });
       await audit(actor, 'account.disconnect', account);
       return { ...presentAccount(updated!, ctx.env.PUBLIC_URL), ...(warning ? { warning } : {}) };
+    },
+
+    async update(actor: Actor, accountId: string, body: UpdateAccountBody): Promise<AccountView> {
+      const account = await loadForUpdate(actor, accountId);
+      const updated = await accountsRepo.update(db, account.id, {
+        ...(body.label !== undefined ? { label: body.label } : {}),
+        ...(body.groups !== undefined ? { settings: { ...account.settings, groups: body.groups } } : {}),
+      });
+      await audit(actor, 'account.update', account);
+      return presentAccount(updated!, ctx.env.PUBLIC_URL);
     },
 
     /** New credentials for the same account: its fans and history carry on. */

@@ -37,6 +37,7 @@ export function createIngestService(
           kind: inbound.kind,
           command: inbound.command,
           callbackId: inbound.callbackId,
+          ...(inbound.group ? { group: inbound.group } : {}),
           update: inbound.raw,
         },
         // Inbox order follows arrival here: platforms date messages to the second only.

@@ -4,6 +4,7 @@ import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId } from '../http/validate';
 import type { PaymentsService } from '../payments/payments.service';
+import { createGroupChats } from './group-chats';
 import type { IngestService } from './ingest.service';
 
 type WithRawBody = Request & { rawBody?: Buffer };
@@ -21,6 +22,7 @@ export function webhooksRoutes(
   payments: PaymentsService,
 ): Router {
   const router = Router();
+  const groups = createGroupChats(ctx);
   const json = express.json({
     limit: '1mb',
     verify: (req, _res, buffer) => void ((req as WithRawBody).rawBody = buffer),
@@ -61,7 +63,16 @@ export function webhooksRoutes(
         return;
       }
       case 'message': {
-        const result = await ingest.ingest(account, parsed.message);
+        let message = parsed.message;
+        if (message.group) {
+          if (!groups.enabled(account)) {
+            await groups.notice(account, connector, credentials, message);
+            res.json({ ok: true, ignored: 'group chat: groups are off for this account' });
+            return;
+          }
+          message = groups.asConversation({ ...message, group: message.group });
+        }
+        const result = await ingest.ingest(account, message);
         res.json({ ok: true, duplicate: !result.stored });
         return;
       }

@@ -175,6 +175,8 @@ const velvetConfigSchema = z.strictObject({
       spam_cooldown: bilingual,
       age_gate: bilingual,
       age_confirmed: bilingual,
+      /** Said once a day in a group the bot was added to, while the account keeps groups off. */
+      private_only: bilingual,
     }),
     age_buttons: z.strictObject({ yes: bilingual, no: bilingual }),
   }),

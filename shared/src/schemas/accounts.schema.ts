@@ -18,6 +18,16 @@ export type CreateAccountBody = z.output<typeof createAccountBody>;
 export const reconnectAccountBody = z.strictObject({ credentials });
 export type ReconnectAccountBody = z.output<typeof reconnectAccountBody>;
 
+/** What operators change on a connected account. */
+export const updateAccountBody = z
+  .strictObject({
+    label: z.string().trim().min(1).max(120).optional(),
+    /** Group chats the bot is added to reach the inbox (for humans only); off: a polite note, once a day. */
+    groups: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export type UpdateAccountBody = z.output<typeof updateAccountBody>;
+
 export const accountView = z.object({
   id: z.uuid(),
   creatorId: z.uuid(),

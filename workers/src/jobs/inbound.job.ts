@@ -29,6 +29,7 @@ import { loadDelivery } from './delivery';
 
 interface StoredInbound {
   kind?: 'text' | 'edit' | 'command' | 'callback';
+  group?: { title: string };
   command?: { name: string; args: string };
   callbackId?: string;
 }
@@ -78,6 +79,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       confidence: classified.confidence,
       // Unknown platform: the stricter answer.
       platformVerifiesAge: connector?.capabilities.verifiesAge ?? false,
+      inGroup: stored.group !== undefined,
       fan,
       now: ctx.now(),
       rules: ctx.config.safety,

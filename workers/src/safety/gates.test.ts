@@ -169,3 +169,17 @@ describe('age gate', () => {
     });
   });
 });
+
+describe('group chats', () => {
+  it('automates nothing in a group, not even the age gate, but still escalates a minor signal', () => {
+    expect(gate({ inGroup: true, intent: 'pack_request_feet' })).toMatchObject({
+      automated: false,
+      selling: false,
+      reasons: ['group_chat'],
+    });
+    expect(gate({ inGroup: true, intent: 'pack_request_feet' }).reply).toBeUndefined();
+    const minor = gate({ inGroup: true, intent: 'minor_signal', confidence: 0.9 });
+    expect(minor).toMatchObject({ escalate: true, selling: false, alert: { kind: 'minor_signal' } });
+    expect(minor.reply).toBeUndefined();
+  });
+});

@@ -21,6 +21,8 @@ export interface GateInput {
   confidence: number;
   /** The platform verifies its users' age itself; elsewhere fans confirm 18+ with a button. */
   platformVerifiesAge: boolean;
+  /** A group chat: its members cannot be age-checked one by one, so nothing is automated there. */
+  inGroup?: boolean;
   fan: FanSafetyState;
   now: Date;
   rules: Pick<VelvetConfig['safety'], 'spam_cooldown' | 'spam_mute_after' | 'min_confidence'>;
@@ -84,13 +86,17 @@ export function evaluateGates(input: GateInput): GateDecision {
     return no(['minor_signal'], {
       fan: { minorSignalAt: now },
       escalate: true,
-      reply: 'minor_neutral',
+      // Not said into a group: its other members did not write it.
+      ...(input.inGroup ? {} : { reply: 'minor_neutral' as const }),
       alert: {
         kind: 'minor_signal',
         message: 'A fan may be under 18: selling stopped, conversation escalated.',
       },
     });
   }
+
+  // A group chat is for humans only: no automated reply, no selling.
+  if (input.inGroup) return no(['group_chat']);
 
   // 2. Opt-out, confirmed once; later messages get nothing automated until the fan opts back in.
   if (sure('opt_out') || OPT_OUT.test(input.text)) {

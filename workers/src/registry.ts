@@ -6,18 +6,23 @@ import { createPushNotify } from './push/push.job';
 import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
 import { createFollowUpSend } from './jobs/followup.job';
+import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
 export type Handler<N extends JobName> = (job: BullJob<JobData<N>>, token?: string) => Promise<void>;
 
-/** Exactly one handler per job name: TypeScript refuses a missing or extra one. */
+/**
+ * Exactly one handler per job name: TypeScript refuses a missing or extra one. Each runs
+ * inside the runner's outbox bookkeeping.
+ */
 export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N> } {
   const limiter = new SendLimiter(ctx.connection, ctx.redisPrefix);
+  const run = <N extends JobName>(handler: Handler<N>) => withOutboxBookkeeping(ctx, handler);
   return {
-    'inbound.process': createInboundProcess(ctx),
-    'outbound.send': createOutboundSend(ctx, limiter),
-    'draft.generate': createDraftGenerate(ctx),
-    'followup.send': createFollowUpSend(ctx),
-    'push.notify': createPushNotify(ctx),
+    'inbound.process': run(createInboundProcess(ctx)),
+    'outbound.send': run(createOutboundSend(ctx, limiter)),
+    'draft.generate': run(createDraftGenerate(ctx)),
+    'followup.send': run(createFollowUpSend(ctx)),
+    'push.notify': run(createPushNotify(ctx)),
   };
 }

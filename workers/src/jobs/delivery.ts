@@ -2,7 +2,6 @@ import {
   accountsRepo,
   conversationsRepo,
   messagesRepo,
-  outboxRepo,
   type ConversationRecord,
   type MessageRecord,
 } from '@velvet/shared';
@@ -24,19 +23,15 @@ export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
   };
 }
 
-/** Marks a message failed (or unconfirmed), its outbox row done, and tells the inbox. */
+/** Marks a message failed (or unconfirmed) and tells the inbox. */
 export async function failDelivery(
   ctx: WorkerContext,
   message: MessageRecord,
   conversation: Pick<ConversationRecord, 'id' | 'creatorId'>,
   status: 'failed' | 'unconfirmed',
   error: string,
-  outboxId: number | undefined,
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await messagesRepo.markFailed(tx, message.id, status, error);
-    if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
-  });
+  await messagesRepo.markFailed(ctx.db, message.id, status, error);
   await ctx.publisher.emit(
     { creatorId: conversation.creatorId, conversationId: conversation.id },
     'message:failed',

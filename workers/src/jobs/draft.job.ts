@@ -6,7 +6,6 @@ import {
   draftsRepo,
   fansRepo,
   messagesRepo,
-  outboxRepo,
   announceOutbound,
   announceSales,
   findPromoCode,
@@ -49,24 +48,21 @@ const ALERT_EVERY_MS = 60_000;
  */
 export function createDraftGenerate(ctx: WorkerContext) {
   return async function draftGenerate(job: BullJob<JobData<'draft.generate'>>): Promise<void> {
-    const { messageId, outboxId, selling } = job.data;
-    const markDone = () =>
-      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
+    const { messageId, selling } = job.data;
     const message = await messagesRepo.findById(ctx.db, messageId);
     const conversation = message && (await conversationsRepo.findById(ctx.db, message.conversationId));
-    if (!message || !conversation) return void (await markDone());
+    if (!message || !conversation) return;
     // A newer fan message has its own draft job, which reads this one too.
     const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
-    if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return void (await markDone());
+    if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
     // A worker killed after committing but before BullMQ recorded the job: the work is done.
-    if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id))
-      return void (await markDone());
+    if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id)) return;
     const [fan, creator, account] = await Promise.all([
       fansRepo.findById(ctx.db, conversation.fanId),
       creatorsRepo.findById(ctx.db, conversation.creatorId),
       accountsRepo.findById(ctx.db, conversation.accountId),
     ]);
-    if (!fan || !creator || !account) return void (await markDone());
+    if (!fan || !creator || !account) return;
     const platform = account.platform as Platform;
 
     const intent = (message.intent ?? 'other') as Intent;
@@ -74,7 +70,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const model = ctx.config.ollama.models[template.model];
     const lang = replyLanguage(message.lang, fan.language);
     const capabilities = ctx.connectors.get(platform)?.capabilities;
-    if (!capabilities) return void (await markDone());
+    if (!capabilities) return;
     const policy = resolvePolicy({
       platform,
       aiAutoSend: capabilities.aiAutoSend,
@@ -83,7 +79,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       creator: creator.sendPolicy as CreatorSendPolicy,
       defaults: ctx.config.send_policy,
     });
-    if (policy === 'off') return void (await markDone());
+    if (policy === 'off') return;
 
     // Selling: the intent's pack becomes an offer whose facts the model must use; a price
     // question gets the catalog. Nothing of the kind while a gate forbids selling.
@@ -174,7 +170,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       }
       timings = { ...timings, ...final };
     } catch (error) {
-      if (error instanceof OllamaError && error.code === 'aborted') return void (await markDone());
+      if (error instanceof OllamaError && error.code === 'aborted') return;
       const code = error instanceof OllamaError ? error.code : 'unknown';
       // The alert below tells supervisors; the log keeps one line, with the stack only when unexpected.
       ctx.logger.warn(
@@ -245,7 +241,6 @@ export function createDraftGenerate(ctx: WorkerContext) {
           effects,
         );
       }
-      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
       return { finished, sent };
     });
     if (!committed.finished) return;

@@ -7,7 +7,6 @@ import {
   followUpsRepo,
   followUpText,
   offersRepo,
-  outboxRepo,
   packsRepo,
   salesEffects,
   messagesRepo,
@@ -27,11 +26,9 @@ import { creatorQuietUntil } from '../safety/quiet-hours';
  */
 export function createFollowUpSend(ctx: WorkerContext) {
   return async function followUpSend(job: BullJob<JobData<'followup.send'>>, token?: string): Promise<void> {
-    const { followUpId, outboxId } = job.data;
-    const done = () =>
-      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
+    const { followUpId } = job.data;
     const row = await followUpsRepo.findById(ctx.db, followUpId);
-    if (!row || row.status !== 'pending') return void (await done());
+    if (!row || row.status !== 'pending') return;
     // Moved earlier or later since this job was enqueued: wait for the row's time.
     if (row.dueAt.getTime() > Date.now() + 1000 && token) {
       await job.moveToDelayed(row.dueAt.getTime(), token);
@@ -43,7 +40,7 @@ export function createFollowUpSend(ctx: WorkerContext) {
       fansRepo.findById(ctx.db, row.fanId),
       creatorsRepo.findById(ctx.db, row.creatorId),
     ]);
-    if (!conversation || !fan || !creator) return void (await done());
+    if (!conversation || !fan || !creator) return;
     const offer = row.offerId ? await offersRepo.findById(ctx.db, row.offerId) : undefined;
     const reason = await whyNot(ctx, row, { conversation, fan, creator, offer });
     if (reason) return cancel(ctx, row, reason);
@@ -77,7 +74,6 @@ export function createFollowUpSend(ctx: WorkerContext) {
         effects.followUps.push({ ...row, status: 'sent', messageId: staged.message.id });
         effects.outbound.push(staged);
       }
-      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
     });
     await announceSales(ctx, effects);
   };

@@ -53,16 +53,14 @@ function fill(template: string, values: Record<string, string>): string {
  */
 export function createInboundProcess(ctx: WorkerContext) {
   return async function inboundProcess(job: BullJob<JobData<'inbound.process'>>): Promise<void> {
-    const { messageId, outboxId } = job.data;
-    const markDone = () =>
-      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
+    const { messageId } = job.data;
     const message = await messagesRepo.findById(ctx.db, messageId);
     const delivery = message && (await loadDelivery(ctx, message));
-    if (!message || !delivery) return void (await markDone());
+    if (!message || !delivery) return;
     const { conversation, platform, credentials } = delivery;
     const stored = (message.raw ?? {}) as StoredInbound;
     const fan = await fansRepo.findById(ctx.db, conversation.fanId);
-    if (!fan) return void (await markDone());
+    if (!fan) return;
 
     // Commands and button presses are not prose: the gates read them by name, not by intent.
     const prose = stored.kind !== 'command' && stored.kind !== 'callback';
@@ -189,7 +187,6 @@ export function createInboundProcess(ctx: WorkerContext) {
             },
           })
         : undefined;
-      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
       return { escalated, outbound, draftJob };
     });
 

@@ -5,7 +5,6 @@ import {
   invoiceAmount,
   messagesRepo,
   offersRepo,
-  outboxRepo,
   packsRepo,
   PlatformError,
   purchasesRepo,
@@ -49,19 +48,17 @@ const UNCONFIRMED =
  */
 export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
   return async function outboundSend(job: BullJob<Data>, token?: string): Promise<void> {
-    const { messageId, outboxId } = job.data;
+    const { messageId } = job.data;
     const message = await messagesRepo.findById(ctx.db, messageId);
-    const done = () =>
-      outboxId === undefined ? undefined : outboxRepo.markProcessed(ctx.db, outboxId, ctx.now());
-    if (!message || message.direction !== 'out') return void (await done());
-    if (message.status !== 'queued' && message.status !== 'sending') return void (await done());
+    if (!message || message.direction !== 'out') return;
+    if (message.status !== 'queued' && message.status !== 'sending') return;
 
     const delivery = await loadDelivery(ctx, message);
-    if (!delivery) return void (await done());
+    if (!delivery) return;
     const { conversation, account, platform, credentials } = delivery;
 
     if (message.status === 'sending') {
-      await failDelivery(ctx, message, conversation, 'unconfirmed', UNCONFIRMED, outboxId);
+      await failDelivery(ctx, message, conversation, 'unconfirmed', UNCONFIRMED);
       return;
     }
 
@@ -78,7 +75,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
     const connector = ctx.connectors.get(platform);
     if (!connector || account.status !== 'active') {
       const why = connector ? 'The account is disconnected' : `Sending on ${platform} is not supported yet`;
-      await failDelivery(ctx, message, conversation, 'failed', why, outboxId);
+      await failDelivery(ctx, message, conversation, 'failed', why);
       throw new UnrecoverableError(why);
     }
 
@@ -112,7 +109,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       const permanent = error instanceof PlatformError && error.kind === 'permanent';
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || lastAttempt) {
-        await failDelivery(ctx, message, conversation, 'failed', reason, outboxId);
+        await failDelivery(ctx, message, conversation, 'failed', reason);
         throw new UnrecoverableError(reason);
       }
       // The platform answered with an error, so nothing was delivered: back in line.
@@ -126,7 +123,6 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       if (message.kind === 'media' && purchaseId)
         await purchasesRepo.markDelivered(tx, purchaseId, ctx.now());
       if (disclosure) await fansRepo.updateSafety(tx, conversation.fanId, { disclosedAt: ctx.now() });
-      if (outboxId !== undefined) await outboxRepo.markProcessed(tx, outboxId, ctx.now());
     });
     await ctx.publisher.emit(
       { creatorId: conversation.creatorId, conversationId: conversation.id },

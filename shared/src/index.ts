@@ -27,3 +27,4 @@ export * from './push/index';
 export * from './sales/index';
 export * from './schemas/sales.schema';
 export * from './reply-language';
+export * from './effects';

@@ -11,7 +11,8 @@ import {
   NotFound,
   presentMessage,
   stageOutbound,
-  announceOutbound,
+  collectEffects,
+  flushEffects,
   usersRepo,
   type Action,
   type Actor,
@@ -142,7 +143,13 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         }
         return result;
       });
-      await announceOutbound(deps, conversation.creatorId, staged);
+      await flushEffects(
+        { ...deps, db },
+        {
+          ...collectEffects(conversation.creatorId, conversation.id),
+          outbound: [staged],
+        },
+      );
       return { messageId: staged.message.id };
     },
 
@@ -214,7 +221,13 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         }
         return result;
       });
-      await announceOutbound(deps, conversation.creatorId, staged);
+      await flushEffects(
+        { ...deps, db },
+        {
+          ...collectEffects(conversation.creatorId, conversation.id),
+          outbound: [staged],
+        },
+      );
       return { messageId: staged.message.id };
     },
 

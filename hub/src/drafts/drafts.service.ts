@@ -5,13 +5,12 @@ import {
   draftsRepo,
   NotFound,
   accountsRepo,
-  announceOutbound,
-  announceSales,
+  flushEffects,
   cancelOffer,
   offersRepo,
   packsRepo,
   salesContext,
-  salesEffects,
+  collectEffects,
   stageOutbound,
   replyLanguage,
   stagePaymentRequest,
@@ -19,7 +18,7 @@ import {
   messagesRepo,
   type Db,
   type DraftRecord,
-  type SalesEffects,
+  type Effects,
   type Actor,
   type InboxPublisher,
   type OutboxRelay,
@@ -51,7 +50,7 @@ export function createDraftsService(
     tx: Db,
     draft: DraftRecord,
     conversation: { id: string; accountId: string; fanId: string },
-    effects: SalesEffects,
+    effects: Effects,
   ) {
     const offer = draft.offerId ? await offersRepo.findById(tx, draft.offerId) : undefined;
     if (!offer || offer.status !== 'open') return;
@@ -100,7 +99,7 @@ export function createDraftsService(
       const { draft, conversation } = await load(actor, input.draftId);
       const text = input.text ?? draft.text;
       const edited = input.text !== undefined && input.text !== draft.text;
-      const effects = salesEffects(conversation.creatorId, conversation.id);
+      const effects = collectEffects(conversation.creatorId, conversation.id);
       const sent = await ctx.db.transaction(async (tx) => {
         const decided = await draftsRepo.decide(tx, draft.id, {
           status: 'approved',
@@ -122,6 +121,8 @@ export function createDraftsService(
           },
           ctx.now(),
         );
+        // The reply first, then its payment request: the fan reads them in that order.
+        effects.outbound.push(staged);
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'draft.approve',
@@ -132,15 +133,14 @@ export function createDraftsService(
         if (staged.outbox) await presentOffer(tx, draft, conversation, effects);
         return staged;
       });
-      await announceOutbound(deps, conversation.creatorId, sent);
-      await announceSales({ ...deps, db: ctx.db }, effects);
+      await flushEffects({ ...deps, db: ctx.db }, effects);
       await decided(actor, draft.id, conversation, 'approved');
       return { messageId: sent.message.id };
     },
 
     async reject(actor: Actor, input: { draftId: string; reason?: string }) {
       const { draft, conversation } = await load(actor, input.draftId);
-      const effects = salesEffects(conversation.creatorId, conversation.id);
+      const effects = collectEffects(conversation.creatorId, conversation.id);
       await ctx.db.transaction(async (tx) => {
         // The offer this draft presented was never shown to the fan.
         if (draft.offerId) await cancelOffer(tx, sales, draft.offerId, 'draft_rejected', effects);
@@ -159,7 +159,7 @@ export function createDraftsService(
         });
       });
       await decided(actor, draft.id, conversation, 'rejected');
-      await announceSales({ ...deps, db: ctx.db }, effects);
+      await flushEffects({ ...deps, db: ctx.db }, effects);
       return {};
     },
   };

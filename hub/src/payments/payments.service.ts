@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   accountsRepo,
-  announceSales,
+  flushEffects,
   auditRepo,
   Conflict,
   fansRepo,
@@ -14,11 +14,12 @@ import {
   invoiceAmount,
   replyLanguage,
   salesContext,
-  salesEffects,
+  collectEffects,
   Unauthorized,
   verifyCheckoutToken,
   verifyPaymentSignature,
   type AccountRecord,
+  type Effects,
   type InboxPublisher,
   type OfferRecord,
   type OutboxRelay,
@@ -54,8 +55,8 @@ export function createPaymentsService(
   deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
 ) {
   const sales = salesContext(ctx);
-  const announce = (effects: ReturnType<typeof salesEffects>) =>
-    announceSales(
+  const announce = (effects: Effects) =>
+    flushEffects(
       {
         db: ctx.db,
         relay: deps.relay,
@@ -88,7 +89,7 @@ export function createPaymentsService(
       singleUse?: boolean;
     },
   ) {
-    const effects = salesEffects(offer.creatorId, offer.conversationId);
+    const effects = collectEffects(offer.creatorId, offer.conversationId);
     const result = await ctx.db.transaction(async (tx) => {
       const recorded = await recordPurchase(
         tx,

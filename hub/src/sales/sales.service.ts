@@ -1,6 +1,6 @@
 import {
   accountsRepo,
-  announceSales,
+  flushEffects,
   auditRepo,
   cancelOffer,
   checkoutUrl,
@@ -21,12 +21,13 @@ import {
   purchasesRepo,
   replyLanguage,
   salesContext,
-  salesEffects,
+  collectEffects,
   salesMetricsRepo,
   stagePaymentRequest,
   type Actor,
   type CreatePackBody,
   type CreatePromoBody,
+  type Effects,
   type InboxPublisher,
   type OutboxRelay,
   type PackRecord,
@@ -81,8 +82,8 @@ export function createSalesService(
   deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues; connectors: Connectors },
 ) {
   const sales = salesContext(ctx);
-  const announce = (effects: ReturnType<typeof salesEffects>) =>
-    announceSales(
+  const announce = (effects: Effects) =>
+    flushEffects(
       { ...deps, db: ctx.db, removeJob: (id) => deps.queues['followup.send'].remove(id) },
       effects,
     );
@@ -242,7 +243,7 @@ export function createSalesService(
           throw new Conflict(`The code ${promo.code} cannot be used: ${refusal.replace('_', ' ')}`);
       }
       const lang = replyLanguage(undefined, fan.language);
-      const effects = salesEffects(conversation.creatorId, conversation.id);
+      const effects = collectEffects(conversation.creatorId, conversation.id);
       const opened = await ctx.db.transaction(async (tx) => {
         const result = await openOffer(
           tx,
@@ -302,7 +303,7 @@ export function createSalesService(
       if (!offer) throw new NotFound('Offer');
       authorize(actor, 'offer:create', { creatorId: offer.creatorId });
       if (offer.status !== 'open') throw new Conflict(`This offer is already ${offer.status}`);
-      const effects = salesEffects(offer.creatorId, offer.conversationId);
+      const effects = collectEffects(offer.creatorId, offer.conversationId);
       await ctx.db.transaction(async (tx) => {
         await cancelOffer(tx, sales, offer.id, 'cancelled_by_operator', effects);
         await auditRepo.record(tx, {
@@ -345,7 +346,7 @@ export function createSalesService(
       if (!row) throw new NotFound('Follow-up');
       authorize(actor, 'followup:cancel', { creatorId: row.creatorId });
       if (row.status !== 'pending') throw new Conflict(`This follow-up is already ${row.status}`);
-      const effects = salesEffects(row.creatorId, row.conversationId);
+      const effects = collectEffects(row.creatorId, row.conversationId);
       await ctx.db.transaction(async (tx) => {
         effects.followUps.push(
           ...(await followUpsRepo.cancelPending(tx, { id: row.id }, 'cancelled_by_operator', ctx.now())),

@@ -1,5 +1,7 @@
 import {
+  collectEffects,
   draftAbortChannel,
+  flushEffects,
   inboundRepo,
   type AccountRecord,
   type InboundMessage,
@@ -47,9 +49,12 @@ export function createIngestService(
       if (!message || stored.outboxId === undefined) return { stored: false };
 
       const target = { creatorId, conversationId };
-      await deps.relay.dispatchSoon([
-        { id: stored.outboxId, job: { name: 'inbound.process', data: { messageId: message.id } } },
-      ]);
+      const effects = collectEffects(creatorId, conversationId);
+      effects.jobs.push({
+        id: stored.outboxId,
+        job: { name: 'inbound.process', data: { messageId: message.id } },
+      });
+      await flushEffects({ ...deps, db: ctx.db }, effects);
       if (stored.supersededDraftIds.length > 0) {
         // The fan wrote again: earlier drafts give way to one that reads both messages.
         await ctx.redis.publish(draftAbortChannel(ctx.redisPrefix), conversationId);

@@ -2,9 +2,6 @@ import type { Db } from '../db/client';
 import { conversationsRepo } from '../db/repositories/conversations.repo';
 import { messagesRepo, type MessageRecord, type NewMessage } from '../db/repositories/messages.repo';
 import { outboxRepo, type OutboxRow } from '../db/repositories/outbox.repo';
-import { presentMessage } from '../presenters/message.presenter';
-import type { OutboxRelay } from '../queue/outbox.relay';
-import type { InboxPublisher } from '../realtime/inbox.publisher';
 
 export interface StagedOutbound {
   message: MessageRecord;
@@ -29,20 +26,4 @@ export async function stageOutbound(
     data: { messageId: inserted.message.id },
   });
   return { message: inserted.message, outbox };
-}
-
-/** After commit: hand the send to the queue and show the message in the inbox. */
-export async function announceOutbound(
-  deps: { relay: OutboxRelay; publisher: InboxPublisher },
-  creatorId: string,
-  staged: StagedOutbound | undefined,
-): Promise<void> {
-  if (!staged?.outbox) return;
-  const conversationId = staged.message.conversationId;
-  await deps.relay.dispatchSoon([staged.outbox]);
-  await deps.publisher.emit({ creatorId, conversationId }, 'message:new', {
-    conversationId,
-    creatorId,
-    message: presentMessage(staged.message),
-  });
 }

@@ -2,15 +2,14 @@ import type { Db } from '../db/client';
 import type { PackSales } from '../platform';
 import { followUpsRepo, type FollowUpRecord } from '../db/repositories/follow-ups.repo';
 import { offersRepo, type OfferRecord } from '../db/repositories/offers.repo';
-import { outboxRepo, type OutboxRow } from '../db/repositories/outbox.repo';
+import { outboxRepo } from '../db/repositories/outbox.repo';
 import { packsRepo, type PackRecord } from '../db/repositories/packs.repo';
 import { promoCodesRepo, type PromoCodeRecord } from '../db/repositories/promo-codes.repo';
 import { purchasesRepo, type PurchaseRecord } from '../db/repositories/purchases.repo';
 import type { VelvetConfig } from '../config/velvet-config';
 import type { FollowUpView, OfferView, PurchaseView } from '../events';
-import { announceOutbound, stageOutbound, type StagedOutbound } from '../outbound/outbound';
-import type { OutboxRelay } from '../queue/outbox.relay';
-import type { InboxPublisher } from '../realtime/inbox.publisher';
+import type { Effects } from '../effects';
+import { stageOutbound } from '../outbound/outbound';
 import { checkoutUrl, createCheckoutToken, hashCheckoutToken } from './checkout-token';
 import { applyPromo, fillSalesTemplate, formatPrice, promoRefusal, starsFor } from './pricing';
 
@@ -33,21 +32,6 @@ export function salesContext(deps: {
 type Lang = 'fr' | 'en';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-
-/** Everything a sales step changed, to announce after its transaction commits. */
-export interface SalesEffects {
-  creatorId: string;
-  conversationId: string;
-  offers: OfferRecord[];
-  followUps: FollowUpRecord[];
-  purchases: PurchaseRecord[];
-  outbound: StagedOutbound[];
-  jobs: OutboxRow[];
-}
-
-export function salesEffects(creatorId: string, conversationId: string): SalesEffects {
-  return { creatorId, conversationId, offers: [], followUps: [], purchases: [], outbound: [], jobs: [] };
-}
 
 // ---------- offers ----------
 
@@ -79,7 +63,7 @@ export async function openOffer(
   tx: Db,
   ctx: SalesContext,
   input: OpenOfferInput,
-  effects: SalesEffects,
+  effects: Effects,
 ): Promise<OpenedOffer> {
   const now = ctx.now();
   effects.offers.push(...(await offersRepo.expireDue(tx, input.fanId, now)));
@@ -137,7 +121,7 @@ export async function cancelOffer(
   ctx: SalesContext,
   offerId: string,
   reason: string,
-  effects: SalesEffects,
+  effects: Effects,
 ): Promise<void> {
   const cancelled = await offersRepo.cancel(tx, offerId, ctx.now());
   if (!cancelled) return;
@@ -178,7 +162,7 @@ export async function stagePaymentRequest(
   tx: Db,
   ctx: SalesContext,
   input: PaymentRequestInput,
-  effects: SalesEffects,
+  effects: Effects,
 ): Promise<void> {
   const { offer, pack, lang, packSales } = input;
   const price = formatPrice(offer.priceCents, offer.currency, lang);
@@ -255,7 +239,7 @@ export async function planFollowUp(
   tx: Db,
   ctx: SalesContext,
   input: PlanFollowUpInput,
-  effects: SalesEffects,
+  effects: Effects,
 ): Promise<FollowUpRecord | undefined> {
   const now = ctx.now();
   if (input.kind !== 'thank_you') {
@@ -339,7 +323,7 @@ export async function recordPurchase(
   tx: Db,
   ctx: SalesContext,
   input: RecordPurchaseInput,
-  effects: SalesEffects,
+  effects: Effects,
 ): Promise<{ purchase: PurchaseRecord; created: boolean }> {
   const now = ctx.now();
   const { offer } = input;
@@ -477,33 +461,3 @@ export function presentFollowUp(row: FollowUpRecord): FollowUpView {
  * tell the inbox about offers, purchases and follow-ups. Removing a cancelled follow-up's
  * delayed job is best effort: its row, not the job, decides whether it is sent.
  */
-export async function announceSales(
-  deps: {
-    db: Db;
-    relay: OutboxRelay;
-    publisher: InboxPublisher;
-    removeJob?: (jobId: string) => Promise<unknown>;
-  },
-  effects: SalesEffects,
-): Promise<void> {
-  const target = { creatorId: effects.creatorId, conversationId: effects.conversationId };
-  if (effects.jobs.length) await deps.relay.dispatchSoon(effects.jobs);
-  for (const staged of effects.outbound) await announceOutbound(deps, effects.creatorId, staged);
-  const seen = new Set<string>();
-  for (const offer of [...effects.offers].reverse()) {
-    if (seen.has(offer.id)) continue;
-    seen.add(offer.id);
-    const named = await offersRepo.findWithPack(deps.db, offer.id);
-    if (named) await deps.publisher.emit(target, 'offer:update', presentOffer(named, named));
-  }
-  for (const purchase of effects.purchases) {
-    const pack = purchase.packId ? await packsRepo.findById(deps.db, purchase.packId) : undefined;
-    await deps.publisher.emit(target, 'purchase:new', presentPurchase(purchase, pack?.name ?? null));
-  }
-  for (const row of effects.followUps) {
-    if (row.status === 'cancelled' && deps.removeJob) {
-      await deps.removeJob(`followup-${row.id}`).catch(() => undefined);
-    }
-    await deps.publisher.emit(target, 'followup:update', presentFollowUp(row));
-  }
-}

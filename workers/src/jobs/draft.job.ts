@@ -6,8 +6,7 @@ import {
   draftsRepo,
   fansRepo,
   messagesRepo,
-  announceOutbound,
-  announceSales,
+  flushEffects,
   findPromoCode,
   formatPrice,
   offerFacts,
@@ -15,7 +14,7 @@ import {
   packsRepo,
   promoCodesRepo,
   salesContext,
-  salesEffects,
+  collectEffects,
   stageOutbound,
   stagePaymentRequest,
   type DraftDonePayload,
@@ -84,7 +83,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
     // Selling: the intent's pack becomes an offer whose facts the model must use; a price
     // question gets the catalog. Nothing of the kind while a gate forbids selling.
     const sales = salesContext(ctx);
-    const effects = salesEffects(conversation.creatorId, conversation.id);
+    const effects = collectEffects(conversation.creatorId, conversation.id);
     const catalog = selling ? await packsRepo.sellable(ctx.db, creator.id, platform) : [];
     let offer: OfferRecord | undefined;
     let pack: PackRecord | undefined;
@@ -127,7 +126,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       intentConfidence: message.intentConfidence,
       offerId: offer?.id,
     });
-    await announceSales(ctx, effects);
+    await flushEffects(ctx, effects);
     effects.offers.length = 0;
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
     await ctx.publisher.emit(target, 'draft:start', {
@@ -225,6 +224,8 @@ export function createDraftGenerate(ctx: WorkerContext) {
               ctx.now(),
             )
           : undefined;
+      // The reply first, then its payment request: the fan reads them in that order.
+      if (sent) effects.outbound.push(sent);
       if (sent?.outbox && offer && pack) {
         await stagePaymentRequest(
           tx,
@@ -241,7 +242,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
           effects,
         );
       }
-      return { finished, sent };
+      return { finished };
     });
     if (!committed.finished) return;
     await ctx.publisher.emit(target, 'draft:done', {
@@ -253,8 +254,7 @@ export function createDraftGenerate(ctx: WorkerContext) {
       ...(reasons.length ? { reasons } : {}),
     });
     await notifyApprovers(ctx, { draftId: draft.id, status });
-    await announceOutbound(ctx, conversation.creatorId, committed.sent);
-    await announceSales(ctx, effects);
+    await flushEffects(ctx, effects);
   };
 }
 

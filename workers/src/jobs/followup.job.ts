@@ -1,6 +1,6 @@
 import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
-  announceSales,
+  flushEffects,
   conversationsRepo,
   creatorsRepo,
   fansRepo,
@@ -8,7 +8,7 @@ import {
   followUpText,
   offersRepo,
   packsRepo,
-  salesEffects,
+  collectEffects,
   messagesRepo,
   stageOutbound,
   type FollowUpRecord,
@@ -55,7 +55,7 @@ export function createFollowUpSend(ctx: WorkerContext) {
     const pack = row.packId ? await packsRepo.findById(ctx.db, row.packId) : undefined;
     const lang = replyLanguage(undefined, fan.language);
     const text = followUpText(ctx.config, row, pack, offer?.priceCents, lang);
-    const effects = salesEffects(row.creatorId, row.conversationId);
+    const effects = collectEffects(row.creatorId, row.conversationId);
     await ctx.db.transaction(async (tx) => {
       const staged = await stageOutbound(
         tx,
@@ -75,16 +75,16 @@ export function createFollowUpSend(ctx: WorkerContext) {
         effects.outbound.push(staged);
       }
     });
-    await announceSales(ctx, effects);
+    await flushEffects(ctx, effects);
   };
 }
 
 async function cancel(ctx: WorkerContext, row: FollowUpRecord, reason: string): Promise<void> {
-  const effects = salesEffects(row.creatorId, row.conversationId);
+  const effects = collectEffects(row.creatorId, row.conversationId);
   effects.followUps.push(
     ...(await ctx.db.transaction((tx) => followUpsRepo.cancelPending(tx, { id: row.id }, reason, ctx.now()))),
   );
-  await announceSales(ctx, effects);
+  await flushEffects(ctx, effects);
 }
 
 async function whyNot(

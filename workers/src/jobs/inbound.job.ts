@@ -6,11 +6,10 @@ import {
   messagesRepo,
   outboxRepo,
   stageOutbound,
-  announceOutbound,
-  announceSales,
+  flushEffects,
   followUpsRepo,
   offersRepo,
-  salesEffects,
+  collectEffects,
   fillSalesTemplate,
   formatPrice,
   openOffer,
@@ -104,7 +103,7 @@ export function createInboundProcess(ctx: WorkerContext) {
         ? { text: ctx.config.sales.pre_checkout_errors.unavailable[lang], origin: 'command' }
         : undefined;
 
-    const effects = salesEffects(conversation.creatorId, conversation.id);
+    const effects = collectEffects(conversation.creatorId, conversation.id);
     const committed = await ctx.db.transaction(async (tx) => {
       await messagesRepo.setIntent(tx, message.id, classified.intent, classified.confidence, classified.lang);
       await fansRepo.updateSafety(tx, fan.id, decision.fan);
@@ -145,6 +144,7 @@ export function createInboundProcess(ctx: WorkerContext) {
             ctx.now(),
           )
         : undefined;
+      if (outbound) effects.outbound.push(outbound);
       if (buttonPack && connector) {
         const sales = salesContext(ctx);
         const { offer } = await openOffer(
@@ -177,21 +177,18 @@ export function createInboundProcess(ctx: WorkerContext) {
       }
       // Prose the gates let through, with nothing said yet, gets an LLM draft.
       const drafting = prose && decision.automated && !said;
-      const draftJob = drafting
-        ? await outboxRepo.insert(tx, {
+      if (drafting) {
+        effects.jobs.push(
+          await outboxRepo.insert(tx, {
             name: 'draft.generate',
-            data: {
-              messageId: message.id,
-              selling: decision.selling,
-              paying: fan.lifetimeSpendCents > 0,
-            },
-          })
-        : undefined;
-      return { escalated, outbound, draftJob };
+            data: { messageId: message.id, selling: decision.selling, paying: fan.lifetimeSpendCents > 0 },
+          }),
+        );
+      }
+      return { escalated };
     });
 
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
-    if (committed.draftJob) await ctx.relay.dispatchSoon([committed.draftJob]);
     await ctx.publisher.emit(target, 'message:intent', {
       conversationId: conversation.id,
       messageId: message.id,
@@ -217,8 +214,7 @@ export function createInboundProcess(ctx: WorkerContext) {
         at: ctx.now().toISOString(),
       });
     }
-    await announceOutbound(ctx, conversation.creatorId, committed.outbound);
-    await announceSales({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
+    await flushEffects({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
     if (stored.kind === 'callback' && stored.callbackId && connector?.answerCallback) {
       await connector
         .answerCallback(credentials(), stored.callbackId)

@@ -2,6 +2,7 @@ export {
   createTelegramConnector,
   TELEGRAM_ALLOWED_UPDATES,
   TELEGRAM_SECRET_HEADER,
+  TELEGRAM_MAX_DOWNLOAD_BYTES,
   type TelegramBotIdentity,
   type TelegramConnectCredentials,
   type TelegramConnector,

@@ -19,9 +19,40 @@ export interface InboundMessage {
   command?: { name: string; args: string };
   /** Callback queries must be answered so the fan's button stops spinning. */
   callbackId?: string;
+  /** Photos, voice notes, files… the fan sent; `text` is then their caption ('' when none). */
+  attachments?: InboundAttachment[];
   sentAt: Date;
   raw: Record<string, unknown>;
 }
+
+export type AttachmentKind = 'photo' | 'voice' | 'audio' | 'video' | 'document' | 'sticker';
+
+/** A file a fan sent, described without its bytes; the connector fetches those on demand. */
+export interface InboundAttachment {
+  kind: AttachmentKind;
+  /** The platform's opaque file reference (a Telegram file_id); never a URL. */
+  fileId: string;
+  /** Stable across bots and time on Telegram, unlike `fileId`. */
+  fileUniqueId?: string;
+  mimeType?: string;
+  fileName?: string;
+  /** Bytes. */
+  size?: number;
+  width?: number;
+  height?: number;
+  /** Seconds. */
+  duration?: number;
+}
+
+/** An operator's upload, kept under MEDIA_DIR until (and after) it is sent. */
+export interface UploadedAttachment extends Omit<InboundAttachment, 'fileId'> {
+  /** Path of the bytes relative to MEDIA_DIR. */
+  mediaKey: string;
+  fileId?: undefined;
+}
+
+/** What a message's `attachments` column holds: a platform file or a local upload. */
+export type MessageAttachment = InboundAttachment | UploadedAttachment;
 
 /** A fan about to pay an invoice: the platform waits (Telegram: 10 s) for a yes or no. */
 export interface PreCheckout {
@@ -65,6 +96,24 @@ export interface OutboundMessage {
   text: string;
   /** Rows of inline buttons under the message. */
   keyboard?: InlineButton[][];
+  /** A file uploaded with the message; `text` becomes its caption. */
+  attachment?: OutboundFile;
+}
+
+/** A local file to upload: shown inline as a photo, or sent as a document. */
+export interface OutboundFile {
+  kind: 'photo' | 'document';
+  /** Absolute path of the bytes. */
+  path: string;
+  fileName: string;
+  mimeType?: string;
+}
+
+/** A file's bytes, streamed from the platform. */
+export interface FetchedFile {
+  body: ReadableStream<Uint8Array> | NodeJS.ReadableStream | Buffer;
+  contentType?: string;
+  size?: number;
 }
 
 /** A payment request for one offer, in the platform's own currency unit (Stars for XTR). */

@@ -1,4 +1,4 @@
-import type { Platform } from './domain';
+import type { AttachmentKind, Platform } from './domain';
 
 /** One fan message, normalised from any platform's webhook payload. */
 export interface InboundMessage {
@@ -24,8 +24,6 @@ export interface InboundMessage {
   sentAt: Date;
   raw: Record<string, unknown>;
 }
-
-export type AttachmentKind = 'photo' | 'voice' | 'audio' | 'video' | 'document' | 'sticker';
 
 /** A file a fan sent, described without its bytes; the connector fetches those on demand. */
 export interface InboundAttachment {

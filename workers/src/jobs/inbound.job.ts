@@ -115,8 +115,9 @@ export function createInboundProcess(ctx: WorkerContext) {
             ctx.now(),
           )
         : undefined;
-      // Prose the gates let through, with nothing said yet, gets an LLM draft.
-      const drafting = prose && decision.automated && !reply;
+      // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
+      // voice note without a caption gives the model nothing to answer, so a human does.
+      const drafting = prose && decision.automated && !reply && message.text.trim() !== '';
       const draftJob = drafting
         ? await outboxRepo.insert(tx, {
             name: 'draft.generate',

@@ -181,6 +181,11 @@ describe('Telegram media, in and out', () => {
     );
     expect(stored).toMatchObject({ text: '', attachments: [{ kind: 'voice', fileId: file.fileId }] });
 
+    // The conversation list says a voice note came, though it has no text.
+    const list = await env.admin.get(`/api/conversations?creatorId=${env.creatorId}`);
+    const row = list.body.conversations.find((c: { id: string }) => c.id === conversationId);
+    expect(row.lastMessage).toMatchObject({ text: '', attachment: 'voice' });
+
     const response = await raw(message.attachments[0].url, env.admin.token);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('audio/ogg');

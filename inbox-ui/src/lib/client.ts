@@ -61,7 +61,14 @@ export const conversationSchema = z.object({
     username: z.string().nullable(),
     language: z.string().nullable(),
   }),
-  lastMessage: z.object({ text: z.string(), direction: z.string(), sender: z.string() }).nullable(),
+  lastMessage: z
+    .object({
+      text: z.string(),
+      direction: z.string(),
+      sender: z.string(),
+      attachment: z.string().nullish(),
+    })
+    .nullable(),
 });
 export type Conversation = z.output<typeof conversationSchema>;
 

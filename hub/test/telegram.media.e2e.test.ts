@@ -312,6 +312,17 @@ describe('Telegram media, in and out', () => {
       body: noFile,
     });
     expect(invalid.status).toBe(400);
+
+    const longCaption = new FormData();
+    longCaption.set('caption', 'x'.repeat(1025));
+    longCaption.set('file', new Blob([PNG], { type: 'image/png' }), 'ok.png');
+    const refused = await raw(`/api/conversations/${conversationId}/attachments`, env.admin.token, {
+      method: 'POST',
+      body: longCaption,
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: { message: /caption/ } });
+    expect(readdirSync(uploads)).toHaveLength(filesBefore);
   });
 
   it('never prints the bot token', () => {

@@ -22,6 +22,8 @@ import {
 import { TELEGRAM_MAX_DOWNLOAD_BYTES, type Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import type { ReceivedUpload } from '../http/multipart';
+import { parseBody } from '../http/validate';
+import { attachmentUploadFields } from './attachments.schema';
 import type { ConversationsService } from './conversations.service';
 
 /** Operators' uploads: Telegram takes photos up to 10 MB; one limit keeps it simple. */
@@ -143,17 +145,7 @@ export function createAttachmentsService(ctx: HubContext, deps: AttachmentDeps) 
       const { file, fields } = await receive(path.join(mediaDir, UPLOADS));
       let kept = false;
       try {
-        const caption = (fields.caption ?? '').trim();
-        if (caption.length > 1024)
-          throw new AppError(422, 'validation_failed', 'caption: must be at most 1024 characters');
-        const clientMessageId = fields.clientMessageId;
-        if (clientMessageId !== undefined && !/^[\w-]{8,64}$/.test(clientMessageId)) {
-          throw new AppError(
-            422,
-            'validation_failed',
-            'clientMessageId: must be 8 to 64 letters, digits, _ or -',
-          );
-        }
+        const { caption, clientMessageId } = parseBody(attachmentUploadFields, fields);
         const sniffed = sniff(file.head);
         const declared = MIME_TYPE.test(file.declaredType) ? file.declaredType.toLowerCase() : undefined;
         const mimeType = sniffed ?? declared ?? 'application/octet-stream';

@@ -249,11 +249,8 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
         ...(response.headers.get('content-type')
           ? { contentType: response.headers.get('content-type')! }
           : {}),
-        ...(Number.isFinite(length) && length > 0
-          ? { size: length }
-          : file.file_size !== undefined
-            ? { size: file.file_size }
-            : {}),
+        // Only what the download itself declares: the hub passes it on as Content-Length.
+        ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
       };
     },
 

@@ -14,7 +14,9 @@ const config = {
         'default-src': ['self'],
         'script-src': ['self'],
         'style-src': ['self', 'unsafe-inline'],
-        'img-src': ['self', 'data:'],
+        // Message files are fetched with the token and shown as blob: object URLs.
+        'img-src': ['self', 'data:', 'blob:'],
+        'media-src': ['self', 'blob:'],
         'connect-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],

@@ -22,6 +22,8 @@ import { createMetricsService } from './metrics/metrics.service';
 import { intentsRoutes } from './intents/intents.routes';
 import { createIntentsService } from './intents/intents.service';
 import type { HubContext } from './context';
+import { attachmentsRoutes } from './conversations/attachments.routes';
+import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 import { createIngestService } from './webhooks/ingest.service';
@@ -99,6 +101,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(platformsRoutes(deps.connectors));
   api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));
   api.use(conversationsRoutes(deps.conversations));
+  api.use(attachmentsRoutes(createAttachmentsService(ctx, deps)));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));
   api.use(fansRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));

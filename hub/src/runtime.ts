@@ -55,6 +55,7 @@ export function startWorkerRole(
     ...deps,
     connection,
     aborts,
+    mediaDir: ctx.env.MEDIA_DIR,
     ollama: createOllamaClient({
       host: ctx.env.OLLAMA_HOST,
       timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   ConnectorCapabilities,
+  FetchedFile,
   MediaItem,
   OutboundInvoice,
   OutboundMessage,
@@ -96,6 +97,8 @@ export interface PlatformConnector {
     queryId: string,
     answer: PreCheckoutAnswer,
   ): Promise<void>;
+  /** The bytes of a file a fan sent (`InboundAttachment.fileId`), streamed through the hub. */
+  fetchFile?(credentials: StoredCredentials, fileId: string): Promise<FetchedFile>;
   /** Stops the spinner on a fan's button. */
   answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
 }

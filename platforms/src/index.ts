@@ -4,6 +4,7 @@ export {
   telegramCredentials,
   TELEGRAM_ALLOWED_UPDATES,
   TELEGRAM_SECRET_HEADER,
+  TELEGRAM_MAX_DOWNLOAD_BYTES,
   type TelegramConnector,
   type TelegramConnectorOptions,
   type TelegramCredentials,

@@ -78,3 +78,7 @@ export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 /** Who sends a draft: the policy alone, a human, or nobody (no draft). */
 export const SEND_POLICIES = ['auto', 'approve', 'off'] as const;
 export type SendPolicy = (typeof SEND_POLICIES)[number];
+
+/** Files a message can carry, whatever the platform called them. */
+export const ATTACHMENT_KINDS = ['photo', 'voice', 'audio', 'video', 'document', 'sticker'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];

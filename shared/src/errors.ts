@@ -44,6 +44,13 @@ export class Conflict extends AppError {
   }
 }
 
+/** A request body (an upload) over the limit: nothing of it is kept. */
+export class TooLarge extends AppError {
+  constructor(message: string) {
+    super(413, 'payload_too_large', message);
+  }
+}
+
 export class RateLimited extends AppError {
   constructor(
     message: string,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  AttachmentKind,
   ConversationStatus,
   DraftStatus,
   FollowUpKind,
@@ -12,13 +13,30 @@ import type {
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
 
+/** A file of a message; its bytes come from `url` (the hub, with the caller's token). */
+export interface AttachmentView {
+  index: number;
+  kind: AttachmentKind;
+  mimeType?: string;
+  fileName?: string;
+  size?: number;
+  width?: number;
+  height?: number;
+  duration?: number;
+  /** `/api/messages/:id/attachments/:index` */
+  url: string;
+}
+
 export interface MessageView {
   id: string;
   direction: MessageDirection;
   sender: MessageSender;
+  /** For a photo or file, its caption ('' when none). */
   text: string;
   intent?: Intent | null;
   status?: string | null;
+  /** Present (possibly empty) on every message the hub presents. */
+  attachments?: AttachmentView[];
   createdAt: string;
 }
 

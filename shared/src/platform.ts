@@ -1,7 +1,7 @@
-import type { Platform } from './domain';
+import type { AttachmentKind, Platform } from './domain';
 
 /** Kinds of media a platform carries in chats. */
-export type ChatMediaKind = 'photo' | 'video' | 'voice' | 'audio' | 'document' | 'sticker';
+export type ChatMediaKind = AttachmentKind;
 
 /**
  * How a pack is paid for: an in-chat invoice the platform collects (its currency and the
@@ -21,7 +21,12 @@ export interface ConnectorCapabilities {
   packSales: PackSales;
   /** Inline buttons under a message (the 18+ gate, pack buttons). */
   buttons: boolean;
-  media: { receive: readonly ChatMediaKind[]; send: readonly ChatMediaKind[] };
+  media: {
+    receive: readonly ChatMediaKind[];
+    send: readonly ChatMediaKind[];
+    /** The largest file a bot may download from the platform, in bytes. */
+    maxDownloadBytes?: number;
+  };
   /** The platform waits for an answer inside the webhook call (a payment pre-check). */
   answersInWebhook: boolean;
 }
@@ -47,9 +52,38 @@ export interface InboundMessage {
   command?: { name: string; args: string };
   /** Callback queries must be answered so the fan's button stops spinning. */
   callbackId?: string;
+  /** Photos, voice notes, files… the fan sent; `text` is then their caption ('' when none). */
+  attachments?: InboundAttachment[];
   sentAt: Date;
   raw: Record<string, unknown>;
 }
+
+/** A file a fan sent, described without its bytes; the connector fetches those on demand. */
+export interface InboundAttachment {
+  kind: AttachmentKind;
+  /** The platform's opaque file reference (a file id); never a URL. */
+  fileId: string;
+  /** Stable across bots and time where the platform has one, unlike `fileId`. */
+  fileUniqueId?: string;
+  mimeType?: string;
+  fileName?: string;
+  /** Bytes. */
+  size?: number;
+  width?: number;
+  height?: number;
+  /** Seconds. */
+  duration?: number;
+}
+
+/** An operator's upload, kept under MEDIA_DIR until (and after) it is sent. */
+export interface UploadedAttachment extends Omit<InboundAttachment, 'fileId'> {
+  /** Path of the bytes relative to MEDIA_DIR. */
+  mediaKey: string;
+  fileId?: undefined;
+}
+
+/** What a message's `attachments` column holds: a platform file or a local upload. */
+export type MessageAttachment = InboundAttachment | UploadedAttachment;
 
 /** A fan about to pay an invoice: the platform waits a few seconds for a yes or no. */
 export interface PreCheckout {
@@ -93,6 +127,24 @@ export interface OutboundMessage {
   text: string;
   /** Rows of inline buttons under the message. */
   keyboard?: InlineButton[][];
+  /** A file uploaded with the message; `text` becomes its caption. */
+  attachment?: OutboundFile;
+}
+
+/** A local file to upload: shown inline as a photo, or sent as a document. */
+export interface OutboundFile {
+  kind: 'photo' | 'document';
+  /** Absolute path of the bytes. */
+  path: string;
+  fileName: string;
+  mimeType?: string;
+}
+
+/** A file's bytes, streamed from the platform. */
+export interface FetchedFile {
+  body: ReadableStream<Uint8Array> | NodeJS.ReadableStream | Buffer;
+  contentType?: string;
+  size?: number;
 }
 
 /** A payment request for one offer, in the platform's own currency unit (Stars for XTR). */

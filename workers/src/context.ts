@@ -21,5 +21,7 @@ export interface WorkerContext {
   publisher: InboxPublisher;
   queues: Queues;
   relay: OutboxRelay;
+  /** Where operators' uploads are kept (MEDIA_DIR). */
+  mediaDir: string;
   now: () => Date;
 }

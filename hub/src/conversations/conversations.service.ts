@@ -123,6 +123,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
             sender: failed.sender,
             text: failed.text,
             keyboard: failed.keyboard,
+            attachments: failed.attachments,
             kind: failed.kind,
             offerId: failed.offerId,
             raw: failed.raw,

@@ -1,3 +1,4 @@
+import { presentAttachments } from '@velvet/shared';
 import type { ApprovalRow } from './approvals.queries';
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -11,7 +12,12 @@ export function presentApproval(row: ApprovalRow, now: Date) {
     creatorName: row.creatorName,
     platform: row.platform,
     fanName: row.fanName,
-    fanMessages: row.fanMessages.map((m) => ({ id: m.id, text: m.text, createdAt: iso(m.createdAt) })),
+    fanMessages: row.fanMessages.map((m) => ({
+      id: m.id,
+      text: m.text,
+      attachments: presentAttachments(m.id, m.attachments),
+      createdAt: iso(m.createdAt),
+    })),
     text: row.text,
     intent: row.intent,
     status: row.status,

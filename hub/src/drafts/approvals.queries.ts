@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { inCreators, recentReplies, selectRows, type Db } from '@velvet/shared';
+import { inCreators, recentReplies, selectRows, type Db, type MessageAttachment } from '@velvet/shared';
 
 export interface ApprovalRow {
   id: string;
@@ -8,7 +8,7 @@ export interface ApprovalRow {
   creatorName: string;
   platform: string;
   fanName: string;
-  fanMessages: { id: string; text: string; createdAt: string }[];
+  fanMessages: { id: string; text: string; attachments: MessageAttachment[]; createdAt: string }[];
   text: string;
   intent: string | null;
   status: string;
@@ -38,10 +38,11 @@ const approvals = (where: ReturnType<typeof sql>, limit: number) => sql`
   join creators cr on cr.id = c.creator_id
   join platform_accounts a on a.id = c.account_id
   cross join lateral (
-    select coalesce(json_agg(json_build_object('id', x.id, 'text', x.text, 'createdAt', x.created_at)
+    select coalesce(json_agg(json_build_object('id', x.id, 'text', x.text, 'attachments', x.attachments,
+                                               'createdAt', x.created_at)
                              order by x.created_at), '[]'::json) as list
     from (
-      select i.id, i.text, i.created_at from messages i
+      select i.id, i.text, i.attachments, i.created_at from messages i
       where i.conversation_id = d.conversation_id and i.direction = 'in' and i.created_at <= m.created_at
         and i.created_at > coalesce((
           select max(o.created_at) from messages o

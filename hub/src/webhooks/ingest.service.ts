@@ -35,6 +35,7 @@ export function createIngestService(
         platformChatId: inbound.chatId,
         platformMessageId: inbound.platformMessageId,
         text: inbound.text,
+        attachments: inbound.attachments,
         raw: {
           kind: inbound.kind,
           command: inbound.command,

@@ -1,18 +1,40 @@
 import { z } from 'zod';
+import { badResponse, networkFailure, readJson, type ApiResult } from './api';
 import { session } from './session.svelte';
 
 // The contract's names, from the browser-safe part of shared (no server code in the bundle).
-import { CONVERSATION_STATUSES, INTENTS, type ConversationStatus, type Intent } from '@velvet/shared/domain';
+import {
+  ATTACHMENT_KINDS,
+  CONVERSATION_STATUSES,
+  INTENTS,
+  type ConversationStatus,
+  type Intent,
+} from '@velvet/shared/domain';
 
 export { CONVERSATION_STATUSES, INTENTS, type ConversationStatus, type Intent };
 
 const iso = z.string();
+
+export const attachmentSchema = z.object({
+  index: z.number(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  mimeType: z.string().optional(),
+  fileName: z.string().optional(),
+  size: z.number().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  duration: z.number().optional(),
+  /** The hub's route for the bytes; needs the Bearer token. */
+  url: z.string(),
+});
+export type Attachment = z.output<typeof attachmentSchema>;
 
 export const messageSchema = z.object({
   id: z.string(),
   direction: z.enum(['in', 'out']),
   sender: z.enum(['fan', 'bot', 'human']),
   text: z.string(),
+  attachments: z.array(attachmentSchema).optional(),
   intent: z.string().nullish(),
   status: z.string().nullish(),
   error: z.string().nullish(),
@@ -39,7 +61,14 @@ export const conversationSchema = z.object({
     username: z.string().nullable(),
     language: z.string().nullable(),
   }),
-  lastMessage: z.object({ text: z.string(), direction: z.string(), sender: z.string() }).nullable(),
+  lastMessage: z
+    .object({
+      text: z.string(),
+      direction: z.string(),
+      sender: z.string(),
+      attachment: z.string().nullish(),
+    })
+    .nullable(),
 });
 export type Conversation = z.output<typeof conversationSchema>;
 
@@ -193,6 +222,40 @@ export const api = {
     session.request(messageIdResult, `/api/messages/${encodeURIComponent(messageId)}/retry`, {
       method: 'POST',
     }),
+
+  /** A message's file as a Blob (the route needs the token, so no plain `src=`). */
+  attachment: async (url: string): Promise<ApiResult<Blob>> => {
+    // Only the hub's own attachment route: a URL from elsewhere never gets the token.
+    if (!/^\/api\/messages\/[\w-]+\/attachments\/\d+$/.test(url)) return badResponse(0);
+    const result = await session.fetch(url);
+    if (!result.ok) return result;
+    try {
+      return { ok: true, data: await result.data.blob() };
+    } catch {
+      return networkFailure;
+    }
+  },
+
+  /** A photo or file for the fan, `caption` as its text; the key makes a retry send it once. */
+  sendAttachment: async (
+    conversationId: string,
+    input: { file: File; caption: string; clientMessageId: string },
+  ): Promise<ApiResult<{ messageId: string }>> => {
+    const form = new FormData();
+    form.set('caption', input.caption);
+    form.set('clientMessageId', input.clientMessageId);
+    form.set('file', input.file, input.file.name);
+    const result = await session.fetch(
+      `/api/conversations/${encodeURIComponent(conversationId)}/attachments`,
+      {
+        method: 'POST',
+        body: form,
+      },
+    );
+    if (!result.ok) return result;
+    const parsed = messageIdResult.safeParse(await readJson(result.data));
+    return parsed.success ? { ok: true, data: parsed.data } : badResponse(result.data.status);
+  },
 
   cancelFollowUp: (followUpId: string) =>
     session.request(nothing, `/api/follow-ups/${encodeURIComponent(followUpId)}/cancel`, {

@@ -170,6 +170,34 @@ class SessionState {
     }
     return { ok: false, status: 401, code: 'unauthorized', message: '' };
   }
+
+  /**
+   * An authenticated call whose body or answer is not JSON (files), with the same single
+   * refresh-and-retry on 401. The response is returned only when it is a success.
+   */
+  async fetch(path: string, init: { method?: string; body?: BodyInit } = {}): Promise<ApiResult<Response>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await this.token();
+      if (!token) return { ok: false, status: 401, code: 'unauthorized', message: '' };
+      let res: Response;
+      try {
+        res = await fetch(path, {
+          method: init.method ?? 'GET',
+          headers: { authorization: `Bearer ${token}` },
+          body: init.body,
+          credentials: 'same-origin',
+        });
+      } catch {
+        return networkFailure;
+      }
+      if (res.status === 401 && attempt === 0) {
+        this.#token = null;
+        continue;
+      }
+      return res.ok ? { ok: true, data: res } : failure(res);
+    }
+    return { ok: false, status: 401, code: 'unauthorized', message: '' };
+  }
 }
 
 export const session = new SessionState();

@@ -43,6 +43,12 @@ export const telegramConformance: ConformanceKit = {
             expect: { kind: 'edit', text: 'Salut toi !' },
           },
           {
+            name: 'photo with a caption',
+            chatId: String(chat),
+            body: telegramUpdates.photo({ ...base, updateId: id(), caption: 'Regarde 📸' }),
+            expect: { kind: 'text', text: 'Regarde 📸' },
+          },
+          {
             name: 'button press',
             chatId: String(chat),
             body: telegramUpdates.callback({ ...base, updateId: id(), data: 'noop' }),

@@ -244,3 +244,48 @@ describe('telegram connect', () => {
     });
   });
 });
+
+describe('telegram files', () => {
+  it('streams a fan file by its id, with the type Telegram serves', async () => {
+    const bytes = Buffer.from('OggS voice bytes');
+    const file = standin.addFile(bytes, { path: 'voice/file_3.oga' });
+    const fetched = await telegram.fetchFile(credentials, file.fileId);
+    expect(fetched.contentType).toBe('audio/ogg');
+    expect(fetched.size).toBe(bytes.length);
+    const body = Buffer.from(await new Response(fetched.body as ReadableStream).arrayBuffer());
+    expect(body).toEqual(bytes);
+  });
+
+  it('says which file failed without leaking the token', async () => {
+    const unknown = await failure(telegram.fetchFile(credentials, 'no-such-file'));
+    expect(unknown.message).toMatch(/invalid file_id/);
+    expect(unknown.kind).toBe('permanent');
+    const big = standin.addFile(Buffer.alloc(20 * 1024 * 1024 + 1));
+    const tooBig = await failure(telegram.fetchFile(credentials, big.fileId));
+    expect(tooBig.code).toBe('file_too_large');
+    const file = standin.addFile(Buffer.from('x'), { path: 'photos/file_9.jpg' });
+    standin.failNext('file', { status: 500, description: 'Internal Server Error' });
+    const down = await failure(telegram.fetchFile(credentials, file.fileId));
+    expect(down.kind).toBe('retryable');
+    for (const err of [unknown, tooBig, down]) expect(err.message).not.toContain(TOKEN.split(':')[1]);
+  });
+
+  it('uploads a photo with its caption as multipart', async () => {
+    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/velvet-upload-'));
+    const path = `${dir}/pic.png`;
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await import('node:fs/promises').then((fs) => fs.writeFile(path, bytes));
+    const result = await telegram.send(credentials, {
+      chatId: '42',
+      text: 'pour toi',
+      attachment: { kind: 'photo', path, fileName: 'pic "1".png' },
+    });
+    expect(result.platformMessageId).toMatch(/^42:\d+$/);
+    expect(standin.media).toHaveLength(1);
+    const [item] = standin.media[0]!.media;
+    expect(standin.media[0]!.method).toBe('sendPhoto');
+    expect(item!.caption).toBe('pour toi');
+    expect(item!.upload!.bytes).toEqual(bytes);
+    expect(item!.upload!.filename).toBe('pic _1_.png');
+  });
+});

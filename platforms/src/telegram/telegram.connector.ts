@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Api, GrammyError } from 'grammy';
+import { Api, GrammyError, InputFile } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { z } from 'zod';
 import {
   PlatformError,
+  type FetchedFile,
   type MediaItem,
   type OutboundInvoice,
   type InlineButton,
@@ -21,7 +22,7 @@ import {
   type WebhookRequest,
   type SendLimits,
 } from '../connector';
-import { INVALID_TOKEN_MESSAGE, toPlatformError } from './telegram.errors';
+import { INVALID_TOKEN_MESSAGE, redact, toPlatformError } from './telegram.errors';
 import { parseTelegramUpdate } from './telegram.parse';
 
 /** Header Telegram echoes the `secret_token` given to setWebhook in, on every webhook call. */
@@ -34,6 +35,10 @@ export const TELEGRAM_ALLOWED_UPDATES = [
 ] as const;
 const DEFAULT_TIMEOUT_SECONDS = 15;
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]+$/;
+/** https://core.telegram.org/bots/api#getfile — bots may download files up to 20 MB. */
+export const TELEGRAM_MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+/** Captions are limited to 1024 characters. */
+const MAX_CAPTION = 1024;
 
 /** What an operator types to connect a bot. */
 export const telegramCredentials = z.strictObject({
@@ -112,8 +117,9 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
       packSales: { kind: 'invoice' as const, currency: 'XTR', provider: 'telegram_stars' },
       buttons: true,
       media: {
-        receive: [] as const,
+        receive: ['photo', 'voice', 'audio', 'video', 'document', 'sticker'] as const,
         send: ['photo', 'video', 'document'] as const,
+        maxDownloadBytes: TELEGRAM_MAX_DOWNLOAD_BYTES,
       },
       answersInWebhook: true,
     },
@@ -144,6 +150,22 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
       const other = message.keyboard
         ? { reply_markup: { inline_keyboard: message.keyboard.map((row) => row.map(toTelegramButton)) } }
         : undefined;
+      const file = message.attachment;
+      if (file) {
+        // Uploaded as multipart; the name must not break grammY's unquoted header.
+        const input = new InputFile(file.path, file.fileName.replace(/[\r\n";\\]/g, '_'));
+        const extra = {
+          ...other,
+          ...(message.text ? { caption: message.text.slice(0, MAX_CAPTION) } : {}),
+        };
+        const sentFile =
+          file.kind === 'photo'
+            ? await call(credentials, 'sendPhoto', (api) => api.sendPhoto(message.chatId, input, extra))
+            : await call(credentials, 'sendDocument', (api) =>
+                api.sendDocument(message.chatId, input, extra),
+              );
+        return { platformMessageId: `${sentFile.chat.id}:${sentFile.message_id}` };
+      }
       const sent = await call(credentials, 'sendMessage', (api) =>
         api.sendMessage(message.chatId, message.text, other),
       );
@@ -231,6 +253,58 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
       return { platformMessageId: ids[0]! };
     },
 
+    /**
+     * A file a fan sent, streamed from Telegram: getFile turns the id into a path, then the
+     * bytes come from `<apiRoot>/file/bot<token>/<path>`. Errors never carry that URL.
+     */
+    async fetchFile(credentials: StoredCredentials, fileId: string): Promise<FetchedFile> {
+      const token = tokenOf(credentials);
+      const file = await call(credentials, 'getFile', (api) => api.getFile(fileId)).catch((err: unknown) => {
+        if (err instanceof PlatformError && /file is too big/i.test(err.message)) throw tooBig();
+        throw err;
+      });
+      if (file.file_size !== undefined && file.file_size > TELEGRAM_MAX_DOWNLOAD_BYTES) throw tooBig();
+      if (!file.file_path) {
+        throw new PlatformError('Telegram has no download for this file', 'permanent', undefined, 'rejected');
+      }
+      const filePath = file.file_path.split('/').map(encodeURIComponent).join('/');
+      // The timeout covers the wait for an answer, not the download of a large body.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutSeconds * 1000);
+      let response: Response;
+      try {
+        response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`, { signal: abort.signal });
+      } catch (err) {
+        const reason = redact(err instanceof Error ? err.message : String(err), token);
+        throw new PlatformError(
+          `Could not reach Telegram (file download): ${reason}`,
+          'retryable',
+          undefined,
+          'network',
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new PlatformError(
+          `Telegram answered ${response.status} to the file download`,
+          response.status >= 500 ? 'retryable' : 'permanent',
+          undefined,
+          response.status >= 500 ? 'upstream' : 'rejected',
+        );
+      }
+      const length = Number(response.headers.get('content-length'));
+      return {
+        body: response.body,
+        ...(response.headers.get('content-type')
+          ? { contentType: response.headers.get('content-type')! }
+          : {}),
+        // Only what the download itself declares: the hub passes it on as Content-Length.
+        ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
+      };
+    },
+
     /** Stops the spinner on the fan's button; `text` shows as a short toast. */
     async answerCallback(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void> {
       await call(credentials, 'answerCallbackQuery', (api) =>
@@ -294,6 +368,15 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
 }
 
 export type TelegramConnector = ReturnType<typeof createTelegramConnector>;
+
+function tooBig(): PlatformError {
+  return new PlatformError(
+    `Telegram lets bots download files up to ${TELEGRAM_MAX_DOWNLOAD_BYTES / 1024 / 1024} MB; this one is larger`,
+    'permanent',
+    undefined,
+    'file_too_large',
+  );
+}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();

@@ -111,10 +111,144 @@ describe('telegram parseWebhook', () => {
     expect(parsed).toMatchObject({ kind: 'message', message: { chatId: '5550001', kind: 'callback' } });
   });
 
-  it('ignores a photo without text and says why', () => {
-    const parsed = parse(telegramUpdates.photo(fan));
-    expect(parsed.kind).toBe('ignored');
-    expect(parsed.kind === 'ignored' && parsed.reason).toMatch(/no text \(photo\)/);
+  it('keeps a photo with its caption and the largest size', () => {
+    const update = telegramUpdates.photo({ ...fan, caption: 'regarde ça 😍', fileId: 'big-photo' });
+    expect(parse(update)).toMatchObject({
+      kind: 'message',
+      message: {
+        kind: 'text',
+        text: 'regarde ça 😍',
+        platformMessageId: '5550001:1001',
+        attachments: [
+          {
+            kind: 'photo',
+            fileId: 'big-photo',
+            fileUniqueId: 'AQADq7Ex',
+            mimeType: 'image/jpeg',
+            width: 1280,
+            height: 1280,
+            size: 183_744,
+          },
+        ],
+      },
+    });
+  });
+
+  it('picks the largest photo size even when Telegram lists it first', () => {
+    const update = telegramUpdates.photo({ ...fan, fileId: 'big' });
+    const sizes = (update.message as { photo: unknown[] }).photo;
+    const reordered = { ...update, message: { ...update.message, photo: [...sizes].reverse() } };
+    const parsed = parse(reordered);
+    expect(parsed.kind === 'message' && parsed.message.attachments?.[0]?.fileId).toBe('big');
+  });
+
+  it('keeps a voice note without caption as a message with empty text', () => {
+    const parsed = parse(telegramUpdates.voice({ ...fan, fileId: 'voice-1', duration: 7 }));
+    expect(parsed).toMatchObject({
+      kind: 'message',
+      message: {
+        kind: 'text',
+        text: '',
+        attachments: [{ kind: 'voice', fileId: 'voice-1', mimeType: 'audio/ogg', duration: 7, size: 9_120 }],
+      },
+    });
+  });
+
+  it('keeps a document with its name and type, and a sticker as an image', () => {
+    const document = parse(
+      telegramUpdates.document({ ...fan, fileName: 'facture.pdf', caption: 'ma facture' }),
+    );
+    expect(document).toMatchObject({
+      kind: 'message',
+      message: {
+        text: 'ma facture',
+        attachments: [
+          { kind: 'document', fileName: 'facture.pdf', mimeType: 'application/pdf', size: 48_213 },
+        ],
+      },
+    });
+    const sticker = parse(telegramUpdates.sticker(fan));
+    expect(sticker).toMatchObject({
+      kind: 'message',
+      message: { text: '', attachments: [{ kind: 'sticker', mimeType: 'image/webp', width: 512 }] },
+    });
+    const videoSticker = parse(telegramUpdates.sticker({ ...fan, isVideo: true }));
+    expect(videoSticker.kind === 'message' && videoSticker.message.attachments?.[0]?.mimeType).toBe(
+      'video/webm',
+    );
+  });
+
+  it('reads audio, video, round videos and animations', () => {
+    const base = telegramUpdates.text({ ...fan, text: 'x' }).message!;
+    const { text: _text, ...message } = base;
+    const file = { file_id: 'f', file_unique_id: 'u', file_size: 10 };
+    const attachmentOf = (extra: Record<string, unknown>) => {
+      const parsed = parse({ update_id: 9, message: { ...message, ...extra } });
+      return parsed.kind === 'message' ? parsed.message.attachments?.[0] : parsed;
+    };
+    expect(
+      attachmentOf({ audio: { ...file, duration: 180, mime_type: 'audio/mpeg', file_name: 'song.mp3' } }),
+    ).toEqual({
+      kind: 'audio',
+      fileId: 'f',
+      fileUniqueId: 'u',
+      size: 10,
+      mimeType: 'audio/mpeg',
+      fileName: 'song.mp3',
+      duration: 180,
+    });
+    expect(
+      attachmentOf({ video: { ...file, width: 640, height: 360, duration: 12, mime_type: 'video/mp4' } }),
+    ).toMatchObject({
+      kind: 'video',
+      width: 640,
+      duration: 12,
+    });
+    expect(attachmentOf({ video_note: { ...file, length: 240, duration: 5 } })).toMatchObject({
+      kind: 'video',
+      mimeType: 'video/mp4',
+      width: 240,
+      height: 240,
+    });
+    // An animation also fills `document` (for old clients); it is a video, not a file.
+    const animation = {
+      ...file,
+      width: 320,
+      height: 240,
+      duration: 2,
+      mime_type: 'video/mp4',
+      file_name: 'a.mp4',
+    };
+    expect(
+      attachmentOf({ animation, document: { ...file, file_name: 'a.mp4', mime_type: 'video/mp4' } }),
+    ).toMatchObject({
+      kind: 'video',
+      fileName: 'a.mp4',
+    });
+  });
+
+  it('still ignores locations, polls and contacts and says why', () => {
+    const base = telegramUpdates.text({ ...fan, text: 'x' }).message!;
+    const { text: _text, ...message } = base;
+    const location = parse({
+      update_id: 10,
+      message: { ...message, location: { latitude: 48.85, longitude: 2.35 } },
+    });
+    expect(location).toEqual({ kind: 'ignored', reason: 'message has no text (location)' });
+    const contact = parse({
+      update_id: 11,
+      message: { ...message, contact: { phone_number: '+33600000000', first_name: 'A' } },
+    });
+    expect(contact).toEqual({ kind: 'ignored', reason: 'message has no text (contact)' });
+  });
+
+  it('refuses a photo whose sizes are malformed rather than storing a broken attachment', () => {
+    const update = telegramUpdates.photo(fan);
+    const parsed = parse({
+      ...update,
+      message: { ...update.message, photo: [{ width: 1 }] },
+    });
+    expect(parsed.kind).toBe('invalid');
   });
 
   it('ignores group messages and says it only handles private chats', () => {

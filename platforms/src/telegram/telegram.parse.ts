@@ -1,6 +1,7 @@
-import { formatIssues, type InboundMessage, type WebhookParse } from '@velvet/shared';
+import { formatIssues, type InboundAttachment, type InboundMessage, type WebhookParse } from '@velvet/shared';
 import {
   telegramUpdate,
+  type TelegramPhotoSize,
   type TelegramCallbackQuery,
   type TelegramMessage,
   type TelegramUser,
@@ -88,7 +89,8 @@ function fromMessage(
       },
     };
   }
-  if (message.text === undefined) {
+  const attachment = attachmentOf(message);
+  if (message.text === undefined && !attachment) {
     const media = NON_TEXT_KINDS.find((key) => key in message);
     return ignored(`${what} has no text${media ? ` (${media})` : ''}`);
   }
@@ -98,7 +100,9 @@ function fromMessage(
     platform: 'telegram' as const,
     chatId,
     fan: fanOf(message.from),
-    text: message.text,
+    // A media message's words are its caption.
+    text: message.text ?? message.caption ?? '',
+    ...(attachment ? { attachments: [attachment] } : {}),
     raw,
   };
   if (as === 'edit') {
@@ -125,6 +129,96 @@ function fromMessage(
       sentAt: unixToDate(message.date),
     },
   };
+}
+
+/**
+ * The file a message carries, normalised. Telegram sends one per message (an album
+ * arrives as several messages); an animation also fills `document`, so it is read first.
+ */
+function attachmentOf(message: TelegramMessage): InboundAttachment | undefined {
+  const ids = (file: { file_id: string; file_unique_id: string; file_size?: number }) => ({
+    fileId: file.file_id,
+    fileUniqueId: file.file_unique_id,
+    ...(file.file_size !== undefined ? { size: file.file_size } : {}),
+  });
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+  if (message.photo?.length) {
+    const photo = largest(message.photo);
+    // Telegram re-encodes every photo as JPEG.
+    return { kind: 'photo', ...ids(photo), mimeType: 'image/jpeg', width: photo.width, height: photo.height };
+  }
+  const clip = message.animation ?? message.video;
+  if (clip) {
+    return {
+      kind: 'video',
+      ...ids(clip),
+      mimeType: clip.mime_type ?? 'video/mp4',
+      ...optional('fileName', clip.file_name),
+      width: clip.width,
+      height: clip.height,
+      duration: clip.duration,
+    };
+  }
+  if (message.video_note) {
+    const note = message.video_note;
+    return {
+      kind: 'video',
+      ...ids(note),
+      mimeType: 'video/mp4',
+      width: note.length,
+      height: note.length,
+      duration: note.duration,
+    };
+  }
+  if (message.voice) {
+    const voice = message.voice;
+    return {
+      kind: 'voice',
+      ...ids(voice),
+      mimeType: voice.mime_type ?? 'audio/ogg',
+      duration: voice.duration,
+    };
+  }
+  if (message.audio) {
+    const audio = message.audio;
+    return {
+      kind: 'audio',
+      ...ids(audio),
+      ...optional('mimeType', audio.mime_type),
+      ...optional('fileName', audio.file_name),
+      duration: audio.duration,
+    };
+  }
+  if (message.sticker) {
+    const sticker = message.sticker;
+    const mimeType = sticker.is_video
+      ? 'video/webm'
+      : sticker.is_animated
+        ? 'application/x-tgsticker'
+        : 'image/webp';
+    return { kind: 'sticker', ...ids(sticker), mimeType, width: sticker.width, height: sticker.height };
+  }
+  if (message.document) {
+    const document = message.document;
+    return {
+      kind: 'document',
+      ...ids(document),
+      ...optional('mimeType', document.mime_type),
+      ...optional('fileName', document.file_name),
+    };
+  }
+  return undefined;
+}
+
+/** Telegram lists a photo's sizes smallest first; compare rather than trust the order. */
+function largest(sizes: TelegramPhotoSize[]): TelegramPhotoSize {
+  return sizes.reduce((best, size) => {
+    const area = size.width * size.height;
+    const bestArea = best.width * best.height;
+    if (area !== bestArea) return area > bestArea ? size : best;
+    return (size.file_size ?? 0) > (best.file_size ?? 0) ? size : best;
+  });
 }
 
 function fromCallback(query: TelegramCallbackQuery, raw: Record<string, unknown>): WebhookParse {

@@ -31,6 +31,72 @@ export const telegramMessageEntity = z.looseObject({
 });
 export type TelegramMessageEntity = z.infer<typeof telegramMessageEntity>;
 
+/*
+ * Files a message may carry (https://core.telegram.org/bots/api#photosize and the objects
+ * after it). `file_size` may exceed 2^31, which a JavaScript number holds exactly.
+ */
+const fileFields = {
+  file_id: z.string(),
+  file_unique_id: z.string(),
+  file_size: z.number().int().nonnegative().optional(),
+};
+
+export const telegramPhotoSize = z.looseObject({
+  ...fileFields,
+  width: z.number().int(),
+  height: z.number().int(),
+});
+export type TelegramPhotoSize = z.infer<typeof telegramPhotoSize>;
+
+export const telegramVoice = z.looseObject({
+  ...fileFields,
+  duration: z.number().int(),
+  mime_type: z.string().optional(),
+});
+
+export const telegramAudio = z.looseObject({
+  ...fileFields,
+  duration: z.number().int(),
+  performer: z.string().optional(),
+  title: z.string().optional(),
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+
+/** Video and animation (a GIF or silent H.264 clip) share their fields. */
+export const telegramVideo = z.looseObject({
+  ...fileFields,
+  width: z.number().int(),
+  height: z.number().int(),
+  duration: z.number().int(),
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+
+/** A round video message: `length` is both its width and height. */
+export const telegramVideoNote = z.looseObject({
+  ...fileFields,
+  length: z.number().int(),
+  duration: z.number().int(),
+});
+
+export const telegramDocument = z.looseObject({
+  ...fileFields,
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+});
+
+export const telegramSticker = z.looseObject({
+  ...fileFields,
+  /** regular, mask or custom_emoji */
+  type: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  is_animated: z.boolean(),
+  is_video: z.boolean(),
+  emoji: z.string().optional(),
+});
+
 export const telegramMessage = z.looseObject({
   message_id: z.number().int(),
   date: z.number().int(),
@@ -39,6 +105,16 @@ export const telegramMessage = z.looseObject({
   edit_date: z.number().int().optional(),
   text: z.string().optional(),
   entities: z.array(telegramMessageEntity).optional(),
+  photo: z.array(telegramPhotoSize).optional(),
+  voice: telegramVoice.optional(),
+  audio: telegramAudio.optional(),
+  video: telegramVideo.optional(),
+  video_note: telegramVideoNote.optional(),
+  animation: telegramVideo.optional(),
+  document: telegramDocument.optional(),
+  sticker: telegramSticker.optional(),
+  caption: z.string().optional(),
+  caption_entities: z.array(telegramMessageEntity).optional(),
   successful_payment: z
     .looseObject({
       currency: z.string(),
@@ -77,6 +153,13 @@ export const telegramPreCheckoutQuery = z.looseObject({
   invoice_payload: z.string(),
 });
 export type TelegramPreCheckoutQuery = z.infer<typeof telegramPreCheckoutQuery>;
+
+/** https://core.telegram.org/bots/api#file — `file_path` is absent when the file cannot be downloaded. */
+export const telegramFile = z.looseObject({
+  ...fileFields,
+  file_path: z.string().optional(),
+});
+export type TelegramFile = z.infer<typeof telegramFile>;
 
 /** Other kinds (channel_post, my_chat_member, poll…) pass through the loose object and are ignored. */
 export const telegramUpdate = z.looseObject({

@@ -159,4 +159,47 @@ describe('telegram stand-in wire format', () => {
     expect(await pending).toBeInstanceOf(Error);
     expect(standin.sent).toHaveLength(0);
   });
+
+  it('answers getFile and serves the bytes under /file/bot<token>/<file_path>', async () => {
+    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 2, 3]);
+    const file = standin.addFile(bytes, { path: 'photos/file_7.jpg' });
+    const got = await call(`/bot${token}/getFile`, json({ file_id: file.fileId }));
+    expect(got).toEqual({
+      status: 200,
+      body: {
+        ok: true,
+        result: {
+          file_id: file.fileId,
+          file_unique_id: file.fileUniqueId,
+          file_size: 8,
+          file_path: 'photos/file_7.jpg',
+        },
+      },
+    });
+    const download = await fetch(`${standin.apiRoot}/file/bot${token}/photos/file_7.jpg`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('refuses an unknown file id, a wrong token and a missing path like Telegram', async () => {
+    standin.addFile(Buffer.from('x'), { path: 'voice/file_1.oga' });
+    expect(await call(`/bot${token}/getFile`, json({ file_id: 'nope' }))).toEqual({
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' },
+    });
+    expect((await call(`/bot1:wrong/getFile`, json({ file_id: 'nope' }))).status).toBe(401);
+    const wrongToken = await call(`/file/bot1:wrong/voice/file_1.oga`);
+    expect(wrongToken.status).toBe(401);
+    const missing = await call(`/file/bot${token}/voice/file_2.oga`);
+    expect(missing).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
+  });
+
+  it('refuses getFile for a file over 20 MB', async () => {
+    const big = standin.addFile(Buffer.alloc(20 * 1024 * 1024 + 1));
+    expect(await call(`/bot${token}/getFile`, json({ file_id: big.fileId }))).toEqual({
+      status: 400,
+      body: { ok: false, error_code: 400, description: 'Bad Request: file is too big' },
+    });
+  });
 });

@@ -65,12 +65,27 @@ export interface TelegramPreCheckoutAnswer {
   at: number;
 }
 
+export interface TelegramUploadedFile {
+  filename: string;
+  size: number;
+  bytes: Buffer;
+}
+
 export interface TelegramSentMedia {
   token: string;
   chat_id: unknown;
   method: 'sendPhoto' | 'sendVideo' | 'sendDocument' | 'sendMediaGroup';
-  media: { type: string; media: string; caption?: string }[];
+  /** `media` is a URL or file_id, or `attach://<part>` for an upload, whose bytes are in `upload`. */
+  media: { type: string; media: string; caption?: string; upload?: TelegramUploadedFile }[];
   at: number;
+}
+
+export interface TelegramStandinFile {
+  fileId: string;
+  fileUniqueId: string;
+  /** Relative path, as getFile's `file_path` gives it. */
+  path: string;
+  size: number;
 }
 
 export interface TelegramStandin {
@@ -95,6 +110,14 @@ export interface TelegramStandin {
     times?: number,
     match?: (body: Record<string, unknown>) => boolean,
   ): void;
+  /**
+   * Makes `bytes` downloadable: getFile answers for its id and `/file/bot<token>/<path>`
+   * serves it. Only `token`'s bot may fetch it when given, as file ids are per bot.
+   */
+  addFile(
+    bytes: Buffer | Uint8Array,
+    options?: { fileId?: string; fileUniqueId?: string; path?: string; token?: string },
+  ): TelegramStandinFile;
   /** Called as each request arrives, before it is answered; returns an unsubscribe function. */
   onCall(listener: (call: TelegramStandinCall) => void): () => void;
   close(): Promise<void>;
@@ -110,6 +133,21 @@ class ApiFailure extends Error {
 }
 
 const MAX_MESSAGE_LENGTH = 4096;
+/** https://core.telegram.org/bots/api#getfile — bots may download files up to 20 MB. */
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  oga: 'audio/ogg',
+  ogg: 'audio/ogg',
+  mp3: 'audio/mpeg',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  pdf: 'application/pdf',
+};
 
 export async function startTelegramStandin(options: { tokens?: string[] } = {}): Promise<TelegramStandin> {
   const tokens = options.tokens?.length ? [...options.tokens] : [TELEGRAM_STANDIN_TOKEN];
@@ -134,6 +172,8 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
   const listeners = new Set<(call: TelegramStandinCall) => void>();
   const lastMessageId = new Map<string, number>();
   const timers = new Set<{ handle: NodeJS.Timeout; resolve: () => void }>();
+  const files = new Map<string, TelegramStandinFile & { bytes: Buffer; token?: string }>();
+  let fileCount = 0;
   let closed = false;
 
   function botUser(token: string) {
@@ -171,9 +211,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
   function sendOne(method: 'sendPhoto' | 'sendVideo' | 'sendDocument', field: string) {
     return (token: string, body: Record<string, unknown>) => {
       const chatId = chatOf(body);
-      const file = body[field];
-      if (typeof file !== 'string' || !file)
-        throw new ApiFailure(400, `Bad Request: there is no ${field} in the request`);
+      const { reference, upload } = fileOf(body, field);
       const caption = typeof body.caption === 'string' ? body.caption : undefined;
       if (caption && caption.length > 1024)
         throw new ApiFailure(400, 'Bad Request: message caption is too long');
@@ -181,14 +219,46 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
         token,
         chat_id: body.chat_id,
         method,
-        media: [{ type: field, media: file, ...(caption ? { caption } : {}) }],
+        media: [
+          { type: field, media: reference, ...(caption ? { caption } : {}), ...(upload ? { upload } : {}) },
+        ],
         at: Date.now(),
       });
       return nextMessage(token, chatId, caption ? { caption } : {});
     };
   }
 
+  /** A file_id or URL string, a multipart file in the field itself, or `attach://<part>`. */
+  function fileOf(
+    body: Record<string, unknown>,
+    field: string,
+  ): { reference: string; upload?: TelegramUploadedFile } {
+    const value = body[field];
+    if (isUpload(value)) return { reference: `attach://${field}`, upload: value };
+    if (typeof value !== 'string' || !value)
+      throw new ApiFailure(400, `Bad Request: there is no ${field} in the request`);
+    if (!value.startsWith('attach://')) return { reference: value };
+    const part = body[value.slice('attach://'.length)];
+    if (!isUpload(part)) throw new ApiFailure(400, `Bad Request: file must be non-empty`);
+    return { reference: value, upload: part };
+  }
+
   const methods: Record<string, (token: string, body: Record<string, unknown>) => unknown> = {
+    // https://core.telegram.org/bots/api#getfile
+    getFile: (token, body) => {
+      const fileId = typeof body.file_id === 'string' ? body.file_id : '';
+      if (!fileId) throw new ApiFailure(400, 'Bad Request: file_id not specified');
+      const file = files.get(fileId);
+      if (!file || (file.token && file.token !== token))
+        throw new ApiFailure(400, 'Bad Request: invalid file_id');
+      if (file.size > MAX_DOWNLOAD_BYTES) throw new ApiFailure(400, 'Bad Request: file is too big');
+      return {
+        file_id: file.fileId,
+        file_unique_id: file.fileUniqueId,
+        file_size: file.size,
+        file_path: file.path,
+      };
+    },
     // https://core.telegram.org/bots/api#sendinvoice — Stars (XTR): exactly one price, empty provider token.
     sendInvoice: (token, body) => {
       const chatId = chatOf(body);
@@ -391,8 +461,41 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     return entry!.fault;
   }
 
+  /** `GET /file/bot<token>/<file_path>`: the bytes, as api.telegram.org serves them. */
+  async function download(res: ServerResponse, method: string, token: string, filePath: string) {
+    if (method !== 'GET' && method !== 'HEAD')
+      return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const fault = takeFault('file', { file_path: filePath });
+    if (fault && 'status' in fault && !('retryAfter' in fault))
+      return reply(res, fault.status, {
+        ok: false,
+        error_code: fault.status,
+        description: fault.description,
+      });
+    if (fault && 'closeConnection' in fault) return void res.socket?.destroy();
+    if (!accepted.has(token))
+      return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const file = [...files.values()].find((f) => f.path === filePath && (!f.token || f.token === token));
+    if (!file) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const extension = file.path.split('.').pop()?.toLowerCase() ?? '';
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      'content-length': file.bytes.length,
+    });
+    res.end(method === 'HEAD' ? undefined : file.bytes);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin');
+    const fileRoute = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (fileRoute) {
+      return download(
+        res,
+        req.method ?? '',
+        decodeURIComponent(fileRoute[1] ?? ''),
+        decodeURIComponent(fileRoute[2] ?? ''),
+      );
+    }
     const route = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!route || (req.method !== 'GET' && req.method !== 'POST')) {
       return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
@@ -492,6 +595,20 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
       for (let i = 0; i < times; i++) queue.push({ fault, match });
       faults.set(method, queue);
     },
+    addFile(bytes, options = {}) {
+      fileCount += 1;
+      const fileId = options.fileId ?? `BQACAgQAAxkBAAStandin${String(fileCount).padStart(4, '0')}`;
+      const file = {
+        fileId,
+        fileUniqueId: options.fileUniqueId ?? `AgADStandin${fileCount}`,
+        path: options.path ?? `documents/file_${fileCount}.dat`,
+        size: bytes.length,
+        bytes: Buffer.from(bytes),
+        ...(options.token ? { token: options.token } : {}),
+      };
+      files.set(fileId, file);
+      return { fileId: file.fileId, fileUniqueId: file.fileUniqueId, path: file.path, size: file.size };
+    },
     onCall(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -545,15 +662,26 @@ function parseMultipart(raw: Buffer, boundary: string): Record<string, unknown> 
     if (split < 0) continue;
     const headers = part.slice(0, split);
     const content = part.slice(split + 4).replace(/\r\n$/, '');
-    const name = /name="([^"]*)"/i.exec(headers)?.[1];
+    const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1];
     if (!name) continue;
-    const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
+    // grammY writes the file name unquoted.
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]*))/i.exec(headers);
     params[name] =
-      filename !== undefined
-        ? { filename, size: content.length }
+      filename !== null
+        ? {
+            filename: Buffer.from(filename[1] ?? filename[2] ?? '', 'latin1').toString('utf8'),
+            size: content.length,
+            bytes: Buffer.from(content, 'latin1'),
+          }
         : decodeFormValue(Buffer.from(content, 'latin1').toString('utf8'));
   }
   return params;
+}
+
+function isUpload(value: unknown): value is TelegramUploadedFile {
+  return (
+    typeof value === 'object' && value !== null && Buffer.isBuffer((value as TelegramUploadedFile).bytes)
+  );
 }
 
 function decodeFormValue(value: string): unknown {

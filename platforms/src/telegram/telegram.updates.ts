@@ -36,8 +36,31 @@ export interface CallbackUpdateInput extends UpdateInput {
   callbackId?: string;
 }
 
-export interface PhotoUpdateInput extends UpdateInput {
+export interface MediaUpdateInput extends UpdateInput {
   caption?: string;
+  /** The file's id, as a stand-in's `addFile` returned it; defaults to a fixed one. */
+  fileId?: string;
+  fileUniqueId?: string;
+  /** Bytes; defaults to a small file. */
+  fileSize?: number;
+}
+
+export type PhotoUpdateInput = MediaUpdateInput;
+
+export interface VoiceUpdateInput extends MediaUpdateInput {
+  duration?: number;
+  mimeType?: string;
+}
+
+export interface DocumentUpdateInput extends MediaUpdateInput {
+  fileName?: string;
+  mimeType?: string;
+}
+
+export interface StickerUpdateInput extends MediaUpdateInput {
+  emoji?: string;
+  isAnimated?: boolean;
+  isVideo?: boolean;
 }
 
 function user(input: UpdateInput) {
@@ -69,6 +92,17 @@ function message(input: UpdateInput) {
     from: user(input),
     chat: chat(input),
     date: input.date ?? Math.floor(Date.now() / 1000),
+  };
+}
+
+function media(input: MediaUpdateInput, file: Record<string, unknown>): TelegramUpdate {
+  return {
+    update_id: input.updateId,
+    message: {
+      ...message(input),
+      ...file,
+      ...(input.caption !== undefined ? { caption: input.caption } : {}),
+    },
   };
 }
 
@@ -168,23 +202,68 @@ export const telegramUpdates = {
     };
   },
 
-  /** A photo without text: Telegram puts the caption, if any, in `caption`. */
+  /**
+   * A photo: Telegram sends several sizes, smallest first, and puts the text, if any, in
+   * `caption`. The given file id is the largest size's.
+   */
   photo(input: PhotoUpdateInput): TelegramUpdate {
-    return {
-      update_id: input.updateId,
-      message: {
-        ...message(input),
-        photo: [
-          {
-            file_id: 'AgACAgQAAxkBAAIBOGZ',
-            file_unique_id: 'AQADq7Ex',
-            width: 90,
-            height: 90,
-            file_size: 1432,
-          },
-        ],
-        ...(input.caption !== undefined ? { caption: input.caption } : {}),
+    const fileId = input.fileId ?? 'AgACAgQAAxkBAAIBOGZ';
+    const unique = input.fileUniqueId ?? 'AQADq7Ex';
+    return media(input, {
+      photo: [
+        { file_id: `${fileId}-s`, file_unique_id: `${unique}-s`, width: 90, height: 90, file_size: 1432 },
+        { file_id: `${fileId}-m`, file_unique_id: `${unique}-m`, width: 320, height: 320, file_size: 20511 },
+        {
+          file_id: fileId,
+          file_unique_id: unique,
+          width: 1280,
+          height: 1280,
+          file_size: input.fileSize ?? 183_744,
+        },
+      ],
+    });
+  },
+
+  /** https://core.telegram.org/bots/api#voice — an OGG/Opus voice note. */
+  voice(input: VoiceUpdateInput): TelegramUpdate {
+    return media(input, {
+      voice: {
+        file_id: input.fileId ?? 'AwACAgQAAxkBAAIBQmZ',
+        file_unique_id: input.fileUniqueId ?? 'AgADv0Ux',
+        duration: input.duration ?? 3,
+        mime_type: input.mimeType ?? 'audio/ogg',
+        file_size: input.fileSize ?? 9_120,
       },
-    };
+    });
+  },
+
+  /** https://core.telegram.org/bots/api#document — any file sent "as a file". */
+  document(input: DocumentUpdateInput): TelegramUpdate {
+    return media(input, {
+      document: {
+        file_id: input.fileId ?? 'BQACAgQAAxkBAAIBRGZ',
+        file_unique_id: input.fileUniqueId ?? 'AgADw0Ux',
+        file_name: input.fileName ?? 'document.pdf',
+        mime_type: input.mimeType ?? 'application/pdf',
+        file_size: input.fileSize ?? 48_213,
+      },
+    });
+  },
+
+  /** https://core.telegram.org/bots/api#sticker — static WebP unless animated (TGS) or video (WebM). */
+  sticker(input: StickerUpdateInput): TelegramUpdate {
+    return media(input, {
+      sticker: {
+        file_id: input.fileId ?? 'CAACAgIAAxkBAAIBRmZ',
+        file_unique_id: input.fileUniqueId ?? 'AgADx0Ux',
+        type: 'regular',
+        width: 512,
+        height: 512,
+        is_animated: input.isAnimated ?? false,
+        is_video: input.isVideo ?? false,
+        emoji: input.emoji ?? '😍',
+        file_size: input.fileSize ?? 22_480,
+      },
+    });
   },
 };

@@ -7,6 +7,7 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(8080);
     expect(env.PUBLIC_URL).toBe('http://localhost:8080');
     expect(env.DATA_DIR).toBe('/srv/velvet/data');
+    expect(env.MEDIA_DIR).toBe('/srv/velvet/data/media');
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.OLLAMA_HOST).toBe('http://127.0.0.1:11434');
@@ -17,6 +18,12 @@ describe('loadEnv', () => {
   it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
     expect(loadEnv({ PORT: '9000' }).PUBLIC_URL).toBe('http://localhost:9000');
     expect(loadEnv({ PUBLIC_URL: 'https://velvet.example/' }).PUBLIC_URL).toBe('https://velvet.example');
+  });
+
+  it('keeps uploads under DATA_DIR unless MEDIA_DIR says otherwise', () => {
+    expect(loadEnv({ DATA_DIR: '/var/velvet' }, '/srv').MEDIA_DIR).toBe('/var/velvet/media');
+    expect(loadEnv({ MEDIA_DIR: 'uploads' }, '/srv').MEDIA_DIR).toBe('/srv/uploads');
+    expect(loadEnv({ MEDIA_DIR: '' }, '/srv').MEDIA_DIR).toBe('/srv/data/media');
   });
 
   it('treats empty variables as unset', () => {

@@ -24,6 +24,8 @@ const envSchema = z.object({
     .default(8080),
   PUBLIC_URL: optionalString.pipe(url(['http', 'https']).optional()),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Files operators upload; unset → DATA_DIR/media. */
+  MEDIA_DIR: optionalString,
   DATABASE_URL: optionalString.pipe(url(['postgres', 'postgresql']).optional()),
   REDIS_URL: optionalString.pipe(url(['redis', 'rediss']).optional()),
   VELVET_REDIS_PREFIX: z
@@ -66,7 +68,10 @@ const envSchema = z.object({
   ),
 });
 
-export type Env = Omit<z.output<typeof envSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string };
+export type Env = Omit<z.output<typeof envSchema>, 'PUBLIC_URL' | 'MEDIA_DIR'> & {
+  PUBLIC_URL: string;
+  MEDIA_DIR: string;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -78,9 +83,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid environment: ${formatIssues(parsed.error)}`);
   }
   const env = parsed.data;
+  const dataDir = path.resolve(cwd, env.DATA_DIR);
   return {
     ...env,
-    DATA_DIR: path.resolve(cwd, env.DATA_DIR),
+    DATA_DIR: dataDir,
+    MEDIA_DIR: env.MEDIA_DIR ? path.resolve(cwd, env.MEDIA_DIR) : path.join(dataDir, 'media'),
     VELVET_CONFIG: path.resolve(cwd, env.VELVET_CONFIG),
     PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   };

@@ -25,6 +25,7 @@ import type {
   Platform,
   Role,
 } from '../domain';
+import type { MessageAttachment } from '../platform';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
@@ -219,6 +220,8 @@ export const messages = pgTable(
     /** text, or what else the connector sends: an invoice or a pack's media for `offerId`. */
     kind: text('kind').notNull().default('text'),
     offerId: uuid('offer_id'),
+    /** Files the fan sent (platform file ids) or an operator uploaded (under MEDIA_DIR). */
+    attachments: jsonb('attachments').$type<MessageAttachment[]>().notNull().default([]),
     idempotencyKey: text('idempotency_key'),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     raw: jsonb('raw').$type<Record<string, unknown>>(),

@@ -18,6 +18,7 @@ import {
   stageOutbound,
   stagePaymentRequest,
   type DraftDonePayload,
+  type MessageRecord,
   type OfferRecord,
   type PackRecord,
   type Intent,
@@ -151,7 +152,10 @@ export function createDraftGenerate(ctx: WorkerContext) {
           creator,
           fanName: fan.displayName.split(' ')[0] ?? '',
           lang,
-          history: history.map((m) => ({ from: m.direction === 'in' ? 'fan' : 'creator', text: m.text })),
+          history: history.map((m) => ({
+            from: m.direction === 'in' ? 'fan' : 'creator',
+            text: withFiles(m),
+          })),
           instruction: template.prompt,
           offerFacts: facts,
         }),
@@ -274,4 +278,10 @@ async function alertLlmDown(
     conversationId: target.conversationId,
     at: ctx.now().toISOString(),
   });
+}
+
+/** A photo's caption reads as "[photo] caption" to the model, which cannot see the file. */
+function withFiles(message: MessageRecord): string {
+  const kinds = (message.attachments ?? []).map((a) => `[${a.kind}]`).join(' ');
+  return kinds ? `${kinds} ${message.text}`.trim() : message.text;
 }

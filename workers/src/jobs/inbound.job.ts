@@ -175,8 +175,9 @@ export function createInboundProcess(ctx: WorkerContext) {
           effects,
         );
       }
-      // Prose the gates let through, with nothing said yet, gets an LLM draft.
-      const drafting = prose && decision.automated && !said;
+      // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
+      // voice note without a caption gives the model nothing to answer, so a human does.
+      const drafting = prose && decision.automated && !said && message.text.trim() !== '';
       if (drafting) {
         effects.jobs.push(
           await outboxRepo.insert(tx, {

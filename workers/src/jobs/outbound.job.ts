@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import {
   creatorsRepo,
@@ -10,6 +11,7 @@ import {
   purchasesRepo,
   type JobData,
   type MessageRecord,
+  type OutboundFile,
   type SendResult,
 } from '@velvet/shared';
 import type { PlatformConnector, StoredCredentials } from '@velvet/platforms';
@@ -146,7 +148,7 @@ async function deliver(
 ): Promise<SendResult> {
   const keyboard = message.keyboard ?? undefined;
   if (message.kind === 'text' || !message.offerId)
-    return connector.send(credentials, { ...target, keyboard });
+    return connector.send(credentials, { ...target, keyboard, attachment: uploadOf(ctx, message) });
   const offer = await offersRepo.findById(ctx.db, message.offerId);
   const pack = offer && (await packsRepo.findById(ctx.db, offer.packId));
   if (!offer || !pack) throw new PlatformError('The offer or its pack no longer exists', 'permanent');
@@ -174,4 +176,16 @@ async function deliver(
     currency: packSales.currency,
     amount,
   });
+}
+
+/** An operator's upload, sent from MEDIA_DIR: images the platform can show as photos, the rest as files. */
+function uploadOf(ctx: WorkerContext, message: MessageRecord): OutboundFile | undefined {
+  const file = message.attachments?.find((a) => a.fileId === undefined);
+  if (!file || file.fileId !== undefined) return undefined;
+  return {
+    kind: file.kind === 'photo' ? 'photo' : 'document',
+    path: path.join(ctx.mediaDir, file.mediaKey),
+    fileName: file.fileName ?? 'file',
+    ...(file.mimeType ? { mimeType: file.mimeType } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentSchema } from '$lib/client';
 
 const iso = z.string();
 
@@ -9,7 +10,14 @@ export const approvalCardSchema = z.object({
   creatorName: z.string(),
   platform: z.string(),
   fanName: z.string(),
-  fanMessages: z.array(z.object({ id: z.string(), text: z.string(), createdAt: iso })),
+  fanMessages: z.array(
+    z.object({
+      id: z.string(),
+      text: z.string(),
+      attachments: z.array(attachmentSchema).optional(),
+      createdAt: iso,
+    }),
+  ),
   text: z.string(),
   intent: z.string().nullable(),
   status: z.string(),

@@ -3,7 +3,14 @@ import type { Conversation, ConversationFilters } from '../client';
 export interface IncomingMessage {
   conversationId: string;
   creatorId: string;
-  message: { id: string; direction: 'in' | 'out'; sender: string; text: string; createdAt: string };
+  message: {
+    id: string;
+    direction: 'in' | 'out';
+    sender: string;
+    text: string;
+    attachments?: { kind: string }[];
+    createdAt: string;
+  };
 }
 
 /** Newest activity first, ties by id (the server's keyset order). */
@@ -47,7 +54,12 @@ export function applyMessage(
   const updated: Conversation = {
     ...current,
     lastMessageAt: message.createdAt > current.lastMessageAt ? message.createdAt : current.lastMessageAt,
-    lastMessage: { text: message.text, direction: message.direction, sender: message.sender },
+    lastMessage: {
+      text: message.text,
+      direction: message.direction,
+      sender: message.sender,
+      attachment: message.attachments?.[0]?.kind ?? null,
+    },
     unreadCount: inbound ? (isOpen ? 0 : current.unreadCount + 1) : 0,
     waitingSince: inbound ? (current.waitingSince ?? message.createdAt) : null,
   };

@@ -34,7 +34,8 @@ export interface ConversationListRow {
   lastMessageAt: Date;
   waitingSince: Date | null;
   fan: { id: string; displayName: string; username: string | null; language: string | null };
-  lastMessage: { text: string; direction: string; sender: string } | null;
+  /** `attachment`: the kind of the message's first file, so a photo without caption shows as one. */
+  lastMessage: { text: string; direction: string; sender: string; attachment?: string | null } | null;
 }
 
 /** `%`, `_` and `\` are LIKE wildcards: a fan named "50%" is searched for literally. */
@@ -117,8 +118,9 @@ export const conversationsRepo = {
         fanName: fans.displayName,
         fanUsername: fans.username,
         fanLanguage: fans.language,
-        last: sql<{ text: string; direction: string; sender: string } | null>`(
-          select json_build_object('text', m.text, 'direction', m.direction, 'sender', m.sender)
+        last: sql<{ text: string; direction: string; sender: string; attachment: string | null } | null>`(
+          select json_build_object('text', m.text, 'direction', m.direction, 'sender', m.sender,
+                                   'attachment', m.attachments->0->>'kind')
           from ${messages} m where m.conversation_id = ${conversations.id}
           order by m.created_at desc, m.id desc limit 1)`,
         // The first fan message after our last reply: the fan has waited since then.

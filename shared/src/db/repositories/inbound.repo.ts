@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { MessageView } from '../../events';
+import type { InboundAttachment } from '../../platform';
+import { presentAttachments } from '../../presenters/message.presenter';
 import { selectRows, type Db } from '../client';
 
 export interface StoreInbound {
@@ -9,6 +11,7 @@ export interface StoreInbound {
   platformChatId: string;
   platformMessageId: string;
   text: string;
+  attachments?: InboundAttachment[];
   raw: Record<string, unknown>;
   receivedAt: Date;
 }
@@ -57,9 +60,10 @@ export const inboundRepo = {
     }>(
       db,
       sql`with m as (
-            insert into messages (conversation_id, account_id, platform_message_id, direction, sender, text, status, raw)
+            insert into messages (conversation_id, account_id, platform_message_id, direction, sender, text, status,
+                                  attachments, raw)
             values (${conversationId}, ${input.accountId}, ${input.platformMessageId}, 'in', 'fan', ${input.text},
-                    'received', ${JSON.stringify(input.raw)}::jsonb)
+                    'received', ${JSON.stringify(input.attachments ?? [])}::jsonb, ${JSON.stringify(input.raw)}::jsonb)
             on conflict (account_id, platform_message_id) where direction = 'in' do nothing
             returning id, created_at
           ),
@@ -94,6 +98,7 @@ export const inboundRepo = {
         text: input.text,
         intent: null,
         status: 'received',
+        attachments: presentAttachments(row.id, input.attachments),
         createdAt: new Date(row.created_at).toISOString(),
       },
       outboxId: Number(row.outbox_id),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: make sure the real services the suite needs are there (PostgreSQL and Redis
-// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check (tsc, svelte-check), then run
-// every test: the server suite and the UI's component tests (vitest projects).
+// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check (tsc, svelte-check), lint
+// (ESLint, Prettier), then run every test: the server suite and the UI's component tests (vitest projects).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -119,5 +119,11 @@ if (!sh('npm', ['run', 'build', '--silent'], { stdio: ['inherit', 'ignore', 'inh
 if (!sh('npx', ['tsc', '-p', 'tsconfig.json'])) fail('type errors (npx tsc -p tsconfig.json)');
 if (!sh('npm', ['run', 'check', '-w', 'inbox-ui', '--silent']))
   fail('the inbox UI has type or Svelte errors (npm run check -w inbox-ui)');
+// ESLint's cache keys on each file's content only, so a finding caused by a change in another
+// file can hide behind it until that file changes; CI starts from a clean clone, without it.
+const cache = ['--cache', '--cache-strategy', 'content', '--cache-location', 'node_modules/.cache/eslint/'];
+if (!sh('npx', ['eslint', '.', ...cache])) fail('lint errors (npx eslint .)');
+if (!sh('npx', ['prettier', '--check', '.', '--cache', '--log-level', 'warn']))
+  fail('files not formatted (npx prettier --write .)');
 const vitest = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 process.exit(vitest.status ?? 1);

@@ -21,6 +21,6 @@ export async function socketBaseline(rate: number, seconds: number) {
   await paced(rate, seconds, async () => void client.emit('ping', performance.now()));
   await new Promise((r) => setTimeout(r, 500));
   client.disconnect();
-  await new Promise((resolve) => io.close(() => resolve(undefined)));
+  await new Promise((resolve) => void io.close(() => resolve(undefined)));
   return summarize(samples);
 }

@@ -1,3 +1,5 @@
+// The callbacks given to page.evaluate run in Chromium: they are typed against the DOM.
+/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

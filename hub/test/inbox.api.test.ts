@@ -19,7 +19,7 @@ describe('inbox API: retry, read state, fan panel', () => {
   let telegram: TelegramStandin;
   let hub: TestHub;
   let admin: Client;
-  let chatter: Client;
+  let chatter: Client & { userId: string };
   let outsider: Client;
   let chatterId: string;
   let creatorId: string;

@@ -1,3 +1,5 @@
+// The callbacks given to page.evaluate run in Chromium: they are typed against the DOM.
+/// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';

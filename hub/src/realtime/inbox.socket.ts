@@ -80,14 +80,16 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
   });
   const inbox = io.of(INBOX_NAMESPACE);
 
-  inbox.use(async (socket: InboxSocket, next) => {
+  const authenticate = async (socket: InboxSocket, next: (err?: Error) => void) => {
     const token: unknown = socket.handshake.auth?.token;
     const userId = typeof token === 'string' ? verifyAccessToken(ctx.secrets.jwtKey, token) : undefined;
     const user = userId ? await usersRepo.findById(ctx.db, userId).catch(() => undefined) : undefined;
     if (!user || user.disabledAt) return next(new Error('unauthorized'));
     socket.data.actor = { id: user.id, role: user.role, creatorIds: user.creatorIds };
     next();
-  });
+  };
+  // Socket.IO does not wait on a middleware's promise; a failed user lookup already ends in next(error).
+  inbox.use((socket: InboxSocket, next) => void authenticate(socket, next));
 
   // Socket.IO saves a session when a socket disconnects, which a crashed (SIGKILLed) hub never
   // does: save each one on connect and refresh it within the window, so any hub can recover it.
@@ -104,8 +106,10 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
       const actor = socket.data.actor;
       // A recovered session brings its old rooms back; keep only what the user may see now.
       const allowed = allowedRooms(actor);
-      for (const room of socket.rooms) if (room !== socket.id && !allowed.includes(room)) socket.leave(room);
-      socket.join(allowed);
+      // The Redis adapter keeps rooms in memory: join and leave are synchronous here.
+      for (const room of socket.rooms)
+        if (room !== socket.id && !allowed.includes(room)) void socket.leave(room);
+      void socket.join(allowed);
       persistSession(socket);
 
       const handle =
@@ -164,7 +168,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
     attach,
     async close() {
       clearInterval(refresh);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       pub.disconnect();
       sub.disconnect();
     },

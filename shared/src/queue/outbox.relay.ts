@@ -81,7 +81,7 @@ export class OutboxRelay {
     const tick = () =>
       this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'outbox sweep failed'));
     void tick();
-    this.#timer = setInterval(tick, intervalMs);
+    this.#timer = setInterval(() => void tick(), intervalMs);
     this.#timer.unref();
   }
 

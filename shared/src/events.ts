@@ -37,6 +37,8 @@ export interface MessageView {
   status?: string | null;
   /** Present (possibly empty) on every message the hub presents. */
   attachments?: AttachmentView[];
+  /** When the fan last edited it on the platform. */
+  editedAt?: string;
   createdAt: string;
 }
 
@@ -78,6 +80,13 @@ export interface ConversationUpdatePayload {
   conversationId: string;
   status: ConversationStatus;
   assignedTo?: string | null;
+}
+
+export interface MessageEditedPayload {
+  conversationId: string;
+  messageId: string;
+  text: string;
+  editedAt: string;
 }
 
 export interface MessageIntentPayload {
@@ -205,6 +214,8 @@ export interface ServerToClientEvents {
   /** Something a supervisor should look at now. */
   alert: (payload: AlertPayload) => void;
   'message:new': (payload: MessageNewPayload) => void;
+  /** The fan edited a message on the platform: its latest text replaces the old one. */
+  'message:edited': (payload: MessageEditedPayload) => void;
   'draft:start': (payload: DraftStartPayload) => void;
   'draft:token': (payload: DraftTokenPayload) => void;
   'draft:done': (payload: DraftDonePayload) => void;

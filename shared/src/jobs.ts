@@ -8,7 +8,11 @@ export type PushNotifyData =
 /** Every job that crosses a process boundary: one name, one payload shape. */
 export type Job =
   | { name: 'push.notify'; data: PushNotifyData }
-  | { name: 'inbound.process'; data: { messageId: string; outboxId?: number } }
+  | {
+      name: 'inbound.process';
+      /** `edit` (ms): the fan edited the message then; its new text goes through the safety gates again. */
+      data: { messageId: string; edit?: number; outboxId?: number };
+    }
   | { name: 'outbound.send'; data: { messageId: string; outboxId?: number } }
   | {
       name: 'draft.generate';

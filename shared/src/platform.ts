@@ -46,6 +46,8 @@ export interface InboundMessage {
   };
   kind: 'text' | 'edit' | 'command' | 'callback';
   text: string;
+  /** For `kind: 'edit'`: the platform message id of the message the fan edited. */
+  editOf?: string;
   /** Written in a group chat (`chatId` is the group's), not in private with the bot. */
   group?: { title: string };
   /** `/start payload` → { name: 'start', args: 'payload' }. */

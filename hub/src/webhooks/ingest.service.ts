@@ -3,6 +3,8 @@ import {
   draftAbortChannel,
   flushEffects,
   inboundRepo,
+  messagesRepo,
+  outboxRepo,
   type AccountRecord,
   type InboundMessage,
   type InboxPublisher,
@@ -28,6 +30,11 @@ export function createIngestService(
   return {
     async ingest(account: AccountRecord, received: InboundMessage): Promise<IngestResult> {
       const inbound = storable(received);
+      if (inbound.kind === 'edit' && inbound.editOf) {
+        const edited = await applyEdit(account, inbound, inbound.editOf);
+        // An edit of a message stored before: that message changes. Else it is stored as new.
+        if (edited) return edited;
+      }
       const stored = await inboundRepo.store(ctx.db, {
         creatorId: account.creatorId,
         accountId: account.id,
@@ -69,6 +76,44 @@ export function createIngestService(
       return { stored: true, messageId: message.id, conversationId };
     },
   };
+
+  /** The new text replaces the old (marked edited), and goes through the safety gates again. */
+  async function applyEdit(
+    account: AccountRecord,
+    inbound: InboundMessage,
+    editOf: string,
+  ): Promise<IngestResult | undefined> {
+    const committed = await ctx.db.transaction(async (tx) => {
+      const result = await messagesRepo.applyEdit(tx, {
+        accountId: account.id,
+        platformMessageId: editOf,
+        text: inbound.text,
+        ...(inbound.attachments ? { attachments: inbound.attachments } : {}),
+        editedAt: inbound.sentAt,
+      });
+      if (typeof result === 'string') return result;
+      const job = {
+        name: 'inbound.process' as const,
+        data: { messageId: result.applied.id, edit: inbound.sentAt.getTime() },
+      };
+      return { message: result.applied, outbox: await outboxRepo.insert(tx, job) };
+    });
+    if (committed === 'missing') return undefined;
+    if (committed === 'stale') return { stored: false };
+    const { message, outbox } = committed;
+    const effects = collectEffects(account.creatorId, message.conversationId);
+    effects.jobs.push(outbox);
+    await flushEffects({ ...deps, db: ctx.db }, effects);
+    await deps.publisher
+      .emit({ creatorId: account.creatorId, conversationId: message.conversationId }, 'message:edited', {
+        conversationId: message.conversationId,
+        messageId: message.id,
+        text: message.text,
+        editedAt: message.editedAt!.toISOString(),
+      })
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'message:edited push failed'));
+    return { stored: true, messageId: message.id, conversationId: message.conversationId };
+  }
 }
 
 // eslint-disable-next-line no-control-regex -- U+0000 is exactly what must go.

@@ -38,6 +38,7 @@ export const messageSchema = z.object({
   intent: z.string().nullish(),
   status: z.string().nullish(),
   error: z.string().nullish(),
+  editedAt: iso.nullish(),
   createdAt: iso,
 });
 export type Message = z.output<typeof messageSchema>;

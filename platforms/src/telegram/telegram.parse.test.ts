@@ -251,12 +251,39 @@ describe('telegram parseWebhook', () => {
     expect(parsed.kind).toBe('invalid');
   });
 
-  it('ignores group messages and says it only handles private chats', () => {
+  it('marks group messages with their group, from their writer, and ignores channels', () => {
     const parsed = parse(
       telegramUpdates.text({ ...fan, chatId: -1001234567890, chatType: 'supergroup', text: 'hello all' }),
     );
-    expect(parsed.kind).toBe('ignored');
-    expect(parsed.kind === 'ignored' && parsed.reason).toMatch(/supergroup chat.*private/);
+    expect(parsed).toMatchObject({
+      kind: 'message',
+      message: {
+        chatId: '-1001234567890',
+        group: { title: 'Test group' },
+        fan: { platformUserId: '5550001' },
+        text: 'hello all',
+      },
+    });
+    const channel = parse(
+      telegramUpdates.text({ ...fan, chatId: -100777, chatType: 'channel', text: 'news' }),
+    );
+    expect(channel.kind).toBe('ignored');
+    expect(channel.kind === 'ignored' && channel.reason).toMatch(/channel chat.*private and group/);
+  });
+
+  it('names the message an edit replaces', () => {
+    const parsed = parse(
+      telegramUpdates.edited({ ...fan, messageId: 42, text: 'hello again', editDate: 1_760_000_100 }),
+    );
+    expect(parsed).toMatchObject({
+      kind: 'message',
+      message: {
+        kind: 'edit',
+        platformMessageId: '5550001:42:edit:1760000100',
+        editOf: '5550001:42',
+        text: 'hello again',
+      },
+    });
   });
 
   it('ignores messages sent by bots', () => {

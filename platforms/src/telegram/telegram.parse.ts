@@ -3,6 +3,7 @@ import {
   telegramUpdate,
   type TelegramPhotoSize,
   type TelegramCallbackQuery,
+  type TelegramChat,
   type TelegramMessage,
   type TelegramUser,
 } from './telegram.schema';
@@ -68,8 +69,9 @@ function fromMessage(
   raw: Record<string, unknown>,
 ): WebhookParse {
   const what = as === 'edit' ? 'edited message' : 'message';
-  if (message.chat.type !== 'private') {
-    return ignored(`${what} in a ${message.chat.type} chat: only private chats with the bot are handled`);
+  const group = groupOf(message.chat);
+  if (message.chat.type !== 'private' && !group) {
+    return ignored(`${what} in a ${message.chat.type} chat: only private and group chats are handled`);
   }
   if (!message.from) return ignored(`${what} has no sender`);
   if (message.from.is_bot) return ignored(`${what} from a bot`);
@@ -103,6 +105,7 @@ function fromMessage(
     // A media message's words are its caption.
     text: message.text ?? message.caption ?? '',
     ...(attachment ? { attachments: [attachment] } : {}),
+    ...(group ? { group } : {}),
     raw,
   };
   if (as === 'edit') {
@@ -114,6 +117,7 @@ function fromMessage(
         ...base,
         kind: 'edit',
         platformMessageId: `${chatId}:${message.message_id}:edit:${editDate}`,
+        editOf: `${chatId}:${message.message_id}`,
         sentAt: unixToDate(editDate),
       },
     };
@@ -224,8 +228,11 @@ function largest(sizes: TelegramPhotoSize[]): TelegramPhotoSize {
 function fromCallback(query: TelegramCallbackQuery, raw: Record<string, unknown>): WebhookParse {
   if (query.data === undefined) return ignored('callback query without data (game button)');
   if (query.from.is_bot) return ignored('callback query from a bot');
-  if (query.message && query.message.chat.type !== 'private') {
-    return ignored(`callback query in a ${query.message.chat.type} chat: only private chats are handled`);
+  const group = query.message ? groupOf(query.message.chat) : undefined;
+  if (query.message && query.message.chat.type !== 'private' && !group) {
+    return ignored(
+      `callback query in a ${query.message.chat.type} chat: only private and group chats are handled`,
+    );
   }
   return {
     kind: 'message',
@@ -238,6 +245,7 @@ function fromCallback(query: TelegramCallbackQuery, raw: Record<string, unknown>
       kind: 'callback',
       text: query.data,
       callbackId: query.id,
+      ...(group ? { group } : {}),
       // A callback query carries no timestamp of its own.
       sentAt: new Date(),
       raw,
@@ -260,6 +268,12 @@ function commandOf(message: TelegramMessage): InboundMessage['command'] {
   const name = head.slice(1).split('@')[0]?.toLowerCase();
   if (!name) return undefined;
   return { name, args: text.slice(head.length).trim() };
+}
+
+/** A group or supergroup the bot was added to; channels and private chats are not groups. */
+function groupOf(chat: TelegramChat): { title: string } | undefined {
+  if (chat.type !== 'group' && chat.type !== 'supergroup') return undefined;
+  return { title: chat.title ?? '' };
 }
 
 function fanOf(user: TelegramUser): Fan {

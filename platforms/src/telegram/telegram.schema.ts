@@ -20,6 +20,8 @@ export const telegramChat = z.looseObject({
   id: z.number().int(),
   // Documented as private, group, supergroup or channel; kept open so a new kind is ignored, not rejected.
   type: z.string(),
+  /** Groups, supergroups and channels. */
+  title: z.string().optional(),
 });
 export type TelegramChat = z.infer<typeof telegramChat>;
 

@@ -216,6 +216,8 @@ export const messages = pgTable(
     /** Set just before the platform call; found set on a retry, it means the outcome is unknown. */
     sendingAt: ts('sending_at'),
     sentAt: ts('sent_at'),
+    /** The fan edited this message on the platform; `text` is the latest version. */
+    editedAt: ts('edited_at'),
     keyboard: jsonb('keyboard').$type<{ text: string; url?: string; callbackData?: string }[][]>(),
     /** text, or what else the connector sends: an invoice or a pack's media for `offerId`. */
     kind: text('kind').notNull().default('text'),

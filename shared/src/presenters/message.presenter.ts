@@ -1,5 +1,4 @@
 import type { MessageRecord } from '../db/repositories/messages.repo';
-import type { Intent } from '../domain';
 import type { AttachmentView, MessageView } from '../events';
 import type { MessageAttachment } from '../platform';
 
@@ -7,12 +6,13 @@ import type { MessageAttachment } from '../platform';
 export function presentMessage(row: MessageRecord): MessageView {
   return {
     id: row.id,
-    direction: row.direction as MessageView['direction'],
-    sender: row.sender as MessageView['sender'],
+    direction: row.direction,
+    sender: row.sender,
     text: row.text,
-    intent: (row.intent as Intent | null) ?? null,
+    intent: row.intent ?? null,
     status: row.status,
     attachments: presentAttachments(row.id, row.attachments),
+    ...(row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -52,7 +52,9 @@ function fill(template: string, values: Record<string, string>): string {
  */
 export function createInboundProcess(ctx: WorkerContext) {
   return async function inboundProcess(job: BullJob<JobData<'inbound.process'>>): Promise<void> {
-    const { messageId } = job.data;
+    const { messageId, edit } = job.data;
+    // An edit is read again by the gates (a minor signal, a STOP), but answers nothing else.
+    const edited = edit !== undefined;
     const message = await messagesRepo.findById(ctx.db, messageId);
     const delivery = message && (await loadDelivery(ctx, message));
     if (!message || !delivery) return;
@@ -81,7 +83,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       now: ctx.now(),
       rules: ctx.config.safety,
     });
-    const reply = await composeReply(ctx, decision, stored, lang, {
+    const reply = await composeReply(ctx, decision, edited ? {} : stored, lang, {
       creatorId: conversation.creatorId,
       platform,
       buttons: connector?.capabilities.buttons ?? false,
@@ -89,7 +91,7 @@ export function createInboundProcess(ctx: WorkerContext) {
     });
     // A catalog button: that pack's offer and payment request, as if the fan had asked for it.
     const packId =
-      stored.kind === 'callback' && message.text.startsWith(PACK_BUTTON)
+      !edited && stored.kind === 'callback' && message.text.startsWith(PACK_BUTTON)
         ? message.text.slice(PACK_BUTTON.length)
         : undefined;
     const selling = decision.selling && decision.automated && conversation.status === 'bot';
@@ -139,7 +141,7 @@ export function createInboundProcess(ctx: WorkerContext) {
               text: said.text,
               keyboard: said.keyboard,
               raw: { origin: said.origin, inReplyTo: message.id },
-              idempotencyKey: `auto:${message.id}`,
+              idempotencyKey: edited ? `auto:${message.id}:edit:${edit}` : `auto:${message.id}`,
             },
             ctx.now(),
           )
@@ -177,7 +179,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       }
       // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
       // voice note without a caption gives the model nothing to answer, so a human does.
-      const drafting = prose && decision.automated && !said && message.text.trim() !== '';
+      const drafting = prose && !edited && decision.automated && !said && message.text.trim() !== '';
       if (drafting) {
         effects.jobs.push(
           await outboxRepo.insert(tx, {

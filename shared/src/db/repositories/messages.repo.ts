@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { Intent } from '../../domain';
 import { messages } from '../schema';
@@ -24,6 +24,40 @@ export const messagesRepo = {
       .where(eq(messages.idempotencyKey, input.idempotencyKey))
       .limit(1);
     return { message: existing!, created: false };
+  },
+
+  /**
+   * A fan's edit of an earlier message: the text (and files) replaced, `editedAt` set. Only a
+   * newer edit applies, so a repeated or late delivery changes nothing ('stale'); 'missing'
+   * when the edited message was never stored (sent before the account was connected).
+   */
+  async applyEdit(
+    db: Db,
+    input: {
+      accountId: string;
+      platformMessageId: string;
+      text: string;
+      attachments?: MessageRecord['attachments'];
+      editedAt: Date;
+    },
+  ): Promise<{ applied: MessageRecord } | 'stale' | 'missing'> {
+    const original = and(
+      eq(messages.accountId, input.accountId),
+      eq(messages.platformMessageId, input.platformMessageId),
+      eq(messages.direction, 'in'),
+    );
+    const [row] = await db
+      .update(messages)
+      .set({
+        text: input.text,
+        editedAt: input.editedAt,
+        ...(input.attachments ? { attachments: input.attachments } : {}),
+      })
+      .where(and(original, or(isNull(messages.editedAt), lt(messages.editedAt, input.editedAt))))
+      .returning();
+    if (row) return { applied: row };
+    const [exists] = await db.select({ id: messages.id }).from(messages).where(original).limit(1);
+    return exists ? 'stale' : 'missing';
   },
 
   /** Whether the fan wrote in this conversation after `since`. */

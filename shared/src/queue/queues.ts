@@ -25,7 +25,8 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'inbound.process':
       return {
         ...keep,
-        jobId: job.data.edit === undefined ? job.data.messageId : `${job.data.messageId}:edit:${job.data.edit}`,
+        jobId:
+          job.data.edit === undefined ? job.data.messageId : `${job.data.messageId}:edit:${job.data.edit}`,
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },
       };

@@ -42,8 +42,10 @@ export interface EffectsDeps {
 export async function flushEffects(deps: EffectsDeps, effects: Effects): Promise<void> {
   const target = { creatorId: effects.creatorId, conversationId: effects.conversationId };
   const sends = effects.outbound.filter((staged) => staged.outbox);
-  const rows = [...effects.jobs, ...sends.map((staged) => staged.outbox!)];
-  if (rows.length > 0) await deps.relay.dispatchSoon(rows);
+  // One at a time, in the order collected: a reply is queued before its payment request.
+  for (const row of [...effects.jobs, ...sends.map((staged) => staged.outbox!)]) {
+    await deps.relay.dispatchSoon([row]);
+  }
   for (const staged of sends) {
     const conversationId = staged.message.conversationId;
     await deps.publisher.emit({ creatorId: effects.creatorId, conversationId }, 'message:new', {

@@ -28,3 +28,4 @@ export * from './sales/index';
 export * from './schemas/sales.schema';
 export * from './reply-language';
 export * from './effects';
+export * from './schemas/responses.schema';

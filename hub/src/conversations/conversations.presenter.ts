@@ -1,7 +1,15 @@
-import type { DraftRecord } from '@velvet/shared';
-import type { ConversationListRow } from '@velvet/shared';
+import type { z } from 'zod';
+import {
+  can,
+  type Actor,
+  type ConversationListRow,
+  type conversationAbilities,
+  type conversationResponse,
+  type DraftRecord,
+  type draftResponse,
+} from '@velvet/shared';
 
-export function presentConversation(row: ConversationListRow) {
+export function presentConversation(row: ConversationListRow): z.input<typeof conversationResponse> {
   return {
     id: row.id,
     creatorId: row.creatorId,
@@ -19,7 +27,22 @@ export function presentConversation(row: ConversationListRow) {
   };
 }
 
-export function presentDraft(row: DraftRecord) {
+/** What the caller may do in this conversation, so the inbox shows only those buttons. */
+export function presentAbilities(
+  actor: Actor,
+  row: Pick<ConversationListRow, 'creatorId' | 'assignedTo'>,
+): z.input<typeof conversationAbilities> {
+  const scope = { creatorId: row.creatorId };
+  return {
+    reply: can(actor, 'conversation:reply', scope),
+    assign: can(actor, 'conversation:assign', scope) && row.assignedTo !== actor.id,
+    escalate: can(actor, 'conversation:escalate', scope),
+    release: can(actor, 'conversation:release', scope),
+    correctIntent: can(actor, 'intent:correct', scope),
+  };
+}
+
+export function presentDraft(row: DraftRecord): z.input<typeof draftResponse> {
   return {
     id: row.id,
     conversationId: row.conversationId,

@@ -23,7 +23,13 @@ import {
 } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
-import { decodeCursor, encodeCursor, presentConversation, presentDraft } from './conversations.presenter';
+import {
+  decodeCursor,
+  encodeCursor,
+  presentAbilities,
+  presentConversation,
+  presentDraft,
+} from './conversations.presenter';
 import type { ListConversationsQuery, ListMessagesQuery } from './conversations.schema';
 
 export interface ConversationDeps {
@@ -99,7 +105,11 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const [row] = await conversationsRepo.list(db, { id: conversationId, limit: 1 });
       if (!row) throw new NotFound('Conversation');
       const draft = await draftsRepo.current(db, conversationId);
-      return { conversation: presentConversation(row), draft: draft ? presentDraft(draft) : null };
+      return {
+        conversation: presentConversation(row),
+        draft: draft ? presentDraft(draft) : null,
+        abilities: presentAbilities(actor, row),
+      };
     },
 
     /**

@@ -5,23 +5,9 @@ export const CSRF_COOKIE = 'velvet_csrf';
 /** Header the hub expects the CSRF token in, for cookie-authenticated calls. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-export const ROLES = ['admin', 'manager', 'chatter', 'model'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const userSchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  email: z.string(),
-  role: z.enum(ROLES),
-  creatorIds: z.array(z.string()).default([]),
-});
-export type User = z.output<typeof userSchema>;
-
-export const sessionSchema = z.object({
-  accessToken: z.string().min(1),
-  user: userSchema,
-  abilities: z.array(z.string()).default([]),
-});
-export type Session = z.output<typeof sessionSchema>;
+export { ROLES, type Role } from '@velvet/shared/domain';
+export type { Session, User } from '@velvet/shared/contract';
+import { sessionResponse, type Session } from '@velvet/shared/contract';
 
 const errorBodySchema = z.object({
   error: z.object({
@@ -51,7 +37,7 @@ export type AuthResult = { ok: true; session: Session } | ApiFailure;
 export type LogoutResult = { ok: true } | ApiFailure;
 
 export function parseSession(v: unknown): Session | null {
-  const parsed = sessionSchema.safeParse(v);
+  const parsed = sessionResponse.safeParse(v);
   return parsed.success ? parsed.data : null;
 }
 

@@ -120,6 +120,7 @@ export function abilities(actor: Actor): Action[] {
     'account:read',
     'account:update',
     'audit:read',
+    'metrics:read',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

@@ -45,8 +45,11 @@ async function openPostgres(url: string): Promise<Database & { migrate(): Promis
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (server restart, terminated backend) must not crash the
+  // process: idle ones report on the pool; a checked-out one between two queries emits on
+  // itself, and its next query fails and is retried like any database error.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema });
   return {
     db: db as unknown as Db,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attachmentSchema } from '$lib/client';
+import { attachmentResponse } from '@velvet/shared/contract';
 
 const iso = z.string();
 
@@ -14,7 +14,7 @@ export const approvalCardSchema = z.object({
     z.object({
       id: z.string(),
       text: z.string(),
-      attachments: z.array(attachmentSchema).optional(),
+      attachments: z.array(attachmentResponse).optional(),
       createdAt: iso,
     }),
   ),

@@ -26,8 +26,8 @@ export interface ConversationListRow {
   creatorId: string;
   creatorName: string;
   accountId: string;
-  platform: string;
-  status: string;
+  platform: Platform;
+  status: ConversationStatus;
   assignedTo: string | null;
   assigneeEmail: string | null;
   unreadCount: number;

@@ -1,0 +1,18 @@
+/*
+ * The browser-safe half of shared: names, payloads, request and response schemas and the
+ * authorization rules, with no server code behind them. The inbox UI imports only this
+ * (`@velvet/shared/contract`); the server core (database, queues, relay, sales) stays in
+ * `@velvet/shared`.
+ */
+export * from './domain';
+export * from './events';
+export * from './jobs';
+export * from './platform';
+export * from './reply-language';
+export * from './auth/policy';
+export * from './schemas/auth.schema';
+export * from './schemas/users.schema';
+export * from './schemas/creators.schema';
+export * from './schemas/accounts.schema';
+export * from './schemas/sales.schema';
+export * from './schemas/responses.schema';

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { ATTACHMENT_KINDS, CONVERSATION_STATUSES, PLATFORMS, ROLES } from '../domain';
+
+/*
+ * What the hub answers, as the inbox parses it: the presenters are typed against these
+ * (`z.input`), so a field renamed on one side is a compile error on the other.
+ */
+
+export const userResponse = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  email: z.string(),
+  role: z.enum(ROLES),
+  creatorIds: z.array(z.string()).default([]),
+});
+export type User = z.output<typeof userResponse>;
+
+export const sessionResponse = z.object({
+  accessToken: z.string().min(1),
+  user: userResponse,
+  /** The collection-level actions the user may take (`can()`'s answers), for the UI to show. */
+  abilities: z.array(z.string()).default([]),
+});
+export type Session = z.output<typeof sessionResponse>;
+
+const iso = z.string();
+
+export const attachmentResponse = z.object({
+  index: z.number(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  mimeType: z.string().optional(),
+  fileName: z.string().optional(),
+  size: z.number().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  duration: z.number().optional(),
+  /** The hub's route for the bytes; needs the Bearer token. */
+  url: z.string(),
+});
+export type Attachment = z.output<typeof attachmentResponse>;
+
+export const messageResponse = z.object({
+  id: z.string(),
+  direction: z.enum(['in', 'out']),
+  sender: z.enum(['fan', 'bot', 'human']),
+  text: z.string(),
+  attachments: z.array(attachmentResponse).optional(),
+  intent: z.string().nullish(),
+  status: z.string().nullish(),
+  error: z.string().nullish(),
+  editedAt: iso.nullish(),
+  createdAt: iso,
+});
+export type Message = z.output<typeof messageResponse>;
+
+export const conversationResponse = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string().default(''),
+  accountId: z.string(),
+  platform: z.string(),
+  status: z.enum(CONVERSATION_STATUSES),
+  assignedTo: z.string().nullable(),
+  assigneeEmail: z.string().nullish(),
+  unreadCount: z.number(),
+  lastMessageAt: iso,
+  /** The first fan message still unanswered, when the fan is waiting. */
+  waitingSince: iso.nullish(),
+  fan: z.object({
+    id: z.string(),
+    displayName: z.string(),
+    username: z.string().nullable(),
+    language: z.string().nullable(),
+  }),
+  lastMessage: z
+    .object({
+      text: z.string(),
+      direction: z.string(),
+      sender: z.string(),
+      attachment: z.string().nullish(),
+    })
+    .nullable(),
+});
+export type Conversation = z.output<typeof conversationResponse>;
+
+export const conversationPageResponse = z.object({
+  conversations: z.array(conversationResponse),
+  nextCursor: z.string().nullable(),
+});
+
+export const draftResponse = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  messageId: z.string(),
+  status: z.string(),
+  text: z.string(),
+  intent: z.string().nullish(),
+  model: z.string().nullish(),
+  reasons: z.array(z.string()).default([]),
+});
+export type Draft = z.output<typeof draftResponse>;
+
+/** What the caller may do in one conversation (the server's `can()`, per object). */
+export const conversationAbilities = z.object({
+  reply: z.boolean(),
+  assign: z.boolean(),
+  escalate: z.boolean(),
+  release: z.boolean(),
+  correctIntent: z.boolean(),
+});
+export type ConversationAbilities = z.output<typeof conversationAbilities>;
+
+export const conversationDetailResponse = z.object({
+  conversation: conversationResponse,
+  draft: draftResponse.nullable(),
+  abilities: conversationAbilities,
+});
+
+export const messagePageResponse = z.object({
+  messages: z.array(messageResponse),
+  nextCursor: z.string().nullable(),
+});
+
+const money = z.object({ cents: z.number(), currency: z.string() });
+
+export const fanPanelResponse = z.object({
+  fan: z.object({
+    id: z.string(),
+    displayName: z.string(),
+    username: z.string().nullable(),
+    language: z.string().nullable(),
+    platform: z.string(),
+    subscriptionLevel: z.string().nullable(),
+    lifetimeSpend: money,
+    purchaseCount: z.number(),
+    lastPurchaseAt: iso.nullable(),
+    profile: z.record(z.string(), z.unknown()),
+    notes: z.string(),
+    tags: z.array(z.string()),
+    ageVerifiedAt: iso.nullable(),
+    ageVerifiedMethod: z.string().nullable(),
+    minorSignalAt: iso.nullable(),
+    optedOutAt: iso.nullable(),
+    disclosedAt: iso.nullable(),
+    mutedAt: iso.nullable(),
+  }),
+  purchases: z.array(
+    z.object({ id: z.string(), packName: z.string().nullable(), amount: money, createdAt: iso }),
+  ),
+  openOffers: z.array(
+    z.object({
+      id: z.string(),
+      packName: z.string(),
+      price: money,
+      status: z.string(),
+      expiresAt: iso,
+      createdAt: iso,
+    }),
+  ),
+  followUps: z.array(
+    z.object({ id: z.string(), kind: z.string(), dueAt: iso, packName: z.string().nullable() }),
+  ),
+});
+export type FanPanel = z.output<typeof fanPanelResponse>;
+
+export const platformListResponse = z.object({
+  platforms: z.array(
+    z.object({
+      platform: z.enum(PLATFORMS),
+      chat: z.boolean(),
+      publish: z.boolean(),
+      connect: z.enum(['credentials', 'oauth']),
+    }),
+  ),
+});
+export type PlatformInfo = z.output<typeof platformListResponse>['platforms'][number];

@@ -8,7 +8,7 @@ import type { StagedOutbound } from './outbound/outbound';
 import { presentMessage } from './presenters/message.presenter';
 import type { OutboxRelay } from './queue/outbox.relay';
 import type { InboxPublisher } from './realtime/inbox.publisher';
-import { presentFollowUp, presentOffer, presentPurchase } from './sales/sales';
+import { presentFollowUp, presentOffer, presentPurchase } from './sales/sales.presenter';
 
 /**
  * One unit of work: what a state change did inside its transaction (messages to send,
@@ -67,6 +67,7 @@ export async function flushEffects(deps: EffectsDeps, effects: Effects): Promise
   }
   for (const row of effects.followUps) {
     if (row.status === 'cancelled' && deps.removeJob) {
+      // Best effort: the row, not the delayed job, decides whether a follow-up is sent.
       await deps.removeJob(`followup-${row.id}`).catch(() => undefined);
     }
     await deps.publisher.emit(target, 'followup:update', presentFollowUp(row));

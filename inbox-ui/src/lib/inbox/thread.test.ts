@@ -1,8 +1,10 @@
 import { cleanup, render, screen } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Conversation } from '../client';
-import { reduceDraft, type DraftMap } from './draft';
-import { inboxText } from './i18n';
+import { locale } from '../lang.svelte';
+import { reduceDraft } from './draft';
+import { InboxState, inboxContext } from './inbox-state.svelte';
 import Thread from './Thread.svelte';
 
 const conversation: Conversation = {
@@ -21,35 +23,14 @@ const conversation: Conversation = {
   lastMessage: null,
 };
 
-const noop = () => {};
-const props = (draft: DraftMap[string] | undefined) => ({
-  t: inboxText.en,
-  lang: 'en',
-  conversation,
-  messages: [],
-  draft,
-  outgoing: [],
-  canAssign: true,
-  canRelease: true,
-  canCorrect: true,
-  busy: false,
-  error: '',
-  onapprove: noop,
-  onreject: noop,
-  onsend: noop,
-  onretryoutgoing: noop,
-  onretrymessage: noop,
-  onintent: noop,
-  onassign: noop,
-  onescalate: noop,
-  onrelease: noop,
-});
-
 describe('thread draft card', () => {
   afterEach(cleanup);
 
   it('goes away when draft:decided says another device approved it', async () => {
-    let drafts = reduceDraft(
+    locale.lang = 'en';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    inbox.drafts = reduceDraft(
       {},
       {
         type: 'loaded',
@@ -63,13 +44,13 @@ describe('thread draft card', () => {
         },
       },
     );
-    const view = render(Thread, { props: props(drafts.c1) });
+    render(Thread, { props: { conversation }, context: inboxContext(inbox) });
     expect(screen.getByTestId('draft-text').textContent).toContain('Coucou');
     expect(screen.getByRole('button', { name: /Approve/ })).toBeTruthy();
 
     // The payload of `draft:decided`, as the inbox page dispatches it.
-    drafts = reduceDraft(drafts, { type: 'decided', draftId: 'd1', status: 'approved' });
-    await view.rerender(props(drafts.c1));
+    inbox.dispatchDraft({ type: 'decided', draftId: 'd1', status: 'approved' });
+    flushSync();
     expect(screen.queryByTestId('draft')).toBeNull();
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
   });

@@ -1,0 +1,85 @@
+import type { Db } from '../db/client';
+import type { OfferRecord } from '../db/repositories/offers.repo';
+import type { PackRecord } from '../db/repositories/packs.repo';
+import type { Effects } from '../effects';
+import { stageOutbound } from '../outbound/outbound';
+import type { PackSales } from '../platform';
+import { checkoutUrl, createCheckoutToken } from './checkout-token';
+import { planFollowUp } from './follow-ups';
+import { fillSalesTemplate, formatPrice } from './pricing';
+import type { SalesContext, SalesLang as Lang } from './sales.context';
+
+export interface PaymentRequestInput {
+  offer: OfferRecord;
+  pack: PackRecord;
+  conversationId: string;
+  accountId: string;
+  /** How the account's platform takes payment (its connector's `packSales`). */
+  packSales: PackSales;
+  lang: Lang;
+  /** Distinguishes repeated presentations of one offer (the draft id). */
+  key: string;
+}
+
+/**
+ * After a reply presenting an offer: the payment request (an in-chat invoice where the
+ * platform collects payment, else a signed single-use checkout link) and the offer's follow-up.
+ */
+export async function stagePaymentRequest(
+  tx: Db,
+  ctx: SalesContext,
+  input: PaymentRequestInput,
+  effects: Effects,
+): Promise<void> {
+  const { offer, pack, lang, packSales } = input;
+  const price = formatPrice(offer.priceCents, offer.currency, lang);
+  const invoiced = packSales.kind === 'invoice';
+  if (!invoiced && !pack.checkoutUrl) return;
+  const invoice = ctx.config.sales.invoice;
+  const link = invoiced
+    ? undefined
+    : checkoutUrl(pack.checkoutUrl!, createCheckoutToken(ctx.checkoutKey, offer.id, offer.expiresAt));
+  const stars = invoiced && packSales.currency === 'XTR' ? ` (${offer.priceStars} ⭐)` : '';
+  const staged = await stageOutbound(
+    tx,
+    {
+      conversationId: input.conversationId,
+      accountId: input.accountId,
+      direction: 'out',
+      sender: 'bot',
+      kind: 'invoice',
+      offerId: offer.id,
+      text: invoiced
+        ? `${pack.name} — ${price}${stars}`
+        : fillSalesTemplate(invoice.checkout_text[lang], { pack: pack.name, price }),
+      ...(link
+        ? {
+            keyboard: [
+              [{ text: fillSalesTemplate(invoice.pay_button[lang], { pack: pack.name, price }), url: link }],
+            ],
+          }
+        : {}),
+      raw: { origin: 'offer', offerId: offer.id },
+      idempotencyKey: `invoice:${offer.id}:${input.key}`,
+    },
+    ctx.now(),
+  );
+  effects.outbound.push(staged);
+  if (!staged.outbox) return;
+  const after = (ctx.config.sales.follow_ups[pack.type as 'feet'] ?? ctx.config.sales.follow_ups.default)!
+    .after;
+  await planFollowUp(
+    tx,
+    ctx,
+    {
+      kind: 'offer',
+      creatorId: offer.creatorId,
+      conversationId: offer.conversationId,
+      fanId: offer.fanId,
+      offerId: offer.id,
+      packId: pack.id,
+      dueAt: new Date(ctx.now().getTime() + after),
+    },
+    effects,
+  );
+}

@@ -1,0 +1,174 @@
+import {
+  accountsRepo,
+  collectEffects,
+  conversationsRepo,
+  creatorsRepo,
+  draftsRepo,
+  fansRepo,
+  findPromoCode,
+  formatPrice,
+  messagesRepo,
+  offerFacts,
+  openOffer,
+  packsRepo,
+  promoCodesRepo,
+  replyLanguage,
+  salesContext,
+  type ConnectorCapabilities,
+  type ConversationRecord,
+  type CreatorRecord,
+  type Effects,
+  type FanRecord,
+  type Intent,
+  type MessageRecord,
+  type OfferRecord,
+  type PackRecord,
+  type Platform,
+  type SalesContext,
+  type VelvetConfig,
+} from '@velvet/shared';
+import { renderPrompt, resolvePolicy, type CreatorSendPolicy } from '@velvet/llm';
+import type { WorkerContext } from '../context';
+
+/** The fan message a draft answers, who it is for, and how it will be written and sent. */
+export interface DraftScene {
+  message: MessageRecord;
+  conversation: ConversationRecord;
+  history: MessageRecord[];
+  fan: FanRecord;
+  creator: CreatorRecord;
+  platform: Platform;
+  capabilities: ConnectorCapabilities;
+  intent: Intent;
+  template: NonNullable<VelvetConfig['drafting']['intents'][Intent]>;
+  model: VelvetConfig['ollama']['models']['primary'];
+  lang: 'fr' | 'en';
+  policy: 'auto' | 'approve';
+  target: { creatorId: string; conversationId: string };
+  /** The sales engine's view of this process and the effects to announce after commit. */
+  sales: SalesContext;
+  effects: Effects;
+}
+
+/** The scene of a draft, or nothing when this message needs none (or no longer does). */
+export async function loadDraftScene(ctx: WorkerContext, messageId: string): Promise<DraftScene | undefined> {
+  const message = await messagesRepo.findById(ctx.db, messageId);
+  const conversation = message && (await conversationsRepo.findById(ctx.db, message.conversationId));
+  if (!message || !conversation) return;
+  // A newer fan message has its own draft job, which reads this one too.
+  const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
+  if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
+  // A worker killed after committing but before BullMQ recorded the job: the work is done.
+  if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id)) return;
+  const [fan, creator, account] = await Promise.all([
+    fansRepo.findById(ctx.db, conversation.fanId),
+    creatorsRepo.findById(ctx.db, conversation.creatorId),
+    accountsRepo.findById(ctx.db, conversation.accountId),
+  ]);
+  if (!fan || !creator || !account) return;
+  const platform = account.platform as Platform;
+
+  const intent = (message.intent ?? 'other') as Intent;
+  const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
+  const model = ctx.config.ollama.models[template.model];
+  const lang = replyLanguage(message.lang, fan.language);
+  const capabilities = ctx.connectors.get(platform)?.capabilities;
+  if (!capabilities) return;
+  const policy = resolvePolicy({
+    platform,
+    aiAutoSend: capabilities.aiAutoSend,
+    intent,
+    confidence: message.intentConfidence ?? 0,
+    creator: creator.sendPolicy as CreatorSendPolicy,
+    defaults: ctx.config.send_policy,
+  });
+  if (policy === 'off') return;
+
+  return {
+    message,
+    conversation,
+    history,
+    fan,
+    creator,
+    platform,
+    capabilities,
+    intent,
+    template,
+    model,
+    lang,
+    policy,
+    target: { creatorId: conversation.creatorId, conversationId: conversation.id },
+    sales: salesContext(ctx),
+    effects: collectEffects(conversation.creatorId, conversation.id),
+  };
+}
+
+/** What the reply may sell: the catalog, the offer it presents, and the facts the model must use. */
+export interface DraftPitch {
+  catalog: PackRecord[];
+  offer?: OfferRecord;
+  pack?: PackRecord;
+  facts: string[];
+}
+
+/**
+ * Selling: the intent's pack becomes an offer whose facts the model must use; a price
+ * question gets the catalog. Nothing of the kind while a gate forbids selling.
+ */
+export async function pitchFor(ctx: WorkerContext, scene: DraftScene, selling: boolean): Promise<DraftPitch> {
+  const { message, conversation, fan, creator, platform, intent, template, lang } = scene;
+  const catalog = selling ? await packsRepo.sellable(ctx.db, creator.id, platform) : [];
+  if (template.offer_pack && selling && conversation.status === 'bot') {
+    const pack = catalog.find((p) => p.type === template.offer_pack);
+    if (!pack) return { catalog, facts: [] };
+    const codes = (await promoCodesRepo.listByCreator(ctx.db, creator.id)).filter((c) => c.active);
+    const promo = findPromoCode(message.text, codes);
+    const { offer } = await ctx.db.transaction((tx) =>
+      openOffer(
+        tx,
+        scene.sales,
+        {
+          creatorId: creator.id,
+          conversationId: conversation.id,
+          fanId: fan.id,
+          pack,
+          messageId: message.id,
+          intent,
+          offeredBy: 'ai',
+          promo,
+        },
+        scene.effects,
+      ),
+    );
+    return { catalog, offer, pack, facts: [offerFacts(offer, pack, lang)] };
+  }
+  if (template.catalog) {
+    return {
+      catalog,
+      facts: catalog.map((p) => `${p.name} : ${formatPrice(p.priceCents, p.currency, lang)}`),
+    };
+  }
+  return { catalog, facts: [] };
+}
+
+/** The chat the model is asked to continue. */
+export function draftPrompt(ctx: WorkerContext, scene: DraftScene, facts: string[]) {
+  return renderPrompt({
+    config: ctx.config,
+    creator: scene.creator,
+    fanName: scene.fan.displayName.split(' ')[0] ?? '',
+    lang: scene.lang,
+    history: scene.history.map((m) => ({
+      from: m.direction === 'in' ? 'fan' : 'creator',
+      text: withFiles(m),
+    })),
+    instruction: scene.template.prompt,
+    offerFacts: facts,
+  });
+}
+
+/** A photo's caption reads as "[photo] caption" to the model, which cannot see the file. */
+function withFiles(message: MessageRecord): string {
+  const kinds = (message.attachments ?? []).map((a) => `[${a.kind}]`).join(' ');
+  return kinds ? `${kinds} ${message.text}`.trim() : message.text;
+}

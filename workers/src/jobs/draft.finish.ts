@@ -1,0 +1,120 @@
+import {
+  conversationsRepo,
+  draftsRepo,
+  flushEffects,
+  stageOutbound,
+  stagePaymentRequest,
+  type DraftDonePayload,
+} from '@velvet/shared';
+import { validateDraft } from '@velvet/llm';
+import type { WorkerContext } from '../context';
+import { notifyApprovers } from '../push/notify-approvers';
+import type { DraftPitch, DraftScene } from './draft.context';
+import type { DraftReply } from './draft.stream';
+
+/**
+ * Validates the reply and applies the send policy (auto-send, hold for approval, or
+ * block), commits it with its payment request, then tells the inbox and the approvers.
+ */
+export async function finishDraft(
+  ctx: WorkerContext,
+  scene: DraftScene,
+  draftId: string,
+  reply: DraftReply,
+  pitch: DraftPitch,
+  selling: boolean,
+): Promise<void> {
+  const reasons = await checkReply(ctx, scene, reply.text, pitch, selling);
+  const status: DraftDonePayload['status'] = reasons.length
+    ? 'blocked'
+    : scene.policy === 'auto'
+      ? 'auto_sent'
+      : 'pending_approval';
+  const finished = await commitDraft(ctx, scene, draftId, reply, pitch, { status, reasons });
+  if (!finished) return;
+  await ctx.publisher.emit(scene.target, 'draft:done', {
+    draftId,
+    conversationId: scene.conversation.id,
+    text: reply.text,
+    intent: scene.intent,
+    status,
+    ...(reasons.length ? { reasons } : {}),
+  });
+  await notifyApprovers(ctx, { draftId, status });
+  await flushEffects(ctx, scene.effects);
+}
+
+/** Why the reply may not go out, if anything: the validator's reasons. */
+async function checkReply(
+  ctx: WorkerContext,
+  scene: DraftScene,
+  text: string,
+  { catalog, offer, pack }: DraftPitch,
+  selling: boolean,
+): Promise<string[]> {
+  const { conversation, fan, lang } = scene;
+  return validateDraft(text, {
+    lang,
+    selling,
+    packs: catalog.map((p) => ({ name: p.name, price: p.priceCents / 100 })),
+    ...(offer && pack
+      ? { offer: { name: pack.name, prices: [offer.priceCents / 100, offer.listPriceCents / 100] } }
+      : {}),
+    maxLength: ctx.config.drafting.max_length,
+    explicitTerms: ctx.config.validator.explicit_terms,
+    conversationStatus:
+      (await conversationsRepo.findById(ctx.db, conversation.id))?.status ?? conversation.status,
+    optedOut: fan.optedOutAt !== null,
+  });
+}
+
+/** Commits the draft's outcome; an auto-sent reply is staged with its payment request. */
+async function commitDraft(
+  ctx: WorkerContext,
+  scene: DraftScene,
+  draftId: string,
+  { text, generatedBy, timings }: DraftReply,
+  { offer, pack }: DraftPitch,
+  { status, reasons }: { status: DraftDonePayload['status']; reasons: string[] },
+) {
+  const { message, conversation, capabilities, lang, effects } = scene;
+  return ctx.db.transaction(async (tx) => {
+    const finished = await draftsRepo.finish(tx, draftId, { text, status, reasons, generatedBy, timings });
+    const sent =
+      finished && status === 'auto_sent'
+        ? await stageOutbound(
+            tx,
+            {
+              conversationId: conversation.id,
+              accountId: message.accountId,
+              direction: 'out',
+              sender: 'bot',
+              text,
+              raw: { origin: 'draft', draftId, approvedBy: 'policy' },
+              // Keyed on the fan message: a re-run's second draft can never auto-send a second reply.
+              idempotencyKey: `draft-reply:${message.id}`,
+            },
+            ctx.now(),
+          )
+        : undefined;
+    // The reply first, then its payment request: the fan reads them in that order.
+    if (sent) effects.outbound.push(sent);
+    if (sent?.outbox && offer && pack) {
+      await stagePaymentRequest(
+        tx,
+        scene.sales,
+        {
+          offer,
+          pack,
+          conversationId: conversation.id,
+          accountId: message.accountId,
+          packSales: capabilities.packSales,
+          lang,
+          key: draftId,
+        },
+        effects,
+      );
+    }
+    return finished;
+  });
+}

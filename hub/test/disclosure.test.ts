@@ -32,7 +32,7 @@ describe('AI disclosure on the first AI-drafted message', () => {
       direction: 'out',
       sender: 'bot',
       text,
-      raw: { origin: 'draft' },
+      raw: { origin: 'draft', draftId: 'test', approvedBy: 'policy' },
       idempotencyKey: `test-draft:${text}`,
     });
     const row = await outboxRepo.insert(hub.ctx.db, {

@@ -47,7 +47,7 @@ describe('sales API', () => {
       platformChatId: `dm-${userId}`,
       platformMessageId: `m-${userId}`,
       text: 'hello',
-      raw: {},
+      raw: { kind: 'text' },
       receivedAt: new Date(),
     });
     // The sandbox does not verify age: this fan confirmed with the 18+ button.

@@ -87,6 +87,27 @@ export interface UploadedAttachment extends Omit<InboundAttachment, 'fileId'> {
 /** What a message's `attachments` column holds: a platform file or a local upload. */
 export type MessageAttachment = InboundAttachment | UploadedAttachment;
 
+/** What a fan message's row keeps of the platform's event, read by the inbound job. */
+export interface InboundRaw {
+  kind: InboundMessage['kind'];
+  command?: { name: string; args: string };
+  callbackId?: string;
+  group?: { title: string };
+  /** The platform's payload, as it came. */
+  update?: Record<string, unknown>;
+}
+
+/** Why an automated message was written, and what it belongs to. */
+export type OutboundRaw =
+  | { origin: 'draft'; draftId: string; approvedBy: string; edited?: boolean }
+  | { origin: 'safety' | 'command'; inReplyTo: string }
+  | { origin: 'offer'; offerId: string }
+  | { origin: 'purchase'; purchaseId: string }
+  | { origin: 'followup'; followUpId: string };
+
+/** A message row's `raw`: the platform's event for a fan message, the origin of a bot's. */
+export type MessageRaw = InboundRaw | OutboundRaw;
+
 /** A fan about to pay an invoice: the platform waits a few seconds for a yes or no. */
 export interface PreCheckout {
   queryId: string;

@@ -66,7 +66,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       'conversation:update',
       {
         conversationId: conversation.id,
-        status: updated!.status as ConversationStatus,
+        status: updated!.status,
         assignedTo: updated!.assignedTo,
       },
     );
@@ -177,7 +177,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         'conversation:update',
         {
           conversationId: conversation.id,
-          status: conversation.status as ConversationStatus,
+          status: conversation.status,
           assignedTo: conversation.assignedTo,
         },
       );

@@ -25,7 +25,7 @@ import type {
   Platform,
   Role,
 } from '../domain';
-import type { MessageAttachment } from '../platform';
+import type { MessageAttachment, MessageRaw } from '../platform';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
@@ -226,7 +226,7 @@ export const messages = pgTable(
     attachments: jsonb('attachments').$type<MessageAttachment[]>().notNull().default([]),
     idempotencyKey: text('idempotency_key'),
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
-    raw: jsonb('raw').$type<Record<string, unknown>>(),
+    raw: jsonb('raw').$type<MessageRaw>(),
     error: text('error'),
     createdAt: createdAt(),
   },

@@ -66,9 +66,9 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
     accountsRepo.findById(ctx.db, conversation.accountId),
   ]);
   if (!fan || !creator || !account) return;
-  const platform = account.platform as Platform;
+  const platform = account.platform;
 
-  const intent = (message.intent ?? 'other') as Intent;
+  const intent: Intent = message.intent ?? 'other';
   const template = ctx.config.drafting.intents[intent] ?? ctx.config.drafting.intents.other!;
   const model = ctx.config.ollama.models[template.model];
   const lang = replyLanguage(message.lang, fan.language);

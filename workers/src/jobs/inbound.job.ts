@@ -16,22 +16,15 @@ import {
   packsRepo,
   salesContext,
   stagePaymentRequest,
+  type InboundRaw,
   type InlineButton,
   type Platform,
-  type Intent,
   type JobData,
   replyLanguage,
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
 import { loadDelivery } from './delivery';
-
-interface StoredInbound {
-  kind?: 'text' | 'edit' | 'command' | 'callback';
-  group?: { title: string };
-  command?: { name: string; args: string };
-  callbackId?: string;
-}
 
 interface AutoReply {
   text: string;
@@ -59,7 +52,7 @@ export function createInboundProcess(ctx: WorkerContext) {
     const delivery = message && (await loadDelivery(ctx, message));
     if (!message || !delivery) return;
     const { conversation, platform, credentials } = delivery;
-    const stored = (message.raw ?? {}) as StoredInbound;
+    const stored: InboundRaw = message.raw && 'kind' in message.raw ? message.raw : { kind: 'text' };
     const fan = await fansRepo.findById(ctx.db, conversation.fanId);
     if (!fan) return;
 
@@ -83,7 +76,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       now: ctx.now(),
       rules: ctx.config.safety,
     });
-    const reply = await composeReply(ctx, decision, edited ? {} : stored, lang, {
+    const reply = await composeReply(ctx, decision, edited ? { kind: 'edit' } : stored, lang, {
       creatorId: conversation.creatorId,
       platform,
       buttons: connector?.capabilities.buttons ?? false,
@@ -195,7 +188,7 @@ export function createInboundProcess(ctx: WorkerContext) {
     await ctx.publisher.emit(target, 'message:intent', {
       conversationId: conversation.id,
       messageId: message.id,
-      intent: classified.intent as Intent,
+      intent: classified.intent,
       confidence: classified.confidence,
       lang: classified.lang,
     });
@@ -230,7 +223,7 @@ export function createInboundProcess(ctx: WorkerContext) {
 async function composeReply(
   ctx: WorkerContext,
   decision: GateDecision,
-  stored: StoredInbound,
+  stored: InboundRaw,
   lang: 'fr' | 'en',
   target: { creatorId: string; platform: Platform; buttons: boolean; fanName: string },
 ): Promise<AutoReply | undefined> {

@@ -65,7 +65,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
     }
 
     // Quiet hours hold automated messages until morning; not humans', safety replies, or a paid pack.
-    const origin = (message.raw as { origin?: string } | null)?.origin;
+    const origin = message.raw && 'origin' in message.raw ? message.raw.origin : undefined;
     if (message.sender === 'bot' && origin !== 'safety' && origin !== 'purchase' && token) {
       const until = await quietUntil(ctx, conversation.creatorId);
       if (until) {
@@ -121,7 +121,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     await ctx.db.transaction(async (tx) => {
       await messagesRepo.markSent(tx, message.id, platformMessageId, ctx.now(), text);
-      const purchaseId = (message.raw as { purchaseId?: string } | null)?.purchaseId;
+      const purchaseId = message.raw && 'purchaseId' in message.raw ? message.raw.purchaseId : undefined;
       if (message.kind === 'media' && purchaseId)
         await purchasesRepo.markDelivered(tx, purchaseId, ctx.now());
       if (disclosure) await fansRepo.updateSafety(tx, conversation.fanId, { disclosedAt: ctx.now() });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { MessageView } from '../../events';
-import type { InboundAttachment } from '../../platform';
+import type { InboundAttachment, InboundRaw } from '../../platform';
 import { presentAttachments } from '../../presenters/message.presenter';
 import { selectRows, type Db } from '../client';
 
@@ -12,7 +12,7 @@ export interface StoreInbound {
   platformMessageId: string;
   text: string;
   attachments?: InboundAttachment[];
-  raw: Record<string, unknown>;
+  raw: InboundRaw;
   receivedAt: Date;
 }
 

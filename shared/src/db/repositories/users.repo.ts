@@ -18,7 +18,7 @@ async function withScopes(db: Db, row: typeof users.$inferSelect | undefined) {
     .select({ creatorId: userCreators.creatorId })
     .from(userCreators)
     .where(eq(userCreators.userId, row.id));
-  return { ...row, role: row.role as Role, creatorIds: scopes.map((s) => s.creatorId) };
+  return { ...row, creatorIds: scopes.map((s) => s.creatorId) };
 }
 
 export const usersRepo = {
@@ -54,7 +54,7 @@ export const usersRepo = {
           .insert(userCreators)
           .values(input.creatorIds.map((creatorId) => ({ userId: row.id, creatorId })));
       }
-      return { ...row, role: row.role as Role, creatorIds: [...input.creatorIds] };
+      return { ...row, creatorIds: [...input.creatorIds] };
     });
   },
 
@@ -66,7 +66,7 @@ export const usersRepo = {
     const scopes = await db.select().from(userCreators);
     return rows.map((row) => ({
       ...row,
-      role: row.role as Role,
+      role: row.role,
       creatorIds: scopes.filter((s) => s.userId === row.id).map((s) => s.creatorId),
     }));
   },

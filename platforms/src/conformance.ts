@@ -14,7 +14,9 @@ export type ConformanceFault =
   /** The platform asks to wait (HTTP 429 with its own retry hint). */
   | { rateLimited: { retryAfterSeconds: number } }
   /** The platform fails with a server error. */
-  | { serverError: true };
+  | { serverError: true }
+  /** The platform receives the send, then the connection drops before any answer. */
+  | { dropAfterReceiving: true };
 
 /**
  * A platform's local stand-in, as the connector conformance suite drives it: the suite

@@ -191,14 +191,17 @@ export interface SendResult {
 }
 
 /**
- * A failed platform call. `retryable` failures are retried with backoff (at least
- * `retryAfterMs` when the platform says so); `permanent` ones (blocked by the user,
- * chat not found, bad token) are not.
+ * A failed platform call. `retryable`: nothing was delivered (no connection, or the
+ * platform answered with an error), so it is retried with backoff, at least `retryAfterMs`
+ * when the platform says so. `permanent`: the platform refused for good (blocked by the
+ * user, chat not found, bad token). `unknown`: the request was written but no answer came
+ * (connection dropped, timeout): the platform may have delivered it, so it is never sent
+ * again on its own.
  */
 export class PlatformError extends Error {
   constructor(
     message: string,
-    readonly kind: 'retryable' | 'permanent',
+    readonly kind: 'retryable' | 'permanent' | 'unknown',
     readonly retryAfterMs?: number,
     readonly code?: string,
   ) {

@@ -201,6 +201,29 @@ export function describeConnector(kit: ConformanceKit): void {
       expect(standIn.delivered(sample!.chatId).filter((m) => m.text === text)).toHaveLength(1);
     });
 
+    it('never sends twice when the outcome is unknown: unconfirmed, for a human to check', async () => {
+      const [sample] = standIn.samples();
+      await post(sample!.body);
+      const conversationId = await until(() => conversationOf(sample!.chatId), 10_000, 'conversation');
+      standIn.failNextSend({ dropAfterReceiving: true });
+      const text = 'Reçu, sans réponse';
+      const ack = (await socket.emitWithAck('message:send', { conversationId, text })) as {
+        messageId: string;
+      };
+      await until(
+        () => events.find((e) => e.event === 'message:failed' && e.payload.messageId === ack.messageId),
+        20_000,
+        'message:failed (unconfirmed)',
+      );
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(standIn.attempts(sample!.chatId)).toHaveLength(1);
+      expect(standIn.delivered(sample!.chatId).filter((m) => m.text === text)).toHaveLength(1);
+      const [row] = await stack.query<{ status: string }>(
+        `select status from messages where id = '${ack.messageId}'`,
+      );
+      expect(row!.status).toBe('unconfirmed');
+    });
+
     it('never puts a secret in a response or a log line', async () => {
       const listed = await admin.get(`/api/conversations`);
       responses.push(JSON.stringify(listed.body));

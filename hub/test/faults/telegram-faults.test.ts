@@ -7,9 +7,11 @@ const TOKEN = '7920000001:AAH-telegram-fault-bot-token-for-tests01';
 
 /**
  * Injected: the Telegram stand-in answers operators' replies with 429 + retry_after, with
- * 500/502 errors, and with requests it holds then drops unanswered (a gateway timeout) or
- * whose connection it resets. Survives: each reply is retried with growing backoff (never
- * sooner than retry_after), reaches the fan exactly once, and operators see `message:sent`.
+ * 500/502 errors, with requests it holds then drops unanswered (a gateway timeout), whose
+ * connection it resets, or that it processes and then drops unanswered. Survives: a reply
+ * Telegram answered with an error is retried with growing backoff (never sooner than
+ * retry_after) and reaches the fan exactly once; a reply whose outcome is unknown is never
+ * sent twice: it is marked unconfirmed for a human to check.
  */
 describe('fault: Telegram 429, 5xx and timeouts', () => {
   let telegram: TelegramStandin;
@@ -28,7 +30,7 @@ describe('fault: Telegram 429, 5xx and timeouts', () => {
     const { accountId, secret } = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
     socket = await inboxClient(hub.url!, admin.token);
     events = record(socket);
-    for (const chatId of [521, 522, 523, 524]) {
+    for (const chatId of [521, 522, 523, 524, 531, 532, 533, 534, 535]) {
       await postTelegram(
         hub.url!,
         accountId,
@@ -48,7 +50,7 @@ describe('fault: Telegram 429, 5xx and timeouts', () => {
     await telegram?.close();
   });
 
-  it('retries each reply with backoff and delivers it exactly once', async () => {
+  it('retries each reply Telegram refused with backoff and delivers it exactly once', async () => {
     const faults = {
       521: { text: 'after 429', faults: [{ status: 429 as const, retryAfter: 2 }] },
       522: {
@@ -59,8 +61,6 @@ describe('fault: Telegram 429, 5xx and timeouts', () => {
           { status: 502, description: 'Bad Gateway' },
         ],
       },
-      523: { text: 'after a held then dropped request', faults: [{ hangMs: 1500 }, { hangMs: 1500 }] },
-      524: { text: 'after a reset connection', faults: [{ closeConnection: true as const }] },
     };
     for (const { text, faults: list } of Object.values(faults)) {
       for (const fault of list) telegram.failNext('sendMessage', fault, 1, (body) => body.text === text);
@@ -89,7 +89,7 @@ describe('fault: Telegram 429, 5xx and timeouts', () => {
       expect(attempts, `attempts for "${text}"`).toHaveLength(list.length + 1);
       expect(telegram.sent.filter((m) => m.text === text && String(m.chat_id) === chat)).toHaveLength(1);
       const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
-      // Exponential from 1 s (the hold time counts towards the gap); never before retry_after.
+      // Exponential from 1 s; never before retry_after.
       gaps.forEach((gap, i) =>
         expect(gap, `gap ${i + 1} for "${text}"`).toBeGreaterThanOrEqual(1000 * 2 ** i),
       );
@@ -98,9 +98,68 @@ describe('fault: Telegram 429, 5xx and timeouts', () => {
     const [, second] = telegram.calls.filter((c) => c.body.text === 'after 429');
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000);
     expect(events.filter((e) => e.event === 'message:failed')).toEqual([]);
-    const stored = await stack.query<{ status: string }>(
-      `select status from messages where direction = 'out'`,
+  }, 60_000);
+
+  it('never sends twice when the connection drops after the request: unconfirmed, for a human', async () => {
+    // Dropped before Telegram processed the request (held then dropped, reset), or after.
+    const cases = [
+      { chat: 523, text: 'held then dropped', fault: { hangMs: 1500 } },
+      { chat: 524, text: 'reset connection', fault: { closeConnection: true as const } },
+      ...[531, 532, 533, 534, 535].map((chat) => ({
+        chat,
+        text: `received then dropped ${chat}`,
+        fault: { processThenClose: true as const },
+      })),
+    ];
+    for (const { text, fault } of cases) {
+      telegram.failNext('sendMessage', fault, 1, (body) => body.text === text);
+    }
+    const acks = await Promise.all(
+      cases.map(async ({ chat, text }) => {
+        const ack = await socket.emitWithAck('message:send', {
+          conversationId: conversations.get(chat)!,
+          text,
+        });
+        expect(ack.ok).toBe(true);
+        return (ack as { messageId: string }).messageId;
+      }),
     );
-    expect(stored.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    for (const messageId of acks) {
+      await until(
+        () => events.find((e) => e.event === 'message:failed' && e.payload.messageId === messageId),
+        30_000,
+        `message:failed (unconfirmed) for ${messageId}`,
+      );
+    }
+    // Long enough for any retry to have happened.
+    await new Promise((r) => setTimeout(r, 3000));
+
+    let delivered = 0;
+    let duplicated = 0;
+    for (const { chat, text } of cases) {
+      const attempts = telegram.calls.filter((c) => c.method === 'sendMessage' && c.body.text === text);
+      expect(attempts, `attempts for "${text}"`).toHaveLength(1);
+      const received = telegram.sent.filter((m) => m.text === text && String(m.chat_id) === String(chat));
+      if (received.length > 0) delivered++;
+      if (received.length > 1) duplicated++;
+    }
+    const stored = await stack.query<{ status: string }>(
+      `select status from messages where direction = 'out' and text in (${cases.map((c) => `'${c.text}'`).join(',')})`,
+    );
+    console.log(
+      `dropped connections: ${cases.length} replies, ${delivered} received by Telegram, ` +
+        `${stored.filter((r) => r.status === 'unconfirmed').length} unconfirmed, ${duplicated} duplicated`,
+    );
+    expect(duplicated).toBe(0);
+    expect(delivered).toBe(5);
+    expect(stored.map((r) => r.status)).toEqual(cases.map(() => 'unconfirmed'));
+    const failed = events.find((e) => e.event === 'message:failed' && e.payload.messageId === acks[2]);
+    expect(failed!.payload.error).toMatch(/may have been delivered/);
+    // Repeated on one account: supervisors are told.
+    await until(
+      () => events.find((e) => e.event === 'alert' && e.payload.kind === 'platform_error'),
+      5_000,
+      'the alert for repeated unconfirmed deliveries',
+    );
   }, 60_000);
 });

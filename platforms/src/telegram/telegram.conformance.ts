@@ -69,7 +69,9 @@ export const telegramConformance: ConformanceKit = {
           'sendMessage',
           'rateLimited' in fault
             ? { status: 429, retryAfter: fault.rateLimited.retryAfterSeconds }
-            : { status: 500, description: 'Internal Server Error' },
+            : 'serverError' in fault
+              ? { status: 500, description: 'Internal Server Error' }
+              : { processThenClose: true },
         );
       },
       close: () => telegram.close(),

@@ -137,20 +137,30 @@ describe('telegram send', () => {
     expect(err).toMatchObject({ kind: 'retryable', code: 'upstream' });
   });
 
-  it('maps a dropped connection to a retryable network error without leaking the token', async () => {
-    standin.failNext('sendMessage', { closeConnection: true });
-    const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
-    expect(err).toMatchObject({ kind: 'retryable', code: 'network' });
-    expect(err.message).not.toContain(TOKEN);
-    expect(err.message).not.toContain(TOKEN.split(':')[1]);
+  it('calls a connection dropped after the request "outcome unknown", without leaking the token', async () => {
+    for (const fault of [{ closeConnection: true as const }, { processThenClose: true as const }]) {
+      standin.failNext('sendMessage', fault);
+      const err = await failure(telegram.send(credentials, { chatId: '5550001', text: 'hi' }));
+      expect(err).toMatchObject({ kind: 'unknown', code: 'outcome_unknown' });
+      expect(err.message).not.toContain(TOKEN);
+      expect(err.message).not.toContain(TOKEN.split(':')[1]);
+    }
+    // The second one reached Telegram: retrying it would have sent it twice.
+    expect(standin.sent).toHaveLength(1);
   });
 
-  it('gives up on a stalled Telegram after the timeout', async () => {
+  it('calls a refused connection "not delivered": safe to retry', async () => {
+    const closed = createTelegramConnector({ apiRoot: 'http://127.0.0.1:9' });
+    const err = await failure(closed.send(credentials, { chatId: '5550001', text: 'hi' }));
+    expect(err).toMatchObject({ kind: 'retryable', code: 'network' });
+  });
+
+  it('gives up on a stalled Telegram after the timeout, outcome unknown', async () => {
     const impatient = createTelegramConnector({ apiRoot: standin.apiRoot, timeoutSeconds: 0.3 });
     standin.failNext('sendMessage', { hangMs: 5_000 });
     const started = Date.now();
     const err = await failure(impatient.send(credentials, { chatId: '5550001', text: 'hi' }));
-    expect(err).toMatchObject({ kind: 'retryable', code: 'network' });
+    expect(err).toMatchObject({ kind: 'unknown', code: 'outcome_unknown' });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 

@@ -13,11 +13,19 @@ export function toPlatformError(err: unknown, method: string, token: string): Pl
   if (err instanceof GrammyError) return fromTelegram(err, method, token);
   if (err instanceof HttpError) {
     const reason = redact(err.error instanceof Error ? err.error.message : String(err.error), token);
+    if (neverConnected(err.error)) {
+      return new PlatformError(
+        `Could not reach Telegram (${method}): ${reason}`,
+        'retryable',
+        undefined,
+        'network',
+      );
+    }
     return new PlatformError(
-      `Could not reach Telegram (${method}): ${reason}`,
-      'retryable',
+      `Telegram did not answer ${method} (${reason}): it may have been delivered`,
+      'unknown',
       undefined,
-      'network',
+      'outcome_unknown',
     );
   }
   throw err;
@@ -46,6 +54,34 @@ function fromTelegram(err: GrammyError, method: string, token: string): Platform
   }
   if (status >= 400 && status < 500) return new PlatformError(said, 'permanent', undefined, 'rejected');
   return new PlatformError(said, 'retryable', undefined, 'upstream');
+}
+
+/** Errors raised before a request could be written: no connection, no name, no trust. */
+const BEFORE_THE_REQUEST = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Whether the request surely never reached Telegram. Anything else (a reset or closed
+ * connection, a timeout) may have happened after Telegram read it.
+ */
+function neverConnected(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && BEFORE_THE_REQUEST.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Removes the token, and any `/bot<token>/` URL segment, from text that is about to leave this module. */

@@ -14,6 +14,8 @@ export type TelegramFault =
   /** Holds the request, then drops the connection without processing it. */
   | { hangMs: number }
   | { closeConnection: true }
+  /** Processes (and records) the request, then drops the connection without answering. */
+  | { processThenClose: true }
   /** Processes (and records) the request at once but answers only after the delay. */
   | { delayMs: number };
 
@@ -554,6 +556,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     }
     // Recorded above, answered late: a client that dies meanwhile has still "sent" the message.
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
+    if (fault && 'processThenClose' in fault) return void req.socket.destroy();
     reply(res, 200, { ok: true, result });
   }
 

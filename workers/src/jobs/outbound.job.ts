@@ -108,6 +108,12 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof PlatformError && error.kind === 'unknown') {
+        // The platform may have delivered it: a human checks the chat and retries if needed.
+        await failDelivery(ctx, message, conversation, 'unconfirmed', reason);
+        await warnWhenRepeated(ctx, account, reason);
+        throw new UnrecoverableError(reason);
+      }
       const permanent = error instanceof PlatformError && error.kind === 'permanent';
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (permanent || lastAttempt) {
@@ -188,4 +194,26 @@ function uploadOf(ctx: WorkerContext, message: MessageRecord): OutboundFile | un
     fileName: file.fileName ?? 'file',
     ...(file.mimeType ? { mimeType: file.mimeType } : {}),
   };
+}
+
+const UNCONFIRMED_WINDOW_SECONDS = 600;
+const UNCONFIRMED_ALERT_AT = 3;
+
+/** One unconfirmed delivery is a blip; the third in ten minutes on one account is worth a look. */
+async function warnWhenRepeated(
+  ctx: WorkerContext,
+  account: { id: string; creatorId: string; platform: string },
+  reason: string,
+): Promise<void> {
+  const key = `${ctx.redisPrefix}:unconfirmed:${account.id}`;
+  const count = await ctx.connection.incr(key);
+  if (count === 1) await ctx.connection.expire(key, UNCONFIRMED_WINDOW_SECONDS);
+  if (count !== UNCONFIRMED_ALERT_AT) return;
+  await ctx.publisher.emit({ creatorId: account.creatorId }, 'alert', {
+    kind: 'platform_error',
+    severity: 'warning',
+    message: `${UNCONFIRMED_ALERT_AT} replies on ${account.platform} in 10 minutes got no answer from the platform (${reason}); check those chats before sending again.`,
+    creatorId: account.creatorId,
+    at: ctx.now().toISOString(),
+  });
 }

@@ -215,6 +215,20 @@ describe('a draft waiting for approval reaches the phones of those who may appro
     );
   });
 
+  it('keeps an endpoint with the user who registered it first', async () => {
+    const endpoint = `${push.origin}/push/owned`;
+    const owner = () =>
+      stack.query<{ user_id: string; p256dh: string }>(
+        `select user_id, p256dh from push_subscriptions where endpoint = '${endpoint}'`,
+      );
+    expect((await model.post('/api/push/subscriptions', new PushKeys().json(endpoint))).status).toBe(201);
+    const before = await owner();
+    const taken = await otherModel.post('/api/push/subscriptions', new PushKeys().json(endpoint));
+    expect(taken.status).toBe(409);
+    expect(await owner()).toEqual(before);
+    expect((await model.request('DELETE', '/api/push/subscriptions', { endpoint })).status).toBe(204);
+  });
+
   it('unsubscribes a device on request, and only the caller’s own', async () => {
     const endpoint = `${push.origin}/push/other`;
     const foreign = await model.request('DELETE', '/api/push/subscriptions', { endpoint });

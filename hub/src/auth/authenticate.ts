@@ -3,6 +3,8 @@ import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Unauthorized, usersRepo, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import { JWT_OPTIONS } from './tokens';
 
 declare global {
@@ -30,7 +32,8 @@ export function createAuthenticate(ctx: HubContext): RequestHandler {
         audience: JWT_OPTIONS.audience,
       },
       (payload: { sub?: string }, done: (error: unknown, user?: Express.User | false) => void) => {
-        if (typeof payload.sub !== 'string') return done(null, false);
+        // A token signed with our key but naming no user id (forged or from an old format).
+        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return done(null, false);
         usersRepo
           .findById(ctx.db, payload.sub)
           .then(

@@ -32,6 +32,22 @@ export const errorMapper: ErrorRequestHandler = (error, req, res, _next) => {
       res.status(415).json({ error: { code: 'unsupported_encoding', message: 'Unsupported body encoding' } });
       return;
   }
+  // Any other failure to read the request that its parser marks as the client's (a body whose
+  // Content-Encoding does not match its bytes, an aborted upload): its own 4xx, never a 500.
+  const readError = error as { expose?: unknown; status?: unknown; code?: unknown };
+  if (
+    readError.expose === true &&
+    typeof readError.status === 'number' &&
+    readError.status >= 400 &&
+    readError.status < 500
+  ) {
+    const message =
+      typeof readError.code === 'string' && readError.code.startsWith('Z_')
+        ? 'The request body does not match its Content-Encoding'
+        : 'The request could not be read';
+    res.status(readError.status).json({ error: { code: 'bad_request', message } });
+    return;
+  }
   req.log?.error({ err: error }, 'unhandled error');
   res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side' } });
 };

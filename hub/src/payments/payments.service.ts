@@ -30,7 +30,7 @@ import {
 import type { PlatformConnector } from '@velvet/platforms';
 import type { HubContext } from '../context';
 
-const OFFER_PAYLOAD = /^offer:([0-9a-f-]{36})$/;
+const OFFER_PAYLOAD = /^offer:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** The body a checkout provider posts to `POST /webhooks/payments/:provider` (signed). */
 export const checkoutWebhookBody = z.object({

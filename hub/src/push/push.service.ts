@@ -1,5 +1,6 @@
 import { authorize } from '../http/authorize';
 import {
+  Conflict,
   Invalid,
   pushSubscriptionsRepo,
   resolveVapidKeys,
@@ -48,6 +49,7 @@ export function createPushService(ctx: HubContext) {
         auth: body.keys.auth,
         userAgent: userAgent?.slice(0, 300) ?? null,
       });
+      if (!row) throw new Conflict('This push endpoint is registered to another user');
       return { id: row.id };
     },
 

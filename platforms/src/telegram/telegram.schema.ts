@@ -16,6 +16,13 @@ export const telegramUser = z.looseObject({
 });
 export type TelegramUser = z.infer<typeof telegramUser>;
 
+/** Bot API dates are 32-bit Unix seconds; anything else is not from Telegram. */
+const unixTime = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
 export const telegramChat = z.looseObject({
   id: z.number().int(),
   // Documented as private, group, supergroup or channel; kept open so a new kind is ignored, not rejected.
@@ -101,10 +108,10 @@ export const telegramSticker = z.looseObject({
 
 export const telegramMessage = z.looseObject({
   message_id: z.number().int(),
-  date: z.number().int(),
+  date: unixTime,
   chat: telegramChat,
   from: telegramUser.optional(),
-  edit_date: z.number().int().optional(),
+  edit_date: unixTime.optional(),
   text: z.string().optional(),
   entities: z.array(telegramMessageEntity).optional(),
   photo: z.array(telegramPhotoSize).optional(),
@@ -132,7 +139,7 @@ export type TelegramMessage = z.infer<typeof telegramMessage>;
 /** A callback's message older than 48 h arrives "inaccessible": only chat, message_id and date 0. */
 export const telegramMaybeInaccessibleMessage = z.looseObject({
   message_id: z.number().int(),
-  date: z.number().int(),
+  date: unixTime,
   chat: telegramChat,
 });
 

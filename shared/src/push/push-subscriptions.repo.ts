@@ -16,19 +16,24 @@ export interface PushRecipient {
 
 export const pushSubscriptionsRepo = {
   /** The endpoint belongs to one browser: whoever subscribes it last owns it. */
+  /**
+   * Registers (or refreshes the keys of) the caller's own subscription. An endpoint belongs
+   * to the user who registered it first: another user's attempt changes nothing (undefined).
+   */
   async upsert(
     db: Db,
     input: { userId: string; endpoint: string; p256dh: string; auth: string; userAgent: string | null },
-  ): Promise<PushSubscriptionRecord> {
+  ): Promise<PushSubscriptionRecord | undefined> {
     const [row] = await db
       .insert(pushSubscriptions)
       .values(input)
       .onConflictDoUpdate({
         target: pushSubscriptions.endpoint,
-        set: { userId: input.userId, p256dh: input.p256dh, auth: input.auth, userAgent: input.userAgent },
+        set: { p256dh: input.p256dh, auth: input.auth, userAgent: input.userAgent },
+        setWhere: eq(pushSubscriptions.userId, input.userId),
       })
       .returning();
-    return row!;
+    return row;
   },
 
   /** Removes one of the user's own subscriptions; false when they had none at that endpoint. */

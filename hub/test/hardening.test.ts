@@ -1,0 +1,94 @@
+import { gzipSync } from 'node:zlib';
+import jwt from 'jsonwebtoken';
+import { schema } from '@velvet/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
+import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
+import { connectTelegram, postTelegram } from './stack';
+
+const TOKEN = '7700000051:AAH-hardening-test-bot-token-for-tests';
+
+/** Inputs that once answered 500: each now gets a clear 4xx. */
+describe('bad input gets a clear 4xx, never a 500', () => {
+  let hub: TestHub;
+  let telegram: TelegramStandin;
+  let account: { accountId: string; secret: string };
+
+  beforeAll(async () => {
+    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    hub = await startTestHub({ telegramApiRoot: telegram.apiRoot });
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Hardening'));
+    account = await connectTelegram(admin, telegram, TOKEN, creator.body.id);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await telegram?.close();
+  });
+
+  const webhook = (body: unknown) => postTelegram(hub.url, account.accountId, account.secret, body);
+  const stored = () => hub.ctx.db.select().from(schema.messages);
+
+  it('refuses webhook bodies no platform sends: 10,000 levels deep, dates out of range', async () => {
+    // Written by hand: JSON.stringify itself would overflow on it.
+    const update = JSON.stringify(telegramUpdates.text({ updateId: 1, chatId: 9, fromId: 9, text: 'x' }));
+    const deep = `${'{"nested":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;
+    const nested = await webhook(`${update.slice(0, -1)},"deep":${deep}}`);
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.message).toMatch(/nested deeper/);
+    for (const date of [1e15, -5, 2 ** 31]) {
+      const update = telegramUpdates.text({ updateId: 2, chatId: 9, fromId: 9, text: 'x', date });
+      expect((await webhook(update)).status, `date ${date}`).toBe(400);
+    }
+    expect(await stored()).toEqual([]);
+  });
+
+  it('answers a pre-checkout naming no real offer with a refusal, not a 500', async () => {
+    const query = telegramUpdates.preCheckout({
+      updateId: 3,
+      fromId: 9,
+      totalAmount: 500,
+      payload: `offer:${'-'.repeat(36)}`,
+    });
+    expect((await webhook(query)).status).toBe(200);
+    expect(telegram.preCheckoutAnswers.at(-1)).toMatchObject({ ok: false });
+  });
+
+  it('refuses a body whose Content-Encoding does not match its bytes', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      for (const path of ['/api/auth/login', '/webhooks/telegram/00000000-0000-4000-8000-000000000000']) {
+        const response = await fetch(hub.url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+          body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+        });
+        expect(response.status, `${encoding} ${path}`).toBeGreaterThanOrEqual(400);
+        expect(response.status, `${encoding} ${path}`).toBeLessThan(500);
+        expect(await response.json()).toMatchObject({ error: { code: expect.any(String) } });
+      }
+    }
+    // A body that really is gzipped is read as such.
+    const zipped = await fetch(hub.url + '/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ email: ADMIN.email, password: ADMIN.password })),
+    });
+    expect(zipped.status).toBe(200);
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
+  it('refuses a validly signed token whose subject is not a user id', async () => {
+    const token = jwt.sign({ role: 'admin' }, hub.ctx.secrets.jwtKey, {
+      algorithm: 'HS256',
+      issuer: 'velvet',
+      audience: 'velvet',
+      subject: 'not-a-uuid',
+      expiresIn: 60,
+    });
+    const client = new Client(hub.url);
+    client.token = token;
+    const me = await client.get('/api/me');
+    expect(me.status).toBe(401);
+  });
+});

@@ -91,4 +91,36 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     const me = await client.get('/api/me');
     expect(me.status).toBe(401);
   });
+
+  it('stores text carrying U+0000 or a lone surrogate, with U+FFFD in their place', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const created = await admin.post('/api/creators', {
+      ...creatorBody('Nul'),
+      name: 'Mi\u0000la \ud800',
+      constraints: ['pas\u0000 de \udc00vidéos'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.name).toBe('Mi\ufffdla \ufffd');
+    expect(created.body.constraints).toEqual(['pas\ufffd de \ufffdvidéos']);
+    const search = await admin.get('/api/conversations?q=%00abc');
+    expect(search.status).toBe(200);
+  });
+
+  it('answers a cursor this server did not issue with a 400', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const bad of [
+      cursor({ at: 1 }),
+      cursor(['-100000-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000']),
+      cursor(['2026-01-01T00:00:00.000Z', 'not-a-uuid']),
+      cursor('plain'),
+      'not base64 at all !',
+    ]) {
+      const response = await admin.get(`/api/conversations?cursor=${encodeURIComponent(bad)}`);
+      expect(response.status, bad).toBe(400);
+      expect(response.body.error.message).toMatch(/cursor/);
+    }
+  });
 });

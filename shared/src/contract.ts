@@ -16,3 +16,4 @@ export * from './schemas/creators.schema';
 export * from './schemas/accounts.schema';
 export * from './schemas/sales.schema';
 export * from './schemas/responses.schema';
+export * from './text';

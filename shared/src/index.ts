@@ -29,3 +29,4 @@ export * from './schemas/sales.schema';
 export * from './reply-language';
 export * from './effects';
 export * from './schemas/responses.schema';
+export * from './text';

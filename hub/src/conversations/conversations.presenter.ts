@@ -55,6 +55,8 @@ export function presentDraft(row: DraftRecord): z.input<typeof draftResponse> {
   };
 }
 
+const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Opaque keyset cursors: `(timestamp, id)` encoded so clients do not depend on their shape. */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
@@ -64,7 +66,10 @@ export function decodeCursor(cursor: string): { at: Date; id: string } | undefin
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') return undefined;
+    // Only what this server issues: a database-range date and a row id.
+    if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 2000 || date.getUTCFullYear() > 9999)
+      return undefined;
+    if (typeof id !== 'string' || !ROW_ID.test(id)) return undefined;
     return { at: date, id };
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, NotFound } from '@velvet/shared';
+import { AppError, NotFound, storableText } from '@velvet/shared';
 
 /** A body that is well-formed JSON but breaks the schema: 422 naming each bad field. */
 export class ValidationFailed extends AppError {
@@ -11,7 +11,7 @@ export class ValidationFailed extends AppError {
 
 /** `prefix` names where `body` sits in the request (`credentials` → `credentials.botToken`). */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix?: string): z.output<S> {
-  const result = schema.safeParse(body ?? {});
+  const result = schema.safeParse(storableText(body ?? {}));
   if (result.success) return result.data;
   throw new ValidationFailed(
     result.error.issues.map((issue) => ({

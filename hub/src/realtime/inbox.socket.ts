@@ -3,6 +3,7 @@ import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
+  storableText,
   AppError,
   can,
   conversationActionPayload,
@@ -117,7 +118,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
         async (payload: unknown, ack: unknown) => {
           const reply = typeof ack === 'function' ? (ack as (result: Ack<R>) => void) : () => {};
           try {
-            const parsed = schema.safeParse(payload);
+            const parsed = schema.safeParse(storableText(payload));
             if (!parsed.success) {
               throw new ValidationFailed(
                 parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),

@@ -5,6 +5,7 @@ import {
   inboundRepo,
   messagesRepo,
   outboxRepo,
+  storableText,
   type AccountRecord,
   type InboundMessage,
   type InboxPublisher,
@@ -29,7 +30,7 @@ export function createIngestService(
 ) {
   return {
     async ingest(account: AccountRecord, received: InboundMessage): Promise<IngestResult> {
-      const inbound = storable(received);
+      const inbound = storableText(received);
       if (inbound.kind === 'edit' && inbound.editOf) {
         const edited = await applyEdit(account, inbound, inbound.editOf);
         // An edit of a message stored before: that message changes. Else it is stored as new.
@@ -114,22 +115,6 @@ export function createIngestService(
       .catch((error: unknown) => ctx.logger.warn({ err: error }, 'message:edited push failed'));
     return { stored: true, messageId: message.id, conversationId: message.conversationId };
   }
-}
-
-// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must go.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * PostgreSQL text and jsonb hold neither U+0000 nor a lone surrogate, both of which valid
- * JSON can carry; they become U+FFFD so the message is stored, not refused with a 5xx forever.
- */
-function storable<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd') as T;
-  if (Array.isArray(value)) return value.map(storable) as T;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
-  }
-  return value;
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;

@@ -55,8 +55,9 @@ export interface AppDeps {
 export function createApp(ctx: HubContext, deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
-  // nginx on the same machine forwards the client address (scaled deployment).
-  app.set('trust proxy', 'loopback');
+  // Only proxies named in TRUST_PROXY may speak for the client's address (rate limits, audit);
+  // otherwise a client could rotate X-Forwarded-For to dodge its per-address limit.
+  app.set('trust proxy', trustProxy(ctx.env.TRUST_PROXY));
 
   app.use(
     pinoHttp({
@@ -117,4 +118,10 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(notFound);
   app.use(errorMapper);
   return app;
+}
+
+function trustProxy(setting: string | undefined): boolean | number | string[] {
+  if (!setting) return false;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  return setting.split(',').map((part) => part.trim());
 }

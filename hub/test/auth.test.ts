@@ -139,4 +139,47 @@ describe('auth rate limit per address', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
   });
+
+  it('does not let a client rotate X-Forwarded-For to dodge the limit', async () => {
+    const client = new Client(hub.url);
+    const attempt = (i: number) =>
+      client.request(
+        'POST',
+        '/api/auth/login',
+        { email: `rotate${i}@test.velvet`, password: 'wrong-password' },
+        {
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+      );
+    // The address already spent its attempts in the test above: a new header changes nothing.
+    expect((await attempt(1)).status).toBe(429);
+    expect((await attempt(2)).status).toBe(429);
+  });
+});
+
+describe('auth rate limit behind a trusted proxy', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub({
+      config: (config) => (config.auth.login.attempts_per_ip = 2),
+      env: { TRUST_PROXY: 'loopback' },
+    });
+  });
+  afterAll(() => hub?.stop());
+
+  it('limits each client the proxy names, not the proxy', async () => {
+    const from = (address: string) => (i: number) =>
+      new Client(hub.url).request(
+        'POST',
+        '/api/auth/login',
+        { email: `proxied${i}@test.velvet`, password: 'wrong-password' },
+        { 'x-forwarded-for': address },
+      );
+    const first = from('198.51.100.7');
+    expect((await first(1)).status).toBe(401);
+    expect((await first(2)).status).toBe(401);
+    expect((await first(3)).status).toBe(429);
+    // Another client behind the same proxy still signs in.
+    expect((await from('198.51.100.8')(4)).status).toBe(401);
+  });
 });

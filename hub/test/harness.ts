@@ -55,6 +55,8 @@ export async function startTestHub(
     telegramApiRoot?: string;
     /** Run the BullMQ workers in this process too. */
     workers?: boolean;
+    /** More environment, as the process would read it. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestHub> {
   const driver = options.driver ?? 'postgres';
@@ -72,6 +74,7 @@ export async function startTestHub(
       OLLAMA_HOST: 'http://127.0.0.1:9',
       TELEGRAM_API_ROOT: options.telegramApiRoot ?? 'http://127.0.0.1:9',
       VELVET_CONFIG: path.join(ROOT, 'config/velvet.yaml'),
+      ...options.env,
     },
     ROOT,
   );

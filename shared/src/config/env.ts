@@ -37,6 +37,20 @@ const envSchema = z.object({
   VELVET_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
   VELVET_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
   VELVET_CONFIG: z.string().min(1).default('config/velvet.yaml'),
+  /**
+   * Proxies whose X-Forwarded-For is believed (Express's `trust proxy`): a hop count, or
+   * addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated. Unset: none, each
+   * client is its own connection's address.
+   */
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*)$/,
+        'must be a hop count, or addresses/CIDRs/loopback separated by commas',
+      )
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
   DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),

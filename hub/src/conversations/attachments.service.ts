@@ -6,19 +6,13 @@ import { Readable } from 'node:stream';
 import {
   accountsRepo,
   AppError,
-  collectEffects,
-  flushEffects,
-  auditRepo,
   messagesRepo,
   NotFound,
   PlatformError,
-  stageOutbound,
   Upstream,
   type Actor,
   type AttachmentKind,
-  type InboxPublisher,
   type MessageAttachment,
-  type OutboxRelay,
 } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
@@ -33,9 +27,7 @@ const UPLOADS = 'uploads';
 
 export interface AttachmentDeps {
   connectors: Connectors;
-  conversations: Pick<ConversationsService, 'load'>;
-  relay: OutboxRelay;
-  publisher: InboxPublisher;
+  conversations: Pick<ConversationsService, 'load' | 'reply'>;
 }
 
 export interface AttachmentStream {
@@ -164,41 +156,15 @@ export function createAttachmentsService(ctx: HubContext, deps: AttachmentDeps) 
           fileName: safeName(file.fileName),
           size: file.size,
         };
-        const staged = await db.transaction(async (tx) => {
-          const result = await stageOutbound(
-            tx,
-            {
-              conversationId: conversation.id,
-              accountId: conversation.accountId,
-              direction: 'out',
-              sender: 'human',
-              text: caption,
-              attachments: [attachment],
-              authorId: actor.id,
-              idempotencyKey: clientMessageId
-                ? `human:${actor.id}:${clientMessageId}`
-                : `human:${randomUUID()}`,
-            },
-            ctx.now(),
-          );
-          if (result.outbox) {
-            await auditRepo.record(tx, {
-              actorId: actor.id,
-              action: 'message.send',
-              targetType: 'message',
-              targetId: result.message.id,
-              data: { conversationId: conversation.id, attachment: { kind, mimeType, size: file.size } },
-            });
-          }
-          return result;
+        const sent = await deps.conversations.reply(actor, {
+          conversationId: conversation.id,
+          text: caption,
+          clientMessageId,
+          attachments: [attachment],
         });
         // A retried upload with a used key: the first copy is the one that goes out.
-        if (!staged.outbox) await rm(localPath(mediaKey), { force: true });
-        await flushEffects(
-          { ...deps, db },
-          { ...collectEffects(conversation.creatorId, conversation.id), outbound: [staged] },
-        );
-        return { messageId: staged.message.id };
+        if (!sent.created) await rm(localPath(mediaKey), { force: true });
+        return { messageId: sent.messageId };
       } finally {
         if (!kept) await rm(file.path, { force: true });
       }

@@ -16,6 +16,7 @@ import {
   usersRepo,
   type Action,
   type Actor,
+  type MessageAttachment,
   type ConversationRecord,
   type ConversationStatus,
   type InboxPublisher,
@@ -195,8 +196,19 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       };
     },
 
-    /** A human reply: stored and queued in one transaction, sent by the outbound worker. */
-    async reply(actor: Actor, input: { conversationId: string; text: string; clientMessageId?: string }) {
+    /**
+     * A human reply, typed or with a file: stored and queued in one transaction, sent by the
+     * outbound worker. `created` is false when the client's key was used before (a retry).
+     */
+    async reply(
+      actor: Actor,
+      input: {
+        conversationId: string;
+        text: string;
+        clientMessageId?: string;
+        attachments?: MessageAttachment[];
+      },
+    ): Promise<{ messageId: string; created: boolean }> {
       const conversation = await load(actor, input.conversationId, 'conversation:reply');
       const account = await accountsRepo.findById(db, conversation.accountId);
       // Said now, not as a failed delivery later: the operator keeps the typed text.
@@ -216,6 +228,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
             direction: 'out',
             sender: 'human',
             text: input.text,
+            ...(input.attachments ? { attachments: input.attachments } : {}),
             authorId: actor.id,
             idempotencyKey,
           },
@@ -227,7 +240,18 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
             action: 'message.send',
             targetType: 'message',
             targetId: result.message.id,
-            data: { conversationId: conversation.id },
+            data: {
+              conversationId: conversation.id,
+              ...(input.attachments
+                ? {
+                    attachments: input.attachments.map(({ kind, mimeType, size }) => ({
+                      kind,
+                      mimeType,
+                      size,
+                    })),
+                  }
+                : {}),
+            },
           });
         }
         return result;
@@ -239,7 +263,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
           outbound: [staged],
         },
       );
-      return { messageId: staged.message.id };
+      return { messageId: staged.message.id, created: staged.outbox !== undefined };
     },
 
     async assign(actor: Actor, input: { conversationId: string; userId?: string }) {

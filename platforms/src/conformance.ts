@@ -1,4 +1,4 @@
-import type { Platform } from '@velvet/shared';
+import type { InboundMessage, Platform } from '@velvet/shared';
 
 /** One inbound event as the platform would deliver it, and what Velvet must store from it. */
 export interface ConformanceSample {
@@ -6,7 +6,7 @@ export interface ConformanceSample {
   /** The JSON body the platform posts; `chatId` is the chat the fan writes from. */
   body: unknown;
   chatId: string;
-  expect: { kind: 'text' | 'edit' | 'command' | 'callback'; text: string };
+  expect: { kind: InboundMessage['kind']; text: string };
 }
 
 /** A fault the stand-in injects into the next send. */

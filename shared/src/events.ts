@@ -27,6 +27,8 @@ export interface AttachmentView {
   url: string;
 }
 
+export type FanEvent = { kind: 'subscriber' } | { kind: 'tip'; amountCents: number; currency: string };
+
 export interface MessageView {
   id: string;
   direction: MessageDirection;
@@ -39,6 +41,8 @@ export interface MessageView {
   attachments?: AttachmentView[];
   /** When the fan last edited it on the platform. */
   editedAt?: string;
+  /** Not words but an event: the fan subscribed, or tipped (the text is the tip's note). */
+  event?: FanEvent;
   createdAt: string;
 }
 

@@ -44,8 +44,14 @@ export interface InboundMessage {
     username?: string;
     language?: string;
   };
-  kind: 'text' | 'edit' | 'command' | 'callback';
+  /**
+   * What the fan did: wrote (`text`, `edit`, `command`), pressed a button (`callback`),
+   * subscribed (`subscriber`) or tipped (`tip`, its words in `text`).
+   */
+  kind: 'text' | 'edit' | 'command' | 'callback' | 'subscriber' | 'tip';
   text: string;
+  /** For `kind: 'tip'`: what the fan gave, in the currency's minor units. */
+  tip?: { amountCents: number; currency: string };
   /** For `kind: 'edit'`: the platform message id of the message the fan edited. */
   editOf?: string;
   /** Written in a group chat (`chatId` is the group's), not in private with the bot. */
@@ -90,6 +96,7 @@ export type MessageAttachment = InboundAttachment | UploadedAttachment;
 /** What a fan message's row keeps of the platform's event, read by the inbound job. */
 export interface InboundRaw {
   kind: InboundMessage['kind'];
+  tip?: InboundMessage['tip'];
   command?: { name: string; args: string };
   callbackId?: string;
   group?: { title: string };

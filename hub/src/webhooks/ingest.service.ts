@@ -49,8 +49,10 @@ export function createIngestService(
           command: inbound.command,
           callbackId: inbound.callbackId,
           ...(inbound.group ? { group: inbound.group } : {}),
+          ...(inbound.tip ? { tip: inbound.tip } : {}),
           update: inbound.raw,
         },
+        ...(inbound.tip ? { tipCents: inbound.tip.amountCents } : {}),
         // Inbox order follows arrival here: platforms date messages to the second only.
         receivedAt: ctx.now(),
       });

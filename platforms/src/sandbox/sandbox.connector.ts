@@ -20,6 +20,14 @@ const sandboxMessage = z.strictObject({
   text: z.string().max(4096).default(''),
   /** A press on a button of an earlier reply (its callback data), instead of text. */
   button: z.string().min(1).max(64).optional(),
+  /** Something other than a message: the fan subscribed, or tipped (`text` is its note). */
+  event: z.enum(['subscriber', 'tip']).optional(),
+  tip: z
+    .strictObject({
+      amountCents: z.number().int().positive().max(100_000_00),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+    })
+    .optional(),
 });
 
 /**
@@ -59,6 +67,13 @@ export function createSandboxConnector() {
       const parsed = sandboxMessage.safeParse(request.body);
       if (!parsed.success) return { kind: 'invalid', reason: formatIssues(parsed.error) };
       const message = parsed.data;
+      if (message.event === 'tip' && !message.tip)
+        return { kind: 'invalid', reason: 'a tip needs its amount' };
+      const what = message.button
+        ? { kind: 'callback' as const, text: message.button, callbackId: message.id }
+        : message.event === 'tip'
+          ? { kind: 'tip' as const, text: message.text, tip: message.tip! }
+          : { kind: message.event ?? ('text' as const), text: message.text };
       return {
         kind: 'message',
         message: {
@@ -70,9 +85,7 @@ export function createSandboxConnector() {
             displayName: message.from.name,
             ...(message.from.language ? { language: message.from.language } : {}),
           },
-          ...(message.button
-            ? { kind: 'callback' as const, text: message.button, callbackId: message.id }
-            : { kind: 'text' as const, text: message.text }),
+          ...what,
           sentAt: new Date(),
           raw: parsed.data,
         },

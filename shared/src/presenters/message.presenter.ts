@@ -1,6 +1,6 @@
 import type { MessageRecord } from '../db/repositories/messages.repo';
-import type { AttachmentView, MessageView } from '../events';
-import type { MessageAttachment } from '../platform';
+import type { AttachmentView, FanEvent, MessageView } from '../events';
+import type { MessageAttachment, MessageRaw } from '../platform';
 
 /** The fields of a message that leave the server (sockets and HTTP alike). */
 export function presentMessage(row: MessageRecord): MessageView {
@@ -13,8 +13,17 @@ export function presentMessage(row: MessageRecord): MessageView {
     status: row.status,
     attachments: presentAttachments(row.id, row.attachments),
     ...(row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
+    ...fanEventOf(row.raw),
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+/** A subscription or a tip, from what the message row kept of the platform's event. */
+export function fanEventOf(raw: MessageRaw | null | undefined): { event?: FanEvent } {
+  if (!raw || !('kind' in raw)) return {};
+  if (raw.kind === 'subscriber') return { event: { kind: 'subscriber' } };
+  if (raw.kind === 'tip' && raw.tip) return { event: { kind: 'tip', ...raw.tip } };
+  return {};
 }
 
 /**

@@ -48,6 +48,12 @@ export const messageResponse = z.object({
   status: z.string().nullish(),
   error: z.string().nullish(),
   editedAt: iso.nullish(),
+  event: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('subscriber') }),
+      z.object({ kind: z.literal('tip'), amountCents: z.number(), currency: z.string() }),
+    ])
+    .optional(),
   createdAt: iso,
 });
 export type Message = z.output<typeof messageResponse>;

@@ -56,8 +56,8 @@ export function createInboundProcess(ctx: WorkerContext) {
     const fan = await fansRepo.findById(ctx.db, conversation.fanId);
     if (!fan) return;
 
-    // Commands and button presses are not prose: the gates read them by name, not by intent.
-    const prose = stored.kind !== 'command' && stored.kind !== 'callback';
+    // Commands, button presses, subscriptions and tips are not prose: nothing to classify or draft.
+    const prose = stored.kind === 'text' || stored.kind === 'edit';
     const classified = prose
       ? ctx.classifier.classify(message.text)
       : { intent: 'other' as const, confidence: 1, lang: replyLanguage(undefined, fan.language) };

@@ -1,4 +1,4 @@
-import type { Intent, VelvetConfig } from '@velvet/shared';
+import type { InboundMessage, Intent, VelvetConfig } from '@velvet/shared';
 
 export interface FanSafetyState {
   ageVerifiedAt: Date | null;
@@ -14,7 +14,7 @@ export type SafetyReply =
 
 export interface GateInput {
   text: string;
-  kind: 'text' | 'edit' | 'command' | 'callback';
+  kind: InboundMessage['kind'];
   command?: string;
   intent: Intent;
   /** The classifier's probability for `intent`. */

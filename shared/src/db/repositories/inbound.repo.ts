@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { MessageView } from '../../events';
 import type { InboundAttachment, InboundRaw } from '../../platform';
-import { presentAttachments } from '../../presenters/message.presenter';
+import { fanEventOf, presentAttachments } from '../../presenters/message.presenter';
 import { selectRows, type Db } from '../client';
 
 export interface StoreInbound {
@@ -13,6 +13,8 @@ export interface StoreInbound {
   text: string;
   attachments?: InboundAttachment[];
   raw: InboundRaw;
+  /** A tip: added to the fan's lifetime spend with the message, once. */
+  tipCents?: number;
   receivedAt: Date;
 }
 
@@ -77,6 +79,11 @@ export const inboundRepo = {
             select 'inbound.process', jsonb_build_object('messageId', m.id) from m
             returning id
           ),
+          p as (
+            update fans set lifetime_spend_cents = lifetime_spend_cents + ${input.tipCents ?? 0}
+            where id = (select fan_id from conversations where id = ${conversationId})
+              and ${input.tipCents ?? 0} > 0 and exists (select 1 from m)
+          ),
           s as (
             update drafts set status = 'superseded', updated_at = now()
             where conversation_id = ${conversationId} and status in ('drafting', 'pending_approval', 'blocked')
@@ -99,6 +106,7 @@ export const inboundRepo = {
         intent: null,
         status: 'received',
         attachments: presentAttachments(row.id, input.attachments),
+        ...fanEventOf(input.raw),
         createdAt: new Date(row.created_at).toISOString(),
       },
       outboxId: Number(row.outbox_id),

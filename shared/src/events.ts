@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { InboundAttachment } from './platform';
 import type {
-  AttachmentKind,
   ConversationStatus,
   DraftStatus,
   FollowUpKind,
@@ -13,19 +13,12 @@ import type {
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
 
-/** A file of a message; its bytes come from `url` (the hub, with the caller's token). */
-export interface AttachmentView {
+/** A file of a message, without the platform's file id; its bytes come from `url` (the hub, with the caller's token). */
+export type AttachmentView = Omit<InboundAttachment, 'fileId' | 'fileUniqueId'> & {
   index: number;
-  kind: AttachmentKind;
-  mimeType?: string;
-  fileName?: string;
-  size?: number;
-  width?: number;
-  height?: number;
-  duration?: number;
   /** `/api/messages/:id/attachments/:index` */
   url: string;
-}
+};
 
 export type FanEvent = { kind: 'subscriber' } | { kind: 'tip'; amountCents: number; currency: string };
 

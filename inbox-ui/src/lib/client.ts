@@ -5,21 +5,13 @@ import { session } from './session.svelte';
 // The contract, from the browser-safe part of shared (no server code in the bundle): the
 // response schemas the hub's presenters are typed against, parsed here.
 import {
-  CONVERSATION_STATUSES,
-  INTENTS,
   conversationDetailResponse,
   conversationPageResponse,
   fanPanelResponse,
   messagePageResponse,
   platformListResponse,
-  type Attachment,
-  type Conversation,
   type ConversationStatus,
-  type Draft,
-  type FanPanel,
   type Intent,
-  type Message,
-  type PlatformInfo,
 } from '@velvet/shared/contract';
 
 export {
@@ -33,8 +25,7 @@ export {
   type Intent,
   type Message,
   type PlatformInfo,
-};
-
+} from '@velvet/shared/contract';
 const creatorList = z.object({
   creators: z.array(z.object({ id: z.string(), name: z.string(), pseudonym: z.string() })),
 });

@@ -179,7 +179,10 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     expect(done.payload.text).toBe('Oui ! Mon Pack pieds est à 10 €, tu vas adorer 👣');
     expect(offer).toMatchObject({ price_cents: 1000, price_stars: 500, status: 'open' });
     // The first AI-drafted message carries the AI disclosure before the reply.
-    expect(sentTo(chatId).some((m) => String(m.text).endsWith(done.payload.text))).toBe(true);
+    const replied = sentTo(chatId).find((m) => String(m.text).endsWith(done.payload.text));
+    expect(replied).toBeDefined();
+    // The reply reaches the fan before its invoice, never after.
+    expect(replied!.at).toBeLessThanOrEqual(invoice.at);
     expect(invoice).toMatchObject({
       currency: 'XTR',
       title: 'Pack pieds',

@@ -108,7 +108,8 @@ export interface InboundRaw {
 export type OutboundRaw =
   | { origin: 'draft'; draftId: string; approvedBy: string; edited?: boolean }
   | { origin: 'safety' | 'command'; inReplyTo: string }
-  | { origin: 'offer'; offerId: string }
+  /** `after`: the reply it follows, which the fan must receive first. */
+  | { origin: 'offer'; offerId: string; after?: string }
   | { origin: 'purchase'; purchaseId: string }
   | { origin: 'followup'; followUpId: string };
 

@@ -51,6 +51,7 @@ export function createDraftsService(
     draft: DraftRecord,
     conversation: { id: string; accountId: string; fanId: string },
     effects: Effects,
+    replyId: string,
   ) {
     const offer = draft.offerId ? await offersRepo.findById(tx, draft.offerId) : undefined;
     if (!offer || offer.status !== 'open') return;
@@ -74,6 +75,7 @@ export function createDraftsService(
         packSales: capabilities.packSales,
         lang,
         key: draft.id,
+        after: replyId,
       },
       effects,
     );
@@ -130,7 +132,7 @@ export function createDraftsService(
           targetId: draft.id,
           data: { edited, messageId: staged.message.id },
         });
-        if (staged.outbox) await presentOffer(tx, draft, conversation, effects);
+        if (staged.outbox) await presentOffer(tx, draft, conversation, effects, staged.message.id);
         return staged;
       });
       await flushEffects({ ...deps, db: ctx.db }, effects);

@@ -19,6 +19,8 @@ export interface PaymentRequestInput {
   lang: Lang;
   /** Distinguishes repeated presentations of one offer (the draft id). */
   key: string;
+  /** The reply presenting the offer: the payment request goes out after it. */
+  after?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function stagePaymentRequest(
             ],
           }
         : {}),
-      raw: { origin: 'offer', offerId: offer.id },
+      raw: { origin: 'offer', offerId: offer.id, ...(input.after ? { after: input.after } : {}) },
       idempotencyKey: `invoice:${offer.id}:${input.key}`,
     },
     ctx.now(),

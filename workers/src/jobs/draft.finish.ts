@@ -111,6 +111,7 @@ async function commitDraft(
           packSales: capabilities.packSales,
           lang,
           key: draftId,
+          after: sent.message.id,
         },
         effects,
       );

@@ -81,6 +81,12 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       throw new UnrecoverableError(why);
     }
 
+    // A payment request waits for the reply presenting it, so the fan reads them in order.
+    if (token && (await waitsForEarlier(ctx, message))) {
+      await job.moveToDelayed(Date.now() + FOLLOW_POLL_MS, token);
+      throw new DelayedError();
+    }
+
     // Platform limits: wait for this message's slot without spending an attempt.
     if (!(job.data.slotAt && Date.now() >= job.data.slotAt)) {
       const limits = connector.limits(ctx.config.platforms);
@@ -216,4 +222,16 @@ async function warnWhenRepeated(
     creatorId: account.creatorId,
     at: ctx.now().toISOString(),
   });
+}
+
+const FOLLOW_POLL_MS = 250;
+/** A reply still unsent after this long is held for a reason of its own (quiet hours…). */
+const FOLLOW_AT_MOST_MS = 120_000;
+
+async function waitsForEarlier(ctx: WorkerContext, message: MessageRecord): Promise<boolean> {
+  const after = message.raw && 'after' in message.raw ? message.raw.after : undefined;
+  if (!after) return false;
+  const earlier = await messagesRepo.findById(ctx.db, after);
+  if (!earlier || (earlier.status !== 'queued' && earlier.status !== 'sending')) return false;
+  return ctx.now().getTime() - message.createdAt.getTime() < FOLLOW_AT_MOST_MS;
 }

@@ -5,6 +5,7 @@ import {
   inboundRepo,
   messagesRepo,
   outboxRepo,
+  presentMessage,
   storableText,
   type AccountRecord,
   type InboundMessage,
@@ -12,6 +13,9 @@ import {
   type OutboxRelay,
 } from '@velvet/shared';
 import type { HubContext } from '../context';
+
+/** Redeliveries this soon after the first may have found the first hub dead before its push. */
+const REANNOUNCE_WITHIN_MS = 120_000;
 
 export interface IngestResult {
   stored: boolean;
@@ -57,7 +61,10 @@ export function createIngestService(
         receivedAt: ctx.now(),
       });
       const { conversationId, creatorId, message } = stored;
-      if (!message || stored.outboxId === undefined) return { stored: false };
+      if (!message || stored.outboxId === undefined) {
+        await reannounce(account, inbound.platformMessageId, conversationId, creatorId);
+        return { stored: false };
+      }
 
       const target = { creatorId, conversationId };
       const effects = collectEffects(creatorId, conversationId);
@@ -79,6 +86,28 @@ export function createIngestService(
       return { stored: true, messageId: message.id, conversationId };
     },
   };
+
+  /**
+   * A platform redelivers what it got no 2xx for. If the hub that stored it died before
+   * telling the inbox, this is the only chance: a recent message is pushed again (clients
+   * drop what they already have).
+   */
+  async function reannounce(
+    account: AccountRecord,
+    platformMessageId: string,
+    conversationId: string,
+    creatorId: string,
+  ): Promise<void> {
+    const existing = await messagesRepo.findInbound(ctx.db, account.id, platformMessageId);
+    if (!existing || ctx.now().getTime() - existing.createdAt.getTime() > REANNOUNCE_WITHIN_MS) return;
+    await deps.publisher
+      .emit({ creatorId, conversationId }, 'message:new', {
+        conversationId,
+        creatorId,
+        message: presentMessage(existing),
+      })
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'message:new push failed'));
+  }
 
   /** The new text replaces the old (marked edited), and goes through the safety gates again. */
   async function applyEdit(

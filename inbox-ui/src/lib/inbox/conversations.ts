@@ -51,6 +51,8 @@ export function applyMessage(
   const { message } = event;
   const inbound = message.direction === 'in';
   const isOpen = options.openId === current.id;
+  // Pushed again (a redelivery after a hub died): counted already, nothing changes.
+  if (message.createdAt <= current.lastMessageAt) return { list, unknown: false };
   const updated: Conversation = {
     ...current,
     lastMessageAt: message.createdAt > current.lastMessageAt ? message.createdAt : current.lastMessageAt,

@@ -56,6 +56,8 @@ describe('conversation ordering', () => {
     });
     expect(applyMessage(list, event, { openId: 'a' }).list[0]!.unreadCount).toBe(0);
     expect(applyMessage(list, { ...event, conversationId: 'zzz' }, {}).unknown).toBe(true);
+    // The same message pushed again (a redelivery after a hub died) is not counted twice.
+    expect(applyMessage(moved, event, { openId: null }).list[0]!.unreadCount).toBe(1);
   });
 
   it('an outbound reply clears the wait', () => {

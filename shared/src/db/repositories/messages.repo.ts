@@ -60,6 +60,26 @@ export const messagesRepo = {
     return exists ? 'stale' : 'missing';
   },
 
+  /** A fan message by the platform's own id. */
+  async findInbound(
+    db: Db,
+    accountId: string,
+    platformMessageId: string,
+  ): Promise<MessageRecord | undefined> {
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.accountId, accountId),
+          eq(messages.platformMessageId, platformMessageId),
+          eq(messages.direction, 'in'),
+        ),
+      )
+      .limit(1);
+    return row;
+  },
+
   /** Whether the fan wrote in this conversation after `since`. */
   async fanWroteSince(db: Db, conversationId: string, since: Date): Promise<boolean> {
     const [row] = await db

@@ -68,6 +68,7 @@ describe('auth', () => {
     const client = new Client(hub.url);
     await client.login(ADMIN.email, ADMIN.password);
     const first = client.cookies.get('velvet_refresh')!;
+    const firstCsrf = client.cookies.get('velvet_csrf')!;
 
     const rotated = await client.post('/api/auth/refresh', undefined, client.csrfHeader());
     expect(rotated.status).toBe(200);
@@ -75,10 +76,10 @@ describe('auth', () => {
     const second = client.cookies.get('velvet_refresh')!;
     expect(second).not.toBe(first);
 
-    // An attacker replays the first (already rotated) token.
+    // An attacker replays the first (already rotated) token, with the cookies stolen with it.
     const thief = new Client(hub.url);
     thief.cookies.set('velvet_refresh', first);
-    thief.cookies.set('velvet_csrf', client.cookies.get('velvet_csrf')!);
+    thief.cookies.set('velvet_csrf', firstCsrf);
     const replay = await thief.post('/api/auth/refresh', undefined, thief.csrfHeader());
     expect(replay.status).toBe(401);
 
@@ -98,6 +99,23 @@ describe('auth', () => {
     const wrong = await client.post('/api/auth/refresh', undefined, { 'x-csrf-token': 'forged' });
     expect(wrong.status).toBe(403);
     expect((await client.post('/api/auth/refresh', undefined, client.csrfHeader())).status).toBe(200);
+  });
+
+  it('binds the CSRF token to its session: one planted from another sign-in does not pass', async () => {
+    const victim = new Client(hub.url);
+    await victim.login(ADMIN.email, ADMIN.password);
+    const attacker = new Client(hub.url);
+    await attacker.login(ADMIN.email, ADMIN.password);
+    // A sibling subdomain can set the victim's csrf cookie, and the header to match it.
+    const planted = attacker.cookies.get('velvet_csrf')!;
+    victim.cookies.set('velvet_csrf', planted);
+    const forged = await victim.post('/api/auth/logout', undefined, {
+      'x-csrf-token': decodeURIComponent(planted),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('csrf_failed');
+    // Each session's own token still works.
+    expect((await attacker.post('/api/auth/refresh', undefined, attacker.csrfHeader())).status).toBe(200);
   });
 
   it('logs out: the refresh token stops working', async () => {

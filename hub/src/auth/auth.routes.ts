@@ -11,9 +11,10 @@ const meta = (req: Request): ClientMeta => ({ ip: req.ip ?? 'unknown', userAgent
 export function authRoutes(ctx: HubContext, auth: AuthService, authenticate: RequestHandler): Router {
   const router = Router();
   const secure = ctx.env.PUBLIC_URL.startsWith('https://');
+  const csrf = requireCsrf(ctx.secrets.jwtKey);
 
   const respond = (res: Response, session: Session) => {
-    setSessionCookies(res, session.refreshToken, session.refreshExpiresAt, secure);
+    setSessionCookies(res, ctx.secrets.jwtKey, session.refreshToken, session.refreshExpiresAt, secure);
     res.set('Cache-Control', 'no-store');
     res.json({ accessToken: session.accessToken, user: session.user, abilities: session.abilities });
   };
@@ -23,7 +24,7 @@ export function authRoutes(ctx: HubContext, auth: AuthService, authenticate: Req
     respond(res, await auth.login(body, meta(req)));
   });
 
-  router.post('/auth/refresh', requireCsrf, async (req, res) => {
+  router.post('/auth/refresh', csrf, async (req, res) => {
     try {
       respond(res, await auth.refresh(refreshTokenOf(req), meta(req)));
     } catch (error) {
@@ -32,7 +33,7 @@ export function authRoutes(ctx: HubContext, auth: AuthService, authenticate: Req
     }
   });
 
-  router.post('/auth/logout', requireCsrf, async (req, res) => {
+  router.post('/auth/logout', csrf, async (req, res) => {
     await auth.logout(refreshTokenOf(req), meta(req));
     clearSessionCookies(res, secure);
     res.status(204).end();

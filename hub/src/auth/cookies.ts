@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '@velvet/shared';
-import { randomToken, safeEqual } from './tokens';
+import { safeEqual } from './tokens';
 
 export const REFRESH_COOKIE = 'velvet_refresh';
 export const CSRF_COOKIE = 'velvet_csrf';
@@ -8,7 +9,21 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const REFRESH_PATH = '/api/auth';
 
-export function setSessionCookies(res: Response, refreshToken: string, expires: Date, secure: boolean): void {
+/**
+ * The CSRF token of a sign-in: derived from its refresh token, so a token planted from
+ * another session (a sibling subdomain setting cookies) never matches this one's.
+ */
+export function csrfTokenFor(key: Buffer, refreshToken: string): string {
+  return createHmac('sha256', key).update(`csrf:${refreshToken}`).digest('base64url');
+}
+
+export function setSessionCookies(
+  res: Response,
+  key: Buffer,
+  refreshToken: string,
+  expires: Date,
+  secure: boolean,
+): void {
   res.cookie(REFRESH_COOKIE, refreshToken, {
     httpOnly: true,
     sameSite: 'strict',
@@ -17,7 +32,7 @@ export function setSessionCookies(res: Response, refreshToken: string, expires: 
     expires,
   });
   // Double-submit token: readable by our own pages only, echoed back in a header.
-  res.cookie(CSRF_COOKIE, randomToken(24), {
+  res.cookie(CSRF_COOKIE, csrfTokenFor(key, refreshToken), {
     httpOnly: false,
     sameSite: 'strict',
     secure,
@@ -37,15 +52,18 @@ export function refreshTokenOf(req: Request): string | undefined {
 }
 
 /**
- * Cookie-authenticated routes need the CSRF cookie echoed in a header another site cannot
- * set. Without a session cookie there is nothing to forge, and the route answers for itself.
+ * Cookie-authenticated routes need the session's CSRF token in a header another site cannot
+ * set, bound to the refresh cookie it came with. Without a session cookie there is nothing
+ * to forge, and the route answers for itself.
  */
-export const requireCsrf: RequestHandler = (req, _res, next) => {
-  if (!refreshTokenOf(req)) return next();
-  const cookie: unknown = req.cookies?.[CSRF_COOKIE];
-  const header = req.get(CSRF_HEADER);
-  if (typeof cookie !== 'string' || !header || !safeEqual(cookie, header)) {
-    return next(new AppError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header`));
-  }
-  next();
-};
+export function requireCsrf(key: Buffer): RequestHandler {
+  return (req, _res, next) => {
+    const refreshToken = refreshTokenOf(req);
+    if (!refreshToken) return next();
+    const header = req.get(CSRF_HEADER);
+    if (!header || !safeEqual(header, csrfTokenFor(key, refreshToken))) {
+      return next(new AppError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header`));
+    }
+    next();
+  };
+}

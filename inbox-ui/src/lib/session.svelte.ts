@@ -135,47 +135,34 @@ class SessionState {
     path: string,
     init: { method?: string; body?: unknown } = {},
   ): Promise<ApiResult<z.output<S>>> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const token = await this.token();
-      if (!token) return { ok: false, status: 401, code: 'unauthorized', message: '' };
-      let res: Response;
-      try {
-        res = await fetch(path, {
-          method: init.method ?? 'GET',
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
-          credentials: 'same-origin',
-        });
-      } catch {
-        return networkFailure;
-      }
-      if (res.status === 401 && attempt === 0) {
-        this.#token = null;
-        continue;
-      }
-      if (!res.ok) return failure(res);
-      if (res.status === 204) {
-        const empty = schema.safeParse(undefined);
-        return empty.success ? { ok: true, data: empty.data } : badResponse(res.status);
-      }
-      const parsed = schema.safeParse(await readJson(res));
-      if (!parsed.success) {
-        console.error(`unexpected response from ${path}`, parsed.error.issues);
-        return badResponse(res.status);
-      }
-      return { ok: true, data: parsed.data };
+    const sent = await this.fetch(path, {
+      method: init.method,
+      ...(init.body !== undefined
+        ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+    if (!sent.ok) return sent;
+    const res = sent.data;
+    if (res.status === 204) {
+      const empty = schema.safeParse(undefined);
+      return empty.success ? { ok: true, data: empty.data } : badResponse(res.status);
     }
-    return { ok: false, status: 401, code: 'unauthorized', message: '' };
+    const parsed = schema.safeParse(await readJson(res));
+    if (!parsed.success) {
+      console.error(`unexpected response from ${path}`, parsed.error.issues);
+      return badResponse(res.status);
+    }
+    return { ok: true, data: parsed.data };
   }
 
   /**
-   * An authenticated call whose body or answer is not JSON (files), with the same single
-   * refresh-and-retry on 401. The response is returned only when it is a success.
+   * An authenticated call, refreshed and retried once on a 401; the response is returned
+   * only when it is a success. `request` parses JSON answers on top of it; files use it as is.
    */
-  async fetch(path: string, init: { method?: string; body?: BodyInit } = {}): Promise<ApiResult<Response>> {
+  async fetch(
+    path: string,
+    init: { method?: string; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<ApiResult<Response>> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await this.token();
       if (!token) return { ok: false, status: 401, code: 'unauthorized', message: '' };
@@ -183,7 +170,7 @@ class SessionState {
       try {
         res = await fetch(path, {
           method: init.method ?? 'GET',
-          headers: { authorization: `Bearer ${token}` },
+          headers: { ...init.headers, authorization: `Bearer ${token}` },
           body: init.body,
           credentials: 'same-origin',
         });

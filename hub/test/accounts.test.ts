@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { schema } from '@velvet/shared';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
-import { inboxClient } from './stack';
+import { inboxClient, postTelegram } from './stack';
 
 const BOT = '123456780:AAH-accounts_test_token_value_0123456789';
 const OTHER_BOT = '223456780:AAH-another_bot_token_value_0123456789';
@@ -26,15 +26,13 @@ describe('platforms and connected accounts', () => {
     await telegram?.close();
   });
 
-  const webhook = (accountId: string, secret: string | undefined, text: string, updateId: number) =>
-    fetch(`${hub.url}/webhooks/telegram/${accountId}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
-      },
-      body: JSON.stringify(telegramUpdates.text({ updateId, chatId: 7001, fromId: 7001, text })),
-    });
+  const webhook = async (accountId: string, secret: string | undefined, text: string, updateId: number) =>
+    postTelegram(
+      hub.url,
+      accountId,
+      secret,
+      telegramUpdates.text({ updateId, chatId: 7001, fromId: 7001, text }),
+    );
 
   it('lists the platforms it speaks, what they can do and how they connect', async () => {
     const anonymous = await new Client(hub.url).get('/api/platforms');

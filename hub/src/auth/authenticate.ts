@@ -4,7 +4,7 @@ import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Unauthorized, usersRepo, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../http/validate';
 import { JWT_OPTIONS } from './tokens';
 
 declare global {
@@ -33,7 +33,7 @@ export function createAuthenticate(ctx: HubContext): RequestHandler {
       },
       (payload: { sub?: string }, done: (error: unknown, user?: Express.User | false) => void) => {
         // A token signed with our key but naming no user id (forged or from an old format).
-        if (typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return done(null, false);
+        if (!isUuid(payload.sub)) return done(null, false);
         usersRepo
           .findById(ctx.db, payload.sub)
           .then(

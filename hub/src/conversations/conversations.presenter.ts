@@ -8,6 +8,7 @@ import {
   type DraftRecord,
   type draftResponse,
 } from '@velvet/shared';
+import { isUuid } from '../http/validate';
 
 export function presentConversation(row: ConversationListRow): z.input<typeof conversationResponse> {
   return {
@@ -55,8 +56,6 @@ export function presentDraft(row: DraftRecord): z.input<typeof draftResponse> {
   };
 }
 
-const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Opaque keyset cursors: `(timestamp, id)` encoded so clients do not depend on their shape. */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
@@ -69,7 +68,7 @@ export function decodeCursor(cursor: string): { at: Date; id: string } | undefin
     // Only what this server issues: a database-range date and a row id.
     if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 2000 || date.getUTCFullYear() > 9999)
       return undefined;
-    if (typeof id !== 'string' || !ROW_ID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     return { at: date, id };
   } catch {
     return undefined;

@@ -23,6 +23,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix?
 
 const uuid = z.uuid();
 
+/** Whether a value is a row id (a UUID) before it reaches a query that would fail on it. */
+export function isUuid(value: unknown): value is string {
+  return uuid.safeParse(value).success;
+}
+
 /** Route ids that cannot exist (not a UUID) are simply not found. */
 export function parseId(value: unknown, what: string): string {
   const result = uuid.safeParse(value);

@@ -29,8 +29,9 @@ import {
 } from '@velvet/shared';
 import type { PlatformConnector } from '@velvet/platforms';
 import type { HubContext } from '../context';
+import { isUuid } from '../http/validate';
 
-const OFFER_PAYLOAD = /^offer:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const OFFER_PAYLOAD = 'offer:';
 
 /** The body a checkout provider posts to `POST /webhooks/payments/:provider` (signed). */
 export const checkoutWebhookBody = z.object({
@@ -68,8 +69,8 @@ export function createPaymentsService(
 
   /** The offer an invoice payload names, if it belongs to this account's fan. */
   async function offerFor(account: AccountRecord, payload: string, platformUserId: string) {
-    const id = OFFER_PAYLOAD.exec(payload)?.[1];
-    const offer = id ? await offersRepo.findById(ctx.db, id) : undefined;
+    const id = payload.startsWith(OFFER_PAYLOAD) ? payload.slice(OFFER_PAYLOAD.length) : undefined;
+    const offer = isUuid(id) ? await offersRepo.findById(ctx.db, id) : undefined;
     if (!offer || offer.creatorId !== account.creatorId) return undefined;
     const fan = await fansRepo.findById(ctx.db, offer.fanId);
     if (!fan || fan.accountId !== account.id || fan.platformUserId !== platformUserId) return undefined;

@@ -27,9 +27,9 @@ import type { DraftsService } from '../drafts/drafts.service';
 import type { HubContext } from '../context';
 import { verifyAccessToken } from '../auth/tokens';
 import { ValidationFailed } from '../http/validate';
-import { createRecoverableAdapter } from './recoverable-adapter';
+import { createRecoverableAdapter, type RecoveredData } from './recoverable-adapter';
 
-interface SocketData {
+interface SocketData extends RecoveredData {
   actor: Actor;
 }
 
@@ -102,6 +102,20 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
   const refresh = setInterval(() => inbox.sockets.forEach(persistSession), RECOVERY_WINDOW_MS / 2);
   refresh.unref();
 
+  // Events logged after the restored session was read but broadcast before the socket was
+  // connected never reached it; send them now. A client may get one twice, never zero times.
+  const replayGap = async (socket: InboxSocket) => {
+    const from = socket.data.replayedTo;
+    delete socket.data.replayedTo;
+    if (!from) return;
+    const events = await log.after(from).catch(() => null);
+    if (!events) return;
+    for (const e of events) {
+      if (!e.rooms.some((room) => socket.rooms.has(room))) continue;
+      (socket as unknown as { emit(...args: unknown[]): void }).emit(e.event, e.payload, e.id);
+    }
+  };
+
   const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
     inbox.on('connection', (socket: InboxSocket) => {
       const actor = socket.data.actor;
@@ -112,6 +126,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
         if (room !== socket.id && !allowed.includes(room)) void socket.leave(room);
       void socket.join(allowed);
       persistSession(socket);
+      if (socket.recovered) void replayGap(socket);
 
       const handle =
         <S extends z.ZodType, R extends object>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>

@@ -5,6 +5,11 @@ import type { EventLog } from '@velvet/shared';
 
 type SessionToPersist = Omit<Session, 'missedPackets'>;
 
+/** What a restored session's `socket.data` carries: the log offset its missed packets reach. */
+export interface RecoveredData {
+  replayedTo?: string;
+}
+
 /**
  * The Redis pub/sub adapter, plus connection state recovery that works across hubs:
  * sessions are kept in Redis and missed events are read back from the shared event log,
@@ -38,7 +43,12 @@ export function createRecoverableAdapter(options: {
       const missedPackets = events
         .filter((e) => e.rooms.some((room) => joined.has(room)))
         .map((e) => [e.event, e.payload, e.id]);
-      return { ...session, missedPackets };
+      // Socket.IO drops what is broadcast between this read and the end of the middlewares
+      // (the socket is in its rooms but not yet connected): the hub replays from here once
+      // the socket is connected.
+      const replayedTo = events.at(-1)?.id ?? offset;
+      const data = { ...(session.data as object), replayedTo } satisfies RecoveredData;
+      return { ...session, data, missedPackets };
     }
   }
 

@@ -9,6 +9,7 @@ import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
+import type { AccessEvents, SessionGate } from './auth/session-gate';
 import type { InboxPublisher, OutboxRelay, Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
@@ -49,6 +50,8 @@ export interface AppDeps {
   relay: OutboxRelay;
   publisher: InboxPublisher;
   conversations: ConversationsService;
+  gate: SessionGate;
+  access: AccessEvents;
   ui?: RequestHandler;
 }
 
@@ -88,16 +91,20 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(express.json({ limit: '256kb' }));
   app.use(cookieParser());
 
-  const authenticate = createAuthenticate(ctx);
-  const auth = createAuthService(ctx, new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login));
-  const creators = createCreatorsService(ctx);
+  const authenticate = createAuthenticate(ctx, deps.gate);
+  const auth = createAuthService(
+    ctx,
+    new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login),
+    deps.access,
+  );
+  const creators = createCreatorsService(ctx, deps.access);
 
   app.use(healthRoutes(ctx));
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
   api.use(authenticate);
-  api.use(usersRoutes(createUsersService(ctx)));
+  api.use(usersRoutes(createUsersService(ctx, deps.access)));
   api.use(creatorsRoutes(creators));
   api.use(platformsRoutes(deps.connectors));
   api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));

@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
-import { OutboxRelay, type Queues } from '@velvet/shared';
+import { INBOX_NAMESPACE, OutboxRelay, rooms, type Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { createApp } from './app';
 import type { HubContext } from './context';
+import { createSessionGate, type AccessEvents } from './auth/session-gate';
 import { createConversationsService } from './conversations/conversations.service';
 import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
@@ -33,7 +34,22 @@ export async function startHubServer(
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
-  const inbox = createInboxServer(ctx, server);
+  const gate = createSessionGate(ctx);
+  const inbox = createInboxServer(ctx, server, gate);
+  const access: AccessEvents = {
+    async sessionEnded(sessionId) {
+      await gate.forget({ sessionId });
+      inbox.endSockets(rooms.session(sessionId));
+    },
+    async userChanged(userId) {
+      await gate.forget({ userId });
+      inbox.endSockets(rooms.user(userId));
+    },
+    async scopeAdded(userId, creatorId) {
+      await gate.forget({ userId });
+      inbox.io.of(INBOX_NAMESPACE).in(rooms.user(userId)).socketsJoin(rooms.creator(creatorId));
+    },
+  };
   const conversations = createConversationsService(ctx, { relay, publisher: inbox.publisher });
   inbox.attach({
     conversations,
@@ -50,6 +66,8 @@ export async function startHubServer(
       relay,
       publisher: inbox.publisher,
       conversations,
+      gate,
+      access,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -68,6 +86,7 @@ export async function startHubServer(
       server.closeIdleConnections();
       metricsStream.stop();
       await inbox.close();
+      gate.close();
       clearTimeout(force);
     },
   };

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import jwt from 'jsonwebtoken';
 import { schema } from '@velvet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
-import { connectTelegram, postTelegram } from './stack';
+import { connectTelegram, inboxClient, postTelegram } from './stack';
 
 const TOKEN = '7700000051:AAH-hardening-test-bot-token-for-tests';
 
@@ -90,6 +91,27 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     client.token = token;
     const me = await client.get('/api/me');
     expect(me.status).toBe(401);
+  });
+
+  it('refuses a validly signed token of a real user that names no live sign-in', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const userId = (await admin.get('/api/me')).body.user.id as string;
+    const sign = (claims: object) =>
+      jwt.sign({ role: 'admin', ...claims }, hub.ctx.secrets.jwtKey, {
+        algorithm: 'HS256',
+        issuer: 'velvet',
+        audience: 'velvet',
+        subject: userId,
+        expiresIn: 60,
+      });
+    // No session at all (the format before sessions were checked), and an invented one.
+    for (const token of [sign({}), sign({ sid: randomUUID() })]) {
+      const client = new Client(hub.url);
+      client.token = token;
+      expect((await client.get('/api/me')).status).toBe(401);
+      await expect(inboxClient(hub.url, token)).rejects.toThrow('unauthorized');
+    }
   });
 
   it('stores text carrying U+0000 or a lone surrogate, with U+FFFD in their place', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@velvet/shared';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
@@ -46,6 +47,11 @@ describe('roles and creator scopes', () => {
       { admin: 201, manager: 403, chatter: 403, model: 403 },
     ],
     ['GET /api/users', (c) => c.get('/api/users'), { admin: 200, manager: 403, chatter: 403, model: 403 }],
+    [
+      'PATCH /api/users/:id',
+      (c) => c.patch(`/api/users/${randomUUID()}`, { disabled: true }),
+      { admin: 404, manager: 403, chatter: 403, model: 403 },
+    ],
     [
       'POST /api/creators',
       (c) => c.post('/api/creators', creatorBody('New')),
@@ -132,6 +138,7 @@ describe('roles and creator scopes', () => {
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.any(String),
+      disabled: false,
       email: 'scoped@test.velvet',
       role: 'chatter',
       creatorIds: [other],

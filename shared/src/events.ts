@@ -276,4 +276,6 @@ export const rooms = {
   creator: (creatorId: string) => `creator:${creatorId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   user: (userId: string) => `user:${userId}`,
+  /** Every socket of one sign-in, so signing out ends them all. */
+  session: (sessionId: string) => `session:${sessionId}`,
 };

@@ -12,6 +12,7 @@ import {
 } from '@velvet/shared';
 import type { HubContext } from '../context';
 import type { LoginLimiter } from './login-limiter';
+import type { AccessEvents } from './session-gate';
 import { verifyPassword } from './passwords';
 import { randomToken, sha256, signAccessToken } from './tokens';
 
@@ -34,7 +35,14 @@ export function presentUser(
   return { id: user.id, email: user.email, role: user.role, creatorIds: [...user.creatorIds] };
 }
 
-export function createAuthService(ctx: HubContext, limiter: LoginLimiter) {
+/** A user as admins manage them: with whether they may sign in. */
+export function presentManagedUser(
+  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'disabledAt'> & { creatorIds: readonly string[] },
+): PublicUser {
+  return { ...presentUser(user), disabled: user.disabledAt !== null };
+}
+
+export function createAuthService(ctx: HubContext, limiter: LoginLimiter, access: AccessEvents) {
   const { db, config, secrets } = ctx;
 
   async function issue(user: UserRecord, familyId: string, meta: ClientMeta): Promise<Session> {
@@ -49,7 +57,11 @@ export function createAuthService(ctx: HubContext, limiter: LoginLimiter) {
       ip: meta.ip,
     });
     return {
-      accessToken: signAccessToken(secrets.jwtKey, user.id, user.role, config.auth.access_token_ttl),
+      accessToken: signAccessToken(
+        secrets.jwtKey,
+        { userId: user.id, sessionId: familyId, role: user.role },
+        config.auth.access_token_ttl,
+      ),
       user: presentUser(user),
       abilities: abilities(user),
       refreshToken,
@@ -86,6 +98,7 @@ export function createAuthService(ctx: HubContext, limiter: LoginLimiter) {
       if (record.revokedAt) throw new Unauthorized('Session revoked');
       if (record.rotatedAt || !(await refreshTokensRepo.markRotated(db, record.id, now))) {
         await refreshTokensRepo.revokeFamily(db, record.familyId, now);
+        await access.sessionEnded(record.familyId);
         await auditRepo.record(db, {
           actorId: record.userId,
           action: 'auth.refresh_reuse_detected',
@@ -109,6 +122,7 @@ export function createAuthService(ctx: HubContext, limiter: LoginLimiter) {
       const record = await refreshTokensRepo.findByHash(db, sha256(token));
       if (!record) return;
       await refreshTokensRepo.revokeFamily(db, record.familyId, ctx.now());
+      await access.sessionEnded(record.familyId);
       await auditRepo.record(db, { actorId: record.userId, action: 'auth.logout', ip: meta.ip });
     },
   };

@@ -1,11 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { Unauthorized, usersRepo, type Actor } from '@velvet/shared';
+import { Unauthorized, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
-
-import { isUuid } from '../http/validate';
-import { JWT_OPTIONS } from './tokens';
+import type { SessionGate } from './session-gate';
+import { JWT_OPTIONS, subjectOf } from './tokens';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -17,10 +16,10 @@ declare global {
 }
 
 /**
- * Bearer access tokens checked by passport-jwt. The user is re-read on each request so
- * a disabled account or a changed role takes effect before the token expires.
+ * Bearer access tokens checked by passport-jwt, then by the session gate: a signed-out
+ * session, a disabled account or a changed role takes effect before the token expires.
  */
-export function createAuthenticate(ctx: HubContext): RequestHandler {
+export function createAuthenticate(ctx: HubContext, gate: SessionGate): RequestHandler {
   const authenticator = new passport.Passport();
   authenticator.use(
     new JwtStrategy(
@@ -31,21 +30,11 @@ export function createAuthenticate(ctx: HubContext): RequestHandler {
         issuer: JWT_OPTIONS.issuer,
         audience: JWT_OPTIONS.audience,
       },
-      (payload: { sub?: string }, done: (error: unknown, user?: Express.User | false) => void) => {
-        // A token signed with our key but naming no user id (forged or from an old format).
-        if (!isUuid(payload.sub)) return done(null, false);
-        usersRepo
-          .findById(ctx.db, payload.sub)
-          .then(
-            (user) =>
-              done(
-                null,
-                user && !user.disabledAt
-                  ? { id: user.id, email: user.email, role: user.role, creatorIds: user.creatorIds }
-                  : false,
-              ),
-            done,
-          );
+      (payload: unknown, done: (error: unknown, user?: Express.User | false) => void) => {
+        // A token signed with our key but naming no user or session (forged, or an old format).
+        const subject = subjectOf(payload);
+        if (!subject) return done(null, false);
+        gate.actor(subject).then((actor) => done(null, actor ?? false), done);
       },
     ),
   );

@@ -9,10 +9,11 @@ import {
   type PatchCreatorBody,
 } from '@velvet/shared';
 import type { HubContext } from '../context';
+import type { AccessEvents } from '../auth/session-gate';
 import { authorize } from '../http/authorize';
 import { presentCreator } from './creators.presenter';
 
-export function createCreatorsService(ctx: HubContext) {
+export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
   const { db } = ctx;
 
   /** 404 for a creator that does not exist, 403 for one outside the actor's scope. */
@@ -34,6 +35,7 @@ export function createCreatorsService(ctx: HubContext) {
       authorize(actor, 'creator:create');
       // A manager who creates a creator works for it from then on.
       const creator = await creatorsRepo.create(db, body, actor.role === 'admin' ? undefined : actor.id);
+      if (actor.role !== 'admin') await access.scopeAdded(actor.id, creator.id);
       await auditRepo.record(db, {
         actorId: actor.id,
         action: 'creator.create',

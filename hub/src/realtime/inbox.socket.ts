@@ -15,7 +15,6 @@ import {
   messageSendPayload,
   rooms,
   socketIoKey,
-  usersRepo,
   type Ack,
   type Actor,
   type ClientToServerEvents,
@@ -25,12 +24,17 @@ import {
 import type { ConversationsService } from '../conversations/conversations.service';
 import type { DraftsService } from '../drafts/drafts.service';
 import type { HubContext } from '../context';
+import type { SessionGate } from '../auth/session-gate';
 import { verifyAccessToken } from '../auth/tokens';
 import { ValidationFailed } from '../http/validate';
 import { createRecoverableAdapter, type RecoveredData } from './recoverable-adapter';
 
 interface SocketData extends RecoveredData {
   actor: Actor;
+  /** The sign-in the handshake token belongs to. */
+  sessionId: string;
+  /** Socket.IO's private session id, kept where other hubs can read it (fetchSockets). */
+  pid?: string;
 }
 
 type InboxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -54,6 +58,11 @@ export interface InboxServer {
   publisher: InboxPublisher;
   /** Starts accepting client events, handled by these services. */
   attach(services: { conversations: ConversationsService; drafts: DraftsService }): void;
+  /**
+   * Disconnects every socket in a room, on every hub, without recovery: the client signs in
+   * again or, if it still may, reconnects with a fresh view of what it may see.
+   */
+  endSockets(room: string): void;
   /** Closes every socket and the HTTP server under it. */
   close(): Promise<void>;
 }
@@ -62,7 +71,7 @@ export interface InboxServer {
  * Socket.IO `/inbox`: token auth at the handshake, one room per creator in scope, events
  * shared across hubs through Redis, recovery of missed events within two minutes.
  */
-export function createInboxServer(ctx: HubContext, server: http.Server): InboxServer {
+export function createInboxServer(ctx: HubContext, server: http.Server, gate: SessionGate): InboxServer {
   const pub = ctx.redis.duplicate();
   const sub = ctx.redis.duplicate();
   const log = new EventLog(ctx.redis, ctx.redisPrefix, RECOVERY_WINDOW_MS);
@@ -83,10 +92,11 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
 
   const authenticate = async (socket: InboxSocket, next: (err?: Error) => void) => {
     const token: unknown = socket.handshake.auth?.token;
-    const userId = typeof token === 'string' ? verifyAccessToken(ctx.secrets.jwtKey, token) : undefined;
-    const user = userId ? await usersRepo.findById(ctx.db, userId).catch(() => undefined) : undefined;
-    if (!user || user.disabledAt) return next(new Error('unauthorized'));
-    socket.data.actor = { id: user.id, role: user.role, creatorIds: user.creatorIds };
+    const subject = typeof token === 'string' ? verifyAccessToken(ctx.secrets.jwtKey, token) : undefined;
+    const actor = subject ? await gate.actor(subject).catch(() => undefined) : undefined;
+    if (!subject || !actor) return next(new Error('unauthorized'));
+    socket.data.actor = { id: actor.id, role: actor.role, creatorIds: actor.creatorIds };
+    socket.data.sessionId = subject.sessionId;
     next();
   };
   // Socket.IO does not wait on a middleware's promise; a failed user lookup already ends in next(error).
@@ -97,6 +107,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
   const persistSession = (socket: InboxSocket) => {
     const { pid } = socket as unknown as { pid?: string };
     if (!pid) return;
+    socket.data.pid = pid;
     inbox.adapter.persistSession({ sid: socket.id, pid, rooms: [...socket.rooms], data: socket.data });
   };
   const refresh = setInterval(() => inbox.sockets.forEach(persistSession), RECOVERY_WINDOW_MS / 2);
@@ -118,9 +129,8 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
 
   const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
     inbox.on('connection', (socket: InboxSocket) => {
-      const actor = socket.data.actor;
       // A recovered session brings its old rooms back; keep only what the user may see now.
-      const allowed = allowedRooms(actor);
+      const allowed = [...allowedRooms(socket.data.actor), rooms.session(socket.data.sessionId)];
       // The Redis adapter keeps rooms in memory: join and leave are synchronous here.
       for (const room of socket.rooms)
         if (room !== socket.id && !allowed.includes(room)) void socket.leave(room);
@@ -129,17 +139,31 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
       if (socket.recovered) void replayGap(socket);
 
       const handle =
-        <S extends z.ZodType, R extends object>(schema: S, run: (payload: z.output<S>) => Promise<R>) =>
+        <S extends z.ZodType, R extends object>(
+          schema: S,
+          run: (actor: Actor, payload: z.output<S>) => Promise<R>,
+        ) =>
         async (payload: unknown, ack: unknown) => {
           const reply = typeof ack === 'function' ? (ack as (result: Ack<R>) => void) : () => {};
           try {
+            // Every event checks the session again (cached briefly): a sign-out or a disable
+            // refuses the next action even if the disconnect has not landed yet.
+            const actor = await gate.actor({
+              userId: socket.data.actor.id,
+              sessionId: socket.data.sessionId,
+            });
+            if (!actor) {
+              reply({ ok: false, error: { code: 'unauthorized', message: 'Sign in again' } });
+              socket.disconnect(true);
+              return;
+            }
             const parsed = schema.safeParse(storableText(payload));
             if (!parsed.success) {
               throw new ValidationFailed(
                 parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
               );
             }
-            reply({ ok: true, ...(await run(parsed.data)) });
+            reply({ ok: true, ...(await run(actor, parsed.data)) });
           } catch (error) {
             if (!(error instanceof AppError)) ctx.logger.error({ err: error }, 'socket handler failed');
             reply({ ok: false, error: toAckError(error) });
@@ -148,27 +172,27 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
 
       socket.on(
         'message:send',
-        handle(messageSendPayload, (p) => conversations.reply(actor, p)),
+        handle(messageSendPayload, (a, p) => conversations.reply(a, p)),
       );
       socket.on(
         'conversation:assign',
-        handle(conversationActionPayload, async (p) => (await conversations.assign(actor, p), {})),
+        handle(conversationActionPayload, async (a, p) => (await conversations.assign(a, p), {})),
       );
       socket.on(
         'conversation:escalate',
-        handle(conversationActionPayload, async (p) => (await conversations.escalate(actor, p), {})),
+        handle(conversationActionPayload, async (a, p) => (await conversations.escalate(a, p), {})),
       );
       socket.on(
         'draft:approve',
-        handle(draftApprovePayload, (p) => drafts.approve(actor, p)),
+        handle(draftApprovePayload, (a, p) => drafts.approve(a, p)),
       );
       socket.on(
         'draft:reject',
-        handle(draftRejectPayload, (p) => drafts.reject(actor, p)),
+        handle(draftRejectPayload, (a, p) => drafts.reject(a, p)),
       );
       socket.on(
         'conversation:release',
-        handle(conversationActionPayload, async (p) => (await conversations.release(actor, p), {})),
+        handle(conversationActionPayload, async (a, p) => (await conversations.release(a, p), {})),
       );
     });
 
@@ -178,10 +202,22 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
     else room.emit(event, payload, offset);
   });
 
+  const endSockets: InboxServer['endSockets'] = (room) => {
+    void (async () => {
+      // Forget their recovery sessions first, so a reconnection starts from a fresh view.
+      const sockets = await inbox.in(room).fetchSockets();
+      const adapter = inbox.adapter as unknown as { forgetSessions(pids: string[]): Promise<void> };
+      await adapter.forgetSessions(sockets.flatMap((s) => (s.data.pid ? [s.data.pid] : [])));
+    })()
+      .catch((err: unknown) => ctx.logger.warn({ err }, 'ending sockets: sessions not forgotten'))
+      .finally(() => inbox.in(room).disconnectSockets(true));
+  };
+
   return {
     io,
     publisher,
     attach,
+    endSockets,
     async close() {
       clearInterval(refresh);
       await new Promise<void>((resolve) => void io.close(() => resolve()));

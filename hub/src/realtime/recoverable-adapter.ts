@@ -32,6 +32,11 @@ export function createRecoverableAdapter(options: {
         .catch(() => {});
     }
 
+    /** Sessions that must not be recovered (their user's access changed). */
+    async forgetSessions(pids: string[]): Promise<void> {
+      if (pids.length > 0) await options.sessions.del(...pids.map(sessionKey));
+    }
+
     override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
       // A session is restored once: a replayed pid gets a fresh connection instead.
       const stored = await options.sessions.getdel(sessionKey(pid));

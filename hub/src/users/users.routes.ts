@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { createUserBody } from '@velvet/shared';
+import { createUserBody, updateUserBody } from '@velvet/shared';
 import { actorOf } from '../auth/authenticate';
-import { parseBody } from '../http/validate';
+import { parseBody, parseId } from '../http/validate';
 import type { UsersService } from './users.service';
 
 export function usersRoutes(users: UsersService): Router {
@@ -14,6 +14,11 @@ export function usersRoutes(users: UsersService): Router {
 
   router.get('/users', async (req, res) => {
     res.json({ users: await users.list(actorOf(req)) });
+  });
+
+  router.patch('/users/:id', async (req, res) => {
+    const body = parseBody(updateUserBody, req.body);
+    res.json(await users.update(actorOf(req), parseId(req.params.id, 'User'), body));
   });
 
   return router;

@@ -67,7 +67,17 @@ export function connectInbox(): InboxSocket {
       for (const listener of resyncListeners) listener();
     }
   });
-  created.on('disconnect', () => updateState());
+  created.on('disconnect', (reason) => {
+    updateState();
+    // The server ended the socket because this person's access changed (signed out
+    // elsewhere, disabled, new role or scope): a live session reconnects with a fresh view;
+    // an ended one fails to refresh and the app returns to sign-in.
+    if (reason === 'io server disconnect') {
+      void session.refresh().then((result) => {
+        if (result.ok && socket === created && !created.active) created.connect();
+      });
+    }
+  });
   created.on('connect_error', (error) => {
     // The server refuses a stale token: renew it, then let the manager retry.
     if (error.message === 'unauthorized') {

@@ -11,6 +11,7 @@ export interface Actor {
 export type Action =
   | 'user:create'
   | 'user:list'
+  | 'user:update'
   | 'creator:create'
   | 'creator:list'
   | 'creator:read'
@@ -114,6 +115,7 @@ export function abilities(actor: Actor): Action[] {
   const all: Action[] = [
     'user:create',
     'user:list',
+    'user:update',
     'creator:create',
     'creator:list',
     'account:create',

@@ -17,6 +17,8 @@ export const publicUser = z.object({
   email: z.string(),
   role: z.enum(ROLES),
   creatorIds: z.array(z.uuid()),
+  /** Present in user management answers; a signed-in user is never disabled. */
+  disabled: z.boolean().optional(),
 });
 export type PublicUser = z.infer<typeof publicUser>;
 

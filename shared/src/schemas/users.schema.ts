@@ -14,3 +14,15 @@ export const createUserBody = z.strictObject({
   creatorIds: z.array(z.uuid('must be creator ids')).max(500).default([]),
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
+
+/** An admin's change to a user: role, creator scope, or disabled (which ends every session). */
+export const updateUserBody = z
+  .strictObject({
+    role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).optional(),
+    creatorIds: z.array(z.uuid('must be creator ids')).max(500).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .refine((b) => b.role !== undefined || b.creatorIds !== undefined || b.disabled !== undefined, {
+    message: 'change at least one of role, creatorIds, disabled',
+  });
+export type UpdateUserBody = z.infer<typeof updateUserBody>;

@@ -35,4 +35,28 @@ export const refreshTokensRepo = {
       .set({ revokedAt: at })
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
   },
+
+  /** Whether a sign-in (a token family) of this user is still live: not signed out, not revoked. */
+  async familyActive(db: Db, familyId: string, userId: string): Promise<boolean> {
+    const rows = await db
+      .select({ id: refreshTokens.id })
+      .from(refreshTokens)
+      .where(
+        and(
+          eq(refreshTokens.familyId, familyId),
+          eq(refreshTokens.userId, userId),
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
+      .limit(1);
+    return rows.length === 1;
+  },
+
+  /** Ends every sign-in of a user (disabled, or signed out everywhere). */
+  async revokeUser(db: Db, userId: string, at: Date): Promise<void> {
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  },
 };

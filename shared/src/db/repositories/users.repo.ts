@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Role } from '../../domain';
 import type { Db } from '../client';
 import { userCreators, users } from '../schema';
@@ -73,5 +73,45 @@ export const usersRepo = {
 
   async addScope(db: Db, userId: string, creatorId: string): Promise<void> {
     await db.insert(userCreators).values({ userId, creatorId }).onConflictDoNothing();
+  },
+
+  /**
+   * Changes role, scope or the disabled mark in one transaction. 'not_found' when there is no
+   * such user; 'last_admin' (nothing changed) when it would leave no admin able to sign in.
+   */
+  async update(
+    db: Db,
+    id: string,
+    change: { role?: Role; creatorIds?: string[]; disabledAt?: Date | null },
+  ): Promise<UserRecord | 'not_found' | 'last_admin'> {
+    return db.transaction(async (tx) => {
+      if ((change.role !== undefined && change.role !== 'admin') || change.disabledAt) {
+        // The active admins, locked: two admins demoting each other cannot both succeed.
+        const admins = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.role, 'admin'), isNull(users.disabledAt)))
+          .for('update');
+        if (admins.length === 1 && admins[0]!.id === id) return 'last_admin' as const;
+      }
+      const set: Partial<typeof users.$inferInsert> = {};
+      if (change.role !== undefined) set.role = change.role;
+      if (change.disabledAt !== undefined) set.disabledAt = change.disabledAt;
+      // Row-locked either way, so two concurrent changes to one user apply one after the other.
+      const [row] =
+        Object.keys(set).length > 0
+          ? await tx.update(users).set(set).where(eq(users.id, id)).returning()
+          : await tx.select().from(users).where(eq(users.id, id)).for('update');
+      if (!row) return 'not_found' as const;
+      if (change.creatorIds !== undefined) {
+        await tx.delete(userCreators).where(eq(userCreators.userId, id));
+        if (change.creatorIds.length > 0) {
+          await tx
+            .insert(userCreators)
+            .values(change.creatorIds.map((creatorId) => ({ userId: id, creatorId })));
+        }
+      }
+      return (await withScopes(tx as unknown as Db, row))!;
+    });
   },
 };

@@ -33,6 +33,7 @@ export async function startHubServer(
 ): Promise<HubServer> {
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
+  const requests = trackRequests(server);
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const gate = createSessionGate(ctx);
   const inbox = createInboxServer(ctx, server, gate);
@@ -79,15 +80,51 @@ export async function startHubServer(
     inbox,
     relay,
     port: (server.address() as { port: number }).port,
+    /**
+     * In order: take no new connections; let requests in flight finish (5 s at most); stop the
+     * metrics stream; close the sockets; only then drop the Redis connections they publish on.
+     */
     async close() {
-      // In-flight requests get a moment to finish, then their sockets are closed.
-      const force = setTimeout(() => server.closeAllConnections(), 5000);
-      force.unref();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      const drained = await settled(requests.idle(), 5000);
+      if (!drained) ctx.logger.warn({ requests: requests.count }, 'shutdown: closing requests still running');
+      server.closeAllConnections();
       metricsStream.stop();
       await inbox.close();
       gate.close();
-      clearTimeout(force);
+      await settled(closed, 1000);
     },
   };
+}
+
+/** Counts requests whose response is not finished yet, and says when there are none. */
+function trackRequests(server: http.Server) {
+  let count = 0;
+  let waiters: (() => void)[] = [];
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    count++;
+    res.once('close', () => {
+      if (--count > 0) return;
+      for (const resolve of waiters) resolve();
+      waiters = [];
+    });
+  });
+  return {
+    get count() {
+      return count;
+    },
+    idle: () => (count === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+  };
+}
+
+/** Whether `promise` settled within `ms`. */
+async function settled(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

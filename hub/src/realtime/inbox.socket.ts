@@ -1,5 +1,6 @@
 import type http from 'node:http';
 
+import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
@@ -48,6 +49,16 @@ function allowedRooms(actor: Actor): string[] {
   return [rooms.user(actor.id), ...readable.map(rooms.creator)];
 }
 
+function catchingPublish(redis: Redis, onError: (err: unknown) => void): Redis {
+  const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
+  redis.publish = ((...args: unknown[]) => {
+    const sent = publish(...args);
+    sent.catch(onError);
+    return sent;
+  }) as Redis['publish'];
+  return redis;
+}
+
 function toAckError(error: unknown): { code: string; message: string } {
   if (error instanceof AppError) return { code: error.code, message: error.message };
   return { code: 'internal', message: 'Something went wrong on our side' };
@@ -72,7 +83,11 @@ export interface InboxServer {
  * shared across hubs through Redis, recovery of missed events within two minutes.
  */
 export function createInboxServer(ctx: HubContext, server: http.Server, gate: SessionGate): InboxServer {
-  const pub = ctx.redis.duplicate();
+  // The adapter publishes without waiting for an answer: a publish that fails (Redis gone, or
+  // late in a shutdown) is logged here rather than left to crash the process.
+  const pub = catchingPublish(ctx.redis.duplicate(), (err) =>
+    ctx.logger.warn({ err }, 'socket.io: event not published to other hubs'),
+  );
   const sub = ctx.redis.duplicate();
   const log = new EventLog(ctx.redis, ctx.redisPrefix, RECOVERY_WINDOW_MS);
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
@@ -221,8 +236,8 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
     async close() {
       clearInterval(refresh);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      pub.disconnect();
-      sub.disconnect();
+      // Whatever was still sent goes out before the connections close.
+      await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);
     },
   };
 }

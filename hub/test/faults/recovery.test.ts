@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmitterPublisher, EventLog } from '@velvet/shared';
 import { TEST_REDIS_URL } from '@velvet/shared/testing';
-import { ADMIN, Client, startTestHub, type TestHub } from './harness';
-import { inboxClient, until } from './stack';
+import { ADMIN, Client, startTestHub, type TestHub } from '../harness';
+import { inboxClient, until } from '../stack';
 
 /**
  * Connection state recovery while events keep coming: whatever is broadcast while a

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';
-import { ADMIN, startTestHub, type TestHub } from './harness';
+import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
 
 describe('sign-in page in Chromium', () => {
   let hub: TestHub;
@@ -53,6 +53,50 @@ describe('sign-in page in Chromium', () => {
     await page.getByLabel('Password').waitFor();
     expect(await page.getByText('Signed in as').count()).toBe(0);
     // The 401 of the silent restore after sign-out is expected; nothing else may fail.
+    expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
+  });
+
+  it('returns to sign-in at once when an admin disables the user, and reconnects after a scope change', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Scope'));
+    const chatter = await admin.post('/api/users', {
+      email: 'browser-chatter@test.velvet',
+      password: 'chatter-password-123',
+      role: 'chatter',
+      creatorIds: [],
+    });
+    const { page, errors } = await open('en-US');
+    await page.getByLabel('Email').fill('browser-chatter@test.velvet');
+    await page.getByLabel('Password').fill('chatter-password-123');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as browser-chatter@test.velvet (chatter)').waitFor();
+    const indicator = page.locator('[data-connection]');
+    await expect.poll(() => indicator.getAttribute('data-connection')).toBe('connected');
+    // Every state the connection indicator goes through from here on.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { states: string[] }).states = seen;
+      const target = document.querySelector('[data-connection]')!;
+      new MutationObserver(() => seen.push(target.getAttribute('data-connection')!)).observe(target, {
+        attributes: true,
+      });
+    });
+    const states = () => page.evaluate(() => (window as unknown as { states: string[] }).states);
+
+    // A new scope: the server ends the socket; the page reconnects on its own.
+    const moved = await admin.patch(`/api/users/${chatter.body.id}`, { creatorIds: [creator.body.id] });
+    expect(moved.status).toBe(200);
+    await expect.poll(states, { timeout: 10_000 }).toEqual(['offline', 'connected']);
+    expect(await page.getByText('Signed in as browser-chatter@test.velvet').count()).toBe(1);
+
+    // Disabled: back to the sign-in form without touching anything.
+    const disabledAt = Date.now();
+    expect((await admin.patch(`/api/users/${chatter.body.id}`, { disabled: true })).status).toBe(200);
+    await page.getByLabel('Password').waitFor({ timeout: 5000 });
+    expect(Date.now() - disabledAt).toBeLessThan(5000);
+    expect(await page.getByText('Signed in as').count()).toBe(0);
+    // The refused refresh (401) is expected; nothing else may fail.
     expect(errors.filter((e) => !/401/.test(e))).toEqual([]);
   });
 

@@ -268,4 +268,83 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     await chatter.login('metrics-chatter@test.velvet', 'chatter-password-123');
     expect((await chatter.get('/api/metrics')).status).toBe(403);
   });
+  // After the figures above: these retire drafts, which the metrics count.
+  it('a person’s reply retires the waiting draft: it can no longer be approved', async () => {
+    await say(4101, 'coucou, tu fais quoi ?');
+    const conversationId = await conversationOf('coucou, tu fais quoi ?');
+    const done = await doneFor(conversationId);
+    expect(done.payload.status).toBe('pending_approval');
+
+    const sent = await socket.emitWithAck('message:send', {
+      conversationId,
+      text: 'Je suis là, je te réponds moi-même',
+    });
+    expect(sent.ok).toBe(true);
+    const retired = await until(() =>
+      events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === done.payload.draftId),
+    );
+    expect(retired.payload.reason).toBe('human_replied');
+    const late = await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId });
+    expect(late).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const detail = await admin.get(`/api/conversations/${conversationId}`);
+    expect(detail.body.draft).toBeNull();
+
+    await until(() => telegram.sent.find((m) => String(m.chat_id) === '4101'));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '4101').map((m) => m.text)).toEqual([
+      'Je suis là, je te réponds moi-même',
+    ]);
+  });
+
+  it('assigning a person retires the draft too', async () => {
+    await say(4102, 'hello toi');
+    const conversationId = await conversationOf('hello toi');
+    const done = await doneFor(conversationId);
+    expect((await socket.emitWithAck('conversation:assign', { conversationId })).ok).toBe(true);
+    const retired = await until(() =>
+      events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === done.payload.draftId),
+    );
+    expect(retired.payload.reason).toBe('assigned');
+    expect((await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId })).ok).toBe(false);
+  });
+
+  it('escalation retires the draft and pauses drafting until the conversation is released', async () => {
+    await say(4103, 'salut beauté');
+    const conversationId = await conversationOf('salut beauté');
+    const done = await doneFor(conversationId);
+    expect((await socket.emitWithAck('conversation:escalate', { conversationId })).ok).toBe(true);
+    const retired = await until(() =>
+      events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === done.payload.draftId),
+    );
+    expect(retired.payload.reason).toBe('escalated');
+
+    // The fan writes again while a person has it: classified, shown, no draft queued.
+    await say(4103, 'tu es là ?');
+    const whileEscalated = await until(
+      () =>
+        events.find((e) => e.event === 'message:new' && e.payload.message.text === 'tu es là ?')?.payload
+          .message.id as string | undefined,
+    );
+    await until(() =>
+      events.find((e) => e.event === 'message:intent' && e.payload.messageId === whileEscalated),
+    );
+    const queued = await stack.query<{ n: number }>(
+      `select count(*)::int as n from outbox where topic = 'draft.generate' and payload->>'messageId' = '${whileEscalated}'`,
+    );
+    expect(queued[0]!.n).toBe(0);
+    expect(
+      events.filter((e) => e.event === 'draft:start' && e.payload.conversationId === conversationId),
+    ).toHaveLength(1);
+
+    // Released: the next message is drafted again.
+    expect((await socket.emitWithAck('conversation:release', { conversationId })).ok).toBe(true);
+    await say(4103, 'coucou de nouveau');
+    await until(
+      () =>
+        events.filter((e) => e.event === 'draft:start' && e.payload.conversationId === conversationId)
+          .length === 2 || undefined,
+      15_000,
+      'a draft after release',
+    );
+  });
 });

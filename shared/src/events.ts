@@ -73,6 +73,15 @@ export interface DeliveryPayload {
   error?: string;
 }
 
+/** Why a draft gave way: the fan wrote again, or what a person did. */
+export type DraftRetiredReason = 'fan_wrote' | 'human_replied' | 'escalated' | 'assigned' | 'resolved';
+
+export interface DraftSupersededPayload {
+  draftId: string;
+  conversationId: string;
+  reason?: DraftRetiredReason;
+}
+
 export interface ConversationUpdatePayload {
   conversationId: string;
   status: ConversationStatus;
@@ -216,8 +225,11 @@ export interface ServerToClientEvents {
   'draft:start': (payload: DraftStartPayload) => void;
   'draft:token': (payload: DraftTokenPayload) => void;
   'draft:done': (payload: DraftDonePayload) => void;
-  /** A newer fan message replaced this draft (its stream is aborted, or it left the queue). */
-  'draft:superseded': (payload: { draftId: string; conversationId: string }) => void;
+  /**
+   * The draft can no longer be approved: a newer fan message replaced it, or a person took
+   * the conversation over (replied, escalated, assigned, resolved). Its stream is aborted.
+   */
+  'draft:superseded': (payload: DraftSupersededPayload) => void;
   'message:sent': (payload: DeliveryPayload) => void;
   'message:failed': (payload: DeliveryPayload) => void;
   'conversation:update': (payload: ConversationUpdatePayload) => void;

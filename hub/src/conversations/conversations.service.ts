@@ -17,13 +17,16 @@ import {
   type Action,
   type Actor,
   type MessageAttachment,
+  salesContext,
   type ConversationRecord,
+  type DraftRetiredReason,
   type ConversationStatus,
   type InboxPublisher,
   type OutboxRelay,
 } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
+import { announceRetired, retireDrafts } from '../drafts/retire';
 import {
   decodeCursor,
   encodeCursor,
@@ -48,30 +51,45 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
     return conversation;
   }
 
+  const sales = salesContext(ctx);
+
+  /**
+   * A person changes who handles the conversation. With `retire`, the AI drafts still waiting
+   * give way in the same transaction: nothing approvable is left behind the person's decision.
+   */
   async function changeState(
     actor: Actor,
     conversation: ConversationRecord,
     state: { status: ConversationStatus; assignedTo: string | null },
     action: string,
+    retire?: DraftRetiredReason,
   ) {
-    const updated = await conversationsRepo.setState(db, conversation.id, state);
-    await auditRepo.record(db, {
-      actorId: actor.id,
-      action,
-      targetType: 'conversation',
-      targetId: conversation.id,
-      data: { from: { status: conversation.status, assignedTo: conversation.assignedTo }, to: state },
+    const effects = collectEffects(conversation.creatorId, conversation.id);
+    const { updated, retired } = await db.transaction(async (tx) => {
+      const updated = await conversationsRepo.setState(tx, conversation.id, state);
+      const retired = retire ? await retireDrafts(tx, sales, conversation.id, effects) : [];
+      await auditRepo.record(tx, {
+        actorId: actor.id,
+        action,
+        targetType: 'conversation',
+        targetId: conversation.id,
+        data: {
+          from: { status: conversation.status, assignedTo: conversation.assignedTo },
+          to: state,
+          ...(retired.length > 0 ? { retiredDrafts: retired } : {}),
+        },
+      });
+      return { updated: updated!, retired };
     });
-    await deps.publisher.emit(
-      { creatorId: conversation.creatorId, conversationId: conversation.id },
-      'conversation:update',
-      {
-        conversationId: conversation.id,
-        status: updated!.status,
-        assignedTo: updated!.assignedTo,
-      },
-    );
-    return updated!;
+    const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+    await flushEffects({ ...deps, db }, effects);
+    await deps.publisher.emit(target, 'conversation:update', {
+      conversationId: conversation.id,
+      status: updated.status,
+      assignedTo: updated.assignedTo,
+    });
+    if (retire) await announceRetired(ctx, deps.publisher, target, retired, retire);
+    return updated;
   }
 
   return {
@@ -219,6 +237,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const idempotencyKey = input.clientMessageId
         ? `human:${actor.id}:${input.clientMessageId}`
         : `human:${randomUUID()}`;
+      const effects = collectEffects(conversation.creatorId, conversation.id);
       const staged = await db.transaction(async (tx) => {
         const result = await stageOutbound(
           tx,
@@ -234,6 +253,8 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
           },
           now,
         );
+        // The person answered: the AI's pending suggestion must not follow their words.
+        const retired = result.outbox ? await retireDrafts(tx, sales, conversation.id, effects) : [];
         if (result.outbox) {
           await auditRepo.record(tx, {
             actorId: actor.id,
@@ -254,16 +275,18 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
             },
           });
         }
-        return result;
+        return { result, retired };
       });
-      await flushEffects(
-        { ...deps, db },
-        {
-          ...collectEffects(conversation.creatorId, conversation.id),
-          outbound: [staged],
-        },
+      effects.outbound.push(staged.result);
+      await flushEffects({ ...deps, db }, effects);
+      await announceRetired(
+        ctx,
+        deps.publisher,
+        { creatorId: conversation.creatorId, conversationId: conversation.id },
+        staged.retired,
+        'human_replied',
       );
-      return { messageId: staged.message.id, created: staged.outbox !== undefined };
+      return { messageId: staged.result.message.id, created: staged.result.outbox !== undefined };
     },
 
     async assign(actor: Actor, input: { conversationId: string; userId?: string }) {
@@ -278,7 +301,13 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         }
       }
       const status = conversation.status === 'escalated' ? 'escalated' : 'human';
-      return changeState(actor, conversation, { status, assignedTo: assignee }, 'conversation.assign');
+      return changeState(
+        actor,
+        conversation,
+        { status, assignedTo: assignee },
+        'conversation.assign',
+        'assigned',
+      );
     },
 
     async escalate(actor: Actor, input: { conversationId: string }) {
@@ -288,6 +317,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         conversation,
         { status: 'escalated', assignedTo: conversation.assignedTo },
         'conversation.escalate',
+        'escalated',
       );
     },
 

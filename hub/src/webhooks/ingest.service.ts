@@ -77,7 +77,11 @@ export function createIngestService(
         // The fan wrote again: earlier drafts give way to one that reads both messages.
         await ctx.redis.publish(draftAbortChannel(ctx.redisPrefix), conversationId);
         for (const draftId of stored.supersededDraftIds) {
-          await deps.publisher.emit(target, 'draft:superseded', { draftId, conversationId });
+          await deps.publisher.emit(target, 'draft:superseded', {
+            draftId,
+            conversationId,
+            reason: 'fan_wrote',
+          });
         }
       }
       await deps.publisher

@@ -172,7 +172,10 @@ export function createInboundProcess(ctx: WorkerContext) {
       }
       // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
       // voice note without a caption gives the model nothing to answer, so a human does.
-      const drafting = prose && !edited && decision.automated && !said && message.text.trim() !== '';
+      // An escalated conversation is a person's until they release it: no AI drafts meanwhile.
+      const paused = conversation.status === 'escalated' || escalated !== undefined;
+      const drafting =
+        prose && !edited && decision.automated && !said && !paused && message.text.trim() !== '';
       if (drafting) {
         effects.jobs.push(
           await outboxRepo.insert(tx, {

@@ -80,4 +80,21 @@ export const draftsRepo = {
       .returning({ id: drafts.id });
     return rows.length === 1;
   },
+
+  /**
+   * Retires every draft of a conversation still being written or waiting for a person: it
+   * can no longer be approved or sent. Returns what was retired.
+   */
+  async retire(db: Db, conversationId: string): Promise<Pick<DraftRecord, 'id' | 'offerId'>[]> {
+    return db
+      .update(drafts)
+      .set({ status: 'superseded', updatedAt: new Date() })
+      .where(
+        and(
+          eq(drafts.conversationId, conversationId),
+          inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
+        ),
+      )
+      .returning({ id: drafts.id, offerId: drafts.offerId });
+  },
 };

@@ -347,4 +347,36 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
       'a draft after release',
     );
   });
+  it('never sends a held draft on a plain approve: only edited, or “send anyway”, which is audited', async () => {
+    await say(4104, 'appelle-moi ce soir');
+    const conversationId = await conversationOf('appelle-moi ce soir');
+    const done = await doneFor(conversationId);
+    expect(done.payload.status).toBe('blocked');
+    // It waits on the approvals list like any other draft.
+    const waiting = await admin.get('/api/drafts');
+    expect(waiting.body.drafts.map((d: { id: string }) => d.id)).toContain(done.payload.draftId);
+    expect((await admin.get('/api/drafts/stats')).body.held).toBeGreaterThanOrEqual(1);
+
+    const plain = await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId });
+    expect(plain).toMatchObject({ ok: false, error: { code: 'draft_held' } });
+    if (!plain.ok) expect(plain.error.message).toMatch(/contact_details.*edit it, or send it anyway/);
+    const same = await socket.emitWithAck('draft:approve', {
+      draftId: done.payload.draftId,
+      text: done.payload.text,
+    });
+    expect(same).toMatchObject({ ok: false, error: { code: 'draft_held' } });
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '4104')).toHaveLength(0);
+
+    const anyway = await socket.emitWithAck('draft:approve', {
+      draftId: done.payload.draftId,
+      sendAnyway: true,
+    });
+    expect(anyway).toMatchObject({ ok: true });
+    const sent = await until(() => telegram.sent.find((m) => String(m.chat_id) === '4104'));
+    expect(sent.text).toContain(done.payload.text);
+    const [audit] = await stack.query<{ data: { held: string[]; sentAnyway: boolean } }>(
+      `select data from audit_log where action = 'draft.approve' and target_id = '${done.payload.draftId}'`,
+    );
+    expect(audit!.data).toMatchObject({ held: ['contact_details'], sentAnyway: true });
+  });
 });

@@ -257,6 +257,8 @@ export type ConversationActionPayload = z.input<typeof conversationActionPayload
 export const draftApprovePayload = z.strictObject({
   draftId: z.uuid(),
   text: z.string().trim().min(1).max(4096).optional(),
+  /** A draft held by the checks goes out unedited only when the person says so explicitly. */
+  sendAnyway: z.literal(true).optional(),
 });
 export const draftRejectPayload = z.strictObject({
   draftId: z.uuid(),

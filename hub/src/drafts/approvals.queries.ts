@@ -60,7 +60,11 @@ export const approvalsQueries = {
     return selectRows<ApprovalRow>(
       db,
       approvals(
-        sql`d.status = ${filter.status} ${scoped(filter.scope)}
+        sql`${
+          filter.status === 'waiting'
+            ? sql`d.status in ('pending_approval', 'blocked')`
+            : sql`d.status = ${filter.status}`
+        } ${scoped(filter.scope)}
             ${filter.creatorId ? sql`and c.creator_id = ${filter.creatorId}` : sql``}`,
         filter.limit,
       ),
@@ -76,11 +80,12 @@ export const approvalsQueries = {
   async stats(db: Db, input: { scope: Scope; userId: string; since: Date }) {
     const minutes = Math.max(1, Math.ceil((Date.now() - input.since.getTime()) / 60_000));
     const [[pending], [decided], [speed], sales] = await Promise.all([
-      selectRows<{ n: number; oldest: Date | string | null }>(
+      selectRows<{ n: number; held: number; oldest: Date | string | null }>(
         db,
-        sql`select count(*)::int as n, min(d.updated_at) as oldest from drafts d
+        sql`select count(*)::int as n, count(*) filter (where d.status = 'blocked')::int as held,
+                   min(d.updated_at) as oldest from drafts d
             join conversations c on c.id = d.conversation_id
-            where d.status = 'pending_approval' ${scoped(input.scope)}`,
+            where d.status in ('pending_approval', 'blocked') ${scoped(input.scope)}`,
       ),
       selectRows<{ approved: number; rejected: number }>(
         db,
@@ -103,6 +108,7 @@ export const approvalsQueries = {
     ]);
     return {
       pending: pending?.n ?? 0,
+      held: pending?.held ?? 0,
       oldestPendingSince: pending?.oldest ? new Date(pending.oldest).toISOString() : null,
       approvedByMe: decided?.approved ?? 0,
       rejectedByMe: decided?.rejected ?? 0,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 export const listDraftsQuery = z.strictObject({
-  status: z.enum(['pending_approval', 'blocked']).default('pending_approval'),
+  /** `waiting`: everything a person has to decide, ready (`pending_approval`) or held (`blocked`). */
+  status: z.enum(['waiting', 'pending_approval', 'blocked']).default('waiting'),
   creatorId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });

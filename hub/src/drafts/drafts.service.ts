@@ -1,4 +1,5 @@
 import {
+  AppError,
   auditRepo,
   Conflict,
   conversationsRepo,
@@ -97,10 +98,18 @@ export function createDraftsService(
 
   return {
     /** Sends the draft, or the operator's edit of it, to the fan once; the edit is kept for learning. */
-    async approve(actor: Actor, input: { draftId: string; text?: string }) {
+    async approve(actor: Actor, input: { draftId: string; text?: string; sendAnyway?: true }) {
       const { draft, conversation } = await load(actor, input.draftId);
       const text = input.text ?? draft.text;
       const edited = input.text !== undefined && input.text !== draft.text;
+      // Held by the checks: never sent by the approve shortcut, only edited or "send anyway".
+      if (draft.status === 'blocked' && !edited && !input.sendAnyway) {
+        throw new AppError(
+          409,
+          'draft_held',
+          `This draft was held by the checks (${draft.reasons.join(', ')}): edit it, or send it anyway`,
+        );
+      }
       const effects = collectEffects(conversation.creatorId, conversation.id);
       const sent = await ctx.db.transaction(async (tx) => {
         const decided = await draftsRepo.decide(tx, draft.id, {
@@ -130,7 +139,11 @@ export function createDraftsService(
           action: 'draft.approve',
           targetType: 'draft',
           targetId: draft.id,
-          data: { edited, messageId: staged.message.id },
+          data: {
+            edited,
+            messageId: staged.message.id,
+            ...(draft.status === 'blocked' ? { held: draft.reasons, sentAnyway: !edited } : {}),
+          },
         });
         if (staged.outbox) await presentOffer(tx, draft, conversation, effects, staged.message.id);
         return staged;

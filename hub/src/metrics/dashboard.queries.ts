@@ -32,19 +32,19 @@ export const dashboardQueries = {
     return { p50: row?.p50 ?? null, p90: row?.p90 ?? null, count: row?.n ?? 0 };
   },
 
-  /** Drafts waiting for a human: how many, and the ages (s) of the oldest twenty. */
+  /** Drafts waiting for a human, ready or held by the checks: how many, and the oldest twenty's ages (s). */
   async pending(db: Db, scope: Scope) {
     const [[total], oldest] = await Promise.all([
       selectRows<{ n: number }>(
         db,
         sql`select count(*)::int as n from drafts d join conversations c on c.id = d.conversation_id
-            where d.status = 'pending_approval' ${scoped(sql`c.creator_id`, scope)}`,
+            where d.status in ('pending_approval', 'blocked') ${scoped(sql`c.creator_id`, scope)}`,
       ),
       selectRows<{ age: number }>(
         db,
         sql`select extract(epoch from now() - d.updated_at)::float as age
             from drafts d join conversations c on c.id = d.conversation_id
-            where d.status = 'pending_approval' ${scoped(sql`c.creator_id`, scope)}
+            where d.status in ('pending_approval', 'blocked') ${scoped(sql`c.creator_id`, scope)}
             order by d.updated_at asc limit 20`,
       ),
     ]);

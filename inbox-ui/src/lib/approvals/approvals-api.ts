@@ -8,7 +8,7 @@ const nothing = z.undefined();
 
 /** The approvals view's calls to the hub, each response parsed. */
 export const approvalsApi = {
-  pending: () => session.request(approvalListSchema, '/api/drafts?status=pending_approval'),
+  pending: () => session.request(approvalListSchema, '/api/drafts?status=waiting'),
   one: (draftId: string) => session.request(approvalOneSchema, `/api/drafts/${encodeURIComponent(draftId)}`),
   stats: (since: Date) =>
     session.request(

@@ -82,7 +82,13 @@ describe('approval card', () => {
     const onGone = vi.fn();
     approveDraft.mockResolvedValueOnce({ ok: false, error: { code: 'offline', message: 'Not connected' } });
     render(ApprovalCardView, {
-      props: { card: card(1, new Date().toISOString()), t: approvalsText.en, now: Date.now(), onGone },
+      props: {
+        card: card(1, new Date().toISOString()),
+        t: approvalsText.en,
+        lang: 'en',
+        now: Date.now(),
+        onGone,
+      },
     });
     await fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
     const box = screen.getByLabelText('Your reply') as HTMLTextAreaElement;
@@ -106,10 +112,44 @@ describe('approval card', () => {
     const onGone = vi.fn();
     rejectDraft.mockResolvedValueOnce({ ok: false, error: { code: 'conflict', message: 'decided' } });
     render(ApprovalCardView, {
-      props: { card: card(2, new Date().toISOString()), t: approvalsText.fr, now: Date.now(), onGone },
+      props: {
+        card: card(2, new Date().toISOString()),
+        t: approvalsText.fr,
+        lang: 'fr',
+        now: Date.now(),
+        onGone,
+      },
     });
     await fireEvent.click(screen.getByRole('button', { name: 'Refuser' }));
     await vi.waitFor(() => expect(onGone).toHaveBeenCalledWith(ID(2), approvalsText.fr.alreadyDecided));
+  });
+
+  it('shows a held draft’s reasons in words and offers “send anyway”, never a plain approve', async () => {
+    const onGone = vi.fn();
+    const held = card(4, new Date().toISOString(), {
+      status: 'blocked',
+      reasons: ['contact_details', 'meeting'],
+    });
+    render(ApprovalCardView, {
+      props: { card: held, t: approvalsText.en, lang: 'en', now: Date.now(), onGone },
+    });
+    expect(screen.getByText('Held by the checks')).toBeTruthy();
+    expect(screen.getByText('gives contact details (phone, email or another app)')).toBeTruthy();
+    expect(screen.getByText('suggests meeting in person')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+
+    approveDraft.mockResolvedValueOnce({ ok: true, messageId: 'm' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Send anyway' }));
+    expect(approveDraft).toHaveBeenLastCalledWith({ draftId: ID(4), sendAnyway: true });
+    await vi.waitFor(() => expect(onGone).toHaveBeenCalledWith(ID(4)));
+  });
+
+  it('keeps held drafts in the list: they wait for a person too', () => {
+    const cards = upsertCard(
+      [],
+      card(5, '2026-01-01T10:00:00Z', { status: 'blocked', reasons: ['meeting'] }),
+    );
+    expect(cards.map((c) => c.id)).toEqual([ID(5)]);
   });
 
   it('renders fan text as text', () => {
@@ -118,7 +158,7 @@ describe('approval card', () => {
       fanMessages: [{ id: 'm', text: '<b id="bold">hi</b>', createdAt: new Date().toISOString() }],
     });
     const view = render(ApprovalCardView, {
-      props: { card: hostile, t: approvalsText.en, now: Date.now(), onGone: vi.fn() },
+      props: { card: hostile, t: approvalsText.en, lang: 'en', now: Date.now(), onGone: vi.fn() },
     });
     expect(view.container.querySelector('#bold')).toBeNull();
     expect(view.container.querySelector('img')).toBeNull();

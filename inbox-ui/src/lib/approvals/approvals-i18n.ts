@@ -35,6 +35,10 @@ export const approvalsText = {
       'This browser cannot receive notifications (on iPhone, add Velvet to the home screen first).',
     notifyFailed: 'Could not turn on notifications.',
     flagged: 'Flagged',
+    held: 'Held by the checks',
+    heldHint: 'Edit it, or send it anyway if it is right.',
+    sendAnyway: 'Send anyway',
+    heldCount: '{n} held',
   },
   fr: {
     title: 'Réponses à valider',
@@ -70,6 +74,10 @@ export const approvalsText = {
       'Ce navigateur ne peut pas recevoir de notifications (sur iPhone, ajoute d’abord Velvet à l’écran d’accueil).',
     notifyFailed: 'Impossible d’activer les notifications.',
     flagged: 'Signalé',
+    held: 'Retenu par les contrôles',
+    heldHint: 'Modifie-le, ou envoie-le quand même s’il convient.',
+    sendAnyway: 'Envoyer quand même',
+    heldCount: '{n} retenus',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 

@@ -33,6 +33,8 @@ export const approvalOneSchema = z.object({ draft: approvalCardSchema });
 
 export const approvalStatsSchema = z.object({
   pending: z.number(),
+  /** Of `pending`, those held by the checks. */
+  held: z.number().default(0),
   oldestPendingSince: iso.nullable(),
   approvedByMe: z.number(),
   rejectedByMe: z.number(),
@@ -49,7 +51,8 @@ function byWait(a: ApprovalCard, b: ApprovalCard): number {
 
 /** Adds or replaces a card (a refetch after `draft:done`), keeping the order. */
 export function upsertCard(cards: readonly ApprovalCard[], card: ApprovalCard): ApprovalCard[] {
-  if (card.status !== 'pending_approval') return removeCard(cards, card.id);
+  // Ready or held by the checks: both wait for a person.
+  if (card.status !== 'pending_approval' && card.status !== 'blocked') return removeCard(cards, card.id);
   return [...cards.filter((c) => c.id !== card.id), card].sort(byWait);
 }
 

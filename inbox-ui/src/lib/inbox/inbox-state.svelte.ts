@@ -180,11 +180,23 @@ export class InboxState {
     this.drafts = reduceDraft(this.drafts, event);
   }
 
-  async approve(text?: string) {
+  /**
+   * Sends the draft, or `text` in its place. A draft held by the checks is never sent by the
+   * approve shortcut: only edited, or with `sendAnyway` (its own button).
+   */
+  async approve(text?: string, sendAnyway = false) {
     if (!this.draft || !isActionable(this.draft) || this.busy) return;
+    if (this.draft.status === 'blocked' && !text && !sendAnyway) {
+      this.editing = true;
+      return;
+    }
     this.busy = true;
     this.threadError = '';
-    const ack = await inboxActions.approveDraft({ draftId: this.draft.draftId, ...(text ? { text } : {}) });
+    const ack = await inboxActions.approveDraft({
+      draftId: this.draft.draftId,
+      ...(text ? { text } : {}),
+      ...(sendAnyway ? { sendAnyway: true as const } : {}),
+    });
     this.busy = false;
     if (ack.ok) {
       this.editing = false;

@@ -57,7 +57,7 @@ export const metricsRepo = {
   async oldestPendingSeconds(db: Db): Promise<number | null> {
     const [row] = await selectRows<{ s: number | null }>(
       db,
-      sql`select extract(epoch from now() - min(created_at))::float as s from drafts where status = 'pending_approval'`,
+      sql`select extract(epoch from now() - min(created_at))::float as s from drafts where status in ('pending_approval', 'blocked')`,
     );
     return row?.s ?? null;
   },

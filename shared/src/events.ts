@@ -20,7 +20,13 @@ export type AttachmentView = Omit<InboundAttachment, 'fileId' | 'fileUniqueId'> 
   url: string;
 };
 
-export type FanEvent = { kind: 'subscriber' } | { kind: 'tip'; amountCents: number; currency: string };
+/** What a button the fan pressed meant: the 18+ question's answers, a pack, or another. */
+export type ButtonAction = 'age_confirmed' | 'age_refused' | 'pack' | 'other';
+
+export type FanEvent =
+  | { kind: 'subscriber' }
+  | { kind: 'tip'; amountCents: number; currency: string }
+  | { kind: 'button'; action: ButtonAction };
 
 export interface MessageView {
   id: string;

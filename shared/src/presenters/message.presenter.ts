@@ -1,5 +1,5 @@
 import type { MessageRecord } from '../db/repositories/messages.repo';
-import type { AttachmentView, FanEvent, MessageView } from '../events';
+import type { AttachmentView, ButtonAction, FanEvent, MessageView } from '../events';
 import type { MessageAttachment, MessageRaw } from '../platform';
 
 /** The fields of a message that leave the server (sockets and HTTP alike). */
@@ -13,17 +13,28 @@ export function presentMessage(row: MessageRecord): MessageView {
     status: row.status,
     attachments: presentAttachments(row.id, row.attachments),
     ...(row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
-    ...fanEventOf(row.raw),
+    ...fanEventOf(row.raw, row.text),
     createdAt: row.createdAt.toISOString(),
   };
 }
 
 /** A subscription or a tip, from what the message row kept of the platform's event. */
-export function fanEventOf(raw: MessageRaw | null | undefined): { event?: FanEvent } {
+export function fanEventOf(raw: MessageRaw | null | undefined, text: string): { event?: FanEvent } {
   if (!raw || !('kind' in raw)) return {};
   if (raw.kind === 'subscriber') return { event: { kind: 'subscriber' } };
   if (raw.kind === 'tip' && raw.tip) return { event: { kind: 'tip', ...raw.tip } };
+  if (raw.kind === 'callback') return { event: { kind: 'button', action: buttonAction(text) } };
   return {};
+}
+
+/** Button data Velvet puts on the buttons it sends (the 18+ question, the catalog). */
+export const BUTTON_DATA = { ageYes: 'age:yes', ageNo: 'age:no', packPrefix: 'pack:' } as const;
+
+function buttonAction(data: string): ButtonAction {
+  if (data === BUTTON_DATA.ageYes) return 'age_confirmed';
+  if (data === BUTTON_DATA.ageNo) return 'age_refused';
+  if (data.startsWith(BUTTON_DATA.packPrefix)) return 'pack';
+  return 'other';
 }
 
 /**

@@ -52,6 +52,7 @@ export const messageResponse = z.object({
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('subscriber') }),
       z.object({ kind: z.literal('tip'), amountCents: z.number(), currency: z.string() }),
+      z.object({ kind: z.literal('button'), action: z.string() }),
     ])
     .optional(),
   createdAt: iso,

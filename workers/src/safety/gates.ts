@@ -1,4 +1,4 @@
-import type { InboundMessage, Intent, VelvetConfig } from '@velvet/shared';
+import { BUTTON_DATA, type InboundMessage, type Intent, type VelvetConfig } from '@velvet/shared';
 
 export interface FanSafetyState {
   ageVerifiedAt: Date | null;
@@ -43,10 +43,10 @@ export interface GateDecision {
   reasons: string[];
 }
 
-export const AGE_YES = 'age:yes';
-export const AGE_NO = 'age:no';
+export const AGE_YES = BUTTON_DATA.ageYes;
+export const AGE_NO = BUTTON_DATA.ageNo;
 /** Callback data of a catalog button: `pack:<pack id>` opens that pack's offer. */
-export const PACK_BUTTON = 'pack:';
+export const PACK_BUTTON = BUTTON_DATA.packPrefix;
 
 const SELLING_INTENTS: ReadonlySet<Intent> = new Set([
   'pack_request_feet',

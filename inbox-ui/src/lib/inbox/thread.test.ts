@@ -54,4 +54,55 @@ describe('thread draft card', () => {
     expect(screen.queryByTestId('draft')).toBeNull();
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
   });
+
+  it('says in words what the fan did: a button press, an intent, a held draft', () => {
+    locale.lang = 'en';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    const at = '2026-01-01T00:00:00.000Z';
+    inbox.messages = [
+      {
+        id: 'm1',
+        direction: 'in',
+        sender: 'fan',
+        text: 'age:yes',
+        intent: 'other',
+        event: { kind: 'button', action: 'age_confirmed' },
+        createdAt: at,
+      },
+      {
+        id: 'm2',
+        direction: 'in',
+        sender: 'fan',
+        text: 'send me the feet pack',
+        intent: 'pack_request_feet',
+        createdAt: at,
+      },
+    ];
+    inbox.drafts = reduceDraft(
+      {},
+      {
+        type: 'loaded',
+        conversationId: 'c1',
+        draft: {
+          draftId: 'd2',
+          conversationId: 'c1',
+          status: 'blocked',
+          text: 'Call me',
+          reasons: ['contact_details'],
+          intent: 'pack_request_feet',
+        },
+      },
+    );
+    render(Thread, { props: { conversation }, context: inboxContext(inbox) });
+    expect(screen.getByText('✓ Confirmed 18+')).toBeTruthy();
+    expect(screen.queryByText('age:yes')).toBeNull();
+    expect(screen.getAllByTestId('message-intent').map((e) => e.textContent?.trim())).toContain(
+      'asked for the feet pack',
+    );
+    expect(screen.getByTestId('hold-reasons').textContent).toContain('gives contact details');
+    // Held: no approve shortcut button, an explicit "send anyway" instead.
+    expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Send anyway' })).toBeTruthy();
+  });
 });

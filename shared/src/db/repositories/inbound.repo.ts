@@ -106,7 +106,7 @@ export const inboundRepo = {
         intent: null,
         status: 'received',
         attachments: presentAttachments(row.id, input.attachments),
-        ...fanEventOf(input.raw),
+        ...fanEventOf(input.raw, input.text),
         createdAt: new Date(row.created_at).toISOString(),
       },
       outboxId: Number(row.outbox_id),

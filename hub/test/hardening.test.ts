@@ -107,6 +107,21 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     expect(search.status).toBe(200);
   });
 
+  it('answers a path parameter that is not valid percent-encoding with a 400', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    for (const [method, path] of [
+      ['GET', '/api/drafts/%'],
+      ['POST', '/api/messages/%C0%AF/retry'],
+      ['POST', '/webhooks/payments/%C0%AF'],
+    ] as const) {
+      const response = await admin.request(method, path);
+      expect(response.status, path).toBe(400);
+      expect(response.body.error.code, path).toBe('bad_request');
+    }
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
   it('answers a cursor this server did not issue with a 400', async () => {
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);

@@ -4,7 +4,7 @@ import { schema } from '@velvet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
-import { connectTelegram, postTelegram } from './stack';
+import { connectTelegram, inboxClient, postTelegram } from './stack';
 
 const TOKEN = '7700000051:AAH-hardening-test-bot-token-for-tests';
 
@@ -42,6 +42,27 @@ describe('bad input gets a clear 4xx, never a 500', () => {
       expect((await webhook(update)).status, `date ${date}`).toBe(400);
     }
     expect(await stored()).toEqual([]);
+  });
+
+  it('refuses API bodies and socket payloads nested deeper than the limit, not with a 500', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const deep = `${'['.repeat(8_000)}${']'.repeat(8_000)}`;
+    for (const path of ['/api/creators', '/api/auth/login', '/api/intents/classify']) {
+      const response = await admin.post(path, `{"name":${deep}}`);
+      expect(response.status, path).toBe(400);
+      expect(response.body.error.message, path).toMatch(/nested deeper/);
+    }
+    const socket = await inboxClient(hub.url, admin.token);
+    try {
+      const ack = await socket
+        .timeout(5000)
+        .emitWithAck('message:send', JSON.parse(`{"text":${'['.repeat(3_000)}${']'.repeat(3_000)}}`));
+      expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    } finally {
+      socket.close();
+    }
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
   });
 
   it('answers a pre-checkout naming no real offer with a refusal, not a 500', async () => {

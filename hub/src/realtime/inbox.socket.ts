@@ -26,7 +26,7 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import type { DraftsService } from '../drafts/drafts.service';
 import type { HubContext } from '../context';
 import { verifyAccessToken } from '../auth/tokens';
-import { ValidationFailed } from '../http/validate';
+import { refuseDeep, ValidationFailed } from '../http/validate';
 import { createRecoverableAdapter, type RecoveredData } from './recoverable-adapter';
 
 interface SocketData extends RecoveredData {
@@ -133,6 +133,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server): InboxSe
         async (payload: unknown, ack: unknown) => {
           const reply = typeof ack === 'function' ? (ack as (result: Ack<R>) => void) : () => {};
           try {
+            refuseDeep(payload);
             const parsed = schema.safeParse(storableText(payload));
             if (!parsed.success) {
               throw new ValidationFailed(

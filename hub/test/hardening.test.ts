@@ -143,6 +143,20 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     expect(hub.logs.join('')).not.toMatch(/"level":50/);
   });
 
+  it('answers an update that changes nothing with a 422', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Promo'));
+    const promo = await admin.post(`/api/creators/${creator.body.id}/promo-codes`, {
+      code: 'NOTHING',
+      kind: 'percent',
+      value: 10,
+    });
+    const response = await admin.patch(`/api/promo-codes/${promo.body.id}`, {});
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toMatch(/nothing to change/);
+  });
+
   it('answers a cursor this server did not issue with a 400', async () => {
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);

@@ -157,6 +157,21 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     expect(response.body.error.message).toMatch(/nothing to change/);
   });
 
+  it('answers a pack or promo code for a creator that does not exist with a 404', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const nobody = '0b3c8f4e-5d2a-4c1b-9e7f-6a5b4c3d2e1f';
+    const pack = await admin.post(`/api/creators/${nobody}/packs`, { name: 'P', type: 'feet', price: 5 });
+    expect(pack.status).toBe(404);
+    const promo = await admin.post(`/api/creators/${nobody}/promo-codes`, {
+      code: 'GHOST',
+      kind: 'percent',
+      value: 10,
+    });
+    expect(promo.status).toBe(404);
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
   it('answers a cursor this server did not issue with a 400', async () => {
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);

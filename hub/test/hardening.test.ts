@@ -7,6 +7,7 @@ import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harnes
 import { connectTelegram, inboxClient, postTelegram } from './stack';
 
 const TOKEN = '7700000051:AAH-hardening-test-bot-token-for-tests';
+const SECOND_TOKEN = '7700000052:AAH-hardening-test-bot-token-number-2';
 
 /** Inputs that once answered 500: each now gets a clear 4xx. */
 describe('bad input gets a clear 4xx, never a 500', () => {
@@ -15,7 +16,7 @@ describe('bad input gets a clear 4xx, never a 500', () => {
   let account: { accountId: string; secret: string };
 
   beforeAll(async () => {
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    telegram = await startTelegramStandin({ tokens: [TOKEN, SECOND_TOKEN] });
     hub = await startTestHub({ telegramApiRoot: telegram.apiRoot });
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
@@ -170,6 +171,34 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     });
     expect(promo.status).toBe(404);
     expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
+  it('answers a file of a disconnected account with a 409, not a 502', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Gone'));
+    const gone = await connectTelegram(admin, telegram, SECOND_TOKEN, creator.body.id);
+    const file = telegram.addFile(Buffer.from('\xff\xd8\xff\xe0jpeg', 'latin1'), { token: SECOND_TOKEN });
+    const photo = telegramUpdates.photo({
+      updateId: 7,
+      chatId: 70,
+      fromId: 70,
+      fileId: file.fileId,
+      fileSize: 8,
+    });
+    expect((await postTelegram(hub.url, gone.accountId, gone.secret, photo)).status).toBe(200);
+    const [conversation] = (await admin.get(`/api/conversations?creatorId=${creator.body.id}`)).body
+      .conversations;
+    const [message] = (await admin.get(`/api/conversations/${conversation.id}/messages`)).body.messages;
+    const before = await fetch(`${hub.url}/api/messages/${message.id}/attachments/0`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(Buffer.from(await before.arrayBuffer())).toEqual(Buffer.from('\xff\xd8\xff\xe0jpeg', 'latin1'));
+
+    expect((await admin.delete(`/api/accounts/${gone.accountId}`)).status).toBe(200);
+    const after = await admin.get(`/api/messages/${message.id}/attachments/0`);
+    expect(after.status).toBe(409);
+    expect(after.body.error.message).toMatch(/disconnected/);
   });
 
   it('answers a cursor this server did not issue with a 400', async () => {

@@ -10,7 +10,7 @@ import { inboxClient, type InboxClient } from './stack';
 
 /** Fixed, so a failure replays; FUZZ_SEED and FUZZ_RUNS explore further by hand. */
 const SEED = Number(process.env.FUZZ_SEED ?? 14_2026);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 
 /** Error lines the hub writes on purpose: money arrived that matches no offer, a human must look. */
 const EXPECTED_ERRORS = [/a payment names no offer of this bot/];

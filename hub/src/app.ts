@@ -38,6 +38,7 @@ import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
 import { errorMapper, notFound } from './http/errors';
+import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
 import { usersRoutes } from './users/users.routes';
 
@@ -88,7 +89,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const payments = createPaymentsService(ctx, deps);
   app.use(paymentsWebhookRoutes(payments));
   app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps), payments));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: '256kb' }), refuseDeepBodies);
   app.use(cookieParser());
 
   const authenticate = createAuthenticate(ctx, deps.gate);

@@ -8,6 +8,7 @@ import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harnes
 import { connectTelegram, inboxClient, postTelegram } from './stack';
 
 const TOKEN = '7700000051:AAH-hardening-test-bot-token-for-tests';
+const SECOND_TOKEN = '7700000052:AAH-hardening-test-bot-token-number-2';
 
 /** Inputs that once answered 500: each now gets a clear 4xx. */
 describe('bad input gets a clear 4xx, never a 500', () => {
@@ -16,7 +17,7 @@ describe('bad input gets a clear 4xx, never a 500', () => {
   let account: { accountId: string; secret: string };
 
   beforeAll(async () => {
-    telegram = await startTelegramStandin({ tokens: [TOKEN] });
+    telegram = await startTelegramStandin({ tokens: [TOKEN, SECOND_TOKEN] });
     hub = await startTestHub({ telegramApiRoot: telegram.apiRoot });
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
@@ -43,6 +44,27 @@ describe('bad input gets a clear 4xx, never a 500', () => {
       expect((await webhook(update)).status, `date ${date}`).toBe(400);
     }
     expect(await stored()).toEqual([]);
+  });
+
+  it('refuses API bodies and socket payloads nested deeper than the limit, not with a 500', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const deep = `${'['.repeat(8_000)}${']'.repeat(8_000)}`;
+    for (const path of ['/api/creators', '/api/auth/login', '/api/intents/classify']) {
+      const response = await admin.post(path, `{"name":${deep}}`);
+      expect(response.status, path).toBe(400);
+      expect(response.body.error.message, path).toMatch(/nested deeper/);
+    }
+    const socket = await inboxClient(hub.url, admin.token);
+    try {
+      const ack = await socket
+        .timeout(5000)
+        .emitWithAck('message:send', JSON.parse(`{"text":${'['.repeat(3_000)}${']'.repeat(3_000)}}`));
+      expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    } finally {
+      socket.close();
+    }
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
   });
 
   it('answers a pre-checkout naming no real offer with a refusal, not a 500', async () => {
@@ -127,6 +149,78 @@ describe('bad input gets a clear 4xx, never a 500', () => {
     expect(created.body.constraints).toEqual(['pas\ufffd de \ufffdvidéos']);
     const search = await admin.get('/api/conversations?q=%00abc');
     expect(search.status).toBe(200);
+  });
+
+  it('answers a path parameter that is not valid percent-encoding with a 400', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    for (const [method, path] of [
+      ['GET', '/api/drafts/%'],
+      ['POST', '/api/messages/%C0%AF/retry'],
+      ['POST', '/webhooks/payments/%C0%AF'],
+    ] as const) {
+      const response = await admin.request(method, path);
+      expect(response.status, path).toBe(400);
+      expect(response.body.error.code, path).toBe('bad_request');
+    }
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
+  it('answers an update that changes nothing with a 422', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Promo'));
+    const promo = await admin.post(`/api/creators/${creator.body.id}/promo-codes`, {
+      code: 'NOTHING',
+      kind: 'percent',
+      value: 10,
+    });
+    const response = await admin.patch(`/api/promo-codes/${promo.body.id}`, {});
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toMatch(/nothing to change/);
+  });
+
+  it('answers a pack or promo code for a creator that does not exist with a 404', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const nobody = '0b3c8f4e-5d2a-4c1b-9e7f-6a5b4c3d2e1f';
+    const pack = await admin.post(`/api/creators/${nobody}/packs`, { name: 'P', type: 'feet', price: 5 });
+    expect(pack.status).toBe(404);
+    const promo = await admin.post(`/api/creators/${nobody}/promo-codes`, {
+      code: 'GHOST',
+      kind: 'percent',
+      value: 10,
+    });
+    expect(promo.status).toBe(404);
+    expect(hub.logs.join('')).not.toMatch(/"level":50/);
+  });
+
+  it('answers a file of a disconnected account with a 409, not a 502', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const creator = await admin.post('/api/creators', creatorBody('Gone'));
+    const gone = await connectTelegram(admin, telegram, SECOND_TOKEN, creator.body.id);
+    const file = telegram.addFile(Buffer.from('\xff\xd8\xff\xe0jpeg', 'latin1'), { token: SECOND_TOKEN });
+    const photo = telegramUpdates.photo({
+      updateId: 7,
+      chatId: 70,
+      fromId: 70,
+      fileId: file.fileId,
+      fileSize: 8,
+    });
+    expect((await postTelegram(hub.url, gone.accountId, gone.secret, photo)).status).toBe(200);
+    const [conversation] = (await admin.get(`/api/conversations?creatorId=${creator.body.id}`)).body
+      .conversations;
+    const [message] = (await admin.get(`/api/conversations/${conversation.id}/messages`)).body.messages;
+    const before = await fetch(`${hub.url}/api/messages/${message.id}/attachments/0`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(Buffer.from(await before.arrayBuffer())).toEqual(Buffer.from('\xff\xd8\xff\xe0jpeg', 'latin1'));
+
+    expect((await admin.delete(`/api/accounts/${gone.accountId}`)).status).toBe(200);
+    const after = await admin.get(`/api/messages/${message.id}/attachments/0`);
+    expect(after.status).toBe(409);
+    expect(after.body.error.message).toMatch(/disconnected/);
   });
 
   it('answers a cursor this server did not issue with a 400', async () => {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -31,6 +32,8 @@ export const ADMIN = { email: 'admin@test.velvet', password: 'admin-password-123
 
 export interface TestHub {
   url: string;
+  /** The HTTP server; its request listener is the Express app. */
+  server: http.Server;
   queues: Queues;
   redisPrefix: string;
   ctx: HubContext;
@@ -122,6 +125,7 @@ export async function startTestHub(
 
   return {
     url: `http://127.0.0.1:${port}`,
+    server: hub.server,
     queues,
     redisPrefix: redisPrefix.prefix,
     ctx,

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import {
   accountsRepo,
   AppError,
+  Conflict,
   messagesRepo,
   NotFound,
   PlatformError,
@@ -80,6 +81,10 @@ export function createAttachmentsService(ctx: HubContext, deps: AttachmentDeps) 
   async function fromPlatform(accountId: string, fileId: string, size: number) {
     const account = await accountsRepo.findById(db, accountId);
     if (!account) throw new NotFound('Attachment');
+    // Disconnecting dropped the credentials: the platform cannot be asked, and has not failed.
+    if (account.status === 'disconnected') {
+      throw new Conflict(`The ${account.platform} account is disconnected: reconnect it to open its files`);
+    }
     const connector = deps.connectors.get(account.platform);
     if (!connector?.fetchFile) throw new Upstream(`Files from ${account.platform} are not supported yet`);
     const limit = connector.capabilities.media.maxDownloadBytes;

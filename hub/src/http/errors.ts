@@ -32,6 +32,13 @@ export const errorMapper: ErrorRequestHandler = (error, req, res, _next) => {
       res.status(415).json({ error: { code: 'unsupported_encoding', message: 'Unsupported body encoding' } });
       return;
   }
+  // The router could not percent-decode a path parameter (`/api/drafts/%`, `%C0%AF`).
+  if (error instanceof URIError) {
+    res
+      .status(400)
+      .json({ error: { code: 'bad_request', message: 'The URL is not validly percent-encoded' } });
+    return;
+  }
   // Any other failure to read the request that its parser marks as the client's (a body whose
   // Content-Encoding does not match its bytes, an aborted upload): its own 4xx, never a 500.
   const readError = error as { expose?: unknown; status?: unknown; code?: unknown };

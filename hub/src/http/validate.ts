@@ -1,5 +1,33 @@
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { AppError, NotFound, storableText } from '@velvet/shared';
+import { AppError, Invalid, NotFound, storableText } from '@velvet/shared';
+
+/** No client or platform nests its payloads this deep; deeper ones would overflow the walkers behind. */
+const MAX_DEPTH = 64;
+
+/** Iterative, so a 10,000-level body cannot overflow the stack while being measured. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The depth limit, for anything parsed from JSON before it reaches a schema or a walker. */
+export function refuseDeep(value: unknown): void {
+  if (nestedDeeperThan(value, MAX_DEPTH))
+    throw new Invalid(`The body is nested deeper than ${MAX_DEPTH} levels`);
+}
+
+/** After the JSON parser: every body the API reads is within the depth limit. */
+export const refuseDeepBodies: RequestHandler = (req, _res, next) => {
+  refuseDeep(req.body);
+  next();
+};
 
 /** A body that is well-formed JSON but breaks the schema: 422 naming each bad field. */
 export class ValidationFailed extends AppError {

@@ -27,7 +27,7 @@ import type { DraftsService } from '../drafts/drafts.service';
 import type { HubContext } from '../context';
 import type { SessionGate } from '../auth/session-gate';
 import { verifyAccessToken } from '../auth/tokens';
-import { ValidationFailed } from '../http/validate';
+import { refuseDeep, ValidationFailed } from '../http/validate';
 import { createRecoverableAdapter, type RecoveredData } from './recoverable-adapter';
 
 interface SocketData extends RecoveredData {
@@ -172,6 +172,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
               socket.disconnect(true);
               return;
             }
+            refuseDeep(payload);
             const parsed = schema.safeParse(storableText(payload));
             if (!parsed.success) {
               throw new ValidationFailed(

@@ -7,6 +7,7 @@ import {
   Conflict,
   conversationsRepo,
   createCheckoutToken,
+  creatorsRepo,
   fansRepo,
   followUpsRepo,
   Invalid,
@@ -95,6 +96,12 @@ export function createSalesService(
     return pack;
   }
 
+  /** A new pack or code belongs to a creator that exists: admins may name any id. */
+  async function creatorForWrite(actor: Actor, creatorId: string) {
+    authorize(actor, 'pack:write', { creatorId });
+    if (!(await creatorsRepo.findById(ctx.db, creatorId))) throw new NotFound('Creator');
+  }
+
   async function conversationInScope(actor: Actor, id: string, action: 'offer:create' | 'conversation:read') {
     const conversation = await conversationsRepo.findById(ctx.db, id);
     if (!conversation) throw new NotFound('Conversation');
@@ -109,7 +116,7 @@ export function createSalesService(
     },
 
     async createPack(actor: Actor, creatorId: string, body: CreatePackBody) {
-      authorize(actor, 'pack:write', { creatorId });
+      await creatorForWrite(actor, creatorId);
       const { price, ...rest } = body;
       const pack = await ctx.db.transaction(async (tx) => {
         const created = await packsRepo.create(tx, { ...rest, creatorId, priceCents: toCents(price) });
@@ -169,7 +176,7 @@ export function createSalesService(
     },
 
     async createPromo(actor: Actor, creatorId: string, body: CreatePromoBody) {
-      authorize(actor, 'pack:write', { creatorId });
+      await creatorForWrite(actor, creatorId);
       const promo = await promoCodesRepo.create(ctx.db, {
         creatorId,
         code: body.code,

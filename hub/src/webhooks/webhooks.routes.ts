@@ -2,27 +2,12 @@ import express, { Router, type Request } from 'express';
 import { accountsRepo, Invalid, NotFound, Unauthorized } from '@velvet/shared';
 import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
-import { parseId } from '../http/validate';
+import { parseId, refuseDeep } from '../http/validate';
 import type { PaymentsService } from '../payments/payments.service';
 import { createGroupChats } from './group-chats';
 import type { IngestService } from './ingest.service';
 
 type WithRawBody = Request & { rawBody?: Buffer };
-
-/** No platform nests its payloads this deep; deeper ones would overflow the walkers behind. */
-const MAX_DEPTH = 64;
-
-/** Iterative, so a 10,000-level body cannot overflow the stack while being measured. */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /**
  * `POST /webhooks/:platform/:accountId`: the platform's connector authenticates the call
@@ -51,8 +36,7 @@ export function webhooksRoutes(
     if (!account || account.platform !== connector.platform || account.status !== 'active') {
       throw new NotFound('Account');
     }
-    if (nestedDeeperThan(req.body, MAX_DEPTH))
-      throw new Invalid(`The body is nested deeper than ${MAX_DEPTH} levels`);
+    refuseDeep(req.body);
     const request: WebhookRequest = {
       headers: req.headers,
       rawBody: req.rawBody ?? Buffer.alloc(0),

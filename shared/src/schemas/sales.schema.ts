@@ -84,7 +84,8 @@ export const patchPromoBody = z
     expiresAt: z.iso.datetime({ offset: true }).nullable(),
     maxUses: z.number().int().positive().nullable(),
   })
-  .partial();
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
 
 export const createOfferBody = z.strictObject({
   packId: z.uuid({ message: 'must be a pack id' }),

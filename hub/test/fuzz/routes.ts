@@ -1,0 +1,251 @@
+import type { Router } from 'express';
+import { telegramUpdates } from '@velvet/platforms/testing';
+import type { World } from './world';
+
+/** How a route reads its body: JSON through the app's parser, or raw bytes some other way. */
+export type BodyKind = 'none' | 'json' | 'webhook' | 'payment' | 'multipart';
+
+export interface RouteSpec {
+  body: BodyKind;
+  /** A valid body (or query) for the fuzzer to mutate, so it gets past the first validation layer. */
+  example?: (w: World) => Record<string, unknown>;
+  query?: (w: World) => Record<string, string>;
+  /** Refusals the route records on purpose (a failed sign-in is audited). */
+  auditsRefusals?: boolean;
+}
+
+/**
+ * Every route of the app, as `METHOD /path`. `coveredRoutes()` checks this table against the
+ * app's own router, so a route added without a line here fails the fuzz test.
+ */
+export const ROUTES: Record<string, RouteSpec> = {
+  'POST /webhooks/payments/:provider': {
+    body: 'payment',
+    example: (w) => ({
+      type: 'payment.succeeded',
+      chargeId: 'ch_fuzz_1',
+      token: w.checkoutToken,
+      amount: 1000,
+      currency: 'EUR',
+    }),
+  },
+  'POST /webhooks/:platform/:accountId': { body: 'webhook' },
+  'GET /healthz': { body: 'none' },
+
+  'POST /api/auth/login': {
+    body: 'json',
+    example: (w) => ({ email: w.fuzzUser.email, password: w.fuzzUser.password }),
+    auditsRefusals: true,
+  },
+  'POST /api/auth/refresh': { body: 'json', example: () => ({}), auditsRefusals: true },
+  'POST /api/auth/logout': { body: 'json', example: () => ({}) },
+  'GET /api/me': { body: 'none' },
+
+  'POST /api/users': {
+    body: 'json',
+    example: (w) => ({
+      email: `fuzz-${w.nextSerial()}@test.velvet`,
+      password: 'a-long-enough-password',
+      role: 'chatter',
+      creatorIds: [w.ids.creator[0]],
+    }),
+  },
+  'GET /api/users': { body: 'none' },
+  'PATCH /api/users/:id': {
+    body: 'json',
+    example: (w) => ({ role: 'manager', creatorIds: [w.ids.creator[0]], disabled: false }),
+  },
+
+  'POST /api/creators': {
+    body: 'json',
+    example: () => ({
+      name: 'Fuzz',
+      pseudonym: 'fuzz_star',
+      timezone: 'Europe/Paris',
+      market: 'FR',
+      persona: 'Joueuse',
+      constraints: ['pas de vidéos'],
+      quietHours: { start: '23:00', end: '08:00' },
+      sendPolicy: { telegram: { greeting: 'auto' } },
+      disclosure: { enabled: true, fr: 'Je suis une IA', en: 'I am an AI' },
+    }),
+  },
+  'GET /api/creators': { body: 'none' },
+  'GET /api/creators/:id': { body: 'none' },
+  'PATCH /api/creators/:id': {
+    body: 'json',
+    example: () => ({ persona: 'Douce', constraints: ['rien'], disclosure: { fr: 'IA' } }),
+  },
+
+  'GET /api/platforms': { body: 'none' },
+
+  'POST /api/creators/:id/accounts': {
+    body: 'json',
+    example: () => ({ platform: 'sandbox', label: 'Bac à sable', credentials: { token: 'fuzz-token' } }),
+  },
+  'GET /api/creators/:id/accounts': { body: 'none' },
+  'PATCH /api/accounts/:id': { body: 'json', example: () => ({ label: 'Renommé', groups: true }) },
+  'POST /api/accounts/:id/reconnect': {
+    body: 'json',
+    example: (w) => ({ credentials: { botToken: w.telegram.token } }),
+  },
+
+  'GET /api/conversations': {
+    body: 'none',
+    query: (w) => ({
+      creatorId: w.ids.creator[0]!,
+      status: 'bot',
+      assigned: 'me',
+      unread: 'true',
+      platform: 'telegram',
+      q: 'salut',
+      limit: '10',
+      cursor: w.conversationCursor,
+    }),
+  },
+  'GET /api/conversations/:id': { body: 'none' },
+  'POST /api/conversations/:id/read': { body: 'none' },
+  'POST /api/messages/:id/retry': { body: 'none' },
+  'GET /api/conversations/:id/messages': {
+    body: 'none',
+    query: (w) => ({ limit: '5', cursor: w.messageCursor }),
+  },
+
+  'GET /api/messages/:id/attachments/:index': { body: 'none' },
+  'POST /api/conversations/:id/attachments': { body: 'multipart' },
+
+  'POST /api/intents/classify': { body: 'json', example: () => ({ text: 'tu as des photos ?', lang: 'fr' }) },
+  'POST /api/messages/:id/intent': { body: 'json', example: () => ({ intent: 'greeting' }) },
+  'GET /api/intents/corrections': { body: 'none' },
+
+  'GET /api/fans/:id': { body: 'none' },
+  'PATCH /api/fans/:id': { body: 'json', example: () => ({ notes: 'aime les chats', tags: ['vip', 'fr'] }) },
+  'POST /api/fans/:id/clear-minor': { body: 'none' },
+  'POST /api/fans/:id/unmute': { body: 'none' },
+
+  'GET /api/creators/:id/packs': { body: 'none' },
+  'POST /api/creators/:id/packs': {
+    body: 'json',
+    example: () => ({
+      name: 'Pack pieds',
+      type: 'feet',
+      price: 10.5,
+      currency: 'EUR',
+      priceStars: 50,
+      description: 'Mes pieds',
+      media: [{ kind: 'photo', url: 'https://cdn.test.velvet/a.jpg', caption: 'un' }],
+      platforms: ['telegram'],
+      checkoutUrl: 'https://pay.test.velvet/checkout',
+      active: true,
+    }),
+  },
+  'GET /api/packs/:id': { body: 'none' },
+  'PATCH /api/packs/:id': { body: 'json', example: () => ({ price: 12.5, description: 'Nouveau' }) },
+  'GET /api/creators/:id/promo-codes': { body: 'none' },
+  'POST /api/creators/:id/promo-codes': {
+    body: 'json',
+    example: (w) => ({
+      code: `FUZZ${w.nextSerial()}`,
+      kind: 'percent',
+      value: 20,
+      expiresAt: '2030-01-01T00:00:00Z',
+      maxUses: 10,
+      maxUsesPerFan: 1,
+      active: true,
+    }),
+  },
+  'PATCH /api/promo-codes/:id': {
+    body: 'json',
+    example: () => ({ active: false, expiresAt: '2031-01-01T00:00:00+02:00', maxUses: 5 }),
+  },
+  'GET /api/conversations/:id/sales': { body: 'none' },
+  'POST /api/conversations/:id/offers': {
+    body: 'json',
+    example: (w) => ({ packId: w.ids.pack[0]!, promoCode: w.promoCode }),
+  },
+  'POST /api/offers/:id/cancel': { body: 'none' },
+  'POST /api/follow-ups/:id/cancel': { body: 'none' },
+  'GET /api/sales/metrics': {
+    body: 'none',
+    query: (w) => ({
+      creatorId: w.ids.creator[0]!,
+      by: 'pack',
+      from: '2026-01-01T00:00:00Z',
+      to: '2030-01-01T00:00:00Z',
+    }),
+  },
+
+  'GET /api/drafts': {
+    body: 'none',
+    query: (w) => ({ status: 'pending_approval', creatorId: w.ids.creator[0]!, limit: '20' }),
+  },
+  'GET /api/drafts/stats': { body: 'none', query: () => ({ since: new Date().toISOString() }) },
+  'GET /api/drafts/:id': { body: 'none' },
+
+  'GET /api/push/vapid-public-key': { body: 'none' },
+  'POST /api/push/subscriptions': { body: 'json', example: (w) => w.pushSubscription() },
+  'DELETE /api/push/subscriptions': {
+    body: 'json',
+    example: () => ({ endpoint: 'https://fcm.googleapis.com/fcm/send/fuzz-1' }),
+  },
+
+  'GET /api/metrics': { body: 'none' },
+  'GET /metrics': { body: 'none' },
+
+  // Last, so the routes above fuzz a live world (the accounts are reconnected after each route).
+  'DELETE /api/packs/:id': { body: 'none' },
+  'DELETE /api/accounts/:id': { body: 'none' },
+};
+
+/** A Telegram update or a sandbox message for the webhook route, right before mutation. */
+export function webhookExamples(w: World, serial: number) {
+  const base = { updateId: serial, chatId: 4242, fromId: 4242, firstName: 'Zoé', languageCode: 'fr' };
+  return {
+    telegram: [
+      telegramUpdates.text({ ...base, text: 'salut' }),
+      telegramUpdates.edited({ ...base, messageId: 1, text: 'salut !' }),
+      telegramUpdates.callback({ ...base, data: 'age:yes' }),
+      telegramUpdates.photo({ ...base, caption: 'pour toi', fileId: w.telegramFileId }),
+      telegramUpdates.preCheckout({
+        updateId: serial,
+        fromId: 4242,
+        totalAmount: 50,
+        payload: `offer:${w.ids.offer[0]}`,
+      }),
+      telegramUpdates.command({ ...base, text: '/start' }),
+    ] as unknown as Record<string, unknown>[],
+    sandbox: [
+      { id: `s${serial}`, chatId: 'c-fuzz', from: { id: 'f-fuzz', name: 'Sam', language: 'en' }, text: 'hi' },
+      {
+        id: `s${serial}`,
+        chatId: 'c-fuzz',
+        from: { id: 'f-fuzz', name: 'Sam' },
+        event: 'tip',
+        tip: { amountCents: 500, currency: 'EUR' },
+      },
+      { id: `s${serial}`, chatId: 'c-fuzz', from: { id: 'f-fuzz', name: 'Sam' }, button: 'age:yes' },
+    ] as Record<string, unknown>[],
+  };
+}
+
+interface Layer {
+  rawPath?: unknown;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every `METHOD /path` the Express app serves, read from its router stack (nested routers too). */
+export function appRoutes(app: { router: Router }): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      const at = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods))
+          if (method !== '_all') found.push(`${method.toUpperCase()} ${prefix}${at || layer.route.path}`);
+      } else if (layer.handle?.stack) walk(layer.handle.stack, prefix + at);
+    }
+  };
+  walk((app.router as unknown as { stack: Layer[] }).stack, '');
+  return [...new Set(found)].map((r) => r.replace(/(.)\/$/, '$1'));
+}

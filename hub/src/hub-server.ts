@@ -51,7 +51,11 @@ export async function startHubServer(
       inbox.io.of(INBOX_NAMESPACE).in(rooms.user(userId)).socketsJoin(rooms.creator(creatorId));
     },
   };
-  const conversations = createConversationsService(ctx, { relay, publisher: inbox.publisher });
+  const conversations = createConversationsService(ctx, {
+    relay,
+    publisher: inbox.publisher,
+    connectors: deps.connectors,
+  });
   inbox.attach({
     conversations,
     drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher, connectors: deps.connectors }),

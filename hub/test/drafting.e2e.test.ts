@@ -101,6 +101,12 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     await say(4002, 'salut ma belle');
     const conversationId = await conversationOf('salut ma belle');
     const done = await doneFor(conversationId);
+    // The person sees, before approving, the notice that will go first.
+    const notice = "Petite précision : certaines de mes réponses sont préparées avec l'aide d'une IA.";
+    expect(done.payload.preview).toEqual({ disclosure: notice });
+    expect((await admin.get(`/api/conversations/${conversationId}`)).body.draft.preview).toEqual({
+      disclosure: notice,
+    });
     const ack = await socket.emitWithAck('draft:approve', {
       draftId: done.payload.draftId,
       text: 'Coucou toi, contente de te lire 😘',
@@ -111,9 +117,12 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
       10_000,
       'the approved reply',
     );
-    expect(delivered.text).toBe(
-      "Petite précision : certaines de mes réponses sont préparées avec l'aide d'une IA.\n\nCoucou toi, contente de te lire 😘",
+    expect(delivered.text).toBe(`${notice}\n\nCoucou toi, contente de te lire 😘`);
+    // The thread shows the message as the fan received it.
+    const sent = await until(() =>
+      events.find((e) => e.event === 'message:sent' && ack.ok && e.payload.messageId === ack.messageId),
     );
+    expect(sent.payload.text).toBe(delivered.text);
     const again = await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId });
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
     await new Promise((r) => setTimeout(r, 1000));

@@ -84,6 +84,13 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
       `select o.id, o.price_cents, o.price_stars, o.status from offers o join fans f on f.id = o.fan_id
        where f.platform_user_id = '${chatId}'`,
     );
+    // Shown before approval: the invoice that will follow the reply.
+    expect(done.payload.preview?.offer).toEqual({
+      pack: 'Pack pieds',
+      amountCents: offer!.price_cents,
+      currency: expect.any(String),
+      how: 'invoice',
+    });
     const ack = await socket.timeout(10_000).emitWithAck('draft:approve', { draftId: done.payload.draftId });
     expect(ack).toMatchObject({ ok: true });
     const invoice = await until(

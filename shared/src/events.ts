@@ -63,6 +63,19 @@ export interface DraftTokenPayload {
   text: string;
 }
 
+/** What goes out with a draft besides its text: shown to the person before they approve. */
+export interface DraftPreview {
+  /** The AI notice placed before the text (the fan's first AI-drafted message). */
+  disclosure?: string;
+  /** The payment request that follows the text. */
+  offer?: {
+    pack: string;
+    amountCents: number;
+    currency: string;
+    how: 'invoice' | 'paid_message' | 'checkout_link';
+  };
+}
+
 export interface DraftDonePayload {
   draftId: string;
   conversationId: string;
@@ -70,12 +83,15 @@ export interface DraftDonePayload {
   intent: Intent;
   status: Extract<DraftStatus, 'pending_approval' | 'auto_sent' | 'blocked'>;
   reasons?: string[];
+  preview?: DraftPreview;
 }
 
 export interface DeliveryPayload {
   conversationId: string;
   messageId: string;
   platformMessageId?: string;
+  /** On `message:sent`: the text as the fan received it, when it differs (an AI notice added). */
+  text?: string;
   error?: string;
 }
 

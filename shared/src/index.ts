@@ -28,5 +28,7 @@ export * from './sales/index';
 export * from './schemas/sales.schema';
 export * from './reply-language';
 export * from './effects';
+export * from './safety/disclosure';
+export * from './sales/draft-preview';
 export * from './schemas/responses.schema';
 export * from './text';

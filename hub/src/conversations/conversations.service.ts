@@ -18,12 +18,20 @@ import {
   type Actor,
   type MessageAttachment,
   salesContext,
+  creatorsRepo,
+  disclosureText,
+  draftPreview,
+  fansRepo,
+  offersRepo,
+  packsRepo,
+  type DraftRecord,
   type ConversationRecord,
   type DraftRetiredReason,
   type ConversationStatus,
   type InboxPublisher,
   type OutboxRelay,
 } from '@velvet/shared';
+import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import { announceRetired, retireDrafts } from '../drafts/retire';
@@ -39,6 +47,7 @@ import type { ListConversationsQuery, ListMessagesQuery } from './conversations.
 export interface ConversationDeps {
   relay: OutboxRelay;
   publisher: InboxPublisher;
+  connectors: Connectors;
 }
 
 export function createConversationsService(ctx: HubContext, deps: ConversationDeps) {
@@ -52,6 +61,25 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
   }
 
   const sales = salesContext(ctx);
+
+  /** What the fan will receive with a waiting draft besides its text (see `draftPreview`). */
+  async function previewOf(draft: DraftRecord) {
+    const conversation = await conversationsRepo.findById(db, draft.conversationId);
+    if (!conversation) return undefined;
+    const [creator, fan, account, offer] = await Promise.all([
+      creatorsRepo.findById(db, conversation.creatorId),
+      fansRepo.findById(db, conversation.fanId),
+      accountsRepo.findById(db, conversation.accountId),
+      draft.offerId ? offersRepo.findById(db, draft.offerId) : undefined,
+    ]);
+    const pack = offer ? await packsRepo.findById(db, offer.packId) : undefined;
+    return draftPreview({
+      disclosure: creator && fan ? disclosureText(creator, fan, ctx.config.safety) : undefined,
+      offer,
+      pack,
+      packSales: account ? deps.connectors.get(account.platform)?.capabilities.packSales : undefined,
+    });
+  }
 
   /**
    * A person changes who handles the conversation. With `retire`, the AI drafts still waiting
@@ -124,9 +152,10 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const [row] = await conversationsRepo.list(db, { id: conversationId, limit: 1 });
       if (!row) throw new NotFound('Conversation');
       const draft = await draftsRepo.current(db, conversationId);
+      const preview = draft && draft.status !== 'drafting' ? await previewOf(draft) : undefined;
       return {
         conversation: presentConversation(row),
-        draft: draft ? presentDraft(draft) : null,
+        draft: draft ? { ...presentDraft(draft), ...(preview ? { preview } : {}) } : null,
         abilities: presentAbilities(actor, row),
       };
     },

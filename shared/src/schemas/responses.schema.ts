@@ -103,6 +103,14 @@ export const draftResponse = z.object({
   intent: z.string().nullish(),
   model: z.string().nullish(),
   reasons: z.array(z.string()).default([]),
+  preview: z
+    .object({
+      disclosure: z.string().optional(),
+      offer: z
+        .object({ pack: z.string(), amountCents: z.number(), currency: z.string(), how: z.string() })
+        .optional(),
+    })
+    .optional(),
 });
 export type Draft = z.output<typeof draftResponse>;
 

@@ -1,10 +1,13 @@
 import {
   conversationsRepo,
+  disclosureText,
+  draftPreview,
   draftsRepo,
   flushEffects,
   stageOutbound,
   stagePaymentRequest,
   type DraftDonePayload,
+  type DraftPreview,
 } from '@velvet/shared';
 import { validateDraft } from '@velvet/llm';
 import type { WorkerContext } from '../context';
@@ -39,9 +42,27 @@ export async function finishDraft(
     intent: scene.intent,
     status,
     ...(reasons.length ? { reasons } : {}),
+    ...previewOf(ctx, scene, pitch, status),
   });
   await notifyApprovers(ctx, { draftId, status });
   await flushEffects(ctx, scene.effects);
+}
+
+/** For a draft that waits for a person: what will go out with it. */
+function previewOf(
+  ctx: WorkerContext,
+  scene: DraftScene,
+  { offer, pack }: DraftPitch,
+  status: DraftDonePayload['status'],
+): { preview?: DraftPreview } {
+  if (status === 'auto_sent') return {};
+  const preview = draftPreview({
+    disclosure: disclosureText(scene.creator, scene.fan, ctx.config.safety),
+    offer,
+    pack,
+    packSales: scene.capabilities.packSales,
+  });
+  return preview ? { preview } : {};
 }
 
 /** Why the reply may not go out, if anything: the validator's reasons. */

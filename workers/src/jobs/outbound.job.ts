@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DelayedError, UnrecoverableError, type Job as BullJob } from 'bullmq';
 import {
   creatorsRepo,
+  disclosureText,
   fansRepo,
   invoiceAmount,
   messagesRepo,
@@ -13,11 +14,11 @@ import {
   type MessageRecord,
   type OutboundFile,
   type SendResult,
+  withDisclosure,
 } from '@velvet/shared';
 import type { PlatformConnector, StoredCredentials } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import type { SendLimiter } from '../send-limiter';
-import { disclosureText, withDisclosure } from '../safety/disclosure';
 import { creatorQuietUntil } from '../safety/quiet-hours';
 import { failDelivery, loadDelivery } from './delivery';
 
@@ -145,6 +146,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
         conversationId: conversation.id,
         messageId: message.id,
         platformMessageId,
+        ...(text !== message.text ? { text } : {}),
       },
     );
   };

@@ -7,6 +7,13 @@ export interface DraftView {
   model?: string | null;
   intent?: string | null;
   reasons: string[];
+  /** What goes out with it: the AI notice before, a payment request after. */
+  preview?: DraftPreview;
+}
+
+export interface DraftPreview {
+  disclosure?: string;
+  offer?: { pack: string; amountCents: number; currency: string; how: string };
 }
 
 export type DraftEvent =
@@ -20,6 +27,7 @@ export type DraftEvent =
       intent: string;
       status: 'pending_approval' | 'auto_sent' | 'blocked';
       reasons?: string[];
+      preview?: DraftPreview;
     }
   | { type: 'superseded'; draftId: string; conversationId: string }
   | { type: 'decided'; draftId: string; status: 'approved' | 'rejected' }
@@ -76,6 +84,7 @@ export function reduceDraft(map: DraftMap, event: DraftEvent): DraftMap {
           model: previous?.model,
           intent: event.intent,
           reasons: event.reasons ?? [],
+          ...(event.preview ? { preview: event.preview } : {}),
         },
       };
     }

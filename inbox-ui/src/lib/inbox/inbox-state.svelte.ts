@@ -131,6 +131,7 @@ export class InboxState {
               model: d.draft.model,
               intent: d.draft.intent,
               reasons: d.draft.reasons,
+              ...(d.draft.preview ? { preview: d.draft.preview } : {}),
             }
           : null,
       });
@@ -321,10 +322,13 @@ export class InboxState {
     });
     const delivery =
       (status: 'sent' | 'failed') =>
-      (event: { conversationId: string; messageId: string; error?: string }) => {
+      (event: { conversationId: string; messageId: string; error?: string; text?: string }) => {
         if (event.conversationId !== this.selectedId) return;
+        // `text`: what the fan received, when the hub added to it (the AI notice).
         this.messages = this.messages.map((m) =>
-          m.id === event.messageId ? { ...m, status, error: event.error ?? null } : m,
+          m.id === event.messageId
+            ? { ...m, status, error: event.error ?? null, ...(event.text ? { text: event.text } : {}) }
+            : m,
         );
       };
     socket.on('message:sent', delivery('sent'));

@@ -91,6 +91,10 @@ describe('thread draft card', () => {
           text: 'Call me',
           reasons: ['contact_details'],
           intent: 'pack_request_feet',
+          preview: {
+            disclosure: 'Some replies are written with AI help.',
+            offer: { pack: 'Feet pack', amountCents: 1500, currency: 'EUR', how: 'checkout_link' },
+          },
         },
       },
     );
@@ -101,6 +105,11 @@ describe('thread draft card', () => {
       'asked for the feet pack',
     );
     expect(screen.getByTestId('hold-reasons').textContent).toContain('gives contact details');
+    // What goes out with it, before anyone approves.
+    expect(screen.getByTestId('draft-disclosure').textContent).toContain(
+      'Some replies are written with AI help.',
+    );
+    expect(screen.getByTestId('draft-offer').textContent).toContain('Feet pack, €15.00 (a checkout link)');
     // Held: no approve shortcut button, an explicit "send anyway" instead.
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Send anyway' })).toBeTruthy();

@@ -1,5 +1,5 @@
-import { replyLanguage } from '@velvet/shared';
-import type { VelvetConfig } from '@velvet/shared';
+import { replyLanguage } from '../reply-language';
+import type { VelvetConfig } from '../config/velvet-config';
 
 export interface DisclosureCreator {
   market: string;

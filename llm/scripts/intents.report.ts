@@ -22,6 +22,12 @@ export function printEvaluation(title: string, evaluation: ClassifierEvaluation,
     `minor_signal sent to a human ${minorRecall.toFixed(4)} (model alone labels ${minorAlone.toFixed(4)})`,
   );
   console.log(`language accuracy ${languageAccuracy.toFixed(4)}`);
+  const optOut = report.perClass.find((metrics) => metrics.label === 'opt_out');
+  if (optOut) {
+    console.log(
+      `opt_out precision ${optOut.precision.toFixed(4)}, recall ${optOut.recall.toFixed(4)} (${optOut.support} opt-outs)`,
+    );
+  }
   if (!showErrors) return;
   console.log(`\n${errors.length} misclassified:`);
   for (const error of errors) {

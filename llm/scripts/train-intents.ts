@@ -54,6 +54,12 @@ if (process.argv.includes('--cv')) {
     evaluateClassifier(classifier, evaluation),
     process.argv.includes('--errors'),
   );
+  const realShaped = readIntentJsonl(path('../datasets/intents/real-shaped.jsonl'));
+  printEvaluation(
+    'real-shaped.jsonl (captions, one word, emoji, forwarded, "stop" in a sentence)',
+    evaluateClassifier(classifier, realShaped),
+    process.argv.includes('--errors'),
+  );
   printMinorGate(classifier, evaluation, process.argv.includes('--errors'));
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Intent } from '@velvet/shared';
 import { decideMinor, MINOR_UNCERTAIN_THRESHOLD, type MinorDecision } from '../safety/minor-gate';
+import { detectOptOut } from '../safety/opt-out.rule';
 import { extractFeatures } from './features.hash';
 import { compileModel, parseModel, type IntentModelFile } from './intent.model';
 import { detectLanguage, type DetectedLanguage } from './language';
@@ -14,8 +15,8 @@ export interface ClassifyHint {
 
 export interface IntentResult {
   /**
-   * `minor_signal` when the minor gate is clear, or uncertain with the model agreeing; otherwise the
-   * model's best other intent, so that the label never says "minor" where the gate found nothing.
+   * `minor_signal` when the minor gate is clear, or uncertain with the model agreeing; `opt_out` only
+   * for explicit opt-out words; otherwise the model's best other intent.
    */
   intent: Intent;
   /** Softmax probability of `intent`, or at least {@link RULE_CONFIDENCE} when a minor rule was clear. */
@@ -59,6 +60,7 @@ export function createIntentClassifier(
   const { labels } = model;
   const other = labels.indexOf('other');
   const minorIndex = labels.indexOf('minor_signal');
+  const optOutIndex = labels.indexOf('opt_out');
   const minorThreshold = options.minorThreshold ?? MINOR_UNCERTAIN_THRESHOLD;
 
   const scoresOf = (probabilities: ArrayLike<number>) => {
@@ -91,9 +93,15 @@ export function createIntentClassifier(
           minor,
         };
       }
+      // Opting out silences the fan's automation: only explicit words do it, never the model alone.
+      if (detectOptOut(text) !== null) {
+        const confidence = Math.max(RULE_CONFIDENCE, scores.opt_out ?? 0);
+        return { intent: 'opt_out', confidence, lang, scores, minor };
+      }
       let best = -1;
       for (let i = 0; i < probabilities.length; i++) {
         if (i === minorIndex && minor.outcome === 'none') continue;
+        if (i === optOutIndex) continue;
         if (best < 0 || (probabilities[i] as number) > (probabilities[best] as number)) best = i;
       }
       return {

@@ -47,6 +47,16 @@ describe('opt-outs on real-shaped messages (captions, one word, emoji, forwarded
   });
 });
 
+describe('spam on one-word replies', () => {
+  it.each(['k', 'b', 'kk', '100', 'x'])('does not call %j spam', (text) => {
+    expect(classifier.classify(text).intent).not.toBe('spam');
+  });
+
+  it('still calls a keyboard mash spam', () => {
+    expect(classifier.classify('qsdkjqhsdkjh').intent).toBe('spam');
+  });
+});
+
 describe('classify', () => {
   it('is exported from the package entry point with the default model path', () => {
     expect(loadFromIndex().classify('slt cv').intent).toBe('greeting');

@@ -16,7 +16,8 @@ export interface ClassifyHint {
 export interface IntentResult {
   /**
    * `minor_signal` when the minor gate is clear, or uncertain with the model agreeing; `opt_out` only
-   * for explicit opt-out words; otherwise the model's best other intent.
+   * for explicit opt-out words; otherwise the model's best other intent (never `spam` for a reply as
+   * short as "k" or "100", which the keyboard-mash examples would otherwise pull there).
    */
   intent: Intent;
   /** Softmax probability of `intent`, or at least {@link RULE_CONFIDENCE} when a minor rule was clear. */
@@ -61,6 +62,7 @@ export function createIntentClassifier(
   const other = labels.indexOf('other');
   const minorIndex = labels.indexOf('minor_signal');
   const optOutIndex = labels.indexOf('opt_out');
+  const spamIndex = labels.indexOf('spam');
   const minorThreshold = options.minorThreshold ?? MINOR_UNCERTAIN_THRESHOLD;
 
   const scoresOf = (probabilities: ArrayLike<number>) => {
@@ -102,6 +104,7 @@ export function createIntentClassifier(
       for (let i = 0; i < probabilities.length; i++) {
         if (i === minorIndex && minor.outcome === 'none') continue;
         if (i === optOutIndex) continue;
+        if (i === spamIndex && tooShortForSpam(text)) continue;
         if (best < 0 || (probabilities[i] as number) > (probabilities[best] as number)) best = i;
       }
       return {
@@ -113,4 +116,9 @@ export function createIntentClassifier(
       };
     },
   };
+}
+
+/** Three letters or digits or fewer carry no spam, and the spam gate would answer and count a strike. */
+function tooShortForSpam(text: string): boolean {
+  return (text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) <= 3;
 }

@@ -55,6 +55,11 @@ describe('detectMinorSignal', () => {
     "i'm almost 18",
     "i'm turning sixteen next week",
     'hey im jake, 17',
+    // Found by a second, fresh probe.
+    '16 ici',
+    'im a 15 year old',
+    'im in year 10',
+    'doing my GCSEs this year',
     // Parents.
     "j'ai utilisé la carte de ma mère",
     'je peux payer avec la cb de mon père ?',
@@ -115,6 +120,9 @@ describe('detectMinorSignal', () => {
     'en 2nde main c’est moins cher ?',
     "i'm a minor league baseball fan",
     'bientôt 18 ans de mariage',
+    "je suis parent d'élève au collège",
+    'i was a sophomore when i met my wife',
+    "quand j'étais au lycée j'étais timide",
     'je suis arrivé en 1er',
     'arrivé en 2ème position',
     'je les veux en 2 de chaque',

@@ -68,6 +68,15 @@ const RULES: MinorRule[] = [
   { rule: 'age', pattern: re(String.raw`\bage\s*:?\s*${AGE}\b${NOT_AN_AGE}`), guardThirdParty: true },
   // A bare number answering "quel âge ?": "moi 16", "j'ai 15".
   { rule: 'age', pattern: re(String.raw`\b(?:moi|jai|j ai|g)\s+(?:que\s+|juste\s+)?${AGE_FR}\s*[!?.]*$`) },
+  // "16 ici", "15 here": the age alone answering "quel âge ?".
+  { rule: 'age', pattern: re(String.raw`^${AGE_FR}\s*(?:ici|here)\s*[!?.]*$`) },
+  // "im a 15 year old", "i'm just a sixteen yo".
+  {
+    rule: 'age',
+    pattern: re(
+      String.raw`\b${I_AM}\s+(?:only\s+|just\s+)?an?\s+${AGE_EN}\s*(?:yo|y\s*o|y\/o|yrs?\s*old|years?\s*old|year\s*old)\b`,
+    ),
+  },
   // A/S/L style introductions: "15 m here", "16f".
   { rule: 'age', pattern: re(String.raw`\b${AGE}\s?[mf](?:\s+here\b|\s*[/,]|\s*$)`) },
   {
@@ -225,6 +234,14 @@ const RULES: MinorRule[] = [
   },
   { rule: 'school', pattern: /\b(?:im|i m|i am) a freshman\b(?!\s+(?:in|at)\s+(?:college|uni))/ },
 
+  // UK school years: "i'm in year 10", "doing my GCSEs", "sixth form".
+  {
+    rule: 'school',
+    pattern: re(
+      String.raw`\b(?:${I_AM}|i m)\s+(?:still\s+|only\s+|just\s+)?(?:in|at)\s+(?:year\s*(?:[7-9]|1[0-3])|sixth\s*form)\b|\b(?:doing|taking|revising for|studying for)\s+(?:my\s+)?gcses?\b`,
+    ),
+  },
+
   // Paying with a parent's card, or parents who must not find out.
   {
     rule: 'parents',
@@ -264,8 +281,10 @@ const FOR_SOMEONE_ELSE =
   /^[^.!?]{0,12}\b(?:for|of|pour|de)\s+(?:my|his|her|their|our|ma|mon|mes|sa|son|ses)\s+(?!self\b)/;
 // The fan speaks as a teacher or school staff: the level is where they work, not where they study.
 const TEACHER =
-  /\b(?:jenseigne|j enseigne|enseignante?|professeure?|prof de|prof en|prof au|prof dans|jsuis prof|je suis prof|suis prof|instit\w*|surveillante?|cpe|aed|i teach|teaching|teacher|coach|i coach|i work|je travaille|je bosse|jbosse)\b/;
+  /\b(?:parents? deleves?|parent of a|jenseigne|j enseigne|enseignante?|professeure?|prof de|prof en|prof au|prof dans|jsuis prof|je suis prof|suis prof|instit\w*|surveillante?|cpe|aed|i teach|teaching|teacher|coach|i coach|i work|je travaille|je bosse|jbosse)\b/;
 const TEACHER_AFTER = /^\s*(?:\w+\s+)?(?:teachers?|profs?|staff)\b/;
+// The fan speaks of their own past: "i was a sophomore when…", "quand j'étais au lycée".
+const PAST = /\b(?:i was|when i was|back when|used to be|jetais|quand jetais|j etais)\b[^.!?]{0,15}$/;
 // Something long past: "au lycée il y a 20 ans", "brevet back in 2003".
 const LONG_AGO = /^[^.!?]{0,30}\b(?:il y a|y a|ago|back in|en (?:19|20)\d\d|in (?:19|20)\d\d)\b/;
 
@@ -291,7 +310,7 @@ export function detectMinorSignal(text: string): MinorSignalMatch | null {
       if (notAfter?.test(before)) continue;
       if (guardThirdParty && aboutSomeoneElse(before, after)) continue;
       if (guardTeacher && (TEACHER.test(before) || TEACHER_AFTER.test(after))) continue;
-      if (rule === 'school' && LONG_AGO.test(after)) continue;
+      if (rule === 'school' && (LONG_AGO.test(after) || PAST.test(before))) continue;
       const match = { rule, strength: strength ?? ('clear' as const), match: found[0].trim() };
       if (match.strength === 'clear') return match;
       weak ??= match;

@@ -113,6 +113,39 @@ describe('safety gates on Telegram', () => {
     expect(queue.body.conversations.map((c: { id: string }) => c.id)).toContain(conversationId);
   });
 
+  it('pauses on an uncertain minor signal: escalated for a person, nothing said, no flag', async () => {
+    // Parents who must not find out: an adult can say it too, so the gate asks instead of deciding.
+    const text = "mes parents vont me tuer s'ils voient ça";
+    await say(2006, text);
+    const conversationId = await conversationFor(text);
+    const alert = await until(
+      () => events.find((e) => e.event === 'alert' && e.payload.conversationId === conversationId),
+      10_000,
+      'alert',
+    );
+    expect(alert.payload).toMatchObject({
+      kind: 'minor_uncertain',
+      severity: 'warning',
+      creatorId: account.creatorId,
+    });
+    await until(() =>
+      events.find(
+        (e) =>
+          e.event === 'conversation:update' &&
+          e.payload.conversationId === conversationId &&
+          e.payload.status === 'escalated',
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sentTo(2006)).toHaveLength(0);
+    const queue = await admin.get(`/api/conversations?status=escalated&creatorId=${account.creatorId}`);
+    const escalated = queue.body.conversations.find((c: { id: string }) => c.id === conversationId);
+    expect(escalated).toBeDefined();
+    const fan = await admin.get(`/api/fans/${escalated.fan.id}`);
+    expect(fan.status).toBe(200);
+    expect(fan.body.fan.minorSignalAt).toBeNull();
+  });
+
   it('asks for age confirmation before any offer and records it', async () => {
     await say(2002, 'tu as des photos de tes pieds ? 👣');
     const gate = await until(() => sentTo(2002)[0], 10_000, 'the age gate');

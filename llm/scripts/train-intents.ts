@@ -16,7 +16,7 @@ import { evaluateClassifier } from '../src/intents/intent.evaluate';
 import { evaluatePredictions, formatReport } from '../src/intents/intent.metrics';
 import { serializeModel } from '../src/intents/intent.model';
 import { DEFAULT_TRAIN_OPTIONS, trainIntentModel } from '../src/intents/intent.train';
-import { printEvaluation } from './intents.report';
+import { printEvaluation, printMinorGate } from './intents.report';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 const modelPath = path('../models/intents.json');
@@ -54,6 +54,13 @@ if (process.argv.includes('--cv')) {
     evaluateClassifier(classifier, evaluation),
     process.argv.includes('--errors'),
   );
+  const realShaped = readIntentJsonl(path('../datasets/intents/real-shaped.jsonl'));
+  printEvaluation(
+    'real-shaped.jsonl (captions, one word, emoji, forwarded, "stop" in a sentence)',
+    evaluateClassifier(classifier, realShaped),
+    process.argv.includes('--errors'),
+  );
+  printMinorGate(classifier, evaluation, process.argv.includes('--errors'));
 }
 
 /** Macro-F1 of the model alone over k folds of the training data: how the hyper-parameters were chosen. */

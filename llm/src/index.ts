@@ -1,7 +1,19 @@
 export { loadIntentClassifier, createIntentClassifier, RULE_CONFIDENCE } from './intents/intent.classifier';
-export type { ClassifyHint, IntentClassifier, IntentResult } from './intents/intent.classifier';
+export type {
+  ClassifierOptions,
+  ClassifyHint,
+  IntentClassifier,
+  IntentResult,
+} from './intents/intent.classifier';
 export { detectLanguage, type DetectedLanguage } from './intents/language';
-export { detectMinorSignal, type MinorSignalMatch } from './intents/minor-signal.rule';
+export { detectMinorSignal, type MinorSignalMatch } from './safety/minor-signal.rule';
+export {
+  decideMinor,
+  MINOR_UNCERTAIN_THRESHOLD,
+  type MinorDecision,
+  type MinorOutcome,
+} from './safety/minor-gate';
+export { detectOptOut } from './safety/opt-out.rule';
 export { normalizeText } from './intents/text.normalize';
 export { validateDraft, type ValidationContext } from './drafting/validator';
 export { resolvePolicy, type CreatorSendPolicy, type PolicyInput } from './drafting/policy';

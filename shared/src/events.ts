@@ -126,7 +126,7 @@ export interface MessageIntentPayload {
 }
 
 export interface AlertPayload {
-  kind: 'minor_signal' | 'llm_down' | 'platform_error' | 'response_time' | 'conversion';
+  kind: 'minor_signal' | 'minor_uncertain' | 'llm_down' | 'platform_error' | 'response_time' | 'conversion';
   severity: 'info' | 'warning' | 'critical';
   message: string;
   creatorId: string;

@@ -26,6 +26,37 @@ describe('committed intent model on the held-out eval split', () => {
   });
 });
 
+describe('opt-outs on real-shaped messages (captions, one word, emoji, forwarded, "stop" in a sentence)', () => {
+  const realShaped = readIntentJsonl(
+    fileURLToPath(new URL('../../datasets/intents/real-shaped.jsonl', import.meta.url)),
+  );
+  const optOut = evaluateClassifier(classifier, realShaped).report.perClass.find(
+    (metrics) => metrics.label === 'opt_out',
+  );
+
+  it('silences a fan only on an explicit opt-out, and on every one', () => {
+    expect(optOut?.support).toBeGreaterThanOrEqual(15);
+    expect(optOut?.precision).toBe(1);
+    expect(optOut?.recall).toBe(1);
+  });
+
+  it('never lets the model alone call a message an opt-out', () => {
+    const result = classifier.classify('stop it you’re too funny 😂');
+    expect(result.intent).not.toBe('opt_out');
+    expect(classifier.classify('STOP').confidence).toBeGreaterThanOrEqual(RULE_CONFIDENCE);
+  });
+});
+
+describe('spam on one-word replies', () => {
+  it.each(['k', 'b', 'kk', '100', 'x'])('does not call %j spam', (text) => {
+    expect(classifier.classify(text).intent).not.toBe('spam');
+  });
+
+  it('still calls a keyboard mash spam', () => {
+    expect(classifier.classify('qsdkjqhsdkjh').intent).toBe('spam');
+  });
+});
+
 describe('classify', () => {
   it('is exported from the package entry point with the default model path', () => {
     expect(loadFromIndex().classify('slt cv').intent).toBe('greeting');

@@ -16,6 +16,7 @@ export interface ClassifierEvaluation {
   report: EvaluationReport;
   /** The model alone (argmax of its scores), to see what the rules add. */
   modelOnly: EvaluationReport;
+  /** Share of `minor_signal` examples the minor gate sends to a human (clear or uncertain). */
   minorRecall: number;
   /** Detected language equal to the labelled one; "other" counts as wrong. */
   languageAccuracy: number;
@@ -30,11 +31,17 @@ export function evaluateClassifier(
   const modelOnly: Intent[] = [];
   const errors: Misclassified[] = [];
   let languageHits = 0;
+  let minors = 0;
+  let minorsFound = 0;
   for (const example of examples) {
     const result = classifier.classify(example.text);
     predicted.push(result.intent);
     modelOnly.push(argmax(result.scores));
     if (result.lang === example.lang) languageHits++;
+    if (example.intent === 'minor_signal') {
+      minors++;
+      if (result.minor.outcome !== 'none') minorsFound++;
+    }
     if (result.intent !== example.intent) {
       errors.push({
         text: example.text,
@@ -49,7 +56,7 @@ export function evaluateClassifier(
   return {
     report,
     modelOnly: evaluatePredictions(classifier.labels, truths, modelOnly),
-    minorRecall: report.perClass.find((metrics) => metrics.label === 'minor_signal')?.recall ?? 0,
+    minorRecall: minors ? minorsFound / minors : 0,
     languageAccuracy: examples.length ? languageHits / examples.length : 0,
     errors,
   };

@@ -159,7 +159,9 @@ const velvetConfigSchema = z.strictObject({
   }),
   safety: z.strictObject({
     min_confidence: z.strictObject({
-      minor_signal: z.number().min(0).max(1),
+      // No longer read: the minor gate's rules decide, and its model threshold is calibrated with the
+      // model (llm/src/safety/minor-gate.ts). Still accepted so that older config files load.
+      minor_signal: z.number().min(0).max(1).optional(),
       opt_out: z.number().min(0).max(1),
       spam: z.number().min(0).max(1),
     }),

@@ -58,9 +58,12 @@ export function createInboundProcess(ctx: WorkerContext) {
 
     // Commands, button presses, subscriptions and tips are not prose: nothing to classify or draft.
     const prose = stored.kind === 'text' || stored.kind === 'edit';
-    const classified = prose
-      ? ctx.classifier.classify(message.text)
-      : { intent: 'other' as const, confidence: 1, lang: replyLanguage(undefined, fan.language) };
+    const result = prose ? ctx.classifier.classify(message.text) : undefined;
+    const classified = result ?? {
+      intent: 'other' as const,
+      confidence: 1,
+      lang: replyLanguage(undefined, fan.language),
+    };
     const lang = replyLanguage(classified.lang, fan.language);
     const connector = ctx.connectors.get(platform);
     const decision = evaluateGates({
@@ -69,6 +72,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       command: stored.command?.name,
       intent: classified.intent,
       confidence: classified.confidence,
+      minor: result?.minor.outcome ?? 'none',
       // Unknown platform: the stricter answer.
       platformVerifiesAge: connector?.capabilities.verifiesAge ?? false,
       inGroup: stored.group !== undefined,
@@ -206,7 +210,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       ctx.logger.warn({ conversationId: conversation.id, kind: decision.alert.kind }, 'safety alert');
       await ctx.publisher.emit(target, 'alert', {
         kind: decision.alert.kind,
-        severity: 'critical',
+        severity: decision.alert.severity,
         message: decision.alert.message,
         creatorId: conversation.creatorId,
         conversationId: conversation.id,

@@ -21,6 +21,7 @@ const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafe
     kind: 'text',
     intent: 'greeting',
     confidence: 0.9,
+    minor: 'none',
     platformVerifiesAge: false,
     now,
     rules,
@@ -30,7 +31,7 @@ const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafe
 
 describe('minor signal', () => {
   it('escalates, stops selling, alerts and answers neutrally once', () => {
-    const first = gate({ intent: 'minor_signal', text: "j'ai 15 ans" });
+    const first = gate({ intent: 'minor_signal', minor: 'clear', text: "j'ai 15 ans" });
     expect(first).toMatchObject({
       escalate: true,
       automated: false,
@@ -38,7 +39,7 @@ describe('minor signal', () => {
       reply: 'minor_neutral',
       fan: { minorSignalAt: now },
     });
-    expect(first.alert?.kind).toBe('minor_signal');
+    expect(first.alert).toMatchObject({ kind: 'minor_signal', severity: 'critical' });
     const later = gate({ intent: 'pack_request_feet', fan: { minorSignalAt: now, ageVerifiedAt: now } });
     expect(later).toMatchObject({
       escalate: true,
@@ -55,10 +56,38 @@ describe('minor signal', () => {
       escalate: true,
       reply: 'minor_neutral',
     });
-    expect(gate({ intent: 'minor_signal', platformVerifiesAge: true })).toMatchObject({
+    expect(gate({ intent: 'minor_signal', minor: 'clear', platformVerifiesAge: true })).toMatchObject({
       selling: false,
       escalate: true,
     });
+  });
+});
+
+describe('uncertain minor signal', () => {
+  it('pauses automation and asks a person, without a word to the fan or a flag on them', () => {
+    const decision = gate({ intent: 'pack_request_feet', minor: 'uncertain', fan: { ageVerifiedAt: now } });
+    expect(decision).toMatchObject({
+      escalate: true,
+      automated: false,
+      selling: false,
+      reasons: ['minor_uncertain'],
+      fan: {},
+      alert: { kind: 'minor_uncertain', severity: 'warning' },
+    });
+    expect(decision.reply).toBeUndefined();
+  });
+
+  it('yields to a clear signal already on the fan', () => {
+    expect(gate({ minor: 'uncertain', fan: { minorSignalAt: now } })).toMatchObject({
+      reasons: ['minor_signal'],
+      escalate: true,
+    });
+  });
+
+  it('also escalates in a group, silently', () => {
+    const decision = gate({ inGroup: true, minor: 'uncertain' });
+    expect(decision).toMatchObject({ escalate: true, alert: { kind: 'minor_uncertain' } });
+    expect(decision.reply).toBeUndefined();
   });
 });
 
@@ -99,9 +128,12 @@ describe('confidence', () => {
     expect(gate({ intent: 'spam', confidence: 0.5 })).toMatchObject({ automated: true });
   });
 
-  it('acts on a weak minor signal: a false alarm only costs a human look', () => {
-    expect(gate({ intent: 'minor_signal', confidence: 0.31 })).toMatchObject({ escalate: true });
-    expect(gate({ intent: 'minor_signal', confidence: 0.1 })).toMatchObject({ escalate: false });
+  it('acts on the minor gate’s decision, not on the intent label or its confidence', () => {
+    expect(gate({ intent: 'minor_signal', confidence: 0.99, minor: 'none' })).toMatchObject({
+      escalate: false,
+      automated: true,
+    });
+    expect(gate({ intent: 'greeting', minor: 'clear' })).toMatchObject({ escalate: true, selling: false });
   });
 });
 
@@ -178,7 +210,7 @@ describe('group chats', () => {
       reasons: ['group_chat'],
     });
     expect(gate({ inGroup: true, intent: 'pack_request_feet' }).reply).toBeUndefined();
-    const minor = gate({ inGroup: true, intent: 'minor_signal', confidence: 0.9 });
+    const minor = gate({ inGroup: true, intent: 'minor_signal', minor: 'clear', confidence: 0.9 });
     expect(minor).toMatchObject({ escalate: true, selling: false, alert: { kind: 'minor_signal' } });
     expect(minor.reply).toBeUndefined();
   });

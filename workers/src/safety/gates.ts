@@ -1,4 +1,11 @@
-import { BUTTON_DATA, type InboundMessage, type Intent, type VelvetConfig } from '@velvet/shared';
+import type { MinorOutcome } from '@velvet/llm';
+import {
+  BUTTON_DATA,
+  type AlertPayload,
+  type InboundMessage,
+  type Intent,
+  type VelvetConfig,
+} from '@velvet/shared';
 
 export interface FanSafetyState {
   ageVerifiedAt: Date | null;
@@ -19,6 +26,8 @@ export interface GateInput {
   intent: Intent;
   /** The classifier's probability for `intent`. */
   confidence: number;
+  /** The minor gate's decision for this message (`none` for what is not prose). */
+  minor: MinorOutcome;
   /** The platform verifies its users' age itself; elsewhere fans confirm 18+ with a button. */
   platformVerifiesAge: boolean;
   /** A group chat: its members cannot be age-checked one by one, so nothing is automated there. */
@@ -33,7 +42,7 @@ export interface GateDecision {
   fan: Partial<FanSafetyState> & { ageVerifiedMethod?: string };
   /** Hand the conversation to a human now. */
   escalate: boolean;
-  alert?: { kind: 'minor_signal'; message: string };
+  alert?: { kind: 'minor_signal' | 'minor_uncertain'; severity: AlertPayload['severity']; message: string };
   /** The one automated reply the gates allow for this message, if any. */
   reply?: SafetyReply;
   /** May an LLM draft or a template answer this message? */
@@ -69,7 +78,7 @@ const OPT_IN = /^\s*(start|unstop|reprendre|opt[ -]?in|je reviens|i'?m back)\b/i
  */
 export function evaluateGates(input: GateInput): GateDecision {
   const { fan, now, rules } = input;
-  const sure = (intent: keyof GateInput['rules']['min_confidence']) =>
+  const sure = (intent: 'opt_out' | 'spam') =>
     input.intent === intent && input.confidence >= rules.min_confidence[intent];
   const no = (reasons: string[], extra: Partial<GateDecision> = {}): GateDecision => ({
     fan: {},
@@ -81,7 +90,7 @@ export function evaluateGates(input: GateInput): GateDecision {
   });
 
   // 1. Minor signal: permanent until an admin clears it.
-  if (sure('minor_signal') || (input.kind === 'callback' && input.text === AGE_NO) || fan.minorSignalAt) {
+  if (input.minor === 'clear' || (input.kind === 'callback' && input.text === AGE_NO) || fan.minorSignalAt) {
     if (fan.minorSignalAt) return no(['minor_signal'], { escalate: true });
     return no(['minor_signal'], {
       fan: { minorSignalAt: now },
@@ -90,7 +99,21 @@ export function evaluateGates(input: GateInput): GateDecision {
       ...(input.inGroup ? {} : { reply: 'minor_neutral' as const }),
       alert: {
         kind: 'minor_signal',
+        severity: 'critical',
         message: 'A fan may be under 18: selling stopped, conversation escalated.',
+      },
+    });
+  }
+
+  // 1b. A hint the rules do not settle: a person looks before anything else is said or sold. Nothing
+  // is told to the fan and nothing is written on them; escalating the conversation is the pause.
+  if (input.minor === 'uncertain') {
+    return no(['minor_uncertain'], {
+      escalate: true,
+      alert: {
+        kind: 'minor_uncertain',
+        severity: 'warning',
+        message: 'A message might come from someone under 18: automation paused until a person looks.',
       },
     });
   }

@@ -49,6 +49,17 @@ describe('detectMinorSignal', () => {
     "i'm a sophomore",
     'freshman in high school',
     'i still go to high school',
+    // Almost there, and introductions.
+    "j'ai presque 18 ans",
+    'bientôt 18 ans !',
+    "i'm almost 18",
+    "i'm turning sixteen next week",
+    'hey im jake, 17',
+    // Found by a second, fresh probe.
+    '16 ici',
+    'im a 15 year old',
+    'im in year 10',
+    'doing my GCSEs this year',
     // Parents.
     "j'ai utilisé la carte de ma mère",
     'je peux payer avec la cb de mon père ?',
@@ -91,6 +102,27 @@ describe('detectMinorSignal', () => {
     'ma carte est refusée',
     'that was a minor issue',
     "j'ai fini 3ème au tournoi",
+    // Teachers, parents, the past, and numbers that are not ages.
+    'je suis prof de maths en 3ème',
+    "j'enseigne en 3ème et en seconde",
+    'mes élèves de 4ème passent le brevet blanc demain',
+    'mon fils est en 3ème',
+    'i teach 9th grade english',
+    'grade 10 teacher here',
+    'my middle school kid needs a ride',
+    "on s'est vus au lycée il y a 20 ans",
+    "j'ai raté mon brevet y a 20 ans",
+    'sweet sixteen party for my niece',
+    "j'ai 17 ans d'ancienneté",
+    "i'm 17 stone lol",
+    'im a college sophomore lol',
+    'je suis en seconde position dans la file',
+    'en 2nde main c’est moins cher ?',
+    "i'm a minor league baseball fan",
+    'bientôt 18 ans de mariage',
+    "je suis parent d'élève au collège",
+    'i was a sophomore when i met my wife',
+    "quand j'étais au lycée j'étais timide",
     'je suis arrivé en 1er',
     'arrivé en 2ème position',
     'je les veux en 2 de chaque',
@@ -103,6 +135,17 @@ describe('detectMinorSignal', () => {
     expect(detectMinorSignal('je suis en 3ème')?.rule).toBe('school');
     expect(detectMinorSignal("my mom's card")?.rule).toBe('parents');
     expect(detectMinorSignal('not 18 yet')?.rule).toBe('not_adult');
+  });
+
+  it('calls parents who must not know, or their card, a weak signal: adults say it too', () => {
+    expect(detectMinorSignal('my mom checks my phone')?.strength).toBe('weak');
+    expect(detectMinorSignal("j'ai utilisé la carte de ma mère")?.strength).toBe('weak');
+    expect(detectMinorSignal("j'ai 16 ans")?.strength).toBe('clear');
+    // A clear match anywhere wins over a weak one found first.
+    expect(detectMinorSignal("mes parents vont me tuer, j'ai 15 ans")).toMatchObject({
+      rule: 'age',
+      strength: 'clear',
+    });
   });
 
   it('looks past a guarded mention to a later one', () => {

@@ -88,4 +88,38 @@ describe('the sandbox platform', () => {
     const refused = await post({ id: 't2', chatId: 'c1', from, event: 'tip', text: 'x' });
     expect(refused.status).toBe(400);
   });
+
+  it('counts a person’s answer in the reply-time figures, never the automatic 18+ gate', async () => {
+    const replies = async () => (await admin.get('/api/metrics')).body.responseTimeMs.count as number;
+    const before = await replies();
+    expect(
+      (
+        await post({
+          id: 'g1',
+          chatId: 'c9',
+          from: { id: 'fan-9', name: 'Gabi' },
+          text: 'je veux ton pack pieds',
+        })
+      ).status,
+    ).toBe(200);
+    const gate = await until(async () => {
+      const [row] = await hub.ctx.db
+        .select()
+        .from(schema.messages)
+        .where(eq(schema.messages.direction, 'out'));
+      return row?.status === 'sent' ? row : undefined;
+    });
+    expect(gate.raw).toMatchObject({ origin: 'safety' });
+    expect(await replies()).toBe(before);
+
+    const conversationId = gate.conversationId;
+    expect((await socket.emitWithAck('message:send', { conversationId, text: 'Je suis là !' })).ok).toBe(
+      true,
+    );
+    await until(
+      async () => ((await replies()) === before + 1 ? true : undefined),
+      10_000,
+      'the answer counted',
+    );
+  });
 });

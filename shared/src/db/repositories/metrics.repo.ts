@@ -22,6 +22,9 @@ export const recentReplies = (sinceMinutes: number, creatorIds?: readonly string
     order by i.created_at desc limit 1
   ) i
   where o.direction = 'out' and o.status = 'sent'
+    -- Answers only: a person's message or an AI draft, not the automatic gate, command,
+    -- offer and follow-up messages, which would make reply times look better than they are.
+    and (o.sender = 'human' or o.raw->>'origin' = 'draft')
     and o.sent_at > now() - make_interval(mins => ${sinceMinutes})
     ${creatorIds ? sql`and ${inCreators(sql`c.creator_id`, creatorIds)}` : sql``}`;
 

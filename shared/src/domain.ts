@@ -16,7 +16,8 @@ export const PLATFORMS = [
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const ACCOUNT_STATUSES = ['active', 'disconnected'] as const;
+/** `needs_attention`: connected, but the platform needs a human (expired session, a code). */
+export const ACCOUNT_STATUSES = ['active', 'needs_attention', 'disconnected'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;

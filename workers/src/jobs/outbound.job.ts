@@ -76,7 +76,11 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     const connector = ctx.connectors.get(platform);
     if (!connector || account.status !== 'active') {
-      const why = connector ? 'The account is disconnected' : `Sending on ${platform} is not supported yet`;
+      const why = !connector
+        ? `Sending on ${platform} is not supported yet`
+        : account.status === 'needs_attention'
+          ? 'The account needs attention (the platform session expired): reconnect it, then resend'
+          : 'The account is disconnected';
       await failDelivery(ctx, message, conversation, 'failed', why);
       throw new UnrecoverableError(why);
     }

@@ -70,7 +70,7 @@ export type PackType = (typeof PACK_TYPES)[number];
 export const OFFER_STATUSES = ['open', 'paid', 'expired', 'cancelled'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
-export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion'] as const;
+export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion', 'welcome'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['pending', 'sent', 'cancelled'] as const;

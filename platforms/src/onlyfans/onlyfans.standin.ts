@@ -224,7 +224,21 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
 
     let answer: { status: number; body: unknown };
     if (route === 'chats') {
-      answer = { status: 200, body: { data: [], _pagination: { next_page: null } } };
+      // `GET /chats`: one entry per fan written to; `GET /chats/{chat}/messages`: what was sent there.
+      const data =
+        rest[2] === 'messages'
+          ? sent
+              .filter((m) => m.account === account && m.chatId === rest[1])
+              .map((m) => ({
+                id: m.id,
+                text: `<p>${m.text}</p>`,
+                price: m.price,
+                createdAt: new Date(m.at).toISOString(),
+              }))
+          : [...new Set(sent.filter((m) => m.account === account).map((m) => m.chatId))].map((id) => ({
+              withUser: { id: Number(id) },
+            }));
+      answer = { status: 200, body: { data, _pagination: { next_page: null } } };
     } else if (route === 'upload') {
       const fileUrl = (body as { file_url?: unknown } | undefined)?.file_url;
       const multipart = type.startsWith('multipart/form-data') && /name="file"/.test(raw.toString('latin1'));

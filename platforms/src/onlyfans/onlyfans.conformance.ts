@@ -11,7 +11,13 @@ export const onlyfansConformance: ConformanceKit = {
   // At the seed's 5 a minute the suite's sends would take minutes (one a second keeps the
   // order-and-pacing check meaningful); the budget itself
   // is tested with its own shortened window.
-  config: (yaml) => yaml.replace(/(onlyfans:\s*\n\s*messages_per_minute:)\s*\d+/, '$1 60'),
+  config: (yaml) => {
+    // Comment lines may sit between the block's name and its key.
+    const fast = yaml.replace(/(onlyfans:\s*\n(?:\s*#.*\n)*\s*messages_per_minute:)\s*\d+/, '$1 60');
+    if (fast === yaml)
+      throw new Error('config/velvet.yaml: platforms.onlyfans.messages_per_minute not found');
+    return fast;
+  },
   async start(): Promise<ConformanceStandIn> {
     const provider = await startOnlyFansStandin({ keys: { [API_KEY]: [ACCOUNT] } });
     let next = 1;

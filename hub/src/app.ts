@@ -27,6 +27,7 @@ import { attachmentsRoutes } from './conversations/attachments.routes';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
+import { createAccountAttention } from './webhooks/account-attention';
 import { createIngestService } from './webhooks/ingest.service';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
@@ -88,7 +89,15 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(helmet({ contentSecurityPolicy: false }));
   const payments = createPaymentsService(ctx, deps);
   app.use(paymentsWebhookRoutes(payments));
-  app.use(webhooksRoutes(ctx, deps.connectors, createIngestService(ctx, deps), payments));
+  app.use(
+    webhooksRoutes(
+      ctx,
+      deps.connectors,
+      createIngestService(ctx, deps),
+      payments,
+      createAccountAttention(ctx, deps),
+    ),
+  );
   app.use(express.json({ limit: '256kb' }), refuseDeepBodies);
   app.use(cookieParser());
 

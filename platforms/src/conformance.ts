@@ -46,5 +46,7 @@ export interface ConformanceStandIn {
 
 export interface ConformanceKit {
   platform: Platform;
+  /** Adjusts `config/velvet.yaml` for the suite's stack (a budget too slow for a test). */
+  config?: (yaml: string) => string;
   start(): Promise<ConformanceStandIn>;
 }

@@ -5,6 +5,7 @@ import type {
   MediaItem,
   OutboundInvoice,
   OutboundMessage,
+  OutboundPaidMessage,
   Platform,
   SendResult,
   VelvetConfig,
@@ -91,6 +92,10 @@ export interface PlatformConnector {
   ): Promise<SendResult>;
   /** An in-chat invoice, for `packSales.kind === 'invoice'`. */
   sendInvoice?(credentials: StoredCredentials, invoice: OutboundInvoice): Promise<SendResult>;
+  /** Why the platform could not sell a pack at this price (its price range, media it needs), if so. */
+  refusesOffer?(offer: { priceCents: number; currency: string; mediaCount: number }): string | undefined;
+  /** A locked message with the pack's media, for `packSales.kind === 'paid_message'`. */
+  sendPaidMessage?(credentials: StoredCredentials, paid: OutboundPaidMessage): Promise<SendResult>;
   /** The answer the platform waits for inside the webhook call (`answersInWebhook`). */
   answerPreCheckout?(
     credentials: StoredCredentials,

@@ -11,5 +11,14 @@ export {
 } from './telegram/telegram.connector';
 export { parseTelegramUpdate } from './telegram/telegram.parse';
 export * from './telegram/telegram.schema';
+export {
+  createOnlyFansConnector,
+  onlyfansCredentials,
+  ppvPrice,
+  type OnlyFansConnector,
+  type OnlyFansConnectorOptions,
+} from './onlyfans/onlyfans.connector';
+export type { OnlyFansProvider, ProviderEvent, ProviderCredentials } from './onlyfans/onlyfans.provider';
+export { createOnlyFansApiProvider, ONLYFANSAPI_SIGNATURE_HEADER } from './onlyfans/onlyfansapi.provider';
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Env } from '@velvet/shared';
 import type { PlatformConnector, PlatformDescription } from './connector';
+import { createOnlyFansConnector } from './onlyfans/onlyfans.connector';
 import { createSandboxConnector } from './sandbox/sandbox.connector';
 import { createTelegramConnector } from './telegram/telegram.connector';
 
-type ConnectorEnv = Pick<Env, 'TELEGRAM_API_ROOT'>;
+type ConnectorEnv = Pick<Env, 'TELEGRAM_API_ROOT' | 'ONLYFANS_API_ROOT'>;
 
 /** Every chat platform Velvet speaks, each pointed at its `*_API_ROOT`. Adding one adds one line. */
 const FACTORIES: ((env: ConnectorEnv) => PlatformConnector)[] = [
   (env) => createTelegramConnector({ apiRoot: env.TELEGRAM_API_ROOT }),
+  (env) => createOnlyFansConnector({ apiRoot: env.ONLYFANS_API_ROOT }),
   () => createSandboxConnector(),
 ];
 

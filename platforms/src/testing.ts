@@ -1,10 +1,12 @@
 import type { ConformanceKit } from './conformance';
+import { onlyfansConformance } from './onlyfans/onlyfans.conformance';
 import { telegramConformance } from './telegram/telegram.conformance';
 
 export * from './conformance';
 export { createConnectors } from './registry';
+export * from './onlyfans/onlyfans.standin';
 export * from './telegram/telegram.standin';
 export * from './telegram/telegram.updates';
 
 /** One line per platform: the stand-in the connector conformance suite runs against. */
-export const conformanceKits: readonly ConformanceKit[] = [telegramConformance];
+export const conformanceKits: readonly ConformanceKit[] = [telegramConformance, onlyfansConformance];

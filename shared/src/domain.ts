@@ -16,7 +16,8 @@ export const PLATFORMS = [
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const ACCOUNT_STATUSES = ['active', 'disconnected'] as const;
+/** `needs_attention`: connected, but the platform needs a human (expired session, a code). */
+export const ACCOUNT_STATUSES = ['active', 'needs_attention', 'disconnected'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
@@ -69,7 +70,7 @@ export type PackType = (typeof PACK_TYPES)[number];
 export const OFFER_STATUSES = ['open', 'paid', 'expired', 'cancelled'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
-export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion'] as const;
+export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion', 'welcome'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export const FOLLOW_UP_STATUSES = ['pending', 'sent', 'cancelled'] as const;

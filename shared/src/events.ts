@@ -126,10 +126,19 @@ export interface MessageIntentPayload {
 }
 
 export interface AlertPayload {
-  kind: 'minor_signal' | 'minor_uncertain' | 'llm_down' | 'platform_error' | 'response_time' | 'conversion';
+  kind:
+    | 'minor_signal'
+    | 'minor_uncertain'
+    | 'llm_down'
+    | 'platform_error'
+    | 'response_time'
+    | 'conversion'
+    | 'account_attention';
   severity: 'info' | 'warning' | 'critical';
   message: string;
   creatorId: string;
+  /** The platform account the alert is about (`account_attention`). */
+  accountId?: string;
   conversationId?: string;
   at: string;
 }

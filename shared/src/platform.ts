@@ -137,12 +137,23 @@ export interface PaymentReceived {
   /** The platform's charge id: a repeated notification carries the same one. */
   chargeId: string;
   providerChargeId?: string;
+  /**
+   * A paid message the fan unlocked (`packSales.kind === 'paid_message'`): its platform
+   * message id names the offer, where an invoice's `payload` would.
+   */
+  paidMessageId?: string;
+}
+
+/** The platform says the account needs a human (its session expired, a code is awaited). */
+export interface AccountAttention {
+  reason: string;
 }
 
 export type WebhookParse =
   | { kind: 'message'; message: InboundMessage }
   | { kind: 'pre_checkout'; query: PreCheckout }
   | { kind: 'payment'; payment: PaymentReceived }
+  | { kind: 'account_attention'; attention: AccountAttention }
   | { kind: 'ignored'; reason: string }
   /** Not a payload this platform sends: answered 400, nothing stored. */
   | { kind: 'invalid'; reason: string };
@@ -186,6 +197,16 @@ export interface OutboundInvoice {
   payload: string;
   currency: string;
   amount: number;
+}
+
+/** A locked message the fan pays to open (PPV): the pack's media, at the offer's price. */
+export interface OutboundPaidMessage {
+  chatId: string;
+  text: string;
+  /** In the currency's minor units. */
+  priceCents: number;
+  currency: string;
+  media: readonly MediaItem[];
 }
 
 export interface MediaItem {

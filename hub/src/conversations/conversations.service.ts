@@ -260,7 +260,11 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const account = await accountsRepo.findById(db, conversation.accountId);
       // Said now, not as a failed delivery later: the operator keeps the typed text.
       if (account?.status !== 'active') {
-        throw new Conflict('This account is disconnected: reconnect it to reply');
+        throw new Conflict(
+          account?.status === 'needs_attention'
+            ? 'This account needs attention (its platform session expired): reconnect it to reply'
+            : 'This account is disconnected: reconnect it to reply',
+        );
       }
       const now = ctx.now();
       const idempotencyKey = input.clientMessageId

@@ -6,6 +6,7 @@ import {
   Conflict,
   fansRepo,
   Invalid,
+  messagesRepo,
   NotFound,
   OfferClosed,
   offersRepo,
@@ -67,9 +68,21 @@ export function createPaymentsService(
       effects,
     ).catch((error: unknown) => ctx.logger.warn({ err: error }, 'announcing a purchase failed'));
 
-  /** The offer an invoice payload names, if it belongs to this account's fan. */
-  async function offerFor(account: AccountRecord, payload: string, platformUserId: string) {
-    const id = payload.startsWith(OFFER_PAYLOAD) ? payload.slice(OFFER_PAYLOAD.length) : undefined;
+  /** The offer an invoice payload (or the paid message carrying it) names, if it belongs to this account's fan. */
+  async function offerFor(
+    account: AccountRecord,
+    payment: Pick<PaymentReceived, 'payload' | 'paidMessageId'>,
+    platformUserId: string,
+  ) {
+    const { payload, paidMessageId } = payment;
+    const sent = paidMessageId
+      ? await messagesRepo.findOutbound(ctx.db, account.id, paidMessageId)
+      : undefined;
+    const id = paidMessageId
+      ? (sent?.offerId ?? undefined)
+      : payload.startsWith(OFFER_PAYLOAD)
+        ? payload.slice(OFFER_PAYLOAD.length)
+        : undefined;
     const offer = isUuid(id) ? await offersRepo.findById(ctx.db, id) : undefined;
     if (!offer || offer.creatorId !== account.creatorId) return undefined;
     const fan = await fansRepo.findById(ctx.db, offer.fanId);
@@ -88,6 +101,7 @@ export function createPaymentsService(
       currency?: string;
       raw: Record<string, unknown>;
       singleUse?: boolean;
+      mediaDelivered?: boolean;
     },
   ) {
     const effects = collectEffects(offer.creatorId, offer.conversationId);
@@ -106,6 +120,7 @@ export function createPaymentsService(
           lang,
           raw: input.raw,
           singleUse: input.singleUse,
+          mediaDelivered: input.mediaDelivered,
         },
         effects,
       );
@@ -132,7 +147,7 @@ export function createPaymentsService(
       query: PreCheckout,
     ): Promise<void> {
       const { packSales } = connector.capabilities;
-      const found = await offerFor(account, query.payload, query.fan.platformUserId);
+      const found = await offerFor(account, { payload: query.payload }, query.fan.platformUserId);
       const lang = replyLanguage(undefined, found?.fan.language ?? query.fan.language);
       const errors = ctx.config.sales.pre_checkout_errors;
       let answer: { ok: true } | { ok: false; error: string } = { ok: true };
@@ -168,7 +183,7 @@ export function createPaymentsService(
       payment: PaymentReceived,
     ): Promise<{ recorded: boolean }> {
       const { packSales } = connector.capabilities;
-      const found = await offerFor(account, payment.payload, payment.fan.platformUserId);
+      const found = await offerFor(account, payment, payment.fan.platformUserId);
       if (!found) {
         ctx.logger.error(
           { accountId: account.id, chargeId: payment.chargeId },
@@ -189,6 +204,7 @@ export function createPaymentsService(
         amount: payment.totalAmount,
         currency: payment.currency,
         raw: { providerChargeId: payment.providerChargeId, messageId: payment.platformMessageId },
+        mediaDelivered: payment.paidMessageId !== undefined,
       });
       return { recorded: result.created };
     },

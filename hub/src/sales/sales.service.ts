@@ -233,7 +233,8 @@ export function createSalesService(
       // Humans are held to the same gates as the AI.
       if (fan.minorSignalAt) throw new Conflict('A minor signal stops all selling to this fan');
       if (fan.optedOutAt) throw new Conflict('This fan opted out of automated messages and offers');
-      const capabilities = deps.connectors.get(account.platform)?.capabilities;
+      const connector = deps.connectors.get(account.platform);
+      const capabilities = connector?.capabilities;
       if (!capabilities) throw new Conflict(`${account.platform} cannot take offers yet`);
       const gated = !capabilities.verifiesAge && !fan.ageVerifiedAt;
       if (gated) throw new Conflict('This fan has not confirmed being 18 or older yet');
@@ -266,6 +267,13 @@ export function createSalesService(
           },
           effects,
         );
+        // The platform's own price rules (a paid message's range): refused here, rolled back.
+        const refusal = connector?.refusesOffer?.({
+          priceCents: result.offer.priceCents,
+          currency: result.offer.currency,
+          mediaCount: pack.media.length,
+        });
+        if (refusal) throw new Conflict(refusal);
         await stagePaymentRequest(
           tx,
           sales,

@@ -4,6 +4,7 @@ import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId, refuseDeep } from '../http/validate';
 import type { PaymentsService } from '../payments/payments.service';
+import type { AccountAttentionHandler } from './account-attention';
 import { createGroupChats } from './group-chats';
 import type { IngestService } from './ingest.service';
 
@@ -20,6 +21,7 @@ export function webhooksRoutes(
   connectors: Connectors,
   ingest: IngestService,
   payments: PaymentsService,
+  needsAttention: AccountAttentionHandler,
 ): Router {
   const router = Router();
   const groups = createGroupChats(ctx);
@@ -33,7 +35,8 @@ export function webhooksRoutes(
     if (!connector) throw new NotFound('Webhook receiver');
     const accountId = parseId(req.params.accountId, 'Account');
     const account = await accountsRepo.findById(ctx.db, accountId);
-    if (!account || account.platform !== connector.platform || account.status !== 'active') {
+    // An account that needs attention still hears from its fans; a disconnected one does not.
+    if (!account || account.platform !== connector.platform || account.status === 'disconnected') {
       throw new NotFound('Account');
     }
     refuseDeep(req.body);
@@ -53,6 +56,11 @@ export function webhooksRoutes(
       case 'ignored':
         res.json({ ok: true, ignored: parsed.reason });
         return;
+      case 'account_attention': {
+        const result = await needsAttention(account, parsed.attention);
+        res.json({ ok: true, duplicate: !result.changed });
+        return;
+      }
       case 'pre_checkout':
         // The platform waits for this answer (seconds): given here, not through a queue.
         await payments.preCheckout(account, connector, parsed.query);

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVelvetConfig } from '@velvet/shared';
+import { loadEnv, loadVelvetConfig } from '@velvet/shared';
 import { createConnectors, type ConformanceKit, type ConformanceStandIn } from '@velvet/platforms/testing';
-import { creatorBody, ROOT, type Client } from '../harness';
+import { creatorBody, type Client } from '../harness';
 import { inboxClient, record, Stack, until, type InboxClient, type VelvetProcess } from '../stack';
 
 /**
@@ -46,15 +45,16 @@ export function describeConnector(kit: ConformanceKit): void {
         )
       )[0]?.id;
     const limits = () => {
-      const config = loadVelvetConfig(path.join(ROOT, 'config/velvet.yaml'));
-      return createConnectors(standIn.env as never)
+      const config = loadVelvetConfig(stack.configFile);
+      // Every connector is built, so every *_API_ROOT needs a value: the defaults, then the stand-in's.
+      return createConnectors(loadEnv({ ...stack.env, ...standIn.env }))
         .get(kit.platform)!
         .limits(config.platforms);
     };
 
     beforeAll(async () => {
       standIn = await kit.start();
-      stack = await Stack.create({ env: standIn.env });
+      stack = await Stack.create({ env: standIn.env, ...(kit.config ? { config: kit.config } : {}) });
       hub = await stack.start('hub');
       await stack.start('workers');
       admin = await stack.admin(hub.url!);

@@ -33,6 +33,8 @@ describe('config/velvet.yaml', () => {
       messages_per_second_per_bot: 30,
     });
     expect(config.auth.access_token_ttl).toBe(15 * 60_000);
+    // New subscribers are welcomed after the seed's delay for their platform.
+    expect(config.sales.welcome.after).toEqual({ default: 30_000, fanvue: 30_000, onlyfans: 45_000 });
   });
 
   it('names the bad key', () => {

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from './zod-issues';
 import { ConfigError } from './env';
-import { INTENTS, PACK_TYPES, SEND_POLICIES } from '../domain';
+import { INTENTS, PACK_TYPES, PLATFORMS, SEND_POLICIES } from '../domain';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -86,6 +86,16 @@ const velvetConfigSchema = z.strictObject({
       )
       .refine((value) => value.default !== undefined, 'needs a default entry'),
     thank_you: bilingual,
+    /**
+     * A new subscriber's welcome, this long after the platform reports the subscription
+     * (by platform; `default` for the others). Cancelled if the fan writes first.
+     */
+    welcome: z.strictObject({
+      after: z
+        .partialRecord(z.enum([...PLATFORMS, 'default']), duration)
+        .refine((value) => value.default !== undefined, 'needs a default entry'),
+      message: bilingual,
+    }),
     /** One suggestion of another pack, this long after a purchase. */
     suggestion: z.strictObject({ after: duration, message: bilingual }),
     invoice: z.strictObject({ pay_button: bilingual, checkout_text: bilingual, delivered: bilingual }),

@@ -473,7 +473,7 @@ export const followUps = pgTable(
       .where(sql`${t.status} = 'pending' and ${t.offerId} is not null`),
     index('follow_ups_conversation_idx').on(t.conversationId, t.status),
     index('follow_ups_fan_created_idx').on(t.fanId, t.createdAt),
-    check('follow_ups_kind_check', sql`${t.kind} in ('offer','thank_you','suggestion')`),
+    check('follow_ups_kind_check', sql`${t.kind} in ('offer','thank_you','suggestion','welcome')`),
     check('follow_ups_status_check', sql`${t.status} in ('pending','sent','cancelled')`),
   ],
 );

@@ -32,7 +32,8 @@ export async function planFollowUp(
   effects: Effects,
 ): Promise<FollowUpRecord | undefined> {
   const now = ctx.now();
-  if (input.kind !== 'thank_you') {
+  // A thank-you or a welcome is owed, not a nudge: outside the weekly budget.
+  if (input.kind !== 'thank_you' && input.kind !== 'welcome') {
     const budget = input.budgetPerWeek ?? ctx.config.sales.follow_up_budget_per_week;
     const used = await followUpsRepo.budgetUsed(tx, input.fanId, new Date(now.getTime() - WEEK_MS));
     if (used >= budget) return undefined;
@@ -71,6 +72,7 @@ export function followUpText(
     price: pack ? formatPrice(priceCents ?? pack.priceCents, pack.currency, lang) : '',
   };
   if (followUp.kind === 'thank_you') return fillSalesTemplate(sales.thank_you[lang], values);
+  if (followUp.kind === 'welcome') return sales.welcome.message[lang];
   if (followUp.kind === 'suggestion') return fillSalesTemplate(sales.suggestion.message[lang], values);
   const entry = (pack && sales.follow_ups[pack.type as 'feet']) ?? sales.follow_ups.default!;
   return fillSalesTemplate(entry.message[lang], values);

@@ -24,8 +24,9 @@ export interface PaymentRequestInput {
 }
 
 /**
- * After a reply presenting an offer: the payment request (an in-chat invoice where the
- * platform collects payment, else a signed single-use checkout link) and the offer's follow-up.
+ * After a reply presenting an offer: the payment request (an in-chat invoice or a locked paid
+ * message where the platform collects payment, else a signed single-use checkout link) and
+ * the offer's follow-up.
  */
 export async function stagePaymentRequest(
   tx: Db,
@@ -36,9 +37,11 @@ export async function stagePaymentRequest(
   const { offer, pack, lang, packSales } = input;
   const price = formatPrice(offer.priceCents, offer.currency, lang);
   const invoiced = packSales.kind === 'invoice';
-  if (!invoiced && !pack.checkoutUrl) return;
+  // A paid message is the pack itself, locked: the fan pays on the platform to open it.
+  const inChat = invoiced || packSales.kind === 'paid_message';
+  if (!inChat && !pack.checkoutUrl) return;
   const invoice = ctx.config.sales.invoice;
-  const link = invoiced
+  const link = inChat
     ? undefined
     : checkoutUrl(pack.checkoutUrl!, createCheckoutToken(ctx.checkoutKey, offer.id, offer.expiresAt));
   const stars = invoiced && packSales.currency === 'XTR' ? ` (${offer.priceStars} ⭐)` : '';
@@ -51,7 +54,7 @@ export async function stagePaymentRequest(
       sender: 'bot',
       kind: 'invoice',
       offerId: offer.id,
-      text: invoiced
+      text: inChat
         ? `${pack.name} — ${price}${stars}`
         : fillSalesTemplate(invoice.checkout_text[lang], { pack: pack.name, price }),
       ...(link

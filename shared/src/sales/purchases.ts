@@ -25,6 +25,8 @@ export interface RecordPurchaseInput {
    * (`OfferClosed`). In-chat platform payments are recorded anyway: the money is taken.
    */
   singleUse?: boolean;
+  /** The platform already gave the fan the media (an unlocked paid message): a thank-you only. */
+  mediaDelivered?: boolean;
 }
 
 /** A second, different charge for a single-use offer. */
@@ -79,6 +81,7 @@ export async function recordPurchase(
     ])),
   );
 
+  if (input.mediaDelivered) await purchasesRepo.markDelivered(tx, purchase.id, now);
   const pack = await packsRepo.findById(tx, offer.packId);
   const price = formatPrice(offer.priceCents, offer.currency, input.lang);
   effects.outbound.push(
@@ -89,7 +92,7 @@ export async function recordPurchase(
         accountId: input.accountId,
         direction: 'out',
         sender: 'bot',
-        kind: 'media',
+        kind: input.mediaDelivered ? 'text' : 'media',
         offerId: offer.id,
         text: fillSalesTemplate(ctx.config.sales.thank_you[input.lang], { pack: pack?.name ?? '', price }),
         raw: { origin: 'purchase', purchaseId: purchase.id },

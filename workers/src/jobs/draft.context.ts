@@ -117,7 +117,19 @@ export interface DraftPitch {
  */
 export async function pitchFor(ctx: WorkerContext, scene: DraftScene, selling: boolean): Promise<DraftPitch> {
   const { message, conversation, fan, creator, platform, intent, template, lang } = scene;
-  const catalog = selling ? await packsRepo.sellable(ctx.db, creator.id, platform) : [];
+  // Only packs the platform can sell at their price (a paid message's range): the model is
+  // never told of one, nor offers one, that could not reach the fan.
+  const connector = ctx.connectors.get(platform);
+  const catalog = selling
+    ? (await packsRepo.sellable(ctx.db, creator.id, platform)).filter(
+        (p) =>
+          !connector?.refusesOffer?.({
+            priceCents: p.priceCents,
+            currency: p.currency,
+            mediaCount: p.media.length,
+          }),
+      )
+    : [];
   if (template.offer_pack && selling && conversation.status === 'bot') {
     const pack = catalog.find((p) => p.type === template.offer_pack);
     if (!pack) return { catalog, facts: [] };

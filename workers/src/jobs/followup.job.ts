@@ -111,6 +111,7 @@ async function whyNot(
   if (row.kind !== 'thank_you') {
     // The fan wrote after it was planned: the conversation moved on.
     if (await messagesRepo.fanWroteSince(ctx.db, conversation.id, row.createdAt)) return 'fan_replied';
+    if (row.kind === 'welcome') return undefined;
     const budget = creator.sales.followUpBudgetPerWeek ?? ctx.config.sales.follow_up_budget_per_week;
     const since = new Date(ctx.now().getTime() - 7 * 24 * 3600 * 1000);
     // Pending ones count too; this one is among them.

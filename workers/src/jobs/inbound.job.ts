@@ -14,6 +14,7 @@ import {
   formatPrice,
   openOffer,
   packsRepo,
+  planFollowUp,
   salesContext,
   stagePaymentRequest,
   type InboundRaw,
@@ -170,6 +171,23 @@ export function createInboundProcess(ctx: WorkerContext) {
             packSales: connector.capabilities.packSales,
             lang,
             key: message.id,
+          },
+          effects,
+        );
+      }
+      // A new subscriber: the seed's welcome, after the platform's delay (a follow-up, so
+      // quiet hours, opt-outs and a fan writing first are honoured when it is due).
+      if (stored.kind === 'subscriber' && !edited && decision.automated && conversation.status === 'bot') {
+        const welcome = ctx.config.sales.welcome.after;
+        await planFollowUp(
+          tx,
+          salesContext(ctx),
+          {
+            kind: 'welcome',
+            creatorId: conversation.creatorId,
+            conversationId: conversation.id,
+            fanId: fan.id,
+            dueAt: new Date(ctx.now().getTime() + (welcome[platform] ?? welcome.default!)),
           },
           effects,
         );

@@ -77,7 +77,11 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     const connector = ctx.connectors.get(platform);
     if (!connector || account.status !== 'active') {
-      const why = connector ? 'The account is disconnected' : `Sending on ${platform} is not supported yet`;
+      const why = !connector
+        ? `Sending on ${platform} is not supported yet`
+        : account.status === 'needs_attention'
+          ? 'The account needs attention (the platform session expired): reconnect it, then resend'
+          : 'The account is disconnected';
       await failDelivery(ctx, message, conversation, 'failed', why);
       throw new UnrecoverableError(why);
     }
@@ -168,7 +172,7 @@ async function deliver(
   if (!offer || !pack) throw new PlatformError('The offer or its pack no longer exists', 'permanent');
   if (message.kind === 'media')
     return connector.sendMedia(credentials, target.chatId, target.text, pack.media);
-  // A payment request: only for an offer still open; an in-chat invoice where the platform collects, else the link.
+  // A payment request: only for an offer still open; an in-chat invoice or a paid message where the platform collects, else the link.
   if (offer.status !== 'open' || offer.expiresAt <= ctx.now()) {
     throw new PlatformError(
       `The offer is ${offer.status === 'open' ? 'expired' : offer.status}`,
@@ -176,6 +180,15 @@ async function deliver(
     );
   }
   const { packSales } = connector.capabilities;
+  if (packSales.kind === 'paid_message' && connector.sendPaidMessage && !keyboard) {
+    return connector.sendPaidMessage(credentials, {
+      chatId: target.chatId,
+      text: target.text,
+      priceCents: offer.priceCents,
+      currency: offer.currency,
+      media: pack.media,
+    });
+  }
   if (packSales.kind !== 'invoice' || !connector.sendInvoice || keyboard)
     return connector.send(credentials, { ...target, keyboard });
   const amount = invoiceAmount(offer, packSales.currency);

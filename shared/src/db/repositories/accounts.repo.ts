@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { platformAccounts } from '../schema';
 
@@ -27,6 +27,16 @@ export const accountsRepo = {
   ): Promise<AccountRecord | undefined> {
     const [row] = await db.update(platformAccounts).set(patch).where(eq(platformAccounts.id, id)).returning();
     return row;
+  },
+
+  /** Active → needs_attention; false when it already was (or is disconnected). */
+  async markNeedsAttention(db: Db, id: string): Promise<boolean> {
+    const rows = await db
+      .update(platformAccounts)
+      .set({ status: 'needs_attention' })
+      .where(and(eq(platformAccounts.id, id), eq(platformAccounts.status, 'active')))
+      .returning({ id: platformAccounts.id });
+    return rows.length > 0;
   },
 
   async listByCreator(db: Db, creatorId: string): Promise<AccountRecord[]> {

@@ -80,6 +80,26 @@ export const messagesRepo = {
     return row;
   },
 
+  /** A message Velvet sent on this account, by the id the platform gave it. */
+  async findOutbound(
+    db: Db,
+    accountId: string,
+    platformMessageId: string,
+  ): Promise<MessageRecord | undefined> {
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.accountId, accountId),
+          eq(messages.platformMessageId, platformMessageId),
+          eq(messages.direction, 'out'),
+        ),
+      )
+      .limit(1);
+    return row;
+  },
+
   /** Whether the fan wrote in this conversation after `since`. */
   async fanWroteSince(db: Db, conversationId: string, since: Date): Promise<boolean> {
     const [row] = await db

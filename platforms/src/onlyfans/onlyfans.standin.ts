@@ -1,0 +1,334 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ofSendMessageBody } from './onlyfans.schema';
+
+/*
+ * A local OnlyFansAPI.com for tests: the same URLs (`/api/{account}/…`), bearer check, JSON
+ * bodies and errors as the provider for the calls Velvet makes, plus recording, faults and
+ * a sender of webhook calls signed as the provider signs them.
+ */
+
+export type OnlyFansFault =
+  | { status: number; retryAfter?: number; error?: string }
+  /** Holds the request, then drops the connection without processing it. */
+  | { hangMs: number }
+  /** Processes (and records) the request, then drops the connection without answering. */
+  | { processThenClose: true };
+
+export type OnlyFansRoute = 'send' | 'upload' | 'chats';
+
+export interface OnlyFansStandinCall {
+  route: OnlyFansRoute;
+  account: string;
+  chatId?: string;
+  body: unknown;
+  at: number;
+}
+
+export interface OnlyFansSentMessage {
+  id: number;
+  account: string;
+  chatId: string;
+  text: string;
+  price: number;
+  mediaFiles: (string | number)[];
+  at: number;
+}
+
+export interface OnlyFansStandinOptions {
+  /** API key → the provider account ids it may use. */
+  keys: Record<string, string[]>;
+}
+
+export interface OnlyFansStandin {
+  /** What ONLYFANS_API_ROOT points at. */
+  apiRoot: string;
+  calls: OnlyFansStandinCall[];
+  sent: OnlyFansSentMessage[];
+  uploads: { id: string; fileUrl?: string; used: boolean }[];
+  failNext(route: OnlyFansRoute, fault: OnlyFansFault, times?: number): void;
+  close(): Promise<void>;
+}
+
+/** The provider's webhook signature: hex HMAC-SHA256 of the exact body bytes. */
+export function signOnlyFansWebhook(rawBody: string, secret: string): string {
+  return createHmac('sha256', secret).update(rawBody).digest('hex');
+}
+
+/** Posts one webhook call as the provider does: the JSON envelope, signed in `Signature`. */
+export async function deliverOnlyFansWebhook(
+  url: string,
+  envelope: unknown,
+  secret: string,
+): Promise<{ status: number; body: unknown }> {
+  const raw = JSON.stringify(envelope);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', signature: signOnlyFansWebhook(raw, secret) },
+    body: raw,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+interface Fan {
+  id: number;
+  name?: string;
+  username?: string;
+}
+
+/** The envelopes the provider posts, shaped as its event documentation shows. */
+export const onlyfansEvents = {
+  message(account: string, input: { id: number; fan: Fan; text: string }) {
+    return {
+      event: 'messages.received',
+      account_id: account,
+      payload: {
+        id: input.id,
+        text: `<p>${input.text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
+        price: 0,
+        isFree: true,
+        isTip: false,
+        mediaCount: 0,
+        media: [],
+        previews: [],
+        fromUser: {
+          id: input.fan.id,
+          name: input.fan.name ?? 'Fan',
+          username: input.fan.username ?? `u${input.fan.id}`,
+        },
+        createdAt: new Date().toISOString(),
+      },
+    };
+  },
+  subscribed(account: string, input: { fan: Fan; subscribedAt?: string }) {
+    return {
+      event: 'subscriptions.new',
+      account_id: account,
+      payload: {
+        user: {
+          id: input.fan.id,
+          name: input.fan.name ?? 'Fan',
+          username: input.fan.username ?? `u${input.fan.id}`,
+        },
+        subscribedAt: input.subscribedAt ?? new Date().toISOString(),
+        price: 0,
+      },
+    };
+  },
+  unlocked(account: string, input: { messageId: number | string; fan: Fan; price: number }) {
+    return {
+      event: 'messages.ppv.unlocked',
+      account_id: account,
+      payload: {
+        id: input.messageId,
+        price: input.price,
+        fromUser: {
+          id: input.fan.id,
+          name: input.fan.name ?? 'Fan',
+          username: input.fan.username ?? `u${input.fan.id}`,
+        },
+      },
+    };
+  },
+  sessionExpired(account: string) {
+    return {
+      event: 'accounts.session_expired',
+      account_id: account,
+      payload: {
+        state: 'session_expired',
+        progress: 'finished',
+        latestAuthAttempt: { success: false, error_message: null, needs_otp: false },
+      },
+    };
+  },
+  otpRequired(account: string) {
+    return {
+      event: 'accounts.otp_code_required',
+      account_id: account,
+      payload: { state: 'pending', progress: 'started', latestAuthAttempt: { needs_otp: true } },
+    };
+  },
+};
+
+export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Promise<OnlyFansStandin> {
+  const calls: OnlyFansStandinCall[] = [];
+  const sent: OnlyFansSentMessage[] = [];
+  const uploads: OnlyFansStandin['uploads'] = [];
+  const faults: { route: OnlyFansRoute; fault: OnlyFansFault }[] = [];
+  let nextMessageId = 9_000_000_000;
+
+  const reply = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'api' || !parts[1]) return reply(res, 404, { error: 'Not found' });
+    const account = parts[1];
+    const rest = parts.slice(2);
+    const route: OnlyFansRoute | undefined =
+      req.method === 'POST' && rest.length === 3 && rest[0] === 'chats' && rest[2] === 'messages'
+        ? 'send'
+        : req.method === 'POST' && rest.join('/') === 'media/upload'
+          ? 'upload'
+          : req.method === 'GET' && rest[0] === 'chats'
+            ? 'chats'
+            : undefined;
+    if (!route) return reply(res, 404, { error: 'Not found' });
+
+    const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const allowed = auth ? options.keys[auth] : undefined;
+    if (!allowed) {
+      return reply(res, 401, {
+        error: 'Unauthorized. Go to https://app.onlyfansapi.com/api-keys to get your API key.',
+      });
+    }
+    if (!allowed.includes(account)) return reply(res, 404, { error: 'Account not found.' });
+
+    const raw = await readBody(req);
+    const type = req.headers['content-type'] ?? '';
+    let body: unknown;
+    if (type.startsWith('application/json') && raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return reply(res, 400, { error: 'Malformed JSON.' });
+      }
+    }
+    const chatId = route === 'send' ? rest[1] : undefined;
+
+    const index = faults.findIndex((f) => f.route === route);
+    const fault = index >= 0 ? faults.splice(index, 1)[0]!.fault : undefined;
+    if (fault && 'hangMs' in fault) {
+      await sleep(fault.hangMs);
+      return void req.socket.destroy();
+    }
+    calls.push({ route, account, ...(chatId ? { chatId } : {}), body, at: Date.now() });
+    if (fault && 'status' in fault) {
+      return reply(
+        res,
+        fault.status,
+        { error: fault.error ?? (fault.status === 429 ? 'Too Many Requests' : 'Server Error') },
+        fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
+      );
+    }
+
+    let answer: { status: number; body: unknown };
+    if (route === 'chats') {
+      // `GET /chats`: one entry per fan written to; `GET /chats/{chat}/messages`: what was sent there.
+      const data =
+        rest[2] === 'messages'
+          ? sent
+              .filter((m) => m.account === account && m.chatId === rest[1])
+              .map((m) => ({
+                id: m.id,
+                text: `<p>${m.text}</p>`,
+                price: m.price,
+                createdAt: new Date(m.at).toISOString(),
+              }))
+          : [...new Set(sent.filter((m) => m.account === account).map((m) => m.chatId))].map((id) => ({
+              withUser: { id: Number(id) },
+            }));
+      answer = { status: 200, body: { data, _pagination: { next_page: null } } };
+    } else if (route === 'upload') {
+      const fileUrl = (body as { file_url?: unknown } | undefined)?.file_url;
+      const multipart = type.startsWith('multipart/form-data') && /name="file"/.test(raw.toString('latin1'));
+      if ((typeof fileUrl === 'string') === multipart) {
+        answer = { status: 422, body: { message: 'Provide exactly one of file or file_url.' } };
+      } else {
+        const id = `ofapi_media_${randomBytes(16).toString('hex')}`;
+        uploads.push({ id, ...(typeof fileUrl === 'string' ? { fileUrl } : {}), used: false });
+        answer = { status: 200, body: { prefixed_id: id, file_name: 'upload', processId: id.slice(-20) } };
+      }
+    } else {
+      answer = send(account, chatId!, body);
+    }
+    if (fault && 'processThenClose' in fault) return void req.socket.destroy();
+    reply(res, answer.status, answer.body);
+  }
+
+  function send(account: string, chatId: string, body: unknown): { status: number; body: unknown } {
+    const parsed = ofSendMessageBody.safeParse(body);
+    if (!parsed.success) return { status: 422, body: { message: parsed.error.issues[0]!.message } };
+    const files = parsed.data.mediaFiles ?? [];
+    for (const file of files) {
+      const upload = typeof file === 'string' ? uploads.find((u) => u.id === file) : undefined;
+      if (typeof file === 'string' && (!upload || upload.used)) {
+        return { status: 422, body: { message: `Media ${file} is unknown or was already used.` } };
+      }
+    }
+    for (const file of files) {
+      const upload = uploads.find((u) => u.id === file);
+      if (upload) upload.used = true;
+    }
+    const message: OnlyFansSentMessage = {
+      id: nextMessageId++,
+      account,
+      chatId,
+      text: parsed.data.text,
+      price: parsed.data.price ?? 0,
+      mediaFiles: files,
+      at: Date.now(),
+    };
+    sent.push(message);
+    return {
+      status: 200,
+      body: {
+        data: {
+          responseType: 'message',
+          id: message.id,
+          text: `<p>${message.text}</p>`,
+          price: message.price,
+          isFree: message.price === 0,
+          mediaCount: files.length,
+          fromUser: { id: 1, _view: 's' },
+          createdAt: new Date(message.at).toISOString(),
+        },
+      },
+    };
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) reply(res, 500, { error: 'Server Error' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${port}/api`,
+    calls,
+    sent,
+    uploads,
+    failNext(route, fault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push({ route, fault });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

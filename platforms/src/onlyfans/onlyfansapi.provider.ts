@@ -1,0 +1,314 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { formatIssues, PlatformError } from '@velvet/shared';
+import { CredentialsRejected, type WebhookRequest } from '../connector';
+import type {
+  OnlyFansProvider,
+  ProviderCredentials,
+  ProviderEvent,
+  ProviderFan,
+  ProviderMessage,
+} from './onlyfans.provider';
+import {
+  ofAccountState,
+  ofChatsResponse,
+  ofErrorBody,
+  ofMediaUploadResponse,
+  ofMessage,
+  ofPpvUnlocked,
+  ofSendMessageResponse,
+  ofSubscription,
+  ofWebhookEnvelope,
+  type OfSendMessageBody,
+} from './onlyfans.schema';
+
+/** Header OnlyFansAPI.com puts the hex HMAC-SHA256 of the body in. */
+export const ONLYFANSAPI_SIGNATURE_HEADER = 'signature';
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Errors raised before a request could be written: the provider surely did nothing. */
+const BEFORE_THE_REQUEST = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export interface OnlyFansApiOptions {
+  /** `https://app.onlyfansapi.com/api`, or a stand-in (ONLYFANS_API_ROOT). */
+  apiRoot: string;
+  timeoutMs?: number;
+}
+
+/** The reference provider: OnlyFansAPI.com's REST API and `Signature`-signed webhooks. */
+export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFansProvider {
+  const apiRoot = options.apiRoot.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  /**
+   * One call. `written` says what a lost answer means: a send may have been delivered
+   * (`unknown`), a read or an upload changed nothing a retry could double (`retryable`).
+   */
+  async function call(
+    credentials: ProviderCredentials,
+    what: string,
+    path: string,
+    init: { method: 'GET' | 'POST'; json?: unknown; lostAnswer: 'unknown' | 'retryable' },
+  ): Promise<unknown> {
+    const url = `${apiRoot}/${encodeURIComponent(credentials.accountId)}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: init.method,
+        headers: {
+          authorization: `Bearer ${credentials.apiKey}`,
+          accept: 'application/json',
+          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const reason = redact(describe(err), credentials.apiKey);
+      if (neverConnected(err)) {
+        throw new PlatformError(
+          `Could not reach the OnlyFans provider (${what}): ${reason}`,
+          'retryable',
+          undefined,
+          'network',
+        );
+      }
+      throw new PlatformError(
+        `The OnlyFans provider did not answer ${what} (${reason})${init.lostAnswer === 'unknown' ? ': it may have been delivered' : ''}`,
+        init.lostAnswer,
+        undefined,
+        init.lostAnswer === 'unknown' ? 'outcome_unknown' : 'network',
+      );
+    }
+    let body: unknown;
+    try {
+      const text = await response.text();
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body;
+    const said = ofErrorBody.safeParse(body).data;
+    const detail = redact((said?.error ?? said?.message ?? '').slice(0, 300), credentials.apiKey);
+    const message = `The OnlyFans provider answered ${response.status} to ${what}${detail ? `: ${detail}` : ''}`;
+    if (response.status === 429) {
+      const seconds = retryAfterSeconds(response.headers.get('retry-after'));
+      throw new PlatformError(
+        `The OnlyFans provider rate limited ${what}; retry after ${seconds}s`,
+        'retryable',
+        seconds * 1000,
+        'rate_limited',
+      );
+    }
+    if (response.status === 401) throw new PlatformError(message, 'permanent', undefined, 'invalid_token');
+    if (response.status >= 500) throw new PlatformError(message, 'retryable', undefined, 'upstream');
+    throw new PlatformError(
+      message,
+      'permanent',
+      undefined,
+      response.status === 404 ? 'chat_not_found' : 'rejected',
+    );
+  }
+
+  return {
+    name: 'onlyfansapi',
+
+    async checkAccount(credentials) {
+      try {
+        const body = await call(credentials, 'the chats list', '/chats?limit=1', {
+          method: 'GET',
+          lostAnswer: 'retryable',
+        });
+        if (!ofChatsResponse.safeParse(body).success) {
+          throw new PlatformError('The OnlyFans provider answered an unexpected chats list', 'retryable');
+        }
+      } catch (err) {
+        if (err instanceof PlatformError && err.code === 'invalid_token') {
+          throw new CredentialsRejected('apiKey', 'The provider refused this API key');
+        }
+        if (err instanceof PlatformError && err.code === 'chat_not_found') {
+          throw new CredentialsRejected('accountId', 'The provider knows no such account for this API key');
+        }
+        throw err;
+      }
+    },
+
+    async sendMessage(credentials, chatId, message: ProviderMessage) {
+      const body: OfSendMessageBody = {
+        text: message.text,
+        ...(message.priceUsd ? { price: message.priceUsd } : {}),
+        ...(message.media?.length ? { mediaFiles: [...message.media] } : {}),
+      };
+      const answer = await call(credentials, 'the message', `/chats/${encodeURIComponent(chatId)}/messages`, {
+        method: 'POST',
+        json: body,
+        lostAnswer: 'unknown',
+      });
+      const sent = ofSendMessageResponse.safeParse(answer);
+      if (!sent.success) {
+        // The provider took it (2xx) but said nothing usable: delivered, id unknown.
+        throw new PlatformError(
+          'The OnlyFans provider accepted the message without an id',
+          'unknown',
+          undefined,
+          'outcome_unknown',
+        );
+      }
+      return { messageId: sent.data.data.id };
+    },
+
+    async uploadMedia(credentials, url) {
+      const answer = await call(credentials, 'the media upload', '/media/upload', {
+        method: 'POST',
+        json: { file_url: url },
+        lostAnswer: 'retryable',
+      });
+      const uploaded = ofMediaUploadResponse.safeParse(answer);
+      if (!uploaded.success) {
+        throw new PlatformError('The OnlyFans provider answered an upload without an id', 'retryable');
+      }
+      return uploaded.data.prefixed_id;
+    },
+
+    verifyWebhook(request: WebhookRequest, credentials: ProviderCredentials): boolean {
+      const header = request.headers[ONLYFANSAPI_SIGNATURE_HEADER];
+      if (typeof header !== 'string' || !credentials.webhookSecret) return false;
+      const expected = createHmac('sha256', credentials.webhookSecret).update(request.rawBody).digest('hex');
+      // Hashing both gives equal lengths: neither a throw nor timing tells how close a guess was.
+      const signed = timingSafeEqual(digest(header.trim().toLowerCase()), digest(expected));
+      // One signing secret may serve several accounts: the event must be about this one.
+      const envelope = ofWebhookEnvelope.safeParse(request.body);
+      return signed && envelope.success && envelope.data.account_id === credentials.accountId;
+    },
+
+    parseWebhook(body: unknown): ProviderEvent {
+      const envelope = ofWebhookEnvelope.safeParse(body);
+      if (!envelope.success) return { kind: 'invalid', reason: formatIssues(envelope.error) };
+      const { event, payload } = envelope.data;
+      switch (event) {
+        case 'messages.received': {
+          const message = ofMessage.safeParse(payload);
+          if (!message.success) return { kind: 'invalid', reason: formatIssues(message.error) };
+          const m = message.data;
+          return {
+            kind: 'message',
+            id: m.id,
+            chatId: m.fromUser.id,
+            fan: fanOf(m.fromUser),
+            text: plainText(m.text ?? ''),
+            sentAt: dateOf(m.createdAt),
+          };
+        }
+        case 'subscriptions.new': {
+          const sub = ofSubscription.safeParse(payload);
+          if (!sub.success) return { kind: 'invalid', reason: formatIssues(sub.error) };
+          const at = dateOf(sub.data.subscribedAt);
+          return {
+            kind: 'subscribed',
+            // No event id on the wire: the fan and the start of the period name a subscription.
+            id: `subscription:${sub.data.user.id}:${sub.data.subscribedAt ?? at.toISOString().slice(0, 10)}`,
+            chatId: sub.data.user.id,
+            fan: fanOf(sub.data.user),
+            sentAt: at,
+          };
+        }
+        case 'messages.ppv.unlocked': {
+          const unlocked = ofPpvUnlocked.safeParse(payload);
+          const buyer = unlocked.data?.user ?? unlocked.data?.fromUser;
+          if (!unlocked.success || !buyer) {
+            return {
+              kind: 'invalid',
+              reason: unlocked.success ? 'payload: no buyer' : formatIssues(unlocked.error),
+            };
+          }
+          return {
+            kind: 'unlocked',
+            messageId: unlocked.data.id,
+            chatId: buyer.id,
+            fan: fanOf(buyer),
+            priceCents: Math.round(unlocked.data.price * 100),
+          };
+        }
+        case 'accounts.session_expired':
+        case 'accounts.otp_code_required': {
+          const state = ofAccountState.safeParse(payload).data;
+          const why =
+            event === 'accounts.session_expired'
+              ? 'the OnlyFans session expired; reconnect the account at the provider'
+              : 'OnlyFans asks for a two-factor code; enter it at the provider';
+          const detail = state?.latestAuthAttempt?.error_message;
+          return { kind: 'needs_attention', reason: detail ? `${why} (${detail.slice(0, 200)})` : why };
+        }
+        case 'subscriptions.renewed':
+          return { kind: 'ignored', reason: 'a renewal: the fan already had the welcome' };
+        default:
+          return { kind: 'ignored', reason: `event ${event.slice(0, 100)} is not used` };
+      }
+    },
+  };
+}
+
+function fanOf(user: { id: string; name?: string; username?: string }): ProviderFan {
+  return {
+    platformUserId: user.id,
+    displayName: user.name || user.username || user.id,
+    ...(user.username ? { username: user.username } : {}),
+  };
+}
+
+/** OnlyFans message text is HTML (`<p>Hi</p>`): fans wrote plain words. */
+function plainText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#0?39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+function dateOf(value: string | undefined): Date {
+  const at = value ? new Date(value) : new Date();
+  return Number.isNaN(at.getTime()) ? new Date() : at;
+}
+
+function retryAfterSeconds(header: string | null): number {
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds > 0) return Math.min(seconds, 3600);
+  const at = header ? Date.parse(header) : NaN;
+  return Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : 1;
+}
+
+function neverConnected(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && BEFORE_THE_REQUEST.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
+  const cause =
+    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
+function redact(text: string, apiKey: string): string {
+  return apiKey ? text.split(apiKey).join('<api key>') : text;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

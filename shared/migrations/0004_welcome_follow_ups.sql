@@ -1,0 +1,2 @@
+ALTER TABLE "follow_ups" DROP CONSTRAINT "follow_ups_kind_check";--> statement-breakpoint
+ALTER TABLE "follow_ups" ADD CONSTRAINT "follow_ups_kind_check" CHECK ("follow_ups"."kind" in ('offer','thank_you','suggestion','welcome'));

@@ -86,7 +86,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       throw new UnrecoverableError(why);
     }
 
-    // A payment request waits for the reply presenting it, so the fan reads them in order.
+    // Earlier replies to this chat first (and a payment request after its reply).
     if (token && (await waitsForEarlier(ctx, message))) {
       await job.moveToDelayed(Date.now() + FOLLOW_POLL_MS, token);
       throw new DelayedError();
@@ -243,10 +243,21 @@ const FOLLOW_POLL_MS = 250;
 /** A reply still unsent after this long is held for a reason of its own (quiet hours…). */
 const FOLLOW_AT_MOST_MS = 120_000;
 
+/**
+ * Replies to one chat leave in the order they were written: jobs run several at a time, so
+ * without this a later reply could take the platform's next slot first. A payment request
+ * also waits for the reply presenting it (same transaction, so named by `after`).
+ */
 async function waitsForEarlier(ctx: WorkerContext, message: MessageRecord): Promise<boolean> {
+  if (ctx.now().getTime() - message.createdAt.getTime() >= FOLLOW_AT_MOST_MS) return false;
   const after = message.raw && 'after' in message.raw ? message.raw.after : undefined;
-  if (!after) return false;
-  const earlier = await messagesRepo.findById(ctx.db, after);
-  if (!earlier || (earlier.status !== 'queued' && earlier.status !== 'sending')) return false;
-  return ctx.now().getTime() - message.createdAt.getTime() < FOLLOW_AT_MOST_MS;
+  if (after) {
+    const earlier = await messagesRepo.findById(ctx.db, after);
+    if (earlier && (earlier.status === 'queued' || earlier.status === 'sending')) return true;
+  }
+  return messagesRepo.hasEarlierUnsent(
+    ctx.db,
+    message,
+    new Date(message.createdAt.getTime() - FOLLOW_AT_MOST_MS),
+  );
 }

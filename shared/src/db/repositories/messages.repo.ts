@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { Intent } from '../../domain';
 import { messages } from '../schema';
@@ -119,6 +119,32 @@ export const messagesRepo = {
   async findById(db: Db, id: string): Promise<MessageRecord | undefined> {
     const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
     return row;
+  },
+
+  /**
+   * Whether a reply queued before this one (since `since`) in the same conversation is still
+   * unsent: the fan must read replies in the order they were written.
+   */
+  async hasEarlierUnsent(
+    db: Db,
+    message: Pick<MessageRecord, 'id' | 'conversationId' | 'createdAt'>,
+    since: Date,
+  ): Promise<boolean> {
+    const rows = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, message.conversationId),
+          eq(messages.direction, 'out'),
+          inArray(messages.status, ['queued', 'sending']),
+          lt(messages.createdAt, message.createdAt),
+          gt(messages.createdAt, since),
+          ne(messages.id, message.id),
+        ),
+      )
+      .limit(1);
+    return rows.length === 1;
   },
 
   /**

@@ -93,6 +93,14 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     });
     const ack = await socket.timeout(10_000).emitWithAck('draft:approve', { draftId: done.payload.draftId });
     expect(ack).toMatchObject({ ok: true });
+    // The person who approved the AI's pitch is the seller of record.
+    const me = (await admin.get('/api/me')).body.user;
+    const [credited] = await stack.query<{ offered_by: string; offered_by_user_id: string }>(
+      `select offered_by, offered_by_user_id from offers where id = '${offer!.id}'`,
+    );
+    expect(credited).toEqual({ offered_by: 'ai', offered_by_user_id: me.id });
+    const bySeller = await admin.get(`/api/sales/metrics?creatorId=${creatorId}&by=seller`);
+    expect(bySeller.body.rows.map((r: { label: string }) => r.label)).toContain(me.email);
     const invoice = await until(
       () =>
         telegram.invoices.find(

@@ -146,6 +146,7 @@ export function createDraftsService(
           },
         });
         if (staged.outbox) await presentOffer(tx, draft, conversation, effects, staged.message.id);
+        if (draft.offerId) await offersRepo.creditTo(tx, draft.offerId, actor.id);
         return staged;
       });
       await flushEffects({ ...deps, db: ctx.db }, effects);

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { offers, packs, promoCodes } from '../schema';
 
@@ -76,6 +76,14 @@ export const offersRepo = {
   async findByCheckoutTokenHash(db: Db, hash: string): Promise<OfferRecord | undefined> {
     const [row] = await db.select().from(offers).where(eq(offers.checkoutTokenHash, hash)).limit(1);
     return row;
+  },
+
+  /** A person approved the AI draft presenting this offer: its sale is theirs. */
+  async creditTo(db: Db, id: string, userId: string): Promise<void> {
+    await db
+      .update(offers)
+      .set({ offeredByUserId: userId })
+      .where(and(eq(offers.id, id), isNull(offers.offeredByUserId)));
   },
 
   /**

@@ -20,8 +20,9 @@ const GROUPS: Record<SalesGroup, { key: SQL; label: SQL }> = {
   intent: { key: sql`coalesce(o.intent, 'manual')`, label: sql`coalesce(o.intent, 'manual')` },
   platform: { key: sql`a.platform`, label: sql`a.platform` },
   seller: {
-    key: sql`case when o.offered_by = 'ai' then 'ai' else coalesce(o.offered_by_user_id::text, 'human') end`,
-    label: sql`max(case when o.offered_by = 'ai' then 'AI' else coalesce(u.email, 'human') end)`,
+    // The person who made the offer, or who approved the AI draft presenting it; else AI alone.
+    key: sql`coalesce(o.offered_by_user_id::text, case when o.offered_by = 'ai' then 'ai' else 'human' end)`,
+    label: sql`max(coalesce(u.email, case when o.offered_by = 'ai' then 'AI' else 'human' end))`,
   },
 };
 

@@ -37,6 +37,7 @@ export function presentAbilities(
   return {
     reply: can(actor, 'conversation:reply', scope),
     assign: can(actor, 'conversation:assign', scope) && row.assignedTo !== actor.id,
+    assignOthers: can(actor, 'conversation:assign_others', scope),
     escalate: can(actor, 'conversation:escalate', scope),
     release: can(actor, 'conversation:release', scope),
     correctIntent: can(actor, 'intent:correct', scope),

@@ -21,6 +21,10 @@ export function creatorsRoutes(creators: CreatorsService): Router {
     res.json(await creators.get(actorOf(req), parseId(req.params.id, 'Creator')));
   });
 
+  router.get('/creators/:id/team', async (req, res) => {
+    res.json({ team: await creators.team(actorOf(req), parseId(req.params.id, 'Creator')) });
+  });
+
   router.patch('/creators/:id', async (req, res) => {
     const actor = actorOf(req);
     const id = parseId(req.params.id, 'Creator');

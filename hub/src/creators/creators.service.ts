@@ -1,7 +1,9 @@
 import {
   auditRepo,
+  can,
   creatorsRepo,
   NotFound,
+  usersRepo,
   type Actor,
   type CreateCreatorBody,
   type CreatorRecord,
@@ -20,7 +22,7 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
   async function load(
     actor: Actor,
     id: string,
-    action: 'creator:read' | 'creator:update',
+    action: 'creator:read' | 'creator:update' | 'conversation:assign_others',
   ): Promise<CreatorRecord> {
     const creator = await creatorsRepo.findById(db, id);
     if (!creator) throw new NotFound('Creator');
@@ -50,6 +52,15 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
       authorize(actor, 'creator:list');
       const rows = await creatorsRepo.list(db, actor.role === 'admin' ? undefined : actor.creatorIds);
       return rows.map(presentCreator);
+    },
+
+    /** Who may take this creator's conversations: the people an assigner can pick from. */
+    async team(actor: Actor, id: string) {
+      await load(actor, id, 'conversation:assign_others');
+      const users = await usersRepo.list(db);
+      return users
+        .filter((u) => !u.disabledAt && can(u, 'conversation:reply', { creatorId: id }))
+        .map((u) => ({ id: u.id, email: u.email, role: u.role }));
     },
 
     async get(actor: Actor, id: string): Promise<CreatorView> {

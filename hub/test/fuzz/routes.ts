@@ -72,6 +72,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /api/creators': { body: 'none' },
   'GET /api/creators/:id': { body: 'none' },
+  'GET /api/creators/:id/team': { body: 'none' },
   'PATCH /api/creators/:id': {
     body: 'json',
     example: () => ({ persona: 'Douce', constraints: ['rien'], disclosure: { fr: 'IA' } }),

@@ -10,6 +10,7 @@ import {
   fanPanelResponse,
   messagePageResponse,
   platformListResponse,
+  teamResponse,
   type ConversationStatus,
   type Intent,
 } from '@velvet/shared/contract';
@@ -81,6 +82,10 @@ export const api = {
     ),
 
   fan: (fanId: string) => session.request(fanPanelResponse, `/api/fans/${encodeURIComponent(fanId)}`),
+
+  /** The people who may take a creator's conversations (for assigners). */
+  team: (creatorId: string) =>
+    session.request(teamResponse, `/api/creators/${encodeURIComponent(creatorId)}/team`),
 
   updateFan: (fanId: string, patch: { notes?: string; tags?: string[] }) =>
     session.request(fanPanelResponse.shape.fan, `/api/fans/${encodeURIComponent(fanId)}`, {

@@ -118,11 +118,18 @@ export type Draft = z.output<typeof draftResponse>;
 export const conversationAbilities = z.object({
   reply: z.boolean(),
   assign: z.boolean(),
+  /** May hand the conversation to a teammate (`GET /api/creators/:id/team` lists them). */
+  assignOthers: z.boolean().default(false),
   escalate: z.boolean(),
   release: z.boolean(),
   correctIntent: z.boolean(),
 });
 export type ConversationAbilities = z.output<typeof conversationAbilities>;
+
+export const teamResponse = z.object({
+  team: z.array(z.object({ id: z.string(), email: z.string(), role: z.string() })),
+});
+export type TeamMember = z.output<typeof teamResponse>['team'][number];
 
 export const conversationDetailResponse = z.object({
   conversation: conversationResponse,

@@ -41,6 +41,7 @@ const en = {
   draftBlocked: 'Held by the checks',
   draftSuperseded: 'Replaced by a newer draft',
   heldHint: 'Edit it, or send it anyway if it is right.',
+  assignTo: 'Assign to',
   previewDisclosure: 'Sent first, as the fan’s first AI-written message:',
   previewOffer: 'Then the payment request: {pack}, {amount} ({how})',
   how: {
@@ -158,6 +159,7 @@ const fr: Strings = {
   draftBlocked: 'Retenu par les contrôles',
   draftSuperseded: 'Remplacé par un brouillon plus récent',
   heldHint: 'Modifiez-le, ou envoyez-le quand même s’il convient.',
+  assignTo: 'Attribuer à',
   previewDisclosure: 'Envoyé avant, car c’est le premier message rédigé par l’IA pour ce fan :',
   previewOffer: 'Puis la demande de paiement : {pack}, {amount} ({how})',
   how: {

@@ -9,7 +9,7 @@ import {
 } from '$lib/client';
 import { locale } from '$lib/lang.svelte';
 import { session } from '$lib/session.svelte';
-import type { ConversationAbilities } from '@velvet/shared/contract';
+import type { ConversationAbilities, TeamMember } from '@velvet/shared/contract';
 import { inboxActions, type InboxSocket } from '$lib/socket.svelte';
 import { applyMessage, matchesFilters, upsert } from './conversations';
 import { isActionable, reduceDraft, type DraftEvent, type DraftMap } from './draft';
@@ -56,6 +56,8 @@ export class InboxState {
 
   selectedId = $state<string | null>(null);
   messages = $state.raw<Message[]>([]);
+  /** Who the open conversation can be handed to, for people who may assign others. */
+  team = $state.raw<TeamMember[]>([]);
   drafts = $state.raw<DraftMap>({});
   outgoing = $state.raw<Outgoing[]>([]);
   panel = $state.raw<Panel | null>(null);
@@ -136,9 +138,25 @@ export class InboxState {
           : null,
       });
       void this.loadPanel(d.conversation.fan.id);
+      if (d.abilities.assignOthers) void this.loadTeam(d.conversation.creatorId);
+      else this.team = [];
     }
     if (page.ok) this.messages = page.data.messages;
     else this.threadError = fill(this.t.error, { e: page.message || page.code });
+  }
+
+  async loadTeam(creatorId: string) {
+    const result = await api.team(creatorId);
+    if (result.ok && this.selected?.creatorId === creatorId) this.team = result.data.team;
+  }
+
+  /** Hands the open conversation to a teammate (or to oneself). */
+  async assignTo(userId: string) {
+    if (!this.selectedId || this.busy) return;
+    this.busy = true;
+    const ack = await inboxActions.assign({ conversationId: this.selectedId, userId });
+    this.busy = false;
+    if (!ack.ok) this.threadError = fill(this.t.error, { e: ack.error.message });
   }
 
   async loadPanel(fanId: string) {

@@ -114,4 +114,29 @@ describe('thread draft card', () => {
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
     expect(screen.getByRole('button', { name: 'Send anyway' })).toBeTruthy();
   });
+
+  it('offers the creator’s team to someone who may assign others', () => {
+    locale.lang = 'en';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    inbox.abilities = {
+      reply: true,
+      assign: true,
+      assignOthers: true,
+      escalate: true,
+      release: true,
+      correctIntent: true,
+    };
+    inbox.team = [
+      { id: 'u1', email: 'lead@agency.test', role: 'manager' },
+      { id: 'u2', email: 'chat@agency.test', role: 'chatter' },
+    ];
+    render(Thread, { props: { conversation }, context: inboxContext(inbox) });
+    const select = screen.getByLabelText('Assign to') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual([
+      'Assign to…',
+      'lead@agency.test',
+      'chat@agency.test',
+    ]);
+  });
 });

@@ -189,7 +189,7 @@ describe('approvals on a phone', () => {
     });
     const shown = await until(
       async () => (await notifications()).find((n) => n.tag === `draft-${draftId}`),
-      5000,
+      15_000,
       'the notification',
     );
     expect(shown).toEqual({
@@ -201,7 +201,7 @@ describe('approvals on a phone', () => {
     await deliver({ kind: 'digest', count: 3, url: 'https://elsewhere.example/phish' });
     const digest = await until(
       async () => (await notifications()).find((n) => n.tag === 'velvet-approvals'),
-      5000,
+      15_000,
       'the digest',
     );
     expect(digest).toMatchObject({ title: '3 replies wait for you', data: { url: `${hub.url}/approvals` } });

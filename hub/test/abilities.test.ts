@@ -43,6 +43,7 @@ describe('abilities sent with the data', () => {
     expect(await detail(admin)).toEqual({
       reply: true,
       assign: true,
+      assignOthers: true,
       escalate: true,
       release: true,
       correctIntent: true,
@@ -50,6 +51,7 @@ describe('abilities sent with the data', () => {
     expect(await detail(await as('chatter'))).toEqual({
       reply: true,
       assign: true,
+      assignOthers: false,
       escalate: true,
       release: true,
       correctIntent: true,
@@ -57,6 +59,7 @@ describe('abilities sent with the data', () => {
     expect(await detail(await as('model'))).toEqual({
       reply: true,
       assign: false,
+      assignOthers: false,
       escalate: true,
       release: false,
       correctIntent: false,

@@ -6,6 +6,26 @@ import { messages } from '../schema';
 export type MessageRecord = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 
+async function byPlatformId(
+  db: Db,
+  accountId: string,
+  platformMessageId: string,
+  direction: 'in' | 'out',
+): Promise<MessageRecord | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.accountId, accountId),
+        eq(messages.platformMessageId, platformMessageId),
+        eq(messages.direction, direction),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
 export const messagesRepo = {
   /** Returns the existing row when the idempotency key was used before, with `created: false`. */
   async insertOutbound(
@@ -61,44 +81,12 @@ export const messagesRepo = {
   },
 
   /** A fan message by the platform's own id. */
-  async findInbound(
-    db: Db,
-    accountId: string,
-    platformMessageId: string,
-  ): Promise<MessageRecord | undefined> {
-    const [row] = await db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.accountId, accountId),
-          eq(messages.platformMessageId, platformMessageId),
-          eq(messages.direction, 'in'),
-        ),
-      )
-      .limit(1);
-    return row;
-  },
+  findInbound: (db: Db, accountId: string, platformMessageId: string) =>
+    byPlatformId(db, accountId, platformMessageId, 'in'),
 
   /** A message Velvet sent on this account, by the id the platform gave it. */
-  async findOutbound(
-    db: Db,
-    accountId: string,
-    platformMessageId: string,
-  ): Promise<MessageRecord | undefined> {
-    const [row] = await db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.accountId, accountId),
-          eq(messages.platformMessageId, platformMessageId),
-          eq(messages.direction, 'out'),
-        ),
-      )
-      .limit(1);
-    return row;
-  },
+  findOutbound: (db: Db, accountId: string, platformMessageId: string) =>
+    byPlatformId(db, accountId, platformMessageId, 'out'),
 
   /** Whether the fan wrote in this conversation after `since`. */
   async fanWroteSince(db: Db, conversationId: string, since: Date): Promise<boolean> {

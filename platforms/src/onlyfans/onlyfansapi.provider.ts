@@ -20,20 +20,11 @@ import {
   ofWebhookEnvelope,
   type OfSendMessageBody,
 } from './onlyfans.schema';
+import { neverConnected } from '../delivery';
 
 /** Header OnlyFansAPI.com puts the hex HMAC-SHA256 of the body in. */
 export const ONLYFANSAPI_SIGNATURE_HEADER = 'signature';
 const DEFAULT_TIMEOUT_MS = 15_000;
-
-/** Errors raised before a request could be written: the provider surely did nothing. */
-const BEFORE_THE_REQUEST = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 export interface OnlyFansApiOptions {
   /** `https://app.onlyfansapi.com/api`, or a stand-in (ONLYFANS_API_ROOT). */
@@ -287,15 +278,6 @@ function retryAfterSeconds(header: string | null): number {
   if (Number.isFinite(seconds) && seconds > 0) return Math.min(seconds, 3600);
   const at = header ? Date.parse(header) : NaN;
   return Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : 1;
-}
-
-function neverConnected(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && BEFORE_THE_REQUEST.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 function describe(err: unknown): string {

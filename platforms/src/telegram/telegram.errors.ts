@@ -1,5 +1,6 @@
 import { GrammyError, HttpError } from 'grammy';
 import { PlatformError } from '@velvet/shared';
+import { neverConnected } from '../delivery';
 
 export const INVALID_TOKEN_MESSAGE = 'Telegram rejected the bot token';
 
@@ -54,34 +55,6 @@ function fromTelegram(err: GrammyError, method: string, token: string): Platform
   }
   if (status >= 400 && status < 500) return new PlatformError(said, 'permanent', undefined, 'rejected');
   return new PlatformError(said, 'retryable', undefined, 'upstream');
-}
-
-/** Errors raised before a request could be written: no connection, no name, no trust. */
-const BEFORE_THE_REQUEST = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/**
- * Whether the request surely never reached Telegram. Anything else (a reset or closed
- * connection, a timeout) may have happened after Telegram read it.
- */
-function neverConnected(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && BEFORE_THE_REQUEST.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 /** Removes the token, and any `/bot<token>/` URL segment, from text that is about to leave this module. */

@@ -1,0 +1,28 @@
+/**
+ * Errors raised before a request could be written (no connection, no name, no trust): the
+ * platform surely did nothing, so the request may be sent again. Anything else (a reset or
+ * closed connection, a timeout) may have happened after the platform read it.
+ */
+const BEFORE_THE_REQUEST = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Whether a failed call surely never reached the platform (the at-most-once rule of every connector). */
+export function neverConnected(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && BEFORE_THE_REQUEST.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -46,6 +46,8 @@ describe('abilities sent with the data', () => {
       assignOthers: true,
       escalate: true,
       release: true,
+      resolve: true,
+      markMinor: true,
       correctIntent: true,
     });
     expect(await detail(await as('chatter'))).toEqual({
@@ -54,6 +56,8 @@ describe('abilities sent with the data', () => {
       assignOthers: false,
       escalate: true,
       release: true,
+      resolve: true,
+      markMinor: true,
       correctIntent: true,
     });
     expect(await detail(await as('model'))).toEqual({
@@ -62,6 +66,8 @@ describe('abilities sent with the data', () => {
       assignOthers: false,
       escalate: true,
       release: false,
+      resolve: true,
+      markMinor: true,
       correctIntent: false,
     });
   });

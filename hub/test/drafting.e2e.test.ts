@@ -388,4 +388,136 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     );
     expect(audit!.data).toMatchObject({ held: ['contact_details'], sentAnyway: true });
   });
+
+  const inView = async (view: string, conversationId: string) =>
+    (await admin.get(`/api/conversations?view=${view}`)).body.conversations.some(
+      (c: { id: string }) => c.id === conversationId,
+    ) as boolean;
+
+  it('resolving retires the draft and planned follow-ups; the fan’s next message reopens it', async () => {
+    await say(4105, 'bonsoir toi');
+    const conversationId = await conversationOf('bonsoir toi');
+    const done = await doneFor(conversationId);
+    const [conversation] = await stack.query<{ creator_id: string; fan_id: string }>(
+      `select creator_id, fan_id from conversations where id = '${conversationId}'`,
+    );
+    await stack.query(
+      `insert into follow_ups (creator_id, conversation_id, fan_id, kind, due_at)
+       values ('${conversation!.creator_id}', '${conversationId}', '${conversation!.fan_id}', 'suggestion', now() + interval '1 hour')`,
+    );
+
+    expect(await socket.emitWithAck('conversation:resolve', { conversationId })).toEqual({ ok: true });
+    const retired = await until(() =>
+      events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === done.payload.draftId),
+    );
+    expect(retired.payload.reason).toBe('resolved');
+    await until(() =>
+      events.find(
+        (e) =>
+          e.event === 'conversation:update' &&
+          e.payload.conversationId === conversationId &&
+          e.payload.status === 'closed',
+      ),
+    );
+    expect((await socket.emitWithAck('draft:approve', { draftId: done.payload.draftId })).ok).toBe(false);
+    const [followUp] = await stack.query<{ status: string; cancel_reason: string }>(
+      `select status, cancel_reason from follow_ups where conversation_id = '${conversationId}'`,
+    );
+    expect(followUp).toEqual({ status: 'cancelled', cancel_reason: 'resolved' });
+    expect(await inView('open', conversationId)).toBe(false);
+    expect(await inView('resolved', conversationId)).toBe(true);
+    const detail = await admin.get(`/api/conversations/${conversationId}`);
+    expect(detail.body.conversation).toMatchObject({ status: 'closed', resolvedAt: expect.any(String) });
+
+    // The fan writes again: back in the open inbox, with the AI, and drafted.
+    await say(4105, 'tu es partie ?');
+    await until(() =>
+      events.find(
+        (e) =>
+          e.event === 'conversation:update' &&
+          e.payload.conversationId === conversationId &&
+          e.payload.status === 'bot',
+      ),
+    );
+    expect(await inView('open', conversationId)).toBe(true);
+    expect((await admin.get(`/api/conversations/${conversationId}`)).body.conversation.resolvedAt).toBeNull();
+    await until(
+      () =>
+        events.filter((e) => e.event === 'draft:start' && e.payload.conversationId === conversationId)
+          .length === 2 || undefined,
+      15_000,
+      'a draft after reopening',
+    );
+  });
+
+  it('snoozing takes a conversation out of the open inbox until its time or the fan’s next message', async () => {
+    await say(4106, 'je repasse plus tard');
+    const conversationId = await conversationOf('je repasse plus tard');
+    const past = await socket.emitWithAck('conversation:snooze', {
+      conversationId,
+      until: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(past).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!past.ok) expect(past.error.message).toMatch(/until.*must be in the future/);
+
+    const until1h = new Date(Date.now() + 3600_000).toISOString();
+    expect(await socket.emitWithAck('conversation:snooze', { conversationId, until: until1h })).toEqual({
+      ok: true,
+    });
+    expect(await inView('open', conversationId)).toBe(false);
+    expect(await inView('snoozed', conversationId)).toBe(true);
+    expect((await admin.get(`/api/conversations/${conversationId}`)).body.conversation.snoozedUntil).toBe(
+      until1h,
+    );
+
+    // Its time comes: open again, with nothing to wake.
+    await stack.query(
+      `update conversations set snoozed_until = now() - interval '1 second' where id = '${conversationId}'`,
+    );
+    expect(await inView('open', conversationId)).toBe(true);
+
+    // Snoozed again, then the fan writes: it wakes at once.
+    expect((await socket.emitWithAck('conversation:snooze', { conversationId, until: until1h })).ok).toBe(true);
+    await say(4106, 'me revoilà');
+    await until(async () => (await inView('open', conversationId)) || undefined, 10_000, 'awake');
+    expect((await admin.get(`/api/conversations/${conversationId}`)).body.conversation.snoozedUntil).toBeNull();
+  });
+
+  it('a person can say the fan is under 18: drafts retire, selling stops, only an admin clears it', async () => {
+    await say(4107, 'coucou ma belle');
+    const conversationId = await conversationOf('coucou ma belle');
+    const done = await doneFor(conversationId);
+    const marked = await admin.post(`/api/conversations/${conversationId}/mark-minor`, {});
+    expect(marked.status).toBe(204);
+    const retired = await until(() =>
+      events.find((e) => e.event === 'draft:superseded' && e.payload.draftId === done.payload.draftId),
+    );
+    expect(retired.payload.reason).toBe('escalated');
+    const detail = await admin.get(`/api/conversations/${conversationId}`);
+    expect(detail.body.conversation.status).toBe('escalated');
+    const fan = await admin.get(`/api/fans/${detail.body.conversation.fan.id}`);
+    expect(fan.body.fan.minorSignalAt).toEqual(expect.any(String));
+    const [audit] = await stack.query<{ n: number }>(
+      `select count(*)::int as n from audit_log where action = 'fan.mark_minor' and data->>'conversationId' = '${conversationId}'`,
+    );
+    expect(audit!.n).toBe(1);
+
+    // Released by mistake, asked for a pack: still nothing automated, nothing sold.
+    expect((await socket.emitWithAck('conversation:release', { conversationId })).ok).toBe(true);
+    await say(4107, 'tu as des packs pieds ?');
+    const asked = await until(
+      () =>
+        events.find((e) => e.event === 'message:new' && e.payload.message.text === 'tu as des packs pieds ?')
+          ?.payload.message.id as string | undefined,
+    );
+    await until(() => events.find((e) => e.event === 'message:intent' && e.payload.messageId === asked));
+    const [queued] = await stack.query<{ n: number }>(
+      `select count(*)::int as n from outbox where topic = 'draft.generate' and payload->>'messageId' = '${asked}'`,
+    );
+    expect(queued!.n).toBe(0);
+    const [offers] = await stack.query<{ n: number }>(
+      `select count(*)::int as n from offers where conversation_id = '${conversationId}'`,
+    );
+    expect(offers!.n).toBe(0);
+  });
 });

@@ -108,6 +108,7 @@ export interface ConversationUpdatePayload {
   conversationId: string;
   status: ConversationStatus;
   assignedTo?: string | null;
+  snoozedUntil?: string | null;
 }
 
 export interface MessageEditedPayload {
@@ -285,6 +286,16 @@ export const conversationActionPayload = z.strictObject({
 });
 export type ConversationActionPayload = z.input<typeof conversationActionPayload>;
 
+/** Snoozed up to 30 days ahead; a fan message wakes the conversation earlier. */
+export const conversationSnoozePayload = z.strictObject({
+  conversationId: z.uuid(),
+  until: z.iso
+    .datetime({ offset: true, message: 'must be a date and time' })
+    .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+    .refine((v) => Date.parse(v) <= Date.now() + 30 * 24 * 3600 * 1000, 'must be within 30 days'),
+});
+export type ConversationSnoozePayload = z.input<typeof conversationSnoozePayload>;
+
 export const draftApprovePayload = z.strictObject({
   draftId: z.uuid(),
   text: z.string().trim().min(1).max(4096).optional(),
@@ -312,6 +323,11 @@ export interface ClientToServerEvents {
   'conversation:assign': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
   'conversation:escalate': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
   'conversation:release': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+  /** Done for now: pending drafts and follow-ups stop; the fan's next message reopens it. */
+  'conversation:resolve': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+  /** Back to the open inbox: to its assignee if it has one, else to the AI. Also unsnoozes. */
+  'conversation:reopen': (payload: ConversationActionPayload, ack: (result: Ack) => void) => void;
+  'conversation:snooze': (payload: ConversationSnoozePayload, ack: (result: Ack) => void) => void;
 }
 
 /** Room names: every event goes to its creator's room and, when it has one, its conversation's. */

@@ -22,6 +22,8 @@ export function presentConversation(row: ConversationListRow): z.input<typeof co
     assigneeEmail: row.assigneeEmail,
     unreadCount: row.unreadCount,
     lastMessageAt: row.lastMessageAt.toISOString(),
+    snoozedUntil: row.snoozedUntil?.toISOString() ?? null,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
     waitingSince: row.waitingSince?.toISOString() ?? null,
     fan: row.fan,
     lastMessage: row.lastMessage,
@@ -40,6 +42,8 @@ export function presentAbilities(
     assignOthers: can(actor, 'conversation:assign_others', scope),
     escalate: can(actor, 'conversation:escalate', scope),
     release: can(actor, 'conversation:release', scope),
+    resolve: can(actor, 'conversation:resolve', scope),
+    markMinor: can(actor, 'fan:mark_minor', scope),
     correctIntent: can(actor, 'intent:correct', scope),
   };
 }

@@ -21,6 +21,12 @@ export function conversationsRoutes(conversations: ConversationsService): Router
     res.status(204).end();
   });
 
+  /** A person says the fan is under 18: selling stops until an admin clears it. */
+  router.post('/conversations/:id/mark-minor', async (req, res) => {
+    await conversations.markMinor(actorOf(req), parseId(req.params.id, 'Conversation'));
+    res.status(204).end();
+  });
+
   router.post('/messages/:id/retry', async (req, res) => {
     res.status(201).json(await conversations.retry(actorOf(req), parseId(req.params.id, 'Message')));
   });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, PLATFORMS } from '@velvet/shared';
+import { CONVERSATION_STATUSES, CONVERSATION_VIEWS, PLATFORMS } from '@velvet/shared';
 
 const limit = z.coerce.number().int().min(1).max(200).default(50);
 
 export const listConversationsQuery = z.object({
   creatorId: z.uuid().optional(),
   status: z.enum(CONVERSATION_STATUSES).optional(),
+  /** `open` (neither resolved nor snoozed), `snoozed` or `resolved`; all when absent. */
+  view: z.enum(CONVERSATION_VIEWS).optional(),
   /** `me`, `none`, or a user id. */
   assigned: z.union([z.enum(['me', 'none']), z.uuid()]).optional(),
   unread: z.enum(['true', 'false']).optional(),

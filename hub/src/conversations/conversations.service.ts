@@ -22,10 +22,12 @@ import {
   disclosureText,
   draftPreview,
   fansRepo,
+  followUpsRepo,
   offersRepo,
   packsRepo,
   type DraftRecord,
   type ConversationRecord,
+  type ConversationState,
   type DraftRetiredReason,
   type ConversationStatus,
   type InboxPublisher,
@@ -88,14 +90,25 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
   async function changeState(
     actor: Actor,
     conversation: ConversationRecord,
-    state: { status: ConversationStatus; assignedTo: string | null },
+    state: ConversationState & { status: ConversationStatus },
     action: string,
     retire?: DraftRetiredReason,
   ) {
     const effects = collectEffects(conversation.creatorId, conversation.id);
     const { updated, retired } = await db.transaction(async (tx) => {
-      const updated = await conversationsRepo.setState(tx, conversation.id, state);
+      // Any state but resolved is open again.
+      const updated = await conversationsRepo.setState(
+        tx,
+        conversation.id,
+        state.status === 'closed' ? state : { resolvedAt: null, ...state },
+      );
       const retired = retire ? await retireDrafts(tx, sales, conversation.id, effects) : [];
+      // Resolved: nothing automated follows it (a fan message reopens the conversation).
+      if (state.status === 'closed') {
+        effects.followUps.push(
+          ...(await followUpsRepo.cancelPending(tx, { conversationId: conversation.id }, 'resolved', ctx.now())),
+        );
+      }
       await auditRepo.record(tx, {
         actorId: actor.id,
         action,
@@ -115,6 +128,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       conversationId: conversation.id,
       status: updated.status,
       assignedTo: updated.assignedTo,
+      snoozedUntil: updated.snoozedUntil?.toISOString() ?? null,
     });
     if (retire) await announceRetired(ctx, deps.publisher, target, retired, retire);
     return updated;
@@ -134,6 +148,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         platform: query.platform,
         search: query.q || undefined,
         status: query.status,
+        view: query.view,
         assignedTo: query.assigned === 'me' ? actor.id : query.assigned === 'none' ? null : query.assigned,
         unread: query.unread === undefined ? undefined : query.unread === 'true',
         before,
@@ -357,7 +372,92 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
     /** Hands the conversation back to the bot and clears the assignee. */
     async release(actor: Actor, input: { conversationId: string }) {
       const conversation = await load(actor, input.conversationId, 'conversation:release');
-      return changeState(actor, conversation, { status: 'bot', assignedTo: null }, 'conversation.release');
+      return changeState(
+        actor,
+        conversation,
+        { status: 'bot', assignedTo: null, resolvedAt: null, snoozedUntil: null },
+        'conversation.release',
+      );
+    },
+
+    /** Done for now: the pending draft and follow-ups stop; the fan's next message reopens it. */
+    async resolve(actor: Actor, input: { conversationId: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:resolve');
+      if (conversation.status === 'closed') return conversation;
+      return changeState(
+        actor,
+        conversation,
+        { status: 'closed', assignedTo: conversation.assignedTo, resolvedAt: ctx.now(), snoozedUntil: null },
+        'conversation.resolve',
+        'resolved',
+      );
+    },
+
+    /** Back in the open inbox: with its assignee if it has one, else with the AI. */
+    async reopen(actor: Actor, input: { conversationId: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:resolve');
+      const status =
+        conversation.status === 'closed' ? (conversation.assignedTo ? 'human' : 'bot') : conversation.status;
+      return changeState(
+        actor,
+        conversation,
+        { status, assignedTo: conversation.assignedTo, resolvedAt: null, snoozedUntil: null },
+        'conversation.reopen',
+      );
+    },
+
+    /**
+     * A person decides the fan is under 18 (after an uncertain hint, or on their own): the
+     * same stop as a clear signal — selling ends, offers and follow-ups are withdrawn, the
+     * AI's drafts retire, the conversation stays with people — until an admin clears it.
+     */
+    async markMinor(actor: Actor, conversationId: string) {
+      const conversation = await load(actor, conversationId, 'fan:mark_minor');
+      const fan = await fansRepo.findById(db, conversation.fanId);
+      if (!fan) throw new NotFound('Fan');
+      if (fan.minorSignalAt) return;
+      const now = ctx.now();
+      const effects = collectEffects(conversation.creatorId, conversation.id);
+      const { retired, updated } = await db.transaction(async (tx) => {
+        await fansRepo.updateSafety(tx, fan.id, { minorSignalAt: now });
+        effects.offers.push(...(await offersRepo.cancelOpenForFan(tx, fan.id, now)));
+        effects.followUps.push(...(await followUpsRepo.cancelPending(tx, { fanId: fan.id }, 'minor_signal', now)));
+        const retired = await retireDrafts(tx, sales, conversation.id, effects);
+        const updated = await conversationsRepo.setState(tx, conversation.id, {
+          status: 'escalated',
+          resolvedAt: null,
+          snoozedUntil: null,
+        });
+        await auditRepo.record(tx, {
+          actorId: actor.id,
+          action: 'fan.mark_minor',
+          targetType: 'fan',
+          targetId: fan.id,
+          data: { conversationId: conversation.id },
+        });
+        return { retired, updated: updated! };
+      });
+      const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+      await flushEffects({ ...deps, db }, effects);
+      await deps.publisher.emit(target, 'conversation:update', {
+        conversationId: conversation.id,
+        status: updated.status,
+        assignedTo: updated.assignedTo,
+        snoozedUntil: null,
+      });
+      await announceRetired(ctx, deps.publisher, target, retired, 'escalated');
+    },
+
+    /** Out of the open inbox until `until`, or until the fan writes. */
+    async snooze(actor: Actor, input: { conversationId: string; until: string }) {
+      const conversation = await load(actor, input.conversationId, 'conversation:resolve');
+      if (conversation.status === 'closed') throw new Conflict('This conversation is resolved: reopen it first');
+      return changeState(
+        actor,
+        conversation,
+        { status: conversation.status, assignedTo: conversation.assignedTo, snoozedUntil: new Date(input.until) },
+        'conversation.snooze',
+      );
     },
   };
 }

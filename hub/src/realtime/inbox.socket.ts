@@ -8,6 +8,7 @@ import {
   AppError,
   can,
   conversationActionPayload,
+  conversationSnoozePayload,
   draftApprovePayload,
   draftRejectPayload,
   createInboxPublisher,
@@ -209,6 +210,18 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
       socket.on(
         'conversation:release',
         handle(conversationActionPayload, async (a, p) => (await conversations.release(a, p), {})),
+      );
+      socket.on(
+        'conversation:resolve',
+        handle(conversationActionPayload, async (a, p) => (await conversations.resolve(a, p), {})),
+      );
+      socket.on(
+        'conversation:reopen',
+        handle(conversationActionPayload, async (a, p) => (await conversations.reopen(a, p), {})),
+      );
+      socket.on(
+        'conversation:snooze',
+        handle(conversationSnoozePayload, async (a, p) => (await conversations.snooze(a, p), {})),
       );
     });
 

@@ -87,6 +87,11 @@ export function createIngestService(
       await deps.publisher
         .emit(target, 'message:new', { conversationId, creatorId, message })
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'message:new push failed'));
+      if (stored.reopened) {
+        await deps.publisher
+          .emit(target, 'conversation:update', { conversationId, status: stored.reopened })
+          .catch((error: unknown) => ctx.logger.warn({ err: error }, 'conversation:update push failed'));
+      }
       return { stored: true, messageId: message.id, conversationId };
     },
   };

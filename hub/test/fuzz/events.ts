@@ -23,6 +23,12 @@ export const EVENTS: {
   'conversation:assign': (w) => ({ conversationId: w.ids.conversation[0]!, userId: w.ids.user[0]! }),
   'conversation:escalate': (w) => ({ conversationId: w.ids.conversation[1]! }),
   'conversation:release': (w) => ({ conversationId: w.ids.conversation[0]! }),
+  'conversation:resolve': (w) => ({ conversationId: w.ids.conversation[1]! }),
+  'conversation:reopen': (w) => ({ conversationId: w.ids.conversation[1]! }),
+  'conversation:snooze': (w) => ({
+    conversationId: w.ids.conversation[0]!,
+    until: new Date(Date.now() + 3600_000).toISOString(),
+  }),
 };
 
 /** A mutated valid payload, or now and then one nested far past the depth limit. */

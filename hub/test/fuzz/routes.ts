@@ -96,6 +96,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     query: (w) => ({
       creatorId: w.ids.creator[0]!,
       status: 'bot',
+      view: 'open',
       assigned: 'me',
       unread: 'true',
       platform: 'telegram',
@@ -106,6 +107,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /api/conversations/:id': { body: 'none' },
   'POST /api/conversations/:id/read': { body: 'none' },
+  'POST /api/conversations/:id/mark-minor': { body: 'none' },
   'POST /api/messages/:id/retry': { body: 'none' },
   'GET /api/conversations/:id/messages': {
     body: 'none',

@@ -26,10 +26,12 @@ export type Action =
   | 'conversation:assign_others'
   | 'conversation:escalate'
   | 'conversation:release'
+  | 'conversation:resolve'
   | 'intent:correct'
   | 'intent:export'
   | 'fan:unmute'
   | 'fan:clear_minor'
+  | 'fan:mark_minor'
   | 'draft:decide'
   | 'metrics:read'
   | 'pack:read'
@@ -66,8 +68,10 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:assign_others': inScope,
     'conversation:escalate': inScope,
     'conversation:release': inScope,
+    'conversation:resolve': inScope,
     'intent:correct': inScope,
     'fan:unmute': inScope,
+    'fan:mark_minor': inScope,
     'draft:decide': inScope,
     'metrics:read': anyone,
     'pack:read': inScope,
@@ -84,7 +88,9 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:assign': inScope,
     'conversation:escalate': inScope,
     'conversation:release': inScope,
+    'conversation:resolve': inScope,
     'intent:correct': inScope,
+    'fan:mark_minor': inScope,
     'draft:decide': inScope,
     'pack:read': inScope,
     'offer:create': inScope,
@@ -97,6 +103,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'conversation:read': inScope,
     'conversation:reply': inScope,
     'conversation:escalate': inScope,
+    'conversation:resolve': inScope,
+    'fan:mark_minor': inScope,
     'draft:decide': inScope,
     'pack:read': inScope,
     'followup:cancel': inScope,

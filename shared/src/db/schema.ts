@@ -186,6 +186,10 @@ export const conversations = pgTable(
     assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
     unreadCount: integer('unread_count').notNull().default(0),
     lastMessageAt: ts('last_message_at'),
+    /** Out of the open inbox until then; a fan message wakes it earlier. */
+    snoozedUntil: ts('snoozed_until'),
+    /** When a person resolved it (status `closed`); a fan message reopens it. */
+    resolvedAt: ts('resolved_at'),
     createdAt: createdAt(),
   },
   (t) => [

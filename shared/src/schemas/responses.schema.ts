@@ -70,6 +70,10 @@ export const conversationResponse = z.object({
   assigneeEmail: z.string().nullish(),
   unreadCount: z.number(),
   lastMessageAt: iso,
+  /** Out of the open inbox until then (a fan message wakes it earlier). */
+  snoozedUntil: iso.nullish(),
+  /** When a person resolved it (`status: closed`). */
+  resolvedAt: iso.nullish(),
   /** The first fan message still unanswered, when the fan is waiting. */
   waitingSince: iso.nullish(),
   fan: z.object({
@@ -122,6 +126,10 @@ export const conversationAbilities = z.object({
   assignOthers: z.boolean().default(false),
   escalate: z.boolean(),
   release: z.boolean(),
+  /** May resolve, reopen and snooze. */
+  resolve: z.boolean().default(false),
+  /** May say the fan is under 18 (selling stops for good until an admin clears it). */
+  markMinor: z.boolean().default(false),
   correctIntent: z.boolean(),
 });
 export type ConversationAbilities = z.output<typeof conversationAbilities>;

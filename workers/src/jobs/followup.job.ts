@@ -102,6 +102,7 @@ async function whyNot(
   if (fan.optedOutAt) return 'opted_out';
   if (fan.mutedAt) return 'muted';
   if (conversation.status === 'escalated') return 'escalated';
+  if (conversation.status === 'closed') return 'resolved';
   if (conversation.status !== 'bot') return 'human_handling';
   if (row.kind === 'offer') {
     if (!offer) return 'offer_missing';

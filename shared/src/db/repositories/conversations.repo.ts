@@ -11,6 +11,11 @@ export interface ConversationFilter {
   creatorId?: string;
   platform?: Platform;
   status?: ConversationStatus;
+  /**
+   * `open`: neither resolved nor snoozed; `snoozed`: snoozed until later; `resolved`:
+   * closed by a person. Undefined: every conversation.
+   */
+  view?: ConversationView;
   assignedTo?: string | null;
   unread?: boolean;
   /** Matches the fan's name or username, or any message of the conversation. */
@@ -19,6 +24,16 @@ export interface ConversationFilter {
   /** Only this conversation (the detail view shares the list's row). */
   id?: string;
   limit: number;
+}
+
+export const CONVERSATION_VIEWS = ['open', 'snoozed', 'resolved'] as const;
+export type ConversationView = (typeof CONVERSATION_VIEWS)[number];
+
+export interface ConversationState {
+  status?: ConversationStatus;
+  assignedTo?: string | null;
+  snoozedUntil?: Date | null;
+  resolvedAt?: Date | null;
 }
 
 export interface ConversationListRow {
@@ -32,6 +47,8 @@ export interface ConversationListRow {
   assigneeEmail: string | null;
   unreadCount: number;
   lastMessageAt: Date;
+  snoozedUntil: Date | null;
+  resolvedAt: Date | null;
   waitingSince: Date | null;
   fan: { id: string; displayName: string; username: string | null; language: string | null };
   /** `attachment`: the kind of the message's first file, so a photo without caption shows as one. */
@@ -41,6 +58,17 @@ export interface ConversationListRow {
 /** `%`, `_` and `\` are LIKE wildcards: a fan named "50%" is searched for literally. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A snooze that has run out counts as open: nothing has to wake it. */
+function viewCondition(view: ConversationView): SQL {
+  const snoozed = sql`${conversations.snoozedUntil} > now()`;
+  if (view === 'resolved') return eq(conversations.status, 'closed');
+  if (view === 'snoozed') return and(sql`${conversations.status} <> 'closed'`, snoozed)!;
+  return and(
+    sql`${conversations.status} <> 'closed'`,
+    or(isNull(conversations.snoozedUntil), sql`${conversations.snoozedUntil} <= now()`),
+  )!;
 }
 
 export const conversationsRepo = {
@@ -62,7 +90,7 @@ export const conversationsRepo = {
   async setState(
     db: Db,
     id: string,
-    state: { status?: ConversationStatus; assignedTo?: string | null },
+    state: ConversationState,
   ): Promise<ConversationRecord | undefined> {
     const [row] = await db.update(conversations).set(state).where(eq(conversations.id, id)).returning();
     return row;
@@ -81,6 +109,7 @@ export const conversationsRepo = {
       filter.creatorId ? eq(conversations.creatorId, filter.creatorId) : undefined,
       filter.platform ? eq(platformAccounts.platform, filter.platform) : undefined,
       filter.status ? eq(conversations.status, filter.status) : undefined,
+      filter.view ? viewCondition(filter.view) : undefined,
       filter.assignedTo === null
         ? isNull(conversations.assignedTo)
         : filter.assignedTo
@@ -114,6 +143,8 @@ export const conversationsRepo = {
         assigneeEmail: users.email,
         unreadCount: conversations.unreadCount,
         lastMessageAt: conversations.lastMessageAt,
+        snoozedUntil: conversations.snoozedUntil,
+        resolvedAt: conversations.resolvedAt,
         fanId: fans.id,
         fanName: fans.displayName,
         fanUsername: fans.username,
@@ -149,6 +180,8 @@ export const conversationsRepo = {
       assigneeEmail: r.assigneeEmail,
       unreadCount: r.unreadCount,
       lastMessageAt: new Date(r.lastMessageAt ?? 0),
+      snoozedUntil: r.snoozedUntil,
+      resolvedAt: r.resolvedAt,
       waitingSince: r.waitingSince ? new Date(r.waitingSince) : null,
       fan: { id: r.fanId, displayName: r.fanName, username: r.fanUsername, language: r.fanLanguage },
       lastMessage: r.last,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { ConversationStatus } from '../../domain';
 import type { MessageView } from '../../events';
 import type { InboundAttachment, InboundRaw } from '../../platform';
 import { fanEventOf, presentAttachments } from '../../presenters/message.presenter';
@@ -25,6 +26,8 @@ export interface StoredInbound {
   message?: MessageView;
   outboxId?: number;
   supersededDraftIds: string[];
+  /** The message reopened a resolved conversation or woke a snoozed one: its new status. */
+  reopened?: ConversationStatus;
 }
 
 /**
@@ -59,6 +62,8 @@ export const inboundRepo = {
       created_at: string | Date;
       outbox_id: number | string | null;
       superseded: string[] | null;
+      status: ConversationStatus | null;
+      reopens: boolean | null;
     }>(
       db,
       sql`with m as (
@@ -71,8 +76,18 @@ export const inboundRepo = {
           ),
           t as (
             update conversations set unread_count = unread_count + 1,
-              last_message_at = greatest(last_message_at, ${at}::timestamptz)
+              last_message_at = greatest(last_message_at, ${at}::timestamptz),
+              -- The fan wrote: a resolved conversation reopens, a snoozed one wakes.
+              status = case when status = 'closed'
+                         then case when assigned_to is null then 'bot' else 'human' end
+                         else status end,
+              resolved_at = null, snoozed_until = null
             where id = ${conversationId} and exists (select 1 from m)
+            returning status
+          ),
+          w as (
+            select status = 'closed' or snoozed_until > now() as reopens from conversations
+            where id = ${conversationId}
           ),
           o as (
             insert into outbox (topic, payload)
@@ -91,7 +106,8 @@ export const inboundRepo = {
             returning id
           )
           select m.id, m.created_at, (select id from o) as outbox_id,
-                 (select array_agg(id) from s) as superseded
+                 (select array_agg(id) from s) as superseded,
+                 (select status from t) as status, (select reopens from w) as reopens
           from m`,
     );
     if (!row) return { conversationId, creatorId: conversation!.creator_id, supersededDraftIds: [] };
@@ -111,6 +127,7 @@ export const inboundRepo = {
       },
       outboxId: Number(row.outbox_id),
       supersededDraftIds: row.superseded ?? [],
+      ...(row.reopens && row.status ? { reopened: row.status } : {}),
     };
   },
 };

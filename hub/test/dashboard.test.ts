@@ -103,10 +103,37 @@ describe('live dashboard over Socket.IO', () => {
     const adminView = await until(() => adminUpdates.find((s) => fansIn(s) >= 3), 12_000, 'an admin update');
     expect(fansIn(managerView)).toBe(1);
     expect(fansIn(adminView)).toBe(3);
+    expect(managerView.conversations).toMatchObject({ open: 1, snoozed: 0, resolved: 0 });
 
     expect(await manager.emitWithAck('metrics:unsubscribe', {})).toEqual({ ok: true });
     const count = managerUpdates.length;
     await new Promise((r) => setTimeout(r, 6000));
     expect(managerUpdates).toHaveLength(count);
+  }, 30_000);
+
+  it('counts open, snoozed and resolved conversations in the figures', async () => {
+    const admin = await socketFor(ADMIN.email, ADMIN.password);
+    const api = new Client(hub.url);
+    await api.login(ADMIN.email, ADMIN.password);
+    const updates: any[] = [];
+    admin.on('metrics:update', (s) => updates.push(s));
+    const first = await admin.emitWithAck('metrics:subscribe', {});
+    if (!first.ok) throw new Error('not subscribed');
+    const before = first.snapshot.conversations;
+    const [a, b] = (await api.get('/api/conversations?view=open')).body.conversations as { id: string }[];
+    expect((await admin.emitWithAck('conversation:resolve', { conversationId: a!.id })).ok).toBe(true);
+    const until1h = new Date(Date.now() + 3600_000).toISOString();
+    expect(
+      (await admin.emitWithAck('conversation:snooze', { conversationId: b!.id, until: until1h })).ok,
+    ).toBe(true);
+    const after = await until(
+      () =>
+        updates.find(
+          (s) => s.conversations.resolved === before.resolved + 1 && s.conversations.snoozed === 1,
+        ),
+      12_000,
+      'figures with the resolved and snoozed conversations',
+    );
+    expect(after.conversations.open).toBe(before.open - 2);
   }, 30_000);
 });

@@ -216,6 +216,8 @@ export interface MetricsSnapshot {
   /** Drafts waiting for a human; `ages` (seconds) of the oldest few, oldest first. */
   pending: { count: number; oldestSeconds: number | null; ages: number[] };
   escalations: { open: number };
+  /** Conversations by state now (open: neither resolved nor snoozed), and resolved in the window. */
+  conversations: { open: number; escalated: number; snoozed: number; resolved: number };
   /** Offers made over `windowHours` and how many were paid; `rate` null with no offers. */
   conversion: {
     windowHours: number;

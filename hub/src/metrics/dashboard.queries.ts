@@ -61,13 +61,19 @@ export const dashboardQueries = {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   },
 
-  async openEscalations(db: Db, scope: Scope) {
-    const [row] = await selectRows<{ n: number }>(
+  /** Conversations by state now, and how many people resolved in the window. */
+  async conversationStates(db: Db, scope: Scope, minutes: number) {
+    const [row] = await selectRows<{ open: number; escalated: number; snoozed: number; resolved: number }>(
       db,
-      sql`select count(*)::int as n from conversations c
-          where c.status = 'escalated' ${scoped(sql`c.creator_id`, scope)}`,
+      sql`select
+            count(*) filter (where c.status <> 'closed'
+                             and (c.snoozed_until is null or c.snoozed_until <= now()))::int as open,
+            count(*) filter (where c.status = 'escalated')::int as escalated,
+            count(*) filter (where c.status <> 'closed' and c.snoozed_until > now())::int as snoozed,
+            count(*) filter (where c.status = 'closed' and c.resolved_at > ${since(minutes)})::int as resolved
+          from conversations c where true ${scoped(sql`c.creator_id`, scope)}`,
     );
-    return row?.n ?? 0;
+    return row ?? { open: 0, escalated: 0, snoozed: 0, resolved: 0 };
   },
 
   /** Offers made in the window and how many of them were paid; revenue by currency. */

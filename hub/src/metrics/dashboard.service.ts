@@ -24,12 +24,12 @@ export function createDashboardService(ctx: HubContext, queues: Queues) {
   return async function snapshot(scope: Scope): Promise<MetricsSnapshot> {
     const { alerts } = ctx.config;
     const conversionMinutes = Math.ceil(alerts.conversion.window / 60_000);
-    const [perMinute, responseTimeMs, pending, open, conversion, chatters, llm, failedSends, depths] =
+    const [perMinute, responseTimeMs, pending, states, conversion, chatters, llm, failedSends, depths] =
       await Promise.all([
         q.perMinute(ctx.db, scope, WINDOW_MINUTES),
         q.responseTime(ctx.db, scope, WINDOW_MINUTES),
         q.pending(ctx.db, scope),
-        q.openEscalations(ctx.db, scope),
+        q.conversationStates(ctx.db, scope, WINDOW_MINUTES),
         q.conversion(ctx.db, scope, conversionMinutes),
         q.chatters(ctx.db, scope, WINDOW_MINUTES),
         q.llm(ctx.db, scope, WINDOW_MINUTES),
@@ -55,7 +55,8 @@ export function createDashboardService(ctx: HubContext, queues: Queues) {
         minOffers: alerts.conversion.min_offers,
       },
       pending,
-      escalations: { open },
+      escalations: { open: states.escalated },
+      conversations: states,
       conversion: {
         windowHours: Math.round(conversionMinutes / 60),
         offers: conversion.offers,

@@ -17,6 +17,9 @@ export const snapshotSchema = z.object({
   }),
   pending: z.object({ count: z.number(), oldestSeconds: z.number().nullable(), ages: z.array(z.number()) }),
   escalations: z.object({ open: z.number() }),
+  conversations: z
+    .object({ open: z.number(), escalated: z.number(), snoozed: z.number(), resolved: z.number() })
+    .default({ open: 0, escalated: 0, snoozed: 0, resolved: 0 }),
   conversion: z.object({
     windowHours: z.number(),
     offers: z.number(),

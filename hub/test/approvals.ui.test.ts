@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium, signIn } from './browser';
+import { launchChromium, phoneProblems, signIn } from './browser';
 import { ROOT, type Client } from './harness';
 import { inboxClient, startTelegramStack, until, type TelegramStack, type VelvetProcess } from './stack';
 
@@ -85,6 +85,7 @@ describe('approvals on a phone', () => {
       expect(box.width).toBeGreaterThanOrEqual(44);
       expect(box.x + box.width).toBeLessThanOrEqual(390);
     }
+    expect(await phoneProblems(page)).toEqual([]);
 
     await card.getByRole('button', { name: 'Approve' }).tap();
     await card.waitFor({ state: 'detached' });

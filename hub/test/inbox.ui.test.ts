@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium, signIn } from './browser';
+import { launchChromium, phoneProblems, signIn } from './browser';
 import { ADMIN, ROOT } from './harness';
 import {
   postTelegram,
@@ -80,7 +80,12 @@ describe('operator inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/inbox$/);
     await page.locator('[data-connection="connected"]').waitFor();
-    await page.getByText('No conversation matches these filters.').waitFor();
+    // An empty install says what to do next.
+    const empty = page.getByTestId('empty-list');
+    await empty.getByText('Nothing waiting').waitFor();
+    expect(await empty.getByRole('link', { name: 'Connect an account' }).getAttribute('href')).toBe(
+      '/accounts',
+    );
     await shot('empty');
   });
 
@@ -138,13 +143,36 @@ describe('operator inbox in Chromium', () => {
     const row = phone.locator('[data-conversation]').first();
     await row.waitFor();
     expect(await overflow(phone)).toEqual([]);
+    expect(await phoneProblems(phone)).toEqual([]);
     await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-list.png') });
+
+    // The places are a tab bar at the bottom, in full words; the top bar keeps no menu.
+    const tabs = phone.getByTestId('tab-bar');
+    expect((await tabs.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual([
+      'Inbox',
+      'Approvals',
+      'Dashboard',
+    ]);
+    const bar = (await tabs.boundingBox())!;
+    expect(bar.y + bar.height).toBeGreaterThan(844 - 2);
+    expect(await phone.locator('header nav').isVisible()).toBe(false);
+    await tabs.getByRole('link', { name: 'Approvals' }).click();
+    await phone.waitForURL('**/approvals');
+    expect(await phoneProblems(phone)).toEqual([]);
+    await tabs.getByRole('link', { name: 'Dashboard' }).click();
+    await phone.waitForURL('**/dashboard');
+    expect(await phoneProblems(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-dashboard.png') });
+    await tabs.getByRole('link', { name: 'Inbox' }).click();
+    await row.waitFor();
 
     // The list gives way to the thread, with a way back.
     await row.click();
     await phone.getByTestId('message-text').first().waitFor();
     expect(await phone.getByTestId('virtual-list').isVisible()).toBe(false);
     expect(await overflow(phone)).toEqual([]);
+    expect(await phoneProblems(phone)).toEqual([]);
+    expect(await phone.getByLabel('Reply').getAttribute('placeholder')).toBe('Write a reply…');
     await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-thread.png') });
 
     // The fan panel opens over the thread and closes again.
@@ -197,6 +225,39 @@ describe('operator inbox in Chromium', () => {
     await drawer.waitFor({ state: 'hidden' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     await context.close();
+  }, 60_000);
+
+  it('resolves and snoozes from the thread; the fan’s next message brings the conversation back', async () => {
+    expect((await say(hub.url!, 9003, 'merci pour tout', 'Camille')).status).toBe(200);
+    const row = page.locator('[data-conversation]').filter({ hasText: 'Camille' });
+    await row.click();
+    await page.getByTestId('message-text').filter({ hasText: 'merci pour tout' }).waitFor();
+
+    await page.getByRole('button', { name: '✓ Resolve' }).click();
+    await page.getByTestId('thread-status').filter({ hasText: 'Resolved' }).waitFor();
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+    await page.locator('[data-view="resolved"]').click();
+    await row.waitFor();
+    await page.locator('[data-view="open"]').click();
+    await row.waitFor({ state: 'detached' });
+    await shot('resolved');
+
+    // The fan writes again: back in the open list, live.
+    expect((await say(hub.url!, 9003, 'encore une question', 'Camille')).status).toBe(200);
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await page.getByTestId('thread-status').filter({ hasText: 'Bot' }).waitFor();
+
+    // Snoozed for an hour: it leaves the open list and says until when in the snoozed one.
+    await page.getByLabel('Snooze').selectOption({ label: '1 hour' });
+    await page.getByTestId('thread-snoozed').waitFor();
+    await page.locator('[data-view="snoozed"]').click();
+    await row.waitFor();
+    await shot('snoozed');
+    await page.getByRole('button', { name: 'Reopen' }).click();
+    await page.getByTestId('thread-snoozed').waitFor({ state: 'detached' });
+    await page.locator('[data-view="open"]').click();
+    await row.waitFor();
   }, 60_000);
 
   it('scrolls 5,000 conversations with only a window of rows in the DOM', async () => {

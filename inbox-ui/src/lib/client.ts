@@ -35,7 +35,11 @@ const intentResult = z.object({ intent: z.string() }).passthrough();
 const messageIdResult = z.object({ messageId: z.string() });
 const nothing = z.unknown();
 
+/** `open` (the default list): neither resolved nor snoozed. */
+export type ConversationView = 'open' | 'snoozed' | 'resolved';
+
 export interface ConversationFilters {
+  view?: ConversationView;
   creatorId?: string;
   platform?: string;
   status?: ConversationStatus;
@@ -70,6 +74,12 @@ export const api = {
     session.request(conversationDetailResponse, `/api/conversations/${encodeURIComponent(id)}`),
 
   /** Clears the conversation's unread count on the server, for every inbox. */
+  /** A person says the fan is under 18: selling stops until an admin clears it. */
+  markMinor: (conversationId: string) =>
+    session.request(nothing, `/api/conversations/${encodeURIComponent(conversationId)}/mark-minor`, {
+      method: 'POST',
+    }),
+
   markRead: (conversationId: string) =>
     session.request(nothing, `/api/conversations/${encodeURIComponent(conversationId)}/read`, {
       method: 'POST',

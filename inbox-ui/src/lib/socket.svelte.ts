@@ -139,4 +139,10 @@ export const inboxActions = {
     withAck((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:escalate', p)),
   release: (p: Payload<'conversation:release'>) =>
     withAck((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:release', p)),
+  resolve: (p: Payload<'conversation:resolve'>) =>
+    withAck((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:resolve', p)),
+  reopen: (p: Payload<'conversation:reopen'>) =>
+    withAck((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:reopen', p)),
+  snooze: (p: Payload<'conversation:snooze'>) =>
+    withAck((s) => s.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:snooze', p)),
 };

@@ -20,7 +20,13 @@ export function compareConversations(a: Conversation, b: Conversation): number {
 }
 
 /** Whether a conversation belongs in the list under these filters (as the server decides). */
-export function matchesFilters(c: Conversation, filters: ConversationFilters, userId: string): boolean {
+export function matchesFilters(
+  c: Conversation,
+  filters: ConversationFilters,
+  userId: string,
+  now = Date.now(),
+): boolean {
+  if (filters.view && viewOf(c, now) !== filters.view) return false;
   if (filters.creatorId && c.creatorId !== filters.creatorId) return false;
   if (filters.platform && c.platform !== filters.platform) return false;
   if (filters.status && c.status !== filters.status) return false;
@@ -33,6 +39,13 @@ export function matchesFilters(c: Conversation, filters: ConversationFilters, us
     if (!hay.includes(q)) return false;
   }
   return true;
+}
+
+/** Which list a conversation is in: resolved, snoozed (until a time still ahead), or open. */
+export function viewOf(c: Conversation, now = Date.now()): 'open' | 'snoozed' | 'resolved' {
+  if (c.status === 'closed') return 'resolved';
+  if (c.snoozedUntil && Date.parse(c.snoozedUntil) > now) return 'snoozed';
+  return 'open';
 }
 
 /**

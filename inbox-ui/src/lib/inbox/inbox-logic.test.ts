@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Conversation } from '../client';
 import { applyMessage, matchesFilters, upsert } from './conversations';
+import { snoozeUntil } from './snooze';
 import { isActionable, reduceDraft, type DraftMap } from './draft';
 import { sendOutgoing, type Outgoing } from './outgoing';
 import { visibleRange } from './virtual';
@@ -93,6 +94,22 @@ describe('conversation ordering', () => {
     expect(matchesFilters(c, { q: 'fan A' }, 'u1')).toBe(true);
     expect(matchesFilters(c, { platform: 'discord' }, 'u1')).toBe(false);
   });
+
+  it('puts a conversation in the open, snoozed or resolved list as the server does', () => {
+    const now = Date.parse('2026-01-02T12:00:00.000Z');
+    const at = '2026-01-01T00:00:00.000Z';
+    const open = conv('a', at);
+    const snoozed = conv('b', at, { snoozedUntil: '2026-01-02T13:00:00.000Z' });
+    const woke = conv('c', at, { snoozedUntil: '2026-01-02T11:00:00.000Z' });
+    const resolved = conv('d', at, { status: 'closed', resolvedAt: at });
+    const view = (v: 'open' | 'snoozed' | 'resolved') =>
+      [open, snoozed, woke, resolved]
+        .filter((c) => matchesFilters(c, { view: v }, 'u1', now))
+        .map((c) => c.id);
+    expect(view('open')).toEqual(['a', 'c']);
+    expect(view('snoozed')).toEqual(['b']);
+    expect(view('resolved')).toEqual(['d']);
+  });
 });
 
 describe('draft streaming reducer', () => {
@@ -183,5 +200,17 @@ describe('composer retry', () => {
     expect(sent.messageId).toBe('m1');
     expect(send.mock.calls.map((c) => c[0].clientMessageId)).toEqual(['cid-123456', 'cid-123456']);
     expect(states.map((s) => s.state)).toEqual(['sending', 'failed', 'sending', 'sending']);
+  });
+});
+
+describe('snooze choices', () => {
+  it('ends in an hour, tomorrow morning or next Monday morning, in local time', () => {
+    const wednesday = new Date(2026, 0, 7, 22, 30);
+    expect(snoozeUntil('hour', wednesday)).toEqual(new Date(2026, 0, 7, 23, 30));
+    expect(snoozeUntil('threeHours', wednesday)).toEqual(new Date(2026, 0, 8, 1, 30));
+    expect(snoozeUntil('tomorrow', wednesday)).toEqual(new Date(2026, 0, 8, 9, 0));
+    expect(snoozeUntil('nextWeek', wednesday)).toEqual(new Date(2026, 0, 12, 9, 0));
+    expect(snoozeUntil('nextWeek', new Date(2026, 0, 12, 8, 0))).toEqual(new Date(2026, 0, 19, 9, 0));
+    expect(snoozeUntil('someday', wednesday)).toBeUndefined();
   });
 });

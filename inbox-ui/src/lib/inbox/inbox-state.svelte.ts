@@ -43,7 +43,7 @@ export class InboxState {
   readonly lang = $derived(locale.lang);
   readonly userId = $derived(session.user?.id ?? '');
 
-  filters = $state<ConversationFilters>({});
+  filters = $state<ConversationFilters>({ view: 'open' });
   conversations = $state.raw<Conversation[]>([]);
   loadingList = $state(true);
   creators = $state.raw<{ id: string; pseudonym: string }[]>([]);
@@ -104,6 +104,20 @@ export class InboxState {
       ...result.data.conversations.filter((c) => !known.has(c.id)),
     ];
     this.#nextCursor = result.data.nextCursor;
+  }
+
+  /**
+   * A snooze runs out without any event: every minute the newest page of the open list is
+   * merged in, so a conversation whose time came back shows up where it belongs.
+   */
+  async wakeSnoozed() {
+    if ((this.filters.view ?? 'open') !== 'open' || this.loadingList) return;
+    const generation = this.#listGeneration;
+    const result = await api.conversations(this.filters, undefined, 50);
+    if (generation !== this.#listGeneration || !result.ok) return;
+    let list = this.conversations;
+    for (const c of result.data.conversations) if (!list.some((x) => x.id === c.id)) list = upsert(list, c);
+    this.conversations = list;
   }
 
   /** The creators and platforms the filters offer. */
@@ -284,7 +298,26 @@ export class InboxState {
     else this.threadError = fill(this.t.error, { e: result.message || result.code });
   }
 
-  async conversationAction(action: 'assign' | 'escalate' | 'release') {
+  /** Out of the open list until `until` (or the fan's next message). */
+  async snooze(until: Date) {
+    if (!this.selectedId || this.busy) return;
+    this.busy = true;
+    const ack = await inboxActions.snooze({ conversationId: this.selectedId, until: until.toISOString() });
+    this.busy = false;
+    if (!ack.ok) this.threadError = fill(this.t.error, { e: ack.error.message });
+  }
+
+  /** A person decides the fan is under 18 (the page asked them to confirm first). */
+  async markMinor() {
+    if (!this.selectedId || this.busy) return;
+    this.busy = true;
+    const result = await api.markMinor(this.selectedId);
+    this.busy = false;
+    if (!result.ok) this.threadError = fill(this.t.error, { e: result.message || result.code });
+    else if (this.panel) void this.loadPanel(this.panel.fan.id);
+  }
+
+  async conversationAction(action: 'assign' | 'escalate' | 'release' | 'resolve' | 'reopen') {
     if (!this.selectedId || this.busy) return;
     this.busy = true;
     const ack = await inboxActions[action]({ conversationId: this.selectedId });

@@ -125,6 +125,8 @@ describe('thread draft card', () => {
       assignOthers: true,
       escalate: true,
       release: true,
+      resolve: true,
+      markMinor: true,
       correctIntent: true,
     };
     inbox.team = [
@@ -138,5 +140,72 @@ describe('thread draft card', () => {
       'lead@agency.test',
       'chat@agency.test',
     ]);
+  });
+
+  const everything = {
+    reply: true,
+    assign: true,
+    assignOthers: false,
+    escalate: true,
+    release: true,
+    resolve: true,
+    markMinor: true,
+    correctIntent: true,
+  };
+
+  it('offers resolve and snooze on an open conversation, reopen on a resolved one', () => {
+    locale.lang = 'en';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    inbox.abilities = everything;
+    const open = render(Thread, { props: { conversation }, context: inboxContext(inbox) });
+    expect(screen.getByRole('button', { name: '✓ Resolve' })).toBeTruthy();
+    const snooze = screen.getByLabelText('Snooze') as HTMLSelectElement;
+    expect([...snooze.options].map((o) => o.textContent)).toEqual([
+      'Snooze…',
+      '1 hour',
+      '3 hours',
+      'Tomorrow 9:00',
+      'Monday 9:00',
+    ]);
+    expect(screen.queryByRole('button', { name: 'Reopen' })).toBeNull();
+    open.unmount();
+
+    render(Thread, {
+      props: { conversation: { ...conversation, status: 'closed', resolvedAt: '2026-01-01T01:00:00.000Z' } },
+      context: inboxContext(inbox),
+    });
+    expect(screen.getByTestId('thread-status').textContent).toBe('Resolved');
+    expect(screen.getByRole('button', { name: 'Reopen' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '✓ Resolve' })).toBeNull();
+    expect(screen.queryByLabelText('Snooze')).toBeNull();
+  });
+
+  it('says until when a conversation is snoozed', () => {
+    locale.lang = 'en';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    inbox.abilities = everything;
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    render(Thread, {
+      props: { conversation: { ...conversation, snoozedUntil: until } },
+      context: inboxContext(inbox),
+    });
+    expect(screen.getByTestId('thread-snoozed').textContent).toMatch(/^Snoozed until /);
+    expect(screen.getByRole('button', { name: 'Reopen' })).toBeTruthy();
+  });
+
+  it('explains an escalated conversation and lets a person say the fan is under 18', () => {
+    locale.lang = 'fr';
+    const inbox = new InboxState();
+    inbox.selectedId = 'c1';
+    inbox.abilities = everything;
+    render(Thread, {
+      props: { conversation: { ...conversation, status: 'escalated' } },
+      context: inboxContext(inbox),
+    });
+    expect(screen.getByTestId('escalated-banner').textContent).toContain('l’IA est en pause');
+    expect(screen.getByRole('button', { name: 'Le fan a moins de 18 ans' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Rendre au bot' })).toBeTruthy();
   });
 });

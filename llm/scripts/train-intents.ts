@@ -60,6 +60,12 @@ if (process.argv.includes('--cv')) {
     evaluateClassifier(classifier, realShaped),
     process.argv.includes('--errors'),
   );
+  const shapes = readIntentJsonl(path('../datasets/intents/shapes-holdout.jsonl'));
+  printEvaluation(
+    'shapes-holdout.jsonl (placeholders, file names, forwards, captions, emoji, one word; never trained on)',
+    evaluateClassifier(classifier, shapes),
+    process.argv.includes('--errors'),
+  );
   printMinorGate(classifier, evaluation, process.argv.includes('--errors'));
 }
 

@@ -47,6 +47,43 @@ describe('opt-outs on real-shaped messages (captions, one word, emoji, forwarded
   });
 });
 
+describe('messages that are not the fan’s own words', () => {
+  const SELLING = ['pack_request_feet', 'pack_request_lingerie', 'pack_request_nude', 'custom_request'];
+  const holdout = readIntentJsonl(
+    fileURLToPath(new URL('../../datasets/intents/shapes-holdout.jsonl', import.meta.url)),
+  );
+
+  it('reads a held-out set of placeholders, forwards, captions and emoji mostly right', () => {
+    // Measured 0.90 when the rules and model were built; the old model alone got about 0.43.
+    expect(evaluateClassifier(classifier, holdout).report.accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it.each([
+    '[photo]',
+    'Photo',
+    '(video)',
+    'IMG_2291.JPG',
+    'voice message (0:07)',
+    'photo description: feet in the sand',
+  ])('takes %j for a media, not a request', (text) => {
+    const result = classifier.classify(text);
+    expect(result).toMatchObject({ intent: 'other', shape: 'media' });
+    expect(SELLING).not.toContain(result.intent);
+  });
+
+  it('does not act on a forwarded text, but the minor gate still reads it', () => {
+    expect(classifier.classify('Forwarded from Sam: unsubscribe me from this list').intent).toBe('other');
+    expect(classifier.classify('Transféré de Léa : le pack pieds est à 15 €').intent).toBe('other');
+    expect(classifier.classify("Forwarded from Noé: j'ai 15 ans").minor.outcome).toBe('clear');
+  });
+
+  it('reads the words after a caption prefix, and warm emoji alone as a compliment', () => {
+    expect(classifier.classify('caption: feet pack please').intent).toBe('pack_request_feet');
+    expect(classifier.classify('😍🔥').intent).toBe('compliment');
+    expect(classifier.classify('🤔').intent).toBe('other');
+  });
+});
+
 describe('spam on one-word replies', () => {
   it.each(['k', 'b', 'kk', '100', 'x'])('does not call %j spam', (text) => {
     expect(classifier.classify(text).intent).not.toBe('spam');

@@ -7,6 +7,7 @@ import { detectOptOut } from '../safety/opt-out.rule';
 import { extractFeatures } from './features.hash';
 import { compileModel, parseModel, type IntentModelFile } from './intent.model';
 import { detectLanguage, type DetectedLanguage } from './language';
+import { emojiIntent, messageShape, type MessageShapeKind } from './message-shape';
 
 export interface ClassifyHint {
   /** The conversation's known language, used when the message itself gives no cue ("ok", "😍"). */
@@ -29,7 +30,15 @@ export interface IntentResult {
   rule?: string;
   /** The minor gate's decision: what the safety gates act on, rather than `intent`. */
   minor: MinorDecision;
+  /**
+   * Not plain prose: a forwarded text or a media placeholder (no words of the fan's own, so
+   * `other`), or emoji only (a compliment when warm). The minor gate still reads all of it.
+   */
+  shape?: Exclude<MessageShapeKind, 'plain'>;
 }
+
+/** How sure a shape rule is that a message asks for nothing (below the auto-send bar on purpose). */
+export const SHAPE_CONFIDENCE = 0.75;
 
 export interface IntentClassifier {
   classify(text: string, hint?: ClassifyHint): IntentResult;
@@ -95,8 +104,14 @@ export function createIntentClassifier(
           minor,
         };
       }
+      // A forwarded text or a media placeholder asks for nothing; emoji alone say little.
+      const shape = messageShape(text);
+      if (shape.kind !== 'plain' && (shape.kind === 'emoji' || shape.own === '')) {
+        const intent = shape.kind === 'emoji' ? emojiIntent(shape.own) : 'other';
+        return { intent, confidence: SHAPE_CONFIDENCE, lang, scores, minor, shape: shape.kind };
+      }
       // Opting out silences the fan's automation: only explicit words do it, never the model alone.
-      if (detectOptOut(text) !== null) {
+      if (detectOptOut(shape.own) !== null) {
         const confidence = Math.max(RULE_CONFIDENCE, scores.opt_out ?? 0);
         return { intent: 'opt_out', confidence, lang, scores, minor };
       }

@@ -19,6 +19,8 @@ import {
 const TOKEN = '7700000002:AAH-inbox-ui-test-bot-token-for-tests-02';
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
 const DRAFT = 'Coucou toi ! Ça me fait super plaisir de te lire, tu passes une bonne journée ?';
+/** A draft the checks hold back: it gives a phone number. */
+const HELD = 'Appelle-moi au 06 12 34 56 78 😘';
 const XSS_NAME = '<img src=x onerror="window.__xss=1">';
 const XSS_TEXT = '<script>window.__xss=2</script><b id="injected">salut</b> tu fais quoi ?';
 
@@ -56,7 +58,11 @@ describe('operator inbox in Chromium', () => {
     env = await startTelegramStack({
       token: TOKEN,
       // Slow enough that the draft is seen streaming.
-      ollama: { tokensPerSecond: 15, reply: () => DRAFT },
+      ollama: {
+        tokensPerSecond: 15,
+        reply: (request: { messages?: { content: string }[] }) =>
+          request.messages?.some((m) => m.content.includes('appelle-moi')) ? HELD : DRAFT,
+      },
       creator: { name: 'Inbox' },
       fanName: 'Alex',
     });
@@ -258,6 +264,50 @@ describe('operator inbox in Chromium', () => {
     await page.getByTestId('thread-snoozed').waitFor({ state: 'detached' });
     await page.locator('[data-view="open"]').click();
     await row.waitFor();
+  }, 60_000);
+
+  it('shows a held draft with its reason in words, and a person’s reply retires it', async () => {
+    expect((await say(hub.url!, 9004, 'appelle-moi ce soir', 'Jo')).status).toBe(200);
+    await page.locator('[data-conversation]').filter({ hasText: 'Jo' }).click();
+    const card = page.getByTestId('draft');
+    await page.locator('[data-draft-status="blocked"]').waitFor({ timeout: 20_000 });
+    await card.getByText('Held by the checks').waitFor();
+    await card.getByText('gives contact details (phone, email or another app)').waitFor();
+    // What the fan would get first: the AI notice, shown before anything is approved.
+    await card.getByTestId('draft-disclosure').waitFor();
+    // Held: no approve button, and the shortcut opens the editor instead of sending.
+    expect(await card.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    await card.getByRole('button', { name: 'Send anyway' }).waitFor();
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    await page.keyboard.press('a');
+    await page.getByRole('button', { name: 'Send edited' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(telegram.sent.filter((m) => String(m.chat_id) === '9004')).toHaveLength(0);
+    await shot('held-draft');
+
+    // The operator answers in their own words: the held draft is withdrawn, its words gone.
+    await page.getByLabel('Reply').fill('Je te réponds moi-même 🙂');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await card.getByTestId('draft-retired').filter({ hasText: 'Withdrawn: a person replied' }).waitFor();
+    expect(await card.getByRole('button').count()).toBe(0);
+    expect(await card.getByTestId('draft-text').count()).toBe(0);
+    await expect
+      .poll(() => telegram.sent.filter((m) => String(m.chat_id) === '9004').map((m) => m.text))
+      .toContain('Je te réponds moi-même 🙂');
+
+    // The fan presses the 18+ button: said in words in the thread and the list, never "age:yes".
+    const pressed = await postTelegram(
+      hub.url!,
+      account.id,
+      account.secret,
+      telegramUpdates.callback({ updateId: env.nextUpdateId(), chatId: 9004, fromId: 9004, data: 'age:yes' }),
+    );
+    expect(pressed.status).toBe(200);
+    await page.getByTestId('fan-event').filter({ hasText: '✓ Confirmed 18+' }).waitFor();
+    const row = page.locator('[data-conversation]').filter({ hasText: 'Jo' });
+    await row.getByTestId('last-message').filter({ hasText: '✓ Confirmed 18+' }).waitFor();
+    expect(await page.getByText('age:yes').count()).toBe(0);
+    expect(telegram.sent.map((m) => m.text)).not.toContain(HELD);
   }, 60_000);
 
   it('scrolls 5,000 conversations with only a window of rows in the DOM', async () => {

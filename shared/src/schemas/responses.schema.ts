@@ -24,6 +24,13 @@ export type Session = z.output<typeof sessionResponse>;
 
 const iso = z.string();
 
+/** Not words the fan typed: a subscription, a tip, or a button they pressed (said in words by the UI). */
+const fanEventResponse = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('subscriber') }),
+  z.object({ kind: z.literal('tip'), amountCents: z.number(), currency: z.string() }),
+  z.object({ kind: z.literal('button'), action: z.string() }),
+]);
+
 export const attachmentResponse = z.object({
   index: z.number(),
   kind: z.enum(ATTACHMENT_KINDS),
@@ -48,13 +55,7 @@ export const messageResponse = z.object({
   status: z.string().nullish(),
   error: z.string().nullish(),
   editedAt: iso.nullish(),
-  event: z
-    .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('subscriber') }),
-      z.object({ kind: z.literal('tip'), amountCents: z.number(), currency: z.string() }),
-      z.object({ kind: z.literal('button'), action: z.string() }),
-    ])
-    .optional(),
+  event: fanEventResponse.optional(),
   createdAt: iso,
 });
 export type Message = z.output<typeof messageResponse>;
@@ -88,6 +89,7 @@ export const conversationResponse = z.object({
       direction: z.string(),
       sender: z.string(),
       attachment: z.string().nullish(),
+      event: fanEventResponse.optional(),
     })
     .nullable(),
 });

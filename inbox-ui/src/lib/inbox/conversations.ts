@@ -9,6 +9,7 @@ export interface IncomingMessage {
     sender: string;
     text: string;
     attachments?: { kind: string }[];
+    event?: NonNullable<Conversation['lastMessage']>['event'];
     createdAt: string;
   };
 }
@@ -74,6 +75,7 @@ export function applyMessage(
       direction: message.direction,
       sender: message.sender,
       attachment: message.attachments?.[0]?.kind ?? null,
+      ...(message.event ? { event: message.event } : {}),
     },
     unreadCount: inbound ? (isOpen ? 0 : current.unreadCount + 1) : 0,
     waitingSince: inbound ? (current.waitingSince ?? message.createdAt) : null,

@@ -9,6 +9,8 @@ export interface DraftView {
   reasons: string[];
   /** What goes out with it: the AI notice before, a payment request after. */
   preview?: DraftPreview;
+  /** Why a superseded draft was withdrawn: the fan wrote again, or a person took over. */
+  retiredBy?: string;
 }
 
 export interface DraftPreview {
@@ -29,7 +31,7 @@ export type DraftEvent =
       reasons?: string[];
       preview?: DraftPreview;
     }
-  | { type: 'superseded'; draftId: string; conversationId: string }
+  | { type: 'superseded'; draftId: string; conversationId: string; reason?: string }
   | { type: 'decided'; draftId: string; status: 'approved' | 'rejected' }
   | { type: 'loaded'; draft: DraftView | null; conversationId: string };
 
@@ -91,7 +93,14 @@ export function reduceDraft(map: DraftMap, event: DraftEvent): DraftMap {
     case 'superseded': {
       const draft = map[event.conversationId];
       if (!draft || draft.draftId !== event.draftId) return map;
-      return { ...map, [event.conversationId]: { ...draft, status: 'superseded' } };
+      return {
+        ...map,
+        [event.conversationId]: {
+          ...draft,
+          status: 'superseded',
+          ...(event.reason ? { retiredBy: event.reason } : {}),
+        },
+      };
     }
     case 'decided': {
       const draft = byDraftId(map, event.draftId);

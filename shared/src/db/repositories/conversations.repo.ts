@@ -1,5 +1,8 @@
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { ConversationStatus, Platform } from '../../domain';
+import type { FanEvent } from '../../events';
+import type { MessageRaw } from '../../platform';
+import { fanEventOf } from '../../presenters/message.presenter';
 import type { Db } from '../client';
 import { conversations, creators, fans, messages, platformAccounts, users } from '../schema';
 
@@ -52,7 +55,14 @@ export interface ConversationListRow {
   waitingSince: Date | null;
   fan: { id: string; displayName: string; username: string | null; language: string | null };
   /** `attachment`: the kind of the message's first file, so a photo without caption shows as one. */
-  lastMessage: { text: string; direction: string; sender: string; attachment?: string | null } | null;
+  lastMessage: {
+    text: string;
+    direction: string;
+    sender: string;
+    attachment?: string | null;
+    /** A subscription, tip or button press rather than typed words. */
+    event?: FanEvent;
+  } | null;
 }
 
 /** `%`, `_` and `\` are LIKE wildcards: a fan named "50%" is searched for literally. */
@@ -87,11 +97,7 @@ export const conversationsRepo = {
     return row;
   },
 
-  async setState(
-    db: Db,
-    id: string,
-    state: ConversationState,
-  ): Promise<ConversationRecord | undefined> {
+  async setState(db: Db, id: string, state: ConversationState): Promise<ConversationRecord | undefined> {
     const [row] = await db.update(conversations).set(state).where(eq(conversations.id, id)).returning();
     return row;
   },
@@ -149,9 +155,16 @@ export const conversationsRepo = {
         fanName: fans.displayName,
         fanUsername: fans.username,
         fanLanguage: fans.language,
-        last: sql<{ text: string; direction: string; sender: string; attachment: string | null } | null>`(
+        last: sql<{
+          text: string;
+          direction: string;
+          sender: string;
+          attachment: string | null;
+          raw: MessageRaw | null;
+        } | null>`(
           select json_build_object('text', m.text, 'direction', m.direction, 'sender', m.sender,
-                                   'attachment', m.attachments->0->>'kind')
+                                   'attachment', m.attachments->0->>'kind',
+                                   'raw', json_build_object('kind', m.raw->'kind', 'tip', m.raw->'tip'))
           from ${messages} m where m.conversation_id = ${conversations.id}
           order by m.created_at desc, m.id desc limit 1)`,
         // The first fan message after our last reply: the fan has waited since then.
@@ -184,7 +197,15 @@ export const conversationsRepo = {
       resolvedAt: r.resolvedAt,
       waitingSince: r.waitingSince ? new Date(r.waitingSince) : null,
       fan: { id: r.fanId, displayName: r.fanName, username: r.fanUsername, language: r.fanLanguage },
-      lastMessage: r.last,
+      lastMessage: r.last
+        ? {
+            text: r.last.text,
+            direction: r.last.direction,
+            sender: r.last.sender,
+            attachment: r.last.attachment,
+            ...fanEventOf(r.last.raw, r.last.text),
+          }
+        : null,
     }));
   },
 

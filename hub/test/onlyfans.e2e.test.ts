@@ -166,6 +166,38 @@ describe('OnlyFans → inbox → OnlyFans (through the API provider)', () => {
     expect(sentTo(60)[0]!.price).toBe(0);
   });
 
+  it('shows the photo a fan sent, fetched through the provider, to people who may see it', async () => {
+    const address = 'https://cdn2.onlyfans.com/files/c/cd/photo/1080x1350_fan.jpg?Tag=2&Policy=p&Signature=s';
+    const jpeg = Buffer.from('a fan photo, as jpeg bytes');
+    provider.addCdnFile(address, { bytes: jpeg, contentType: 'image/jpeg' });
+    const photo = onlyfansEvents.message(ACCOUNT, {
+      id: nextId++,
+      fan: { id: 62, name: 'Iris' },
+      text: '',
+      media: [onlyfansEvents.media({ id: 9001, type: 'photo', url: address })],
+    });
+    expect((await deliverOnlyFansWebhook(webhookUrl, photo, SECRET)).status).toBe(200);
+    const incoming = await until(
+      () =>
+        events.find((e) => e.event === 'message:new' && e.payload.message.attachments?.[0]?.kind === 'photo'),
+      10_000,
+      'the photo message',
+    );
+    const { message } = incoming.payload;
+    // The inbox learns the kind and size, never the CDN address.
+    expect(message.attachments[0]).toMatchObject({ index: 0, kind: 'photo', width: 1080, height: 1350 });
+    expect(JSON.stringify(incoming.payload)).not.toContain('cdn2.onlyfans.com');
+
+    const file = await fetch(`${hub.url}/api/messages/${message.id}/attachments/0`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(jpeg);
+    const anonymous = await fetch(`${hub.url}/api/messages/${message.id}/attachments/0`);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('sells a pack as a PPV; the unlock delivered twice records one sale and stops the follow-up', async () => {
     await say(70, 'Tu as des photos de pieds ?');
     const conversationId = await conversationOf(70);

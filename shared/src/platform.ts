@@ -69,7 +69,10 @@ export interface InboundMessage {
 /** A file a fan sent, described without its bytes; the connector fetches those on demand. */
 export interface InboundAttachment {
   kind: AttachmentKind;
-  /** The platform's opaque file reference (a file id); never a URL. */
+  /**
+   * The platform's file reference, read back only by its connector's `fetchFile`: a file id
+   * (Telegram), or the OnlyFans CDN address the provider downloads from. Never sent to clients.
+   */
   fileId: string;
   /** Stable across bots and time where the platform has one, unlike `fileId`. */
   fileUniqueId?: string;

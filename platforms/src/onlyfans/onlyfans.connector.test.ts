@@ -124,6 +124,34 @@ describe('onlyfans parseWebhook', () => {
     });
   });
 
+  it('a fan photo and voice note: attachments by kind and size; a locked one is left out', () => {
+    const photo = 'https://cdn2.onlyfans.com/files/a/ab/photo/1080x1350_abc.jpg?Tag=2&Policy=p&Signature=s';
+    const voice = 'https://cdn3.onlyfans.com/files/b/bc/voice/voice_abc.mp3?Policy=p&Signature=s';
+    const parsed = parse(
+      onlyfansEvents.message(ACCOUNT, {
+        id: 78,
+        fan,
+        text: '',
+        media: [
+          onlyfansEvents.media({ id: 501, type: 'photo', url: photo }),
+          onlyfansEvents.media({ id: 502, type: 'audio', url: voice }),
+          onlyfansEvents.media({ id: 503, type: 'video', url: photo, canView: false }),
+          { id: 504, type: 'photo' },
+        ],
+      }),
+    );
+    expect(parsed).toMatchObject({
+      kind: 'message',
+      message: {
+        text: '',
+        attachments: [
+          { kind: 'photo', fileId: photo, fileUniqueId: 'of:501', width: 1080, height: 1350, size: 204_800 },
+          { kind: 'voice', fileId: voice, fileUniqueId: 'of:502', duration: 12 },
+        ],
+      },
+    });
+  });
+
   it('a new subscriber, with the same id on a redelivery', () => {
     const event = onlyfansEvents.subscribed(ACCOUNT, { fan, subscribedAt: '2026-11-30T10:00:00Z' });
     const first = parse(event);
@@ -165,6 +193,27 @@ describe('onlyfans parseWebhook', () => {
     expect(parse({ event: 'messages.received', account_id: ACCOUNT, payload: { id: 1 } }).kind).toBe(
       'invalid',
     );
+  });
+});
+
+describe('onlyfans fetchFile', () => {
+  it('streams a fan’s file through the provider, and refuses an address off the OnlyFans CDN', async () => {
+    const address = 'https://cdn2.onlyfans.com/files/a/ab/photo/1080x1350_abc.jpg?Tag=2&Policy=p&Signature=s';
+    standin.addCdnFile(address, { bytes: Buffer.from('jpeg bytes'), contentType: 'image/jpeg' });
+    const file = await onlyfans.fetchFile!(credentials, address);
+    expect(file).toMatchObject({ contentType: 'image/jpeg', size: 10 });
+    expect(Buffer.from(await new Response(file.body).arrayBuffer()).toString()).toBe('jpeg bytes');
+
+    const gone = await failure(onlyfans.fetchFile!(credentials, address.replace('abc', 'gone')));
+    expect(gone).toMatchObject({ kind: 'permanent', code: 'rejected' });
+    for (const elsewhere of [
+      'https://evil.example/onlyfans.com/x.jpg',
+      'http://cdn2.onlyfans.com/x.jpg',
+      'x',
+    ]) {
+      expect(await failure(onlyfans.fetchFile!(credentials, elsewhere))).toMatchObject({ code: 'rejected' });
+    }
+    expect(standin.calls.filter((c) => c.route === 'download')).toHaveLength(2);
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   PlatformError,
+  type FetchedFile,
   type MediaItem,
   type OutboundMessage,
   type OutboundPaidMessage,
@@ -120,6 +121,17 @@ export function createOnlyFansConnector(options: OnlyFansConnectorOptions) {
       return toWebhookParse(provider.parseWebhook(request.body), request.body);
     },
 
+    /**
+     * A file a fan sent, through the provider. Only OnlyFans CDN addresses are fetched: the
+     * id came from a webhook, and a forged one must not make the provider fetch elsewhere.
+     */
+    async fetchFile(stored: StoredCredentials, fileId: string): Promise<FetchedFile> {
+      if (!isOnlyFansCdn(fileId)) {
+        throw new PlatformError('This file is not on the OnlyFans CDN', 'permanent', undefined, 'rejected');
+      }
+      return provider.downloadMedia(credentialsOf(stored), fileId);
+    },
+
     async send(stored: StoredCredentials, message: OutboundMessage): Promise<SendResult> {
       if (message.attachment) {
         throw new PlatformError(
@@ -208,6 +220,7 @@ function toWebhookParse(event: ProviderEvent, body: unknown): WebhookParse {
           fan: event.fan,
           kind: event.kind === 'message' ? 'text' : 'subscriber',
           text: event.kind === 'message' ? event.text : '',
+          ...(event.kind === 'message' && event.attachments ? { attachments: event.attachments } : {}),
           sentAt: event.sentAt,
           raw,
         },
@@ -233,5 +246,17 @@ function toWebhookParse(event: ProviderEvent, body: unknown): WebhookParse {
       return { kind: 'ignored', reason: event.reason };
     case 'invalid':
       return { kind: 'invalid', reason: event.reason };
+  }
+}
+
+/** `https://cdn2.onlyfans.com/…` and the like: where OnlyFans serves the files of messages. */
+export function isOnlyFansCdn(address: string): boolean {
+  try {
+    const url = new URL(address);
+    return (
+      url.protocol === 'https:' && (url.hostname === 'onlyfans.com' || url.hostname.endsWith('.onlyfans.com'))
+    );
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '@velvet/shared';
+import type { FetchedFile, InboundAttachment, InboundMessage } from '@velvet/shared';
 import type { WebhookRequest } from '../connector';
 
 /** What Velvet keeps to talk to an OnlyFans account through a provider. */
@@ -14,7 +14,16 @@ export type ProviderFan = InboundMessage['fan'];
 
 /** A webhook call, in the connector's words rather than the provider's. */
 export type ProviderEvent =
-  | { kind: 'message'; id: string; chatId: string; fan: ProviderFan; text: string; sentAt: Date }
+  | {
+      kind: 'message';
+      id: string;
+      chatId: string;
+      fan: ProviderFan;
+      text: string;
+      /** Photos, videos and audio the fan sent; `fileId` is the OnlyFans CDN address. */
+      attachments?: InboundAttachment[];
+      sentAt: Date;
+    }
   | { kind: 'subscribed'; id: string; chatId: string; fan: ProviderFan; sentAt: Date }
   | { kind: 'unlocked'; messageId: string; chatId: string; fan: ProviderFan; priceCents: number }
   | { kind: 'needs_attention'; reason: string }
@@ -43,6 +52,8 @@ export interface OnlyFansProvider {
   ): Promise<{ messageId: string }>;
   /** Uploads a file the provider fetches from `url`; the id it returns works once. */
   uploadMedia(credentials: ProviderCredentials, url: string): Promise<string>;
+  /** The bytes of a file a fan sent, fetched by the provider from the OnlyFans CDN address. */
+  downloadMedia(credentials: ProviderCredentials, cdnUrl: string): Promise<FetchedFile>;
   /** Constant-time check of the call's signature, and that it is about this account. */
   verifyWebhook(request: WebhookRequest, credentials: ProviderCredentials): boolean;
   parseWebhook(body: unknown): ProviderEvent;

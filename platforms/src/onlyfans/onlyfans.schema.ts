@@ -21,6 +21,31 @@ export const ofUser = z.looseObject({
   username: z.string().max(200).optional(),
 });
 
+const mediaUrl = z.url({ protocol: /^https?$/ }).max(4000);
+const dimension = z.number().int().nonnegative().nullish();
+/** A file's address and size, as OnlyFans lists each rendition (`files.full`) or the source. */
+const ofMediaFile = z.looseObject({
+  url: mediaUrl.nullish(),
+  source: mediaUrl.nullish(),
+  width: dimension,
+  height: dimension,
+  size: dimension,
+  duration: z.number().nonnegative().nullish(),
+});
+
+/** One photo, video or audio in a message; a locked one (`canView: false`) has no address to read. */
+export const ofMedia = z.looseObject({
+  id: z.union([z.string().max(100), z.number()]),
+  type: z.string().max(20),
+  canView: z.boolean().optional(),
+  full: mediaUrl.nullish(),
+  src: mediaUrl.nullish(),
+  duration: z.number().nonnegative().nullish(),
+  files: z.looseObject({ full: ofMediaFile.nullish() }).nullish(),
+  source: ofMediaFile.nullish(),
+});
+export type OfMedia = z.output<typeof ofMedia>;
+
 /** A chat message as OnlyFans (and so the provider) describes it. */
 export const ofMessage = z.looseObject({
   id,

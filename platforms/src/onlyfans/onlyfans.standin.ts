@@ -16,7 +16,7 @@ export type OnlyFansFault =
   /** Processes (and records) the request, then drops the connection without answering. */
   | { processThenClose: true };
 
-export type OnlyFansRoute = 'send' | 'upload' | 'chats';
+export type OnlyFansRoute = 'send' | 'upload' | 'chats' | 'download';
 
 export interface OnlyFansStandinCall {
   route: OnlyFansRoute;
@@ -47,6 +47,8 @@ export interface OnlyFansStandin {
   calls: OnlyFansStandinCall[];
   sent: OnlyFansSentMessage[];
   uploads: { id: string; fileUrl?: string; used: boolean }[];
+  /** A file on the OnlyFans CDN, served by `GET /{account}/media/download/{cdn url}`. */
+  addCdnFile(cdnUrl: string, file: { bytes: Buffer; contentType: string }): void;
   failNext(route: OnlyFansRoute, fault: OnlyFansFault, times?: number): void;
   close(): Promise<void>;
 }
@@ -80,7 +82,7 @@ interface Fan {
 
 /** The envelopes the provider posts, shaped as its event documentation shows. */
 export const onlyfansEvents = {
-  message(account: string, input: { id: number; fan: Fan; text: string }) {
+  message(account: string, input: { id: number; fan: Fan; text: string; media?: unknown[] }) {
     return {
       event: 'messages.received',
       account_id: account,
@@ -90,8 +92,8 @@ export const onlyfansEvents = {
         price: 0,
         isFree: true,
         isTip: false,
-        mediaCount: 0,
-        media: [],
+        mediaCount: input.media?.length ?? 0,
+        media: input.media ?? [],
         previews: [],
         fromUser: {
           id: input.fan.id,
@@ -99,6 +101,23 @@ export const onlyfansEvents = {
           username: input.fan.username ?? `u${input.fan.id}`,
         },
         createdAt: new Date().toISOString(),
+      },
+    };
+  },
+  /** A media item of a message as OnlyFans lists it: renditions under `files`, `canView`. */
+  media(input: { id: number; type: 'photo' | 'video' | 'audio' | 'gif'; url: string; canView?: boolean }) {
+    return {
+      id: input.id,
+      type: input.type,
+      canView: input.canView ?? true,
+      hasError: false,
+      createdAt: new Date().toISOString(),
+      ...(input.type === 'video' || input.type === 'audio' ? { duration: 12 } : {}),
+      files: {
+        full: { url: input.url, width: 1080, height: 1350, size: 204_800, sources: [] },
+        thumb: { url: `${input.url}&thumb=1`, width: 300, height: 300, size: 10_240 },
+        preview: null,
+        squarePreview: null,
       },
     };
   },
@@ -157,6 +176,7 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
   const sent: OnlyFansSentMessage[] = [];
   const uploads: OnlyFansStandin['uploads'] = [];
   const faults: { route: OnlyFansRoute; fault: OnlyFansFault }[] = [];
+  const cdn = new Map<string, { bytes: Buffer; contentType: string }>();
   let nextMessageId = 9_000_000_000;
 
   const reply = (
@@ -182,7 +202,9 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
           ? 'upload'
           : req.method === 'GET' && rest[0] === 'chats'
             ? 'chats'
-            : undefined;
+            : req.method === 'GET' && rest[0] === 'media' && rest[1] === 'download'
+              ? 'download'
+              : undefined;
     if (!route) return reply(res, 404, { error: 'Not found' });
 
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -220,6 +242,16 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
         { error: fault.error ?? (fault.status === 429 ? 'Too Many Requests' : 'Server Error') },
         fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
       );
+    }
+
+    if (route === 'download') {
+      // The CDN address follows unencoded, query string included, as the provider documents it.
+      const address = (req.url ?? '').replace(/^\/api\/[^/]+\/media\/download\//, '');
+      const file = cdn.get(address);
+      if (!file)
+        return reply(res, 404, { error: 'The media could not be downloaded from the OnlyFans CDN.' });
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.bytes.length) });
+      return void res.end(file.bytes);
     }
 
     let answer: { status: number; body: unknown };
@@ -309,6 +341,9 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
     calls,
     sent,
     uploads,
+    addCdnFile(cdnUrl, file) {
+      cdn.set(cdnUrl, file);
+    },
     failNext(route, fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ route, fault });
     },

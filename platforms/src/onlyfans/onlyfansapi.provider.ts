@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { formatIssues, PlatformError } from '@velvet/shared';
+import { formatIssues, PlatformError, type AttachmentKind, type InboundAttachment } from '@velvet/shared';
 import { CredentialsRejected, type WebhookRequest } from '../connector';
 import type {
   OnlyFansProvider,
@@ -12,6 +12,7 @@ import {
   ofAccountState,
   ofChatsResponse,
   ofErrorBody,
+  ofMedia,
   ofMediaUploadResponse,
   ofMessage,
   ofPpvUnlocked,
@@ -167,6 +168,56 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
       return uploaded.data.prefixed_id;
     },
 
+    /**
+     * `GET /{account}/media/download/{cdn url}`: the provider fetches the file from the
+     * OnlyFans CDN (the address goes unencoded, as its documentation shows) and streams it.
+     */
+    async downloadMedia(credentials, cdnUrl) {
+      const url = `${apiRoot}/${encodeURIComponent(credentials.accountId)}/media/download/${cdnUrl}`;
+      // The timeout covers the wait for an answer, not the download of a large body.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), timeoutMs);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: { authorization: `Bearer ${credentials.apiKey}` },
+          signal: abort.signal,
+        });
+      } catch (err) {
+        throw new PlatformError(
+          `Could not reach the OnlyFans provider (media download): ${redact(describe(err), credentials.apiKey)}`,
+          'retryable',
+          undefined,
+          'network',
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        const status = response.status;
+        throw new PlatformError(
+          `The OnlyFans provider answered ${status} to the media download`,
+          status === 429 || status >= 500 ? 'retryable' : 'permanent',
+          status === 429 ? retryAfterSeconds(response.headers.get('retry-after')) * 1000 : undefined,
+          status === 429
+            ? 'rate_limited'
+            : status >= 500
+              ? 'upstream'
+              : status === 401
+                ? 'invalid_token'
+                : 'rejected',
+        );
+      }
+      const type = response.headers.get('content-type');
+      const length = Number(response.headers.get('content-length'));
+      return {
+        body: response.body,
+        ...(type ? { contentType: type } : {}),
+        ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
+      };
+    },
+
     verifyWebhook(request: WebhookRequest, credentials: ProviderCredentials): boolean {
       const header = request.headers[ONLYFANSAPI_SIGNATURE_HEADER];
       if (typeof header !== 'string' || !credentials.webhookSecret) return false;
@@ -187,12 +238,14 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
           const message = ofMessage.safeParse(payload);
           if (!message.success) return { kind: 'invalid', reason: formatIssues(message.error) };
           const m = message.data;
+          const attachments = (m.media ?? []).flatMap(attachmentOf);
           return {
             kind: 'message',
             id: m.id,
             chatId: m.fromUser.id,
             fan: fanOf(m.fromUser),
             text: plainText(m.text ?? ''),
+            ...(attachments.length > 0 ? { attachments } : {}),
             sentAt: dateOf(m.createdAt),
           };
         }
@@ -243,6 +296,38 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
       }
     },
   };
+}
+
+const MEDIA_KINDS: Record<string, AttachmentKind> = {
+  photo: 'photo',
+  video: 'video',
+  gif: 'video',
+  audio: 'voice',
+};
+
+/**
+ * A file the fan sent, if it can be read: a locked or malformed item is left out (the text
+ * still arrives). The CDN address is kept as the file id; clients never see it.
+ */
+function attachmentOf(item: unknown): InboundAttachment[] {
+  const media = ofMedia.safeParse(item);
+  if (!media.success || media.data.canView === false) return [];
+  const m = media.data;
+  const file = m.files?.full ?? m.source ?? undefined;
+  const address = file?.url ?? file?.source ?? m.full ?? m.src;
+  if (!address) return [];
+  const duration = file?.duration ?? m.duration;
+  return [
+    {
+      kind: MEDIA_KINDS[m.type.toLowerCase()] ?? 'document',
+      fileId: address,
+      fileUniqueId: `of:${m.id}`,
+      ...(file?.width ? { width: file.width } : {}),
+      ...(file?.height ? { height: file.height } : {}),
+      ...(file?.size ? { size: file.size } : {}),
+      ...(duration ? { duration: Math.round(duration) } : {}),
+    },
+  ];
 }
 
 function fanOf(user: { id: string; name?: string; username?: string }): ProviderFan {

@@ -31,13 +31,25 @@ try {
 }
 
 const lines = [`Velvet is running (role: ${role}).`];
-if (runtime.url) lines.push(`  Open ${runtime.url}`);
+if (runtime.url) lines.push('', `  Open ${runtime.url}`);
 if (runtime.admin) {
   lines.push(`  First admin: ${runtime.admin.email}`);
   if (runtime.admin.password)
     lines.push(`  Password:    ${runtime.admin.password}   (shown once; change it after signing in)`);
 }
-process.stdout.write(`\n${lines.join('\n')}\n\n`);
+// Log lines written so far go first: the framed URL and login are the last lines of the start.
+await new Promise<void>((resolve) => logger.flush(() => resolve()));
+process.stdout.write(`\n${frame(lines)}\n\n`);
+
+/** Lines in a box drawn with box-drawing characters. */
+function frame(content: string[]): string {
+  const width = Math.max(...content.map((line) => line.length)) + 2;
+  return [
+    `┌${'─'.repeat(width + 2)}┐`,
+    ...content.map((line) => `│  ${line.padEnd(width)}│`),
+    `└${'─'.repeat(width + 2)}┘`,
+  ].join('\n');
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -49,3 +49,15 @@ export function requestLogLevel(slowMs: number) {
     return started !== undefined && Date.now() - started >= slowMs ? 'warn' : 'debug';
   };
 }
+
+/**
+ * Writes text to the logger's own destination, queued behind every line logged before: a
+ * plain process.stdout.write can overtake log lines the destination is still writing.
+ */
+export function writeAfterLogs(logger: Logger, text: string): void {
+  const stream = (logger as unknown as Record<symbol, { write(chunk: string): unknown } | undefined>)[
+    pino.symbols.streamSym
+  ];
+  if (stream) stream.write(text);
+  else process.stdout.write(text);
+}

@@ -140,6 +140,9 @@ describe('docker-compose.yml, the scaled shape', () => {
       expect(conf).toMatch(new RegExp(`^ +server ${name}:8080 max_fails`, 'm'));
       expect(s.environment?.TRUST_PROXY, name).toBeTruthy();
     }
+    // …and every hub nginx.conf names is a service.
+    const mapped = [...conf.matchAll(/~\^(hub-\d+)\\\./g)].map((m) => m[1]);
+    expect(mapped).toEqual(byRole('hub').map(([name]) => name));
   });
 
   it('refuses to start without the secrets, which .env.example documents and git ignores', () => {

@@ -154,4 +154,25 @@ describe('long-polling clients through nginx with two hubs', () => {
           `"${text}" on ${p.socket.io.engine.id}`,
         );
   }, 60_000);
+
+  it('moves the polling clients of a killed hub to the other one, with every event', async () => {
+    const victims = pollers.filter((p) => hubOf(p) === 'hub-1');
+    expect(victims.length).toBeGreaterThanOrEqual(2);
+    await hubs[0]!.stop('SIGKILL');
+    // Their next poll gets nginx's 502; they handshake again, now on hub-2.
+    await fanWrites('after hub-1 died');
+    await until(
+      () => victims.every((p) => p.socket.connected && hubOf(p) === 'hub-2'),
+      15_000,
+      'the killed hub’s clients on hub-2',
+    );
+    for (const p of pollers)
+      await until(
+        () =>
+          p.events.some((e) => e.event === 'message:new' && e.payload.message.text === 'after hub-1 died'),
+        10_000,
+        `the event on ${p.socket.io.engine.id}`,
+      );
+    for (const p of victims) expect(p.socket.io.engine.transport.name).toBe('polling');
+  }, 60_000);
 });

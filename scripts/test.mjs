@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: make sure the real services the suite needs are there (PostgreSQL and Redis
-// on 127.0.0.1, Debian's Chromium and nginx), build the UI, type-check (tsc, svelte-check), lint
+// on 127.0.0.1, Debian's Chromium, nginx, docker-compose), build the UI, type-check (tsc, svelte-check), lint
 // (ESLint, Prettier), then run every test: the server suite and the UI's component tests (vitest projects).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -109,10 +109,19 @@ function ensureNginx() {
     fail('nginx is missing (the scaled-shape test runs it): sudo apt-get install -y nginx');
 }
 
+function ensureDockerCompose() {
+  if (['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'].some((p) => existsSync(p))) return;
+  if (!aptInstall('docker-compose'))
+    fail(
+      'docker-compose is missing (the deploy test validates docker-compose.yml): sudo apt-get install -y docker-compose',
+    );
+}
+
 await ensureRedis();
 await ensurePostgres();
 ensureChromium();
 ensureNginx();
+ensureDockerCompose();
 
 if (!sh('npm', ['run', 'build', '--silent'], { stdio: ['inherit', 'ignore', 'inherit'] }))
   fail('the inbox UI does not build');

@@ -38,6 +38,7 @@ import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
+import { requestLogLevel } from './logger';
 import { errorMapper, notFound } from './http/errors';
 import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
@@ -73,8 +74,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: requestLogLevel(ctx.env.LOG_SLOW_REQUEST_MS),
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

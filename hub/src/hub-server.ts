@@ -31,7 +31,10 @@ export async function startHubServer(
     ui?: RequestHandler;
   },
 ): Promise<HubServer> {
-  const server = http.createServer();
+  // Engine.IO answers its long-polling requests by wrapping the 'request' listeners present
+  // when it attaches; the app must be one of them, or Express answers /socket.io/ too (404).
+  let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => app(req, res));
   server.keepAliveTimeout = 65_000;
   const requests = trackRequests(server);
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
@@ -61,20 +64,17 @@ export async function startHubServer(
     drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher, connectors: deps.connectors }),
   });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
-  server.on(
-    'request',
-    createApp(ctx, {
-      ui: deps.ui,
-      connectors: deps.connectors,
-      classifier: deps.classifier,
-      queues: deps.queues,
-      relay,
-      publisher: inbox.publisher,
-      conversations,
-      gate,
-      access,
-    }),
-  );
+  app = createApp(ctx, {
+    ui: deps.ui,
+    connectors: deps.connectors,
+    classifier: deps.classifier,
+    queues: deps.queues,
+    relay,
+    publisher: inbox.publisher,
+    conversations,
+    gate,
+    access,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => resolve());

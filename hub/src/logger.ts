@@ -1,4 +1,6 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { type DestinationStream, type Level, type Logger } from 'pino';
+import { startTime } from 'pino-http';
 
 export type { Logger };
 
@@ -34,4 +36,28 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+/**
+ * The level of a request's log line: server errors always, slow requests as warnings, the
+ * rest (every 2xx, 3xx and 4xx in time) only at debug, so the default level stays quiet.
+ */
+export function requestLogLevel(slowMs: number) {
+  return (_req: IncomingMessage, res: ServerResponse, error?: Error): Level => {
+    if (error || res.statusCode >= 500) return 'error';
+    const started = (res as ServerResponse & { [startTime]?: number })[startTime];
+    return started !== undefined && Date.now() - started >= slowMs ? 'warn' : 'debug';
+  };
+}
+
+/**
+ * Writes text to the logger's own destination, queued behind every line logged before: a
+ * plain process.stdout.write can overtake log lines the destination is still writing.
+ */
+export function writeAfterLogs(logger: Logger, text: string): void {
+  const stream = (logger as unknown as Record<symbol, { write(chunk: string): unknown } | undefined>)[
+    pino.symbols.streamSym
+  ];
+  if (stream) stream.write(text);
+  else process.stdout.write(text);
 }

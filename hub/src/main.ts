@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnv, type Env } from '@velvet/shared';
-import { createLogger } from './logger';
+import { createLogger, writeAfterLogs } from './logger';
 import { ROLES, startRuntime, type ProcessRole } from './runtime';
 
 function fail(message: string): never {
@@ -31,13 +31,24 @@ try {
 }
 
 const lines = [`Velvet is running (role: ${role}).`];
-if (runtime.url) lines.push(`  Open ${runtime.url}`);
+if (runtime.url) lines.push('', `Open ${runtime.url}`);
 if (runtime.admin) {
-  lines.push(`  First admin: ${runtime.admin.email}`);
+  lines.push(`First admin: ${runtime.admin.email}`);
   if (runtime.admin.password)
-    lines.push(`  Password:    ${runtime.admin.password}   (shown once; change it after signing in)`);
+    lines.push(`Password:    ${runtime.admin.password}   (shown once; change it after signing in)`);
 }
-process.stdout.write(`\n${lines.join('\n')}\n\n`);
+// Behind the log lines of the start: the framed URL and login are its last lines.
+writeAfterLogs(logger, `\n${frame(lines)}\n\n`);
+
+/** Lines in a box drawn with box-drawing characters. */
+function frame(content: string[]): string {
+  const width = Math.max(...content.map((line) => line.length)) + 2;
+  return [
+    `┌${'─'.repeat(width + 2)}┐`,
+    ...content.map((line) => `│  ${line.padEnd(width)}│`),
+    `└${'─'.repeat(width + 2)}┘`,
+  ].join('\n');
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -24,7 +24,7 @@ import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
 import type { HubContext } from './context';
 import type { Logger } from './logger';
-import { loadUi } from './ui';
+import { loadUiWhenBuilt } from './ui';
 
 export const ROLES = ['hub', 'workers', 'all'] as const;
 export type ProcessRole = (typeof ROLES)[number];
@@ -139,7 +139,7 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
       classifier,
       queues,
       port: env.PORT,
-      ui: await loadUi(),
+      ui: await loadUiWhenBuilt(),
     });
     cleanups.push(() => hub.close());
     return { ctx, server: hub.server, url: `http://localhost:${hub.port}`, admin, stop };

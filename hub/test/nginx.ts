@@ -7,15 +7,21 @@ import { until } from './stack';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 
-/** The repository's nginx.conf with the given hubs as its upstreams. */
+/**
+ * The repository's nginx.conf with the given hubs as its upstreams: every line naming hub-1
+ * is repeated for each hub (hub-1, hub-2, …; start them with VELVET_HUB_ID=hub-N for the
+ * session routing), lines naming the conf's other hubs are dropped.
+ */
 export function nginxConfig(dir: string, port: number, hubs: number[]): string {
   const conf = readFileSync(path.join(ROOT, 'nginx.conf'), 'utf8')
     .replace(/pid [^;]+;/, `pid ${dir}/nginx.pid;`)
-    .replace(/ {4}server hub-\d+:8080[^\n]*\n/g, '')
-    .replace(
-      /(hash [^\n]+\n)/,
-      `$1${hubs.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;\n`).join('')}`,
+    .split('\n')
+    .filter((line) => !/hub[-_][2-9]/.test(line))
+    .flatMap((line) =>
+      /hub[-_]1\b/.test(line) ? hubs.map((_, i) => line.replace(/hub([-_])1\b/g, `hub$1${i + 1}`)) : [line],
     )
+    .join('\n')
+    .replace(/hub-(\d+):8080/g, (_, n: string) => `127.0.0.1:${hubs[Number(n) - 1]}`)
     .replace('listen 80;', `listen 127.0.0.1:${port};`)
     .replace(
       'http {',

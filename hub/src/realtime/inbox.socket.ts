@@ -104,6 +104,12 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
       maxDisconnectionMs: RECOVERY_WINDOW_MS,
     }) as never,
   });
+  const hubId = ctx.env.VELVET_HUB_ID;
+  if (hubId) {
+    // "<hub>.<random>": nginx routes every request carrying this sid back to this hub.
+    const generate = io.engine.generateId.bind(io.engine);
+    io.engine.generateId = async (req) => `${hubId}.${await generate(req)}`;
+  }
   const inbox = io.of(INBOX_NAMESPACE);
 
   const authenticate = async (socket: InboxSocket, next: (err?: Error) => void) => {

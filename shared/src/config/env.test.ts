@@ -38,6 +38,8 @@ describe('loadEnv', () => {
     [{ VELVET_SECRET: 'short' }, /VELVET_SECRET: must be at least 32 characters/],
     [{ VELVET_ADMIN_EMAIL: 'admin' }, /VELVET_ADMIN_EMAIL: must be an email address/],
     [{ OLLAMA_HOST: 'ftp://x' }, /OLLAMA_HOST: /],
+    [{ VELVET_HUB_ID: 'Hub 1' }, /VELVET_HUB_ID: lowercase letters/],
+    [{ LOG_SLOW_REQUEST_MS: '0' }, /LOG_SLOW_REQUEST_MS: must be at least 1/],
   ])('names the bad key in %o', (source, message) => {
     expect(() => loadEnv(source)).toThrow(message);
   });

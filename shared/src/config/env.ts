@@ -52,6 +52,22 @@ const envSchema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A request slower than this is logged as a warning; others only at debug (5xx: always). */
+  LOG_SLOW_REQUEST_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .default(1000),
+  /**
+   * This hub's name behind nginx: it prefixes every Engine.IO session id so nginx can send a
+   * long-polling client's requests back to the hub holding its session (nginx.conf's map).
+   */
+  VELVET_HUB_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-" only (at most 32)')
+      .optional(),
+  ),
   TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
   DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
   FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),

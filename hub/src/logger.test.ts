@@ -1,0 +1,19 @@
+import type { ServerResponse } from 'node:http';
+import { startTime } from 'pino-http';
+import { describe, expect, it } from 'vitest';
+import { requestLogLevel } from './logger';
+
+const response = (statusCode: number, ageMs: number) =>
+  ({ statusCode, [startTime]: Date.now() - ageMs }) as unknown as ServerResponse;
+
+describe('requestLogLevel', () => {
+  const level = requestLogLevel(500);
+  it('keeps requests in time below the default level, whatever their status', () => {
+    for (const status of [200, 304, 401, 404]) expect(level({} as never, response(status, 10))).toBe('debug');
+  });
+  it('warns about a slow request and always reports a server error', () => {
+    expect(level({} as never, response(200, 600))).toBe('warn');
+    expect(level({} as never, response(503, 1))).toBe('error');
+    expect(level({} as never, response(200, 1), new Error('boom'))).toBe('error');
+  });
+});

@@ -1,0 +1,275 @@
+import type { ApiFailure } from '$lib/api';
+import type { Lang } from '$lib/i18n';
+
+export const panelText = {
+  en: {
+    // Shared by the panel's screens
+    save: 'Save',
+    saving: 'Saving…',
+    cancel: 'Cancel',
+    edit: 'Edit',
+    saved: 'Saved.',
+    forbidden: 'You do not have access to this screen.',
+    networkError: 'Could not reach the server. Check your connection and try again.',
+    unexpected: 'Unexpected response from the server.',
+    notFound: 'It no longer exists; reload the page.',
+    formHasErrors: 'Some fields need fixing: see the messages beside them.',
+    optional: '(optional)',
+
+    // Accounts
+    accountsTitle: 'Platform accounts',
+    creator: 'Creator',
+    noCreators:
+      'There is no creator yet. Create one on the Creators screen, then connect their accounts here.',
+    goToCreators: 'Go to Creators',
+    connectedAccounts: 'Connected accounts',
+    noAccounts: 'No platform account yet for {c}. Connect one with the form below.',
+    noAccountsReadOnly: 'No platform account yet for {c}. An admin or manager can connect one.',
+    platform: 'Platform',
+    label: 'Label',
+    status: 'Status',
+    statusActive: 'Connected',
+    statusNeedsAttention: 'Needs attention',
+    statusDisconnected: 'Disconnected',
+    lastError: 'Last error',
+    connectTitle: 'Connect an account',
+    connectHint: 'Credentials are checked with the platform, stored encrypted and never shown again.',
+    connect: 'Connect',
+    connecting: 'Connecting…',
+    connectedNotice: '{p} account connected.',
+    disconnect: 'Disconnect',
+    disconnectConfirm: 'Disconnect {a}? The platform stops sending its messages; fans and history stay.',
+    disconnectYes: 'Yes, disconnect',
+    disconnectedNotice: '{a} is disconnected.',
+    reconnect: 'Reconnect',
+    reconnectTitle: 'New credentials for {a}',
+    reconnectedNotice: '{a} is connected again.',
+    fanvueConnect: 'Connect Fanvue',
+    fanvueHint: 'Opens Fanvue to authorize Velvet, then comes back here.',
+    fanvueUnavailable:
+      'Fanvue cannot be connected from this hub yet (its connection route is not installed).',
+    fanvueConnected: 'Fanvue account connected.',
+    oauthError: 'The platform connection did not finish ({code}). Try again.',
+    labelHint: 'A name your team recognizes, e.g. “Maya – main”.',
+    webhookUrl: 'Webhook address',
+
+    // Users
+    usersTitle: 'Users',
+    newUser: 'New user',
+    email: 'Email',
+    password: 'Password',
+    passwordHint: 'At least 12 characters. Give it to the person through a safe channel.',
+    role: 'Role',
+    roles: { admin: 'Admin', manager: 'Manager', chatter: 'Chatter', model: 'Creator (model)' },
+    roleHints: {
+      admin: 'Everything, including users.',
+      manager: 'Creators, accounts and the team’s work for their creators.',
+      chatter: 'Conversations of their creators.',
+      model: 'Their own approvals and figures.',
+    },
+    creatorScope: 'Creators they work for',
+    allCreators: 'Admins see every creator.',
+    noScope: 'No creator',
+    createUser: 'Create user',
+    creating: 'Creating…',
+    userCreated: '{e} can now sign in.',
+    disabled: 'Disabled',
+    active: 'Active',
+    disable: 'Disable',
+    enable: 'Enable',
+    userDisabled: '{e} is disabled and signed out everywhere.',
+    userEnabled: '{e} can sign in again.',
+    userSaved: '{e} is updated.',
+    you: '(you)',
+    noUsers: 'No user yet.',
+
+    // Creators
+    creatorsTitle: 'Creators',
+    newCreator: 'New creator',
+    createCreator: 'Create creator',
+    creatorCreated: '{c} is created. Next: connect their platform accounts.',
+    creatorSaved: '{c} is updated.',
+    connectAccounts: 'Connect accounts',
+    noCreatorsYet: 'No creator yet. Create the first one with the form above.',
+    name: 'Name',
+    pseudonym: 'Pseudonym',
+    timezone: 'Time zone',
+    timezoneHint: 'IANA name, e.g. Europe/Paris.',
+    market: 'Market',
+    persona: 'Persona',
+    personaHint: 'How the creator talks: tone, topics, what they never say.',
+    constraints: 'Constraints',
+    constraintsHint: 'One rule per line.',
+    quietHours: 'Quiet hours',
+    quietHoursHint: 'No automated message in this local window. Leave empty for the market’s default.',
+    quietStart: 'From',
+    quietEnd: 'Until',
+    disclosure: 'AI disclosure',
+    disclosureMode: 'Tell fans that replies may be AI-assisted',
+    disclosureDefault: 'Market default',
+    disclosureOn: 'Always',
+    disclosureOff: 'Never',
+    disclosureFr: 'Wording in French',
+    disclosureEn: 'Wording in English',
+    disclosureHint: 'Leave empty for the configured wording.',
+  },
+  fr: {
+    save: 'Enregistrer',
+    saving: 'Enregistrement…',
+    cancel: 'Annuler',
+    edit: 'Modifier',
+    saved: 'Enregistré.',
+    forbidden: 'Vous n’avez pas accès à cet écran.',
+    networkError: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
+    unexpected: 'Réponse inattendue du serveur.',
+    notFound: 'Cet élément n’existe plus ; rechargez la page.',
+    formHasErrors: 'Certains champs sont à corriger : voir les messages à côté.',
+    optional: '(facultatif)',
+
+    accountsTitle: 'Comptes des plateformes',
+    creator: 'Modèle',
+    noCreators:
+      'Aucune modèle pour l’instant. Créez-en une dans l’écran Modèles, puis connectez ses comptes ici.',
+    goToCreators: 'Aller aux Modèles',
+    connectedAccounts: 'Comptes connectés',
+    noAccounts: 'Aucun compte de plateforme pour {c}. Connectez-en un avec le formulaire ci-dessous.',
+    noAccountsReadOnly: 'Aucun compte de plateforme pour {c}. Un admin ou un manager peut en connecter un.',
+    platform: 'Plateforme',
+    label: 'Libellé',
+    status: 'État',
+    statusActive: 'Connecté',
+    statusNeedsAttention: 'À vérifier',
+    statusDisconnected: 'Déconnecté',
+    lastError: 'Dernière erreur',
+    connectTitle: 'Connecter un compte',
+    connectHint:
+      'Les identifiants sont vérifiés auprès de la plateforme, stockés chiffrés et jamais réaffichés.',
+    connect: 'Connecter',
+    connecting: 'Connexion…',
+    connectedNotice: 'Compte {p} connecté.',
+    disconnect: 'Déconnecter',
+    disconnectConfirm:
+      'Déconnecter {a} ? La plateforme n’envoie plus ses messages ; les fans et l’historique restent.',
+    disconnectYes: 'Oui, déconnecter',
+    disconnectedNotice: '{a} est déconnecté.',
+    reconnect: 'Reconnecter',
+    reconnectTitle: 'Nouveaux identifiants pour {a}',
+    reconnectedNotice: '{a} est de nouveau connecté.',
+    fanvueConnect: 'Connecter Fanvue',
+    fanvueHint: 'Ouvre Fanvue pour autoriser Velvet, puis revient ici.',
+    fanvueUnavailable:
+      'Fanvue ne peut pas encore être connecté depuis ce hub (sa route de connexion n’est pas installée).',
+    fanvueConnected: 'Compte Fanvue connecté.',
+    oauthError: 'La connexion à la plateforme n’a pas abouti ({code}). Réessayez.',
+    labelHint: 'Un nom que l’équipe reconnaît, par ex. « Maya – principal ».',
+    webhookUrl: 'Adresse du webhook',
+
+    usersTitle: 'Utilisateurs',
+    newUser: 'Nouvel utilisateur',
+    email: 'E-mail',
+    password: 'Mot de passe',
+    passwordHint: 'Au moins 12 caractères. Transmettez-le à la personne par un canal sûr.',
+    role: 'Rôle',
+    roles: { admin: 'Admin', manager: 'Manager', chatter: 'Chatteur', model: 'Modèle' },
+    roleHints: {
+      admin: 'Tout, y compris les utilisateurs.',
+      manager: 'Modèles, comptes et travail de l’équipe pour ses modèles.',
+      chatter: 'Conversations de ses modèles.',
+      model: 'Ses propres validations et chiffres.',
+    },
+    creatorScope: 'Modèles pour qui la personne travaille',
+    allCreators: 'Les admins voient toutes les modèles.',
+    noScope: 'Aucune modèle',
+    createUser: 'Créer l’utilisateur',
+    creating: 'Création…',
+    userCreated: '{e} peut maintenant se connecter.',
+    disabled: 'Désactivé',
+    active: 'Actif',
+    disable: 'Désactiver',
+    enable: 'Réactiver',
+    userDisabled: '{e} est désactivé et déconnecté partout.',
+    userEnabled: '{e} peut de nouveau se connecter.',
+    userSaved: '{e} est mis à jour.',
+    you: '(vous)',
+    noUsers: 'Aucun utilisateur.',
+
+    creatorsTitle: 'Modèles',
+    newCreator: 'Nouvelle modèle',
+    createCreator: 'Créer la modèle',
+    creatorCreated: '{c} est créée. Ensuite : connecter ses comptes de plateformes.',
+    creatorSaved: '{c} est mise à jour.',
+    connectAccounts: 'Connecter des comptes',
+    noCreatorsYet: 'Aucune modèle pour l’instant. Créez la première avec le formulaire ci-dessus.',
+    name: 'Nom',
+    pseudonym: 'Pseudo',
+    timezone: 'Fuseau horaire',
+    timezoneHint: 'Nom IANA, par ex. Europe/Paris.',
+    market: 'Marché',
+    persona: 'Persona',
+    personaHint: 'Sa façon de parler : ton, sujets, ce qu’elle ne dit jamais.',
+    constraints: 'Contraintes',
+    constraintsHint: 'Une règle par ligne.',
+    quietHours: 'Heures calmes',
+    quietHoursHint:
+      'Aucun message automatique dans cette plage (heure locale). Vide : la valeur par défaut du marché.',
+    quietStart: 'De',
+    quietEnd: 'À',
+    disclosure: 'Mention IA',
+    disclosureMode: 'Signaler aux fans que les réponses peuvent être assistées par IA',
+    disclosureDefault: 'Selon le marché',
+    disclosureOn: 'Toujours',
+    disclosureOff: 'Jamais',
+    disclosureFr: 'Texte en français',
+    disclosureEn: 'Texte en anglais',
+    disclosureHint: 'Vide : le texte configuré.',
+  },
+} as const;
+
+export type PanelText = (typeof panelText)[Lang];
+
+/** Credential fields the connectors ask for, by their schema key; unknown keys show as is. */
+export const credentialLabels: Record<Lang, Record<string, string>> = {
+  en: {
+    token: 'Token',
+    botToken: 'Bot token (from @BotFather)',
+    apiKey: 'API key',
+    accountId: 'Account id (acct_…)',
+    webhookSecret: 'Webhook signing secret',
+  },
+  fr: {
+    token: 'Jeton',
+    botToken: 'Jeton du bot (donné par @BotFather)',
+    apiKey: 'Clé d’API',
+    accountId: 'Identifiant du compte (acct_…)',
+    webhookSecret: 'Secret de signature du webhook',
+  },
+};
+
+const PLATFORM_NAMES: Record<string, string> = {
+  telegram: 'Telegram',
+  onlyfans: 'OnlyFans',
+  fanvue: 'Fanvue',
+  sandbox: 'Sandbox',
+  discord: 'Discord',
+  bluesky: 'Bluesky',
+  x: 'X',
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+};
+
+export function platformName(platform: string): string {
+  return PLATFORM_NAMES[platform] ?? platform;
+}
+
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+/** What to tell the person when a call failed: the hub's own words when it gave some. */
+export function failureText(failure: ApiFailure, t: PanelText): string {
+  if (failure.status === 0) return t.networkError;
+  if (failure.status === 403) return failure.message || t.forbidden;
+  if (failure.status === 422 && failure.fields?.length) return t.formHasErrors;
+  if (failure.status === 404 && !failure.message) return t.notFound;
+  return failure.message || t.unexpected;
+}

@@ -84,8 +84,42 @@ describe('management panel in Chromium', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('23:00–08:00');
     creatorId = (await row.getAttribute('data-creator'))!;
-    // The form is blank again for the next creator.
+    // The form closes; opened again, it is blank for the next creator.
+    await page.getByRole('button', { name: 'New creator' }).click();
     expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('edits the profile, the disclosure wording and the send policy', async () => {
+    await page.getByRole('button', { name: 'Edit Maya' }).click();
+    const form = page.locator(`[data-creator-form="edit-${creatorId}"]`);
+    await form.getByLabel('Name', { exact: true }).fill('');
+    await form.getByLabel('Persona (optional)').fill('Playful and warm, never explicit.');
+    await form.getByLabel('Wording in French (optional)').fill('Réponses assistées par IA.');
+    await form.locator('[data-cell="telegram:greeting"]').selectOption('auto');
+    await form.locator('[data-cell="*:pricing_question"]').selectOption('off');
+    await form.getByRole('button', { name: 'Save' }).click();
+
+    const nameError = form.locator(`[data-field="edit-${creatorId}-name"] [data-error]`);
+    await expect.poll(() => nameError.textContent()).toContain('is required');
+    expect(await form.getByLabel('Persona (optional)').inputValue()).toBe(
+      'Playful and warm, never explicit.',
+    );
+    expect(await form.locator('[data-cell="telegram:greeting"]').inputValue()).toBe('auto');
+
+    await form.getByLabel('Name', { exact: true }).fill('Maya');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Maya is updated.').waitFor();
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const saved = (await admin.get(`/api/creators/${creatorId}`)).body;
+    expect(saved).toMatchObject({
+      name: 'Maya',
+      persona: 'Playful and warm, never explicit.',
+      disclosure: { fr: 'Réponses assistées par IA.' },
+      sendPolicy: { telegram: { greeting: 'auto' }, '*': { pricing_question: 'off' } },
+      quietHours: { start: '23:00', end: '08:00' },
+    });
   });
 
   it('connects a sandbox account through the form, lists it connected, disconnects it', async () => {
@@ -188,12 +222,31 @@ describe('management panel in Chromium', () => {
     const chloe = new Client(hub.url);
     expect((await chloe.login('chloe@test.velvet', 'chloe-password-123')).status).toBe(200);
 
+    // A change of scope: out of Maya's team, then back in.
+    for (const [check, words] of [
+      [false, 'No creator'],
+      [true, 'Maya'],
+    ] as const) {
+      await row.getByRole('button', { name: 'Edit chloe@test.velvet' }).click();
+      await row.getByLabel('Maya (maya_star)').setChecked(check);
+      await row.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('chloe@test.velvet is updated.').waitFor();
+      expect((await row.textContent())!.replace(/\s+/g, ' ')).toContain(`Creators they work for: ${words}`);
+    }
+
+    // The hub's refusal, on the row it is about.
+    const self = page.locator(`[data-user="${ADMIN.email}"]`);
+    await self.getByRole('button', { name: `Edit ${ADMIN.email}` }).click();
+    await self.getByLabel('Role').selectOption('manager');
+    await self.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => self.locator('[data-row-error]').textContent()).toContain('last admin');
+    await self.getByRole('button', { name: 'Cancel' }).click();
+
     await row.getByRole('button', { name: 'Disable chloe@test.velvet' }).click();
     await page.getByText('chloe@test.velvet is disabled and signed out everywhere.').waitFor();
     expect(await row.locator('[data-state]').getAttribute('data-state')).toBe('disabled');
     expect((await chloe.login('chloe@test.velvet', 'chloe-password-123')).status).not.toBe(200);
 
-    const self = page.locator(`[data-user="${ADMIN.email}"]`);
     await self.getByRole('button', { name: `Disable ${ADMIN.email}` }).click();
     await expect.poll(() => self.locator('[data-row-error]').textContent()).toContain('last admin');
     expect(await self.locator('[data-state]').getAttribute('data-state')).toBe('active');
@@ -222,6 +275,12 @@ describe('management panel in Chromium', () => {
         fullPage: true,
       });
     }
+    // The send-policy grid is wider than a phone: it scrolls on its own, the page does not.
+    await go(phone, '/creators');
+    await phone.getByRole('button', { name: 'Edit Maya' }).click();
+    await phone.locator('[data-send-policy]').scrollIntoViewIfNeeded();
+    expect(await layoutProblems(phone)).toEqual({ page: 0, view: 0, small: [], unreadable: [] });
+    await phone.screenshot({ path: path.join(SHOTS, 'panel-send-policy-phone.png') });
     await phone.context().close();
   });
 
@@ -240,6 +299,12 @@ describe('management panel in Chromium', () => {
     const client = new Client(hub.url);
     await client.login(chatter.email, chatter.password);
     expect((await client.get('/api/users')).status).toBe(403);
+
+    // In French too.
+    await phone.getByRole('button', { name: 'FR' }).click();
+    await phone.getByRole('heading', { name: 'Utilisateurs' }).waitFor();
+    await phone.getByText('Vous n’avez pas accès à cet écran.').waitFor();
+    await phone.getByRole('button', { name: 'EN' }).click();
 
     // Creators: read only, no creation or editing.
     await go(phone, '/creators');

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { accountsRepo, auditRepo } from '@velvet/shared';
 import { launchChromium, signIn } from './browser';
 import { ADMIN, Client, ROOT, startTestHub, type TestHub } from './harness';
 
@@ -282,6 +283,39 @@ describe('management panel in Chromium', () => {
     expect(await layoutProblems(phone)).toEqual({ page: 0, view: 0, small: [], unreadable: [] });
     await phone.screenshot({ path: path.join(SHOTS, 'panel-send-policy-phone.png') });
     await phone.context().close();
+  });
+
+  it('says why an account needs attention and takes new credentials for it', async () => {
+    const admin = new Client(hub.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const listed = (await admin.get(`/api/creators/${creatorId}/accounts`)).body.accounts;
+    const id = listed.find((a: { label: string }) => a.label === 'Maya phone').id as string;
+    // What the hub records when a platform says a human must act (see account-attention.ts).
+    expect(await accountsRepo.markNeedsAttention(hub.ctx.db, id)).toBe(true);
+    await auditRepo.record(hub.ctx.db, {
+      actorId: null,
+      action: 'account.needs_attention',
+      targetType: 'platform_account',
+      targetId: id,
+      data: { creatorId, platform: 'sandbox', reason: 'the provider session expired' },
+    });
+
+    await go(page, `/accounts?creator=${creatorId}`);
+    const account = page.locator(`[data-account="${id}"]`);
+    await account.getByText('Needs attention').waitFor();
+    expect(await account.textContent()).toContain('Last error: the provider session expired');
+
+    await account.getByRole('button', { name: 'Reconnect' }).click();
+    await account.getByLabel('Token').fill(' ');
+    await account.getByRole('button', { name: 'Reconnect' }).click();
+    const tokenError = account.locator(`[data-field="reconnect-${id}-token"] [data-error]`);
+    await expect.poll(() => tokenError.textContent()).toContain('must be a token');
+
+    await account.getByLabel('Token').fill('a-fresh-sandbox-token');
+    await account.getByRole('button', { name: 'Reconnect' }).click();
+    await page.getByText('Maya phone is connected again.').waitFor();
+    await expect.poll(() => account.getAttribute('data-status')).toBe('active');
+    expect(await account.textContent()).not.toContain('Last error');
   });
 
   it('shows a chatter no user administration at /users', async () => {

@@ -84,10 +84,3 @@ export function fieldErrors(failure: ApiFailure, prefix?: string): Record<string
   }
   return out;
 }
-
-/** The 422 fields a form has no field for, to show above it (none are lost). */
-export function otherFieldErrors(failure: ApiFailure, known: (path: string) => boolean): string[] {
-  return (failure.fields ?? [])
-    .filter((f) => !known(f.path))
-    .map((f) => (f.path ? `${f.path}: ${f.message}` : f.message));
-}

@@ -300,9 +300,23 @@ describe('management panel in Chromium', () => {
       data: { creatorId, platform: 'sandbox', reason: 'the provider session expired' },
     });
 
+    // A Telegram bot connected while PUBLIC_URL was a local address: Telegram cannot reach it.
+    const local = await accountsRepo.create(hub.ctx.db, {
+      creatorId,
+      platform: 'telegram',
+      label: 'Maya Telegram',
+      credentialsEnc: hub.ctx.secrets.credentials.sealJson({ botToken: 'unused' }),
+      settings: {},
+    });
+
     await go(page, `/accounts?creator=${creatorId}`);
     const account = page.locator(`[data-account="${id}"]`);
     await account.getByText('Needs attention').waitFor();
+    expect(await page.locator(`[data-account="${local.id}"] [data-unreachable]`).textContent()).toContain(
+      'Telegram cannot reach this address from the internet',
+    );
+    // The sandbox is posted to from this machine: no warning there.
+    expect(await page.locator('[data-unreachable]').count()).toBe(1);
     expect(await account.textContent()).toContain('Last error: the provider session expired');
 
     await account.getByRole('button', { name: 'Reconnect' }).click();

@@ -52,6 +52,8 @@ export const panelText = {
     oauthError: 'The platform connection did not finish ({code}). Try again.',
     labelHint: 'A name your team recognizes, e.g. “Maya – main”.',
     webhookUrl: 'Webhook address',
+    webhookUnreachable:
+      '{p} cannot reach this address from the internet: set PUBLIC_URL to the hub’s public HTTPS address, then reconnect the account.',
 
     // Users
     usersTitle: 'Users',
@@ -174,6 +176,8 @@ export const panelText = {
     oauthError: 'La connexion à la plateforme n’a pas abouti ({code}). Réessayez.',
     labelHint: 'Un nom que l’équipe reconnaît, par ex. « Maya – principal ».',
     webhookUrl: 'Adresse du webhook',
+    webhookUnreachable:
+      '{p} ne peut pas joindre cette adresse depuis internet : réglez PUBLIC_URL sur l’adresse HTTPS publique du hub, puis reconnectez le compte.',
 
     usersTitle: 'Utilisateurs',
     newUser: 'Nouvel utilisateur',

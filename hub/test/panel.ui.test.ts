@@ -9,6 +9,8 @@ import { launchChromium, signIn } from './browser';
 import { ADMIN, Client, ROOT, startTestHub, type TestHub } from './harness';
 
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
+const focused = (page: Page) =>
+  page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
 const TOKEN = 'panel-sandbox-token-never-shown';
 
 /** What spills sideways, the controls smaller than a finger and the unreadable buttons, on the page as laid out now. */
@@ -94,6 +96,7 @@ describe('management panel in Chromium', () => {
   it('edits the profile, the disclosure wording and the send policy', async () => {
     await page.getByRole('button', { name: 'Edit Maya' }).click();
     const form = page.locator(`[data-creator-form="edit-${creatorId}"]`);
+    await expect.poll(() => focused(page)).toBe(`edit-${creatorId}-name`);
     await form.getByLabel('Name', { exact: true }).fill('');
     await form.getByLabel('Persona (optional)').fill('Playful and warm, never explicit.');
     await form.getByLabel('Wording in French (optional)').fill('Réponses assistées par IA.');
@@ -140,6 +143,9 @@ describe('management panel in Chromium', () => {
     const tokenError = page.locator('[data-field="connect-token"] [data-error]');
     await expect.poll(() => tokenError.textContent()).toContain('must be a token');
     expect(await page.getByLabel('Token').getAttribute('aria-invalid')).toBe('true');
+    // The field the hub refused has the focus, its message read with it.
+    expect(await focused(page)).toBe('connect-token');
+    expect(await page.getByLabel('Token').getAttribute('aria-describedby')).toBe('connect-token-error');
     expect(await page.getByLabel('Label (optional)').inputValue()).toBe('Maya test bot');
     expect(await page.getByLabel('Token').inputValue()).toBe('   ');
     await page.screenshot({ path: path.join(SHOTS, 'panel-accounts-error.png'), fullPage: true });
@@ -157,6 +163,7 @@ describe('management panel in Chromium', () => {
 
     await account.getByRole('button', { name: 'Disconnect' }).click();
     await account.getByText('Disconnect Maya test bot?').waitFor();
+    await expect.poll(() => focused(page)).toBe('Cancel');
     await account.getByRole('button', { name: 'Yes, disconnect' }).click();
     await page.getByText('Maya test bot is disconnected.').waitFor();
     await expect.poll(() => account.getAttribute('data-status')).toBe('disconnected');

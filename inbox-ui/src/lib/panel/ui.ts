@@ -17,3 +17,9 @@ export async function focusFirstInvalid(): Promise<void> {
   await tick();
   document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 }
+
+/** Keyboard users land in what just opened, not on the body the opener left. */
+export async function focusWhenShown(selector: string): Promise<void> {
+  await tick();
+  document.querySelector<HTMLElement>(selector)?.focus();
+}

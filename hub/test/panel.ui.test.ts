@@ -289,6 +289,20 @@ describe('management panel in Chromium', () => {
     await phone.locator('[data-send-policy]').scrollIntoViewIfNeeded();
     expect(await layoutProblems(phone)).toEqual({ page: 0, view: 0, small: [], unreadable: [] });
     await phone.screenshot({ path: path.join(SHOTS, 'panel-send-policy-phone.png') });
+
+    // French words are longer: still nothing sideways.
+    await phone.getByRole('button', { name: 'FR' }).click();
+    for (const [route, heading] of [
+      [`/accounts?creator=${creatorId}`, 'Comptes des plateformes'],
+      ['/creators', 'Modèles'],
+      ['/users', 'Utilisateurs'],
+    ] as const) {
+      await go(phone, route);
+      await phone.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await phone.locator('[data-account], [data-creator], [data-user]').first().waitFor();
+      expect(await layoutProblems(phone), route).toEqual({ page: 0, view: 0, small: [], unreadable: [] });
+    }
+    await phone.screenshot({ path: path.join(SHOTS, 'panel-users-phone-fr.png') });
     await phone.context().close();
   });
 
@@ -324,7 +338,9 @@ describe('management panel in Chromium', () => {
     );
     // The sandbox is posted to from this machine: no warning there.
     expect(await page.locator('[data-unreachable]').count()).toBe(1);
-    expect(await account.textContent()).toContain('Last error: the provider session expired');
+    expect((await account.textContent())!.replace(/\s+/g, ' ')).toContain(
+      'Last error: the provider session expired',
+    );
 
     await account.getByRole('button', { name: 'Reconnect' }).click();
     await account.getByLabel('Token').fill(' ');

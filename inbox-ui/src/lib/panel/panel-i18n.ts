@@ -15,6 +15,7 @@ export const panelText = {
     notFound: 'It no longer exists; reload the page.',
     formHasErrors: 'Some fields need fixing: see the messages beside them.',
     optional: '(optional)',
+    colon: ': ',
 
     // Accounts
     accountsTitle: 'Platform accounts',
@@ -138,6 +139,7 @@ export const panelText = {
     notFound: 'Cet élément n’existe plus ; rechargez la page.',
     formHasErrors: 'Certains champs sont à corriger : voir les messages à côté.',
     optional: '(facultatif)',
+    colon: '\u00a0: ',
 
     accountsTitle: 'Comptes des plateformes',
     creator: 'Modèle',

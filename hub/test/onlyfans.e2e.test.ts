@@ -374,7 +374,13 @@ describe('OnlyFans → inbox → OnlyFans (through the API provider)', () => {
     expect(alert.payload.message).toMatch(/session expired/);
     const listed = await admin.get(`/api/creators/${creatorId}/accounts`);
     expect(listed.body.accounts ?? listed.body).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: accountId, status: 'needs_attention' })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: accountId,
+          status: 'needs_attention',
+          lastError: expect.stringMatching(/session expired/),
+        }),
+      ]),
     );
 
     // Fans are still heard; a reply is refused with the reason rather than lost.
@@ -390,6 +396,7 @@ describe('OnlyFans → inbox → OnlyFans (through the API provider)', () => {
     });
     expect(reconnected.status, JSON.stringify(reconnected.body)).toBe(200);
     expect(reconnected.body.status).toBe('active');
+    expect(reconnected.body.lastError).toBeNull();
     expect(events.filter((e) => e.event === 'alert' && e.payload.kind === 'account_attention')).toHaveLength(
       1,
     );

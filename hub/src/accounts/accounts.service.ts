@@ -95,7 +95,15 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
       await creators.load(actor, creatorId, 'creator:read');
       authorize(actor, 'account:read', { creatorId });
       const rows = await accountsRepo.listByCreator(db, creatorId);
-      return rows.map((row) => presentAccount(row, ctx.env.PUBLIC_URL));
+      const attention = await auditRepo.latestFor(
+        db,
+        'account.needs_attention',
+        rows.filter((row) => row.status === 'needs_attention').map((row) => row.id),
+      );
+      return rows.map((row) => {
+        const reason = attention.get(row.id)?.data.reason;
+        return presentAccount(row, ctx.env.PUBLIC_URL, typeof reason === 'string' ? reason : null);
+      });
     },
 
     /**

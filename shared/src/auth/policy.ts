@@ -126,6 +126,7 @@ export function abilities(actor: Actor): Action[] {
     'user:update',
     'creator:create',
     'creator:list',
+    'creator:update',
     'account:create',
     'account:read',
     'account:update',

@@ -36,6 +36,8 @@ export const accountView = z.object({
   status: z.enum(ACCOUNT_STATUSES),
   webhookUrl: z.string(),
   settings: z.record(z.string(), z.unknown()),
+  /** Why the platform wants a human, while the account needs attention. */
+  lastError: z.string().nullable().default(null),
   createdAt: z.string(),
 });
 export type AccountView = z.infer<typeof accountView>;

@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { auditLog } from '../schema';
 
@@ -11,5 +11,18 @@ export const auditRepo = {
 
   async latest(db: Db, limit = 100) {
     return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
+  },
+
+  /** The newest entry of one action for each of these targets (target id → entry). */
+  async latestFor(db: Db, action: string, targetIds: string[]) {
+    const latest = new Map<string, typeof auditLog.$inferSelect>();
+    if (targetIds.length === 0) return latest;
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, action), inArray(auditLog.targetId, targetIds)))
+      .orderBy(desc(auditLog.id));
+    for (const row of rows) if (row.targetId && !latest.has(row.targetId)) latest.set(row.targetId, row);
+    return latest;
   },
 };

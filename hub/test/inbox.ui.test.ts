@@ -169,6 +169,18 @@ describe('operator inbox in Chromium', () => {
     await phone.waitForURL('**/dashboard');
     expect(await phoneProblems(phone)).toEqual([]);
     await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-dashboard.png') });
+    // Past four places, the last tab opens the others.
+    await tabs.getByRole('button', { name: 'More' }).click();
+    const others = phone.getByTestId('more-places');
+    expect((await others.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual([
+      'Creators',
+      'Accounts',
+      'Users',
+    ]);
+    await others.getByRole('link', { name: 'Accounts' }).click();
+    await phone.waitForURL('**/accounts');
+    await others.waitFor({ state: 'detached' });
+    expect(await phoneProblems(phone)).toEqual([]);
     await tabs.getByRole('link', { name: 'Inbox' }).click();
     await row.waitFor();
 

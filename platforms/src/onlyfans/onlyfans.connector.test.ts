@@ -202,7 +202,9 @@ describe('onlyfans fetchFile', () => {
     standin.addCdnFile(address, { bytes: Buffer.from('jpeg bytes'), contentType: 'image/jpeg' });
     const file = await onlyfans.fetchFile!(credentials, address);
     expect(file).toMatchObject({ contentType: 'image/jpeg', size: 10 });
-    expect(Buffer.from(await new Response(file.body).arrayBuffer()).toString()).toBe('jpeg bytes');
+    expect(
+      Buffer.from(await new Response(file.body as ReadableStream<Uint8Array>).arrayBuffer()).toString(),
+    ).toBe('jpeg bytes');
 
     const gone = await failure(onlyfans.fetchFile!(credentials, address.replace('abc', 'gone')));
     expect(gone).toMatchObject({ kind: 'permanent', code: 'rejected' });

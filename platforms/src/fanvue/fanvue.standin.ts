@@ -52,6 +52,8 @@ export interface FanvueStandin {
   creator: { uuid: string; handle: string };
   calls: FanvueStandinCall[];
   sent: FanvueSentMessage[];
+  /** Every access and refresh token issued, to search responses and logs for. */
+  issued: string[];
   /** Every refresh-token grant the token endpoint saw, in order, and whether it was refused. */
   refreshes: { token: string; refused: boolean; at: number }[];
   failNext(route: FanvueRoute, fault: FanvueFault, times?: number): void;
@@ -168,6 +170,7 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
   const calls: FanvueStandinCall[] = [];
   const sent: FanvueSentMessage[] = [];
   const refreshes: FanvueStandin['refreshes'] = [];
+  const issued: string[] = [];
   const faults: { route: FanvueRoute; fault: FanvueFault }[] = [];
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
   const accessTokens = new Map<string, number>();
@@ -194,6 +197,7 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
     const refresh = `fvr_${b64url(randomBytes(24))}`;
     accessTokens.set(access, Date.now() + ttl * 1000);
     refreshTokens.set(refresh, true);
+    issued.push(access, refresh);
     return {
       access_token: access,
       refresh_token: refresh,
@@ -427,6 +431,7 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
     creator,
     calls,
     sent,
+    issued,
     refreshes,
     failNext(route, fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ route, fault });

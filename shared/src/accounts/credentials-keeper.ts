@@ -56,11 +56,17 @@ export function createCredentialsKeeper(deps: CredentialsKeeperDeps) {
     return row;
   }
 
+  const staleKey = (accountId: string) => `${deps.redisPrefix}:credentials-stale:${accountId}`;
+  /** Expiring by the clock, or refused by the platform since (`markStale`). */
+  async function due(accountId: string, stored: Stored, tokens: ExpiringTokens): Promise<boolean> {
+    return tokens.expiresSoon(stored, deps.now()) || (await deps.redis.exists(staleKey(accountId))) > 0;
+  }
+
   async function refreshUnderLock(accountId: string, tokens: ExpiringTokens): Promise<Stored> {
     const row = await reload(accountId);
     const current = open(row.credentialsEnc);
     // Another process may have refreshed while this one waited for the lock.
-    if (!tokens.expiresSoon(current, deps.now())) return current;
+    if (!(await due(accountId, current, tokens))) return current;
     let next: Stored;
     try {
       next = await tokens.refresh(current);
@@ -86,6 +92,7 @@ export function createCredentialsKeeper(deps: CredentialsKeeperDeps) {
         deps.secrets.credentials.sealJson(next),
       ),
     );
+    await deps.redis.del(staleKey(accountId));
     // A reconnect landed meanwhile: its credentials are newer than these.
     return saved ? next : open((await reload(accountId)).credentialsEnc);
   }
@@ -93,7 +100,7 @@ export function createCredentialsKeeper(deps: CredentialsKeeperDeps) {
   return {
     async open(account: AccountRecord, tokens: ExpiringTokens | undefined): Promise<Stored> {
       const stored = open(account.credentialsEnc);
-      if (!tokens || !tokens.expiresSoon(stored, deps.now())) return stored;
+      if (!tokens || !(await due(account.id, stored, tokens))) return stored;
       const key = `${deps.redisPrefix}:credentials-refresh:${account.id}`;
       const deadline = Date.now() + waitMs;
       for (;;) {
@@ -115,8 +122,13 @@ export function createCredentialsKeeper(deps: CredentialsKeeperDeps) {
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
         const current = open((await reload(account.id)).credentialsEnc);
-        if (!tokens.expiresSoon(current, deps.now())) return current;
+        if (!(await due(account.id, current, tokens))) return current;
       }
+    },
+
+    /** The platform refused the access token before its time (revoked): refresh before the next call. */
+    async markStale(accountId: string): Promise<void> {
+      await deps.redis.set(staleKey(accountId), '1', 'EX', 3600);
     },
   };
 }

@@ -119,6 +119,9 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof PlatformError && error.code === 'invalid_token' && connector.tokens) {
+        await ctx.credentials.markStale(account.id);
+      }
       if (error instanceof PlatformError && error.code === 'api_version_retired') {
         await warnVersionRetired(ctx, account, reason);
       }

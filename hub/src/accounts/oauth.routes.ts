@@ -17,10 +17,8 @@ export function oauthStartRoutes(oauth: OAuthService): Router {
   router.get('/creators/:id/accounts/oauth/:platform', async (req, res) => {
     const creatorId = parseId(req.params.id, 'Creator');
     const label = typeof req.query.label === 'string' ? req.query.label : undefined;
-    const { url } = await oauth.start(actorOf(req), String(req.params.platform), {
-      creatorId,
-      ...(label ? { label } : {}),
-    });
+    const body = parseBody(startOAuthBody, { creatorId, ...(label ? { label } : {}) });
+    const { url } = await oauth.start(actorOf(req), String(req.params.platform), body);
     res.json({ authorizeUrl: url, url });
   });
 

@@ -81,7 +81,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          // An OAuth callback's query carries the platform's authorization code: not for logs.
+          url: req.url.includes('/oauth/') ? req.url.split('?')[0] : req.url,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

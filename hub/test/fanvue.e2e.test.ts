@@ -356,5 +356,10 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
     expect(events.filter((e) => e.event === 'alert' && e.payload.kind === 'account_attention')).toHaveLength(
       1,
     );
+
+    // No code, token or client secret in any process's log.
+    const logs = stack.processes.map((p) => p.output()).join('\n');
+    expect(logs).toContain('/api/oauth/fanvue/callback');
+    for (const secret of [...fanvue.issued, CLIENT_SECRET, SECRET]) expect(logs).not.toContain(secret);
   }, 90_000);
 });

@@ -65,6 +65,14 @@ describe('starting a Fanvue OAuth connection', () => {
     );
     expect((await new Client(hub.url).post('/api/accounts/fanvue/oauth', { creatorId })).status).toBe(401);
     expect((await admin.post('/api/accounts/telegram/oauth', { creatorId })).status).toBe(404);
+    // Reconnecting names an account of this creator on this platform, or nothing.
+    const stranger = await admin.post(`/api/creators/${otherCreatorId}/accounts`, {
+      platform: 'sandbox',
+      credentials: { token: 'oauth-test-sandbox' },
+    });
+    expect(
+      (await admin.post('/api/accounts/fanvue/oauth', { creatorId, accountId: stranger.body.id })).status,
+    ).toBe(404);
     const invalid = await admin.post('/api/accounts/fanvue/oauth', { creatorId: 'nope' });
     expect(invalid.status).toBe(422);
   });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  accountsRepo,
   AppError,
   NotFound,
   PLATFORMS,
@@ -56,6 +57,12 @@ export function createOAuthService(
       const { platform, flow } = flowOf(platformName);
       await deps.creators.load(actor, body.creatorId, 'creator:read');
       authorize(actor, 'account:create', { creatorId: body.creatorId });
+      if (body.accountId) {
+        const account = await accountsRepo.findById(ctx.db, body.accountId);
+        if (!account || account.creatorId !== body.creatorId || account.platform !== platform) {
+          throw new NotFound('Account');
+        }
+      }
       const missing = flow.missing();
       if (missing.length > 0) {
         throw new AppError(

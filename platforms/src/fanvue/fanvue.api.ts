@@ -233,7 +233,11 @@ export function createFanvueApi(options: FanvueApiOptions) {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
-        throw unreachable(err, what, 'retryable', secrets);
+        const lost = unreachable(err, what, 'retryable', secrets);
+        // Sent, then no answer: Fanvue may have rotated the token already (the caller may retry at once).
+        throw neverConnected(err)
+          ? lost
+          : new PlatformError(lost.message, 'retryable', undefined, 'outcome_unknown');
       }
       const body = await readJson(response);
       if (!response.ok) {

@@ -75,14 +75,34 @@ describe('Fanvue connector against the stand-in', () => {
     expect(connector.tokens.expiresSoon(stored, new Date(Date.now() + 3600_000))).toBe(true);
   });
 
-  it('treats a lost refresh answer and a server error as transient', async () => {
+  it('treats a server error and a lost refresh answer as transient', async () => {
     standin.failNext('token', { status: 503 });
     await expect(connector.tokens.refresh(stored)).rejects.toMatchObject({ kind: 'retryable' });
-    standin.failNext('token', { processThenClose: true });
+    // Both the refresh and its immediate retry lose their answers: still transient.
+    standin.failNext('token', { processThenClose: true }, 2);
     const lost = await connector.tokens.refresh(stored).catch((e: unknown) => e);
     expect(lost).toBeInstanceOf(PlatformError);
     expect((lost as PlatformError).kind).toBe('retryable');
-    expect((lost as PlatformError).code).not.toBe('refresh_refused');
+    expect((lost as PlatformError).code).toBe('outcome_unknown');
+  });
+
+  it("replaces a pair whose answer was lost, within the server's rotation grace period", async () => {
+    const graceful = await startFanvueStandin({ ...CLIENT, reuseGraceMs: 10_000 });
+    try {
+      const c = createFanvueConnector({ apiRoot: graceful.apiRoot, authRoot: graceful.authRoot, ...CLIENT });
+      const verifier = randomBytes(32).toString('base64url');
+      const code = await authorizeCode(c, verifier);
+      const { credentials } = await c.oauth.exchange({ code, codeVerifier: verifier, redirectUri: REDIRECT });
+      graceful.failNext('token', { processThenClose: true });
+      const refreshed = await c.tokens.refresh(credentials);
+      expect(graceful.refreshes.map((r) => r.token)).toEqual([
+        credentials.refreshToken,
+        credentials.refreshToken,
+      ]);
+      await expect(c.send(refreshed, { chatId: 'fan-9', text: 'toujours là' })).resolves.toBeDefined();
+    } finally {
+      await graceful.close();
+    }
   });
 
   it('honours 429 Retry-After: the next call waits without reaching Fanvue', async () => {

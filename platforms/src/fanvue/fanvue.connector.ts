@@ -229,12 +229,21 @@ export function createFanvueConnector(options: FanvueConnectorOptions) {
         if (!parsed.success) return false;
         return Date.parse(parsed.data.expiresAt) - REFRESH_MARGIN_MS <= at.getTime();
       },
+      /**
+       * A lost answer is retried once at once with the same token: an OAuth server with a
+       * rotation grace period (Ory's, which Fanvue's auth host looks like: unconfirmed) accepts
+       * a just-rotated token again for a short while, so the lost pair is replaced instead of
+       * the account being disconnected. Without one, the retry is refused like any reuse.
+       */
       async refresh(stored: StoredCredentials): Promise<StoredCredentials> {
         const credentials = credentialsOf(stored);
-        const tokens = await api.token(
-          { grant_type: 'refresh_token', refresh_token: credentials.refreshToken },
-          'the token refresh',
-        );
+        const form = { grant_type: 'refresh_token', refresh_token: credentials.refreshToken };
+        const tokens = await api.token(form, 'the token refresh').catch((error: unknown) => {
+          if (error instanceof PlatformError && error.code === 'outcome_unknown') {
+            return api.token(form, 'the token refresh (again, after a lost answer)');
+          }
+          throw error;
+        });
         return { ...credentials, ...tokens };
       },
     },

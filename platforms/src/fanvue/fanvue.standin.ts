@@ -42,6 +42,11 @@ export interface FanvueStandinOptions {
   creator?: { uuid: string; handle: string };
   /** Seconds an access token lives (Fanvue: about an hour). */
   accessTokenTtlS?: number;
+  /**
+   * How long a just-used refresh token may be presented again (an Ory-style rotation grace
+   * period). 0, the default: a used refresh token is refused at once.
+   */
+  reuseGraceMs?: number;
 }
 
 export interface FanvueStandin {
@@ -52,7 +57,7 @@ export interface FanvueStandin {
   creator: { uuid: string; handle: string };
   calls: FanvueStandinCall[];
   sent: FanvueSentMessage[];
-  /** Every access and refresh token issued, to search responses and logs for. */
+  /** Every authorization code, access and refresh token issued, to search responses and logs for. */
   issued: string[];
   /** Every refresh-token grant the token endpoint saw, in order, and whether it was refused. */
   refreshes: { token: string; refused: boolean; at: number }[];
@@ -176,6 +181,8 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
   const accessTokens = new Map<string, number>();
   /** refresh token → still usable. A used one stays here as `false`: reuse is detected. */
   const refreshTokens = new Map<string, boolean>();
+  /** When each refresh token was used, for the grace period. */
+  const usedAt = new Map<string, number>();
   const media = new Map<string, { polls: number }>();
   const window: number[] = [];
 
@@ -227,6 +234,7 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
       } else {
         const code = `fvc_${b64url(randomBytes(18))}`;
         codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')! });
+        issued.push(code);
         redirect.searchParams.set('code', code);
       }
       redirect.searchParams.set('state', q.get('state') ?? '');
@@ -265,8 +273,10 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
             : { status: 200, body: issue() };
       } else if (form.get('grant_type') === 'refresh_token') {
         const token = form.get('refresh_token') ?? '';
-        const usable = refreshTokens.get(token) === true;
+        const graced = usedAt.has(token) && Date.now() - usedAt.get(token)! <= (options.reuseGraceMs ?? 0);
+        const usable = refreshTokens.get(token) === true || graced;
         refreshes.push({ token, refused: !usable, at: Date.now() });
+        if (usable && !usedAt.has(token)) usedAt.set(token, Date.now());
         if (usable) refreshTokens.set(token, false);
         answer = usable
           ? { status: 200, body: issue() }
@@ -438,6 +448,7 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
     },
     revokeAll() {
       for (const token of refreshTokens.keys()) refreshTokens.set(token, false);
+      usedAt.clear();
     },
     expireAccessTokens() {
       for (const token of accessTokens.keys()) accessTokens.set(token, 0);

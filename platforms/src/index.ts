@@ -23,10 +23,10 @@ export { createOnlyFansApiProvider, ONLYFANSAPI_SIGNATURE_HEADER } from './onlyf
 export {
   createFanvueConnector,
   fanvueCredentials,
-  parseFanvueEvent,
   type FanvueConnector,
   type FanvueConnectorOptions,
 } from './fanvue/fanvue.connector';
+export { parseFanvueEvent } from './fanvue/fanvue.events';
 export { verifyFanvueSignature, fanvueSignature } from './fanvue/fanvue.signature';
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';

@@ -5,12 +5,14 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { accountsRoutes } from './accounts/accounts.routes';
 import { createAccountsService } from './accounts/accounts.service';
+import { oauthCallbackRoutes, oauthStartRoutes } from './accounts/oauth.routes';
+import { createOAuthService } from './accounts/oauth.service';
 import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
 import type { AccessEvents, SessionGate } from './auth/session-gate';
-import type { InboxPublisher, OutboxRelay, Queues } from '@velvet/shared';
+import { createAccountAttention, type InboxPublisher, type OutboxRelay, type Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { fansRoutes } from './fans/fans.routes';
@@ -27,7 +29,7 @@ import { attachmentsRoutes } from './conversations/attachments.routes';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
-import { createAccountAttention } from './webhooks/account-attention';
+
 import { createIngestService } from './webhooks/ingest.service';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
@@ -79,7 +81,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          // An OAuth callback's query carries the platform's authorization code: not for logs.
+          url: req.url.includes('/oauth/') ? req.url.split('?')[0] : req.url,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -95,7 +98,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
       deps.connectors,
       createIngestService(ctx, deps),
       payments,
-      createAccountAttention(ctx, deps),
+      createAccountAttention({ ...ctx, publisher: deps.publisher }),
     ),
   );
   app.use(express.json({ limit: '256kb' }), refuseDeepBodies);
@@ -110,6 +113,9 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const creators = createCreatorsService(ctx, deps.access);
 
   app.use(healthRoutes(ctx));
+  const accounts = createAccountsService(ctx, creators, deps.connectors);
+  const oauth = createOAuthService(ctx, { connectors: deps.connectors, creators, accounts });
+  app.use(oauthCallbackRoutes(oauth));
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
@@ -117,7 +123,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(usersRoutes(createUsersService(ctx, deps.access)));
   api.use(creatorsRoutes(creators));
   api.use(platformsRoutes(deps.connectors));
-  api.use(accountsRoutes(createAccountsService(ctx, creators, deps.connectors)));
+  api.use(accountsRoutes(accounts));
+  api.use(oauthStartRoutes(oauth));
   api.use(conversationsRoutes(deps.conversations));
   api.use(attachmentsRoutes(createAttachmentsService(ctx, deps)));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));

@@ -2,6 +2,8 @@ import type http from 'node:http';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import {
+  createAccountAttention,
+  createCredentialsKeeper,
   closeQueues,
   createEmitterPublisher,
   createQueues,
@@ -50,6 +52,11 @@ export function startWorkerRole(
   connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
   const aborts = new DraftAborts(ctx.redis, ctx.redisPrefix);
   const { first_token, idle, total } = ctx.config.ollama.timeouts;
+  const publisher = createEmitterPublisher(
+    ctx.redis,
+    ctx.redisPrefix,
+    new EventLog(ctx.redis, ctx.redisPrefix),
+  );
   const workers = startWorkers({
     ...ctx,
     ...deps,
@@ -60,7 +67,11 @@ export function startWorkerRole(
       host: ctx.env.OLLAMA_HOST,
       timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },
     }),
-    publisher: createEmitterPublisher(ctx.redis, ctx.redisPrefix, new EventLog(ctx.redis, ctx.redisPrefix)),
+    publisher,
+    credentials: createCredentialsKeeper({
+      ...ctx,
+      needsAttention: createAccountAttention({ ...ctx, publisher }),
+    }),
     relay: new OutboxRelay(ctx.db, deps.queues, ctx.logger, {
       staleAfterMs: ctx.config.queues.outbox_stale_after,
       batch: 500,

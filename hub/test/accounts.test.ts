@@ -62,8 +62,14 @@ describe('platforms and connected accounts', () => {
         properties: { botToken: expect.objectContaining({ type: 'string' }) },
       }),
     });
+    const fanvueEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'fanvue');
+    expect(fanvueEntry).toMatchObject({
+      connect: 'oauth',
+      capabilities: { verifiesAge: false, packSales: { kind: 'paid_message' } },
+    });
     // Only platforms with a connector: none that would store credentials and answer 404.
     expect(listed.body.platforms.map((p: { platform: string }) => p.platform).sort()).toEqual([
+      'fanvue',
       'onlyfans',
       'sandbox',
       'telegram',

@@ -28,6 +28,11 @@ export interface ConformanceStandIn {
   env: Record<string, string>;
   /** What an operator types to connect an account. */
   credentials: Record<string, unknown>;
+  /**
+   * For platforms that connect by OAuth: walks the redirect flow through the hub's routes,
+   * as a browser would, and returns the connected account's id (instead of `credentials`).
+   */
+  connect?(hub: { url: string; accessToken: string }, creatorId: string): Promise<string>;
   /** Strings that must never appear in an API response or a log line. */
   secrets(): string[];
   /** Headers that authenticate a webhook call for the connected account (secret, signature). */

@@ -40,6 +40,8 @@ export interface ConnectResult {
   settings: Record<string, unknown>;
   /** A name for the account when the operator gave none (`@bot_username`). */
   label: string;
+  /** The platform's own id for the account: connecting it again updates the same account. */
+  identity?: string;
 }
 
 /** One entry of the command menu fans see, described in French and English. */
@@ -51,6 +53,30 @@ export interface CommandMenuItem {
 export interface ConnectOptions {
   webhookUrl: string;
   commands?: readonly CommandMenuItem[];
+}
+
+/** The OAuth 2.0 + PKCE connection of a platform whose accounts connect by redirect. */
+export interface OAuthFlow {
+  /** Environment variables still missing before anyone can connect (empty when ready). */
+  missing(): string[];
+  /** The platform's consent page, for this `state` and S256 `codeChallenge`. */
+  authorizeUrl(input: { state: string; codeChallenge: string; redirectUri: string }): string;
+  /** Trades the code for tokens and learns who they speak for. */
+  exchange(input: { code: string; codeVerifier: string; redirectUri: string }): Promise<ConnectResult>;
+}
+
+/**
+ * Access tokens that expire. The caller refreshes them before use, one process at a time,
+ * and stores what `refresh` returns in one write (a rotated refresh token works once).
+ */
+export interface TokenRefresher {
+  /** Whether the stored access token must be refreshed before the next call. */
+  expiresSoon(stored: StoredCredentials, now: Date): boolean;
+  /**
+   * New credentials. A `PlatformError` with code `refresh_refused` means the platform refused
+   * the refresh token for good (the account must be reconnected); any other error is transient.
+   */
+  refresh(stored: StoredCredentials): Promise<StoredCredentials>;
 }
 
 export type PreCheckoutAnswer = { ok: true } | { ok: false; error: string };
@@ -104,6 +130,10 @@ export interface PlatformConnector {
   ): Promise<void>;
   /** The bytes of a file a fan sent (`InboundAttachment.fileId`), streamed through the hub. */
   fetchFile?(credentials: StoredCredentials, fileId: string): Promise<FetchedFile>;
+  /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
+  oauth?: OAuthFlow;
+  /** For platforms whose access tokens expire. */
+  tokens?: TokenRefresher;
   /** Stops the spinner on a fan's button. */
   answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
 }

@@ -20,5 +20,13 @@ export {
 } from './onlyfans/onlyfans.connector';
 export type { OnlyFansProvider, ProviderEvent, ProviderCredentials } from './onlyfans/onlyfans.provider';
 export { createOnlyFansApiProvider, ONLYFANSAPI_SIGNATURE_HEADER } from './onlyfans/onlyfansapi.provider';
+export {
+  createFanvueConnector,
+  fanvueCredentials,
+  type FanvueConnector,
+  type FanvueConnectorOptions,
+} from './fanvue/fanvue.connector';
+export { parseFanvueEvent } from './fanvue/fanvue.events';
+export { verifyFanvueSignature, fanvueSignature } from './fanvue/fanvue.signature';
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';

@@ -1,16 +1,34 @@
 import { z } from 'zod';
 import type { Env } from '@velvet/shared';
 import type { PlatformConnector, PlatformDescription } from './connector';
+import { createFanvueConnector } from './fanvue/fanvue.connector';
 import { createOnlyFansConnector } from './onlyfans/onlyfans.connector';
 import { createSandboxConnector } from './sandbox/sandbox.connector';
 import { createTelegramConnector } from './telegram/telegram.connector';
 
-type ConnectorEnv = Pick<Env, 'TELEGRAM_API_ROOT' | 'ONLYFANS_API_ROOT'>;
+type ConnectorEnv = Pick<
+  Env,
+  | 'TELEGRAM_API_ROOT'
+  | 'ONLYFANS_API_ROOT'
+  | 'FANVUE_API_ROOT'
+  | 'FANVUE_AUTH_ROOT'
+  | 'FANVUE_CLIENT_ID'
+  | 'FANVUE_CLIENT_SECRET'
+  | 'FANVUE_WEBHOOK_SECRET'
+>;
 
 /** Every chat platform Velvet speaks, each pointed at its `*_API_ROOT`. Adding one adds one line. */
 const FACTORIES: ((env: ConnectorEnv) => PlatformConnector)[] = [
   (env) => createTelegramConnector({ apiRoot: env.TELEGRAM_API_ROOT }),
   (env) => createOnlyFansConnector({ apiRoot: env.ONLYFANS_API_ROOT }),
+  (env) =>
+    createFanvueConnector({
+      apiRoot: env.FANVUE_API_ROOT,
+      authRoot: env.FANVUE_AUTH_ROOT,
+      ...(env.FANVUE_CLIENT_ID ? { clientId: env.FANVUE_CLIENT_ID } : {}),
+      ...(env.FANVUE_CLIENT_SECRET ? { clientSecret: env.FANVUE_CLIENT_SECRET } : {}),
+      ...(env.FANVUE_WEBHOOK_SECRET ? { webhookSecret: env.FANVUE_WEBHOOK_SECRET } : {}),
+    }),
   () => createSandboxConnector(),
 ];
 

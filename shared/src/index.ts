@@ -32,3 +32,5 @@ export * from './safety/disclosure';
 export * from './sales/draft-preview';
 export * from './schemas/responses.schema';
 export * from './text';
+export * from './accounts/account-attention';
+export * from './accounts/credentials-keeper';

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Db, InboxPublisher, OutboxRelay, Queues, Secrets, VelvetConfig } from '@velvet/shared';
+import type {
+  CredentialsKeeper,
+  Db,
+  InboxPublisher,
+  OutboxRelay,
+  Queues,
+  Secrets,
+  VelvetConfig,
+} from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { IntentClassifier, OllamaClient } from '@velvet/llm';
 import type { DraftAborts } from './draft-aborts';
@@ -21,6 +29,8 @@ export interface WorkerContext {
   publisher: InboxPublisher;
   queues: Queues;
   relay: OutboxRelay;
+  /** Opens an account's credentials, refreshing expiring tokens first (one process at a time). */
+  credentials: CredentialsKeeper;
   /** Where operators' uploads are kept (MEDIA_DIR). */
   mediaDir: string;
   now: () => Date;

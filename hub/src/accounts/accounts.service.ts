@@ -9,11 +9,17 @@ import {
   type AccountRecord,
   type AccountView,
   type Actor,
+  type Platform,
   type CreateAccountBody,
   type ReconnectAccountBody,
   type UpdateAccountBody,
 } from '@velvet/shared';
-import { CredentialsRejected, type Connectors, type PlatformConnector } from '@velvet/platforms';
+import {
+  CredentialsRejected,
+  type ConnectResult,
+  type Connectors,
+  type PlatformConnector,
+} from '@velvet/platforms';
 import type { CreatorsService } from '../creators/creators.service';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
@@ -62,9 +68,9 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
     return account;
   }
 
-  async function audit(actor: Actor, action: string, account: AccountRecord) {
+  async function audit(actorId: string, action: string, account: AccountRecord) {
     await auditRepo.record(db, {
-      actorId: actor.id,
+      actorId,
       action,
       targetType: 'platform_account',
       targetId: account.id,
@@ -87,7 +93,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
         settings: { ...body.settings, ...connected.settings },
       });
-      await audit(actor, 'account.create', account);
+      await audit(actor.id, 'account.create', account);
       return presentAccount(account, ctx.env.PUBLIC_URL);
     },
 
@@ -127,7 +133,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
         status: 'disconnected',
         credentialsEnc: ctx.secrets.credentials.sealJson({}),
       });
-      await audit(actor, 'account.disconnect', account);
+      await audit(actor.id, 'account.disconnect', account);
       return { ...presentAccount(updated!, ctx.env.PUBLIC_URL), ...(warning ? { warning } : {}) };
     },
 
@@ -137,8 +143,64 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
         ...(body.label !== undefined ? { label: body.label } : {}),
         ...(body.groups !== undefined ? { settings: { ...account.settings, groups: body.groups } } : {}),
       });
-      await audit(actor, 'account.update', account);
+      await audit(actor.id, 'account.update', account);
       return presentAccount(updated!, ctx.env.PUBLIC_URL);
+    },
+
+    /**
+     * Where an OAuth redirect lands: the account named when the flow started, else the
+     * creator's account for the same platform identity (its fans carry on), else a new one.
+     * The person who started the flow was authorized then; `actorId` is kept for the audit.
+     */
+    async saveOAuthConnection(
+      actorId: string,
+      target: {
+        creatorId: string;
+        platform: Platform;
+        label?: string | undefined;
+        accountId?: string | undefined;
+      },
+      connected: ConnectResult,
+    ): Promise<AccountView> {
+      const siblings = await accountsRepo.listByCreator(db, target.creatorId);
+      const existing = target.accountId
+        ? siblings.find((a) => a.id === target.accountId && a.platform === target.platform)
+        : siblings.find(
+            (a) =>
+              a.platform === target.platform &&
+              connected.identity !== undefined &&
+              a.settings.platformAccountId === connected.identity,
+          );
+      if (target.accountId && !existing) throw new NotFound('Account');
+      if (
+        existing?.settings.platformAccountId !== undefined &&
+        existing.settings.platformAccountId !== connected.identity
+      ) {
+        throw new Conflict(
+          'This login belongs to another account on the platform; connect it as a new account',
+        );
+      }
+      const settings = {
+        ...connected.settings,
+        ...(connected.identity ? { platformAccountId: connected.identity } : {}),
+      };
+      const sealed = ctx.secrets.credentials.sealJson(connected.credentials);
+      const account = existing
+        ? await accountsRepo.update(db, existing.id, {
+            status: 'active',
+            credentialsEnc: sealed,
+            settings: { ...existing.settings, ...settings },
+            ...(target.label ? { label: target.label } : {}),
+          })
+        : await accountsRepo.create(db, {
+            creatorId: target.creatorId,
+            platform: target.platform,
+            label: target.label || connected.label,
+            credentialsEnc: sealed,
+            settings,
+          });
+      await audit(actorId, existing ? 'account.reconnect' : 'account.create', account!);
+      return presentAccount(account!, ctx.env.PUBLIC_URL);
     },
 
     /** New credentials for the same account: its fans and history carry on. */
@@ -163,7 +225,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
         settings: { ...account.settings, ...connected.settings },
       });
-      await audit(actor, 'account.reconnect', account);
+      await audit(actor.id, 'account.reconnect', account);
       return presentAccount(updated!, ctx.env.PUBLIC_URL);
     },
   };

@@ -4,7 +4,7 @@ import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId, refuseDeep } from '../http/validate';
 import type { PaymentsService } from '../payments/payments.service';
-import type { AccountAttentionHandler } from './account-attention';
+import type { AccountAttentionHandler } from '@velvet/shared';
 import { createGroupChats } from './group-chats';
 import type { IngestService } from './ingest.service';
 

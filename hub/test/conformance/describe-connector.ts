@@ -62,13 +62,18 @@ export function describeConnector(kit: ConformanceKit): void {
         ...creatorBody('Conformance'),
         quietHours: { start: '00:00', end: '00:00' },
       });
-      const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
-        platform: kit.platform,
-        credentials: standIn.credentials,
-      });
-      responses.push(JSON.stringify(connected.body));
-      expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-      accountId = connected.body.id;
+      if (standIn.connect) {
+        accountId = await standIn.connect({ url: hub.url!, accessToken: admin.token! }, creator.body.id);
+      } else {
+        const connected = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
+          platform: kit.platform,
+          credentials: standIn.credentials,
+        });
+        responses.push(JSON.stringify(connected.body));
+        expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+        accountId = connected.body.id;
+      }
+      responses.push(JSON.stringify((await admin.get(`/api/creators/${creator.body.id}/accounts`)).body));
       socket = await inboxClient(hub.url!, admin.token);
       events = record(socket);
     }, 90_000);

@@ -66,7 +66,8 @@ function idSegment(w: World, kind: IdKind | undefined): fc.Arbitrary<string> {
 function paramSegment(w: World, segments: string[], index: number): fc.Arbitrary<string> {
   const name = segments[index]!.slice(1);
   if (name === 'index') return fc.oneof(fc.constantFrom('0', '1', '2', '999', '00', '1000'), wildSegment);
-  if (name === 'platform') return fc.oneof(fc.constantFrom('telegram', 'sandbox', 'discord'), wildSegment);
+  if (name === 'platform')
+    return fc.oneof(fc.constantFrom('telegram', 'sandbox', 'discord', 'fanvue'), wildSegment);
   if (name === 'provider')
     return fc.oneof({ weight: 4, arbitrary: fc.constant('checkout') }, fc.constant('stripe'), wildSegment);
   if (name === 'accountId') return idSegment(w, 'account');

@@ -85,6 +85,19 @@ export const ROUTES: Record<string, RouteSpec> = {
     example: () => ({ platform: 'sandbox', label: 'Bac à sable', credentials: { token: 'fuzz-token' } }),
   },
   'GET /api/creators/:id/accounts': { body: 'none' },
+  'POST /api/accounts/:platform/oauth': {
+    body: 'json',
+    example: (w) => ({ creatorId: w.ids.creator[0], label: 'Fanvue fuzz' }),
+  },
+  'GET /api/creators/:id/accounts/oauth/:platform': { body: 'none', query: () => ({ label: 'Fanvue' }) },
+  'GET /api/oauth/:platform/callback': {
+    body: 'none',
+    query: () => ({ code: 'fuzz-code', state: 'fuzz-state' }),
+  },
+  'GET /oauth/:platform/callback': {
+    body: 'none',
+    query: () => ({ code: 'fuzz-code', state: 'fuzz-state' }),
+  },
   'PATCH /api/accounts/:id': { body: 'json', example: () => ({ label: 'Renommé', groups: true }) },
   'POST /api/accounts/:id/reconnect': {
     body: 'json',

@@ -89,6 +89,12 @@ export async function createWorld(): Promise<World> {
   const telegram = await startTelegramStandin({ tokens: [TOKEN] });
   const hub = await startTestHub({
     telegramApiRoot: telegram.apiRoot,
+    // Fanvue's OAuth start answers with its consent URL (never called here) rather than a 503.
+    env: {
+      FANVUE_CLIENT_ID: 'fuzz-fanvue-client',
+      FANVUE_CLIENT_SECRET: 'fuzz-fanvue-client-secret',
+      FANVUE_AUTH_ROOT: 'http://127.0.0.1:9',
+    },
     // The fuzzer signs in hundreds of times from one address; the limiter is tested elsewhere.
     config: (config) => {
       config.auth.login.attempts_per_ip = 1_000_000;

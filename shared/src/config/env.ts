@@ -71,6 +71,13 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
   DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
   FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),
+  /** Fanvue's OAuth server (authorize and token endpoints live under it). */
+  FANVUE_AUTH_ROOT: url(['http', 'https']).default('https://auth.fanvue.com'),
+  /** The Fanvue app's OAuth client; unset → connecting Fanvue answers 503 saying so. */
+  FANVUE_CLIENT_ID: optionalString,
+  FANVUE_CLIENT_SECRET: optionalString,
+  /** The app's webhook signing secret; two, comma-separated, while rotating it. */
+  FANVUE_WEBHOOK_SECRET: optionalString,
   ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
   BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
   X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),

@@ -41,3 +41,21 @@ export const accountView = z.object({
   createdAt: z.string(),
 });
 export type AccountView = z.infer<typeof accountView>;
+
+/**
+ * Starts connecting an OAuth platform for a creator: `accountId` reconnects that account
+ * (its fans and history carry on) instead of adding one.
+ */
+export const startOAuthBody = z.strictObject({
+  creatorId: z.uuid({ message: 'must be a creator id' }),
+  label: z.string().trim().max(120).optional(),
+  accountId: z.uuid({ message: 'must be an account id' }).optional(),
+});
+export type StartOAuthBody = z.output<typeof startOAuthBody>;
+
+/** What the platform sends the browser back with (RFC 6749 §4.1.2). */
+export const oauthCallbackQuery = z.looseObject({
+  code: z.string().min(1).max(2000).optional(),
+  state: z.string().min(1).max(200).optional(),
+  error: z.string().max(200).optional(),
+});

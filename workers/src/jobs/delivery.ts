@@ -20,6 +20,8 @@ export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
     account,
     platform: account.platform,
     credentials: () => ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc),
+    /** The same, with expiring tokens refreshed first (Fanvue's hour-long access tokens). */
+    freshCredentials: () => ctx.credentials.open(account, ctx.connectors.get(account.platform)?.tokens),
   };
 }
 

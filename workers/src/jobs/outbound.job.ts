@@ -58,7 +58,7 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     const delivery = await loadDelivery(ctx, message);
     if (!delivery) return;
-    const { conversation, account, platform, credentials } = delivery;
+    const { conversation, account, platform, freshCredentials } = delivery;
 
     if (message.status === 'sending') {
       await failDelivery(ctx, message, conversation, 'unconfirmed', UNCONFIRMED);
@@ -113,12 +113,18 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     let platformMessageId: string;
     try {
-      ({ platformMessageId } = await deliver(ctx, connector, credentials(), message, {
+      ({ platformMessageId } = await deliver(ctx, connector, await freshCredentials(), message, {
         chatId: conversation.platformChatId,
         text,
       }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof PlatformError && error.code === 'invalid_token' && connector.tokens) {
+        await ctx.credentials.markStale(account.id);
+      }
+      if (error instanceof PlatformError && error.code === 'api_version_retired') {
+        await warnVersionRetired(ctx, account, reason);
+      }
       if (error instanceof PlatformError && error.kind === 'unknown') {
         // The platform may have delivered it: a human checks the chat and retries if needed.
         await failDelivery(ctx, message, conversation, 'unconfirmed', reason);
@@ -235,6 +241,24 @@ async function warnWhenRepeated(
     severity: 'warning',
     message: `${UNCONFIRMED_ALERT_AT} replies on ${account.platform} in 10 minutes got no answer from the platform (${reason}); check those chats before sending again.`,
     creatorId: account.creatorId,
+    at: ctx.now().toISOString(),
+  });
+}
+
+/** The platform retired the API version Velvet speaks: one alert a day per account, naming the next one. */
+async function warnVersionRetired(
+  ctx: WorkerContext,
+  account: { id: string; creatorId: string; platform: string },
+  reason: string,
+): Promise<void> {
+  const key = `${ctx.redisPrefix}:version-retired:${account.id}`;
+  if (!(await ctx.connection.set(key, '1', 'EX', 86_400, 'NX'))) return;
+  await ctx.publisher.emit({ creatorId: account.creatorId }, 'alert', {
+    kind: 'platform_error',
+    severity: 'critical',
+    message: reason,
+    creatorId: account.creatorId,
+    accountId: account.id,
     at: ctx.now().toISOString(),
   });
 }

@@ -29,6 +29,19 @@ export const accountsRepo = {
     return row;
   },
 
+  /**
+   * Swaps the sealed credentials only if they are still `expected` (compare-and-set): a
+   * refresh never overwrites a reconnect that happened meanwhile. False when they changed.
+   */
+  async replaceCredentials(db: Db, id: string, expected: string, next: string): Promise<boolean> {
+    const rows = await db
+      .update(platformAccounts)
+      .set({ credentialsEnc: next })
+      .where(and(eq(platformAccounts.id, id), eq(platformAccounts.credentialsEnc, expected)))
+      .returning({ id: platformAccounts.id });
+    return rows.length > 0;
+  },
+
   /** Active → needs_attention; false when it already was (or is disconnected). */
   async markNeedsAttention(db: Db, id: string): Promise<boolean> {
     const rows = await db

@@ -63,6 +63,8 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
     ollama = await startOllamaStandin({ tokensPerSecond: 400, reply: () => DRAFT });
     stack = await Stack.create({
       env: {
+        // Every request logged, so the test can see the callback's line carries no code.
+        LOG_LEVEL: 'debug',
         FANVUE_API_ROOT: fanvue.apiRoot,
         FANVUE_AUTH_ROOT: fanvue.authRoot,
         FANVUE_CLIENT_ID: CLIENT_ID,
@@ -206,10 +208,25 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
       20_000,
       'the first draft',
     );
-    // Fanvue does not verify fans' age: this fan confirmed 18+ before (the gate itself is tested elsewhere).
-    await stack.query(
-      `update fans set age_verified_at = now(), age_verified_method = 'button'
-       where id = (select fan_id from conversations where id = '${conversationId}')`,
+    // Fanvue does not verify fans' age and has no buttons: the fan is asked to type "18+".
+    await say(70, 'tu as des packs pieds ?');
+    const asked = await until(
+      () => sentTo(70).find((m) => m.text.includes('18+')),
+      SLOW,
+      'the typed 18+ question',
+    );
+    expect(asked.text).toMatch(/réponds « 18\+ »/);
+    await say(70, '18+');
+    await until(
+      async () =>
+        (
+          await stack.query<{ method: string | null }>(
+            `select age_verified_method as method from fans
+             where id = (select fan_id from conversations where id = '${conversationId}')`,
+          )
+        )[0]?.method === 'typed' || undefined,
+      SLOW,
+      'the typed confirmation',
     );
     const pack = await admin.post(`/api/creators/${creatorId}/packs`, {
       name: 'Pack pieds Fanvue',

@@ -186,6 +186,8 @@ const velvetConfigSchema = z.strictObject({
       opt_in_confirmed: bilingual,
       spam_cooldown: bilingual,
       age_gate: bilingual,
+      /** The same question where the platform has no buttons: the fan types their answer. */
+      age_gate_typed: bilingual,
       age_confirmed: bilingual,
       /** Said once a day in a group the bot was added to, while the account keeps groups off. */
       private_only: bilingual,

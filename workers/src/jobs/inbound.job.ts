@@ -261,7 +261,13 @@ async function composeReply(
             [{ text: safety.age_buttons.no[lang], callbackData: AGE_NO }],
           ]
         : undefined;
-    return { text: safety.replies[decision.reply][lang], keyboard, origin: 'safety' };
+    // No buttons on this platform: the question asks for a typed answer instead.
+    const reply = decision.reply === 'age_gate' && !target.buttons ? 'age_gate_typed' : decision.reply;
+    return {
+      text: safety.replies[reply][lang],
+      ...(target.buttons ? { keyboard } : {}),
+      origin: 'safety',
+    };
   }
   const command = stored.kind === 'command' ? stored.command?.name : undefined;
   if (!decision.automated || !command) return undefined;

@@ -190,6 +190,38 @@ describe('age gate', () => {
     });
   });
 
+  it.each([
+    '18+',
+    'oui 18+',
+    "j'ai 18 ans",
+    'J’ai plus de 18 ans 🙂',
+    "yes I'm over 18",
+    'I am 18 or older',
+    '« 18+ »',
+  ])('takes a typed %j as the confirmation where there is no button', (text) => {
+    expect(gate({ text, intent: 'other' })).toMatchObject({
+      reply: 'age_confirmed',
+      fan: { ageVerifiedAt: now, ageVerifiedMethod: 'typed' },
+    });
+  });
+
+  it.each([
+    'bientôt 18',
+    'presque 18 ans',
+    "j'ai 17 ans",
+    'pas 18',
+    'oui',
+    '18 ans demain',
+    'I will be 18 soon',
+    '180',
+  ])('does not take %j for a confirmation', (text) => {
+    expect(gate({ text, intent: 'other' }).fan.ageVerifiedAt).toBeUndefined();
+  });
+
+  it('never takes a typed answer the minor gate doubts', () => {
+    expect(gate({ text: '18+', intent: 'other', minor: 'uncertain' }).fan.ageVerifiedAt).toBeUndefined();
+  });
+
   it('counts fans of platforms that verify age as verified', () => {
     expect(gate({ platformVerifiesAge: true, intent: 'pack_request_nude' })).toMatchObject({
       automated: true,

@@ -66,6 +66,14 @@ const SELLING_INTENTS: ReadonlySet<Intent> = new Set([
 ]);
 const SELLING_COMMANDS = new Set(['packs', 'pricing']);
 
+/**
+ * A typed 18+ answer, the whole message: "18+", "oui 18+", "j'ai 18 ans", "j'ai plus de 18
+ * ans", "yes I'm over 18", "I am 18 or older". Nothing vaguer ("bientôt 18", "presque") and
+ * nothing more: the minor gate has already read the message.
+ */
+const ADULT_CONFIRMATION =
+  /^[\s"'«»“”]*(?:(?:oui|yes|yep|yeah|ouais|ok|bien s[uû]r|of course|sure)[\s,!.]*)?(?:(?:je confirme|i confirm|confirm[ée]?d?)[\s,:]*)?(?:(?:j['’]?ai|i['’]?m|i am)\s+)?(?:(?:plus de|over|above|at least|au moins)\s+)?18\s*(?:\+|ans|years?(?:\s+old)?|yo|y\/o)?\s*(?:\+|ou plus|et plus|or older|or over|or more)?[\s"'«»“”!.🙂😊😉😄]*$/iu;
+
 /** STOP and its usual French and English spellings, alone or leading the message. */
 const OPT_OUT =
   /^\s*(stop+|arr[eê]te?r?|arret|unsubscribe|d[ée]sabonne(r|-moi)?|desinscri(s|re|ption)|opt[ -]?out)\b[\s!.]*$/i;
@@ -151,12 +159,16 @@ export function evaluateGates(input: GateInput): GateDecision {
   }
   if (cooling) return no(['spam_cooldown']);
 
-  // 5. Age gate where the platform does not verify age.
+  // 5. Age gate where the platform does not verify age: the 18+ button, or typed where
+  // the platform has no buttons ("18+", "j'ai plus de 18 ans", "yes I'm over 18").
   const gated = !input.platformVerifiesAge && !fan.ageVerifiedAt;
-  if (input.kind === 'callback' && input.text === AGE_YES) {
+  const button = input.kind === 'callback' && input.text === AGE_YES;
+  const typed =
+    !button && input.kind === 'text' && input.minor === 'none' && ADULT_CONFIRMATION.test(input.text);
+  if (button || (typed && gated)) {
     return gated
       ? no(['age_confirmed'], {
-          fan: { ageVerifiedAt: now, ageVerifiedMethod: 'button' },
+          fan: { ageVerifiedAt: now, ageVerifiedMethod: button ? 'button' : 'typed' },
           reply: 'age_confirmed',
         })
       : no(['age_already_confirmed']);

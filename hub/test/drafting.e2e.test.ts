@@ -477,10 +477,14 @@ describe('LLM drafts stream into the inbox and wait for a human or go out by pol
     expect(await inView('open', conversationId)).toBe(true);
 
     // Snoozed again, then the fan writes: it wakes at once.
-    expect((await socket.emitWithAck('conversation:snooze', { conversationId, until: until1h })).ok).toBe(true);
+    expect((await socket.emitWithAck('conversation:snooze', { conversationId, until: until1h })).ok).toBe(
+      true,
+    );
     await say(4106, 'me revoilà');
     await until(async () => (await inView('open', conversationId)) || undefined, 10_000, 'awake');
-    expect((await admin.get(`/api/conversations/${conversationId}`)).body.conversation.snoozedUntil).toBeNull();
+    expect(
+      (await admin.get(`/api/conversations/${conversationId}`)).body.conversation.snoozedUntil,
+    ).toBeNull();
   });
 
   it('a person can say the fan is under 18: drafts retire, selling stops, only an admin clears it', async () => {

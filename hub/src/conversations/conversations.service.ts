@@ -106,7 +106,12 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       // Resolved: nothing automated follows it (a fan message reopens the conversation).
       if (state.status === 'closed') {
         effects.followUps.push(
-          ...(await followUpsRepo.cancelPending(tx, { conversationId: conversation.id }, 'resolved', ctx.now())),
+          ...(await followUpsRepo.cancelPending(
+            tx,
+            { conversationId: conversation.id },
+            'resolved',
+            ctx.now(),
+          )),
         );
       }
       await auditRepo.record(tx, {
@@ -421,7 +426,9 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       const { retired, updated } = await db.transaction(async (tx) => {
         await fansRepo.updateSafety(tx, fan.id, { minorSignalAt: now });
         effects.offers.push(...(await offersRepo.cancelOpenForFan(tx, fan.id, now)));
-        effects.followUps.push(...(await followUpsRepo.cancelPending(tx, { fanId: fan.id }, 'minor_signal', now)));
+        effects.followUps.push(
+          ...(await followUpsRepo.cancelPending(tx, { fanId: fan.id }, 'minor_signal', now)),
+        );
         const retired = await retireDrafts(tx, sales, conversation.id, effects);
         const updated = await conversationsRepo.setState(tx, conversation.id, {
           status: 'escalated',
@@ -451,11 +458,16 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
     /** Out of the open inbox until `until`, or until the fan writes. */
     async snooze(actor: Actor, input: { conversationId: string; until: string }) {
       const conversation = await load(actor, input.conversationId, 'conversation:resolve');
-      if (conversation.status === 'closed') throw new Conflict('This conversation is resolved: reopen it first');
+      if (conversation.status === 'closed')
+        throw new Conflict('This conversation is resolved: reopen it first');
       return changeState(
         actor,
         conversation,
-        { status: conversation.status, assignedTo: conversation.assignedTo, snoozedUntil: new Date(input.until) },
+        {
+          status: conversation.status,
+          assignedTo: conversation.assignedTo,
+          snoozedUntil: new Date(input.until),
+        },
         'conversation.snooze',
       );
     },

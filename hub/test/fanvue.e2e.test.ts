@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOllamaStandin, type OllamaStandin } from '@velvet/llm/ollama/testing';
 import {
@@ -36,6 +39,14 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
   let creatorId: string;
   let accountId: string;
   let webhookUrl: string;
+  /** The pack's files, served as a CDN would: the connector fetches them to upload to Fanvue. */
+  let cdn: Server;
+  let cdnUrl: string;
+  // Over 10 MiB, so the photo goes up as 2 parts of Fanvue's upload session.
+  const packFiles: Record<string, Buffer> = {
+    '/packs/pied-1.jpg': randomBytes(10 * 1024 * 1024 + 4321),
+    '/packs/pied-2.jpg': randomBytes(2048),
+  };
 
   const fan = (n: number) => ({
     uuid: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
@@ -60,6 +71,13 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
 
   beforeAll(async () => {
     fanvue = await startFanvueStandin({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    cdn = createServer((req, res) => {
+      const file = packFiles[req.url ?? ''];
+      if (!file) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': file.length }).end(file);
+    });
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve));
+    cdnUrl = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
     ollama = await startOllamaStandin({ tokensPerSecond: 400, reply: () => DRAFT });
     stack = await Stack.create({
       env: {
@@ -96,6 +114,7 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
     await stack?.destroy();
     await ollama?.close();
     await fanvue?.close();
+    await new Promise<void>((resolve) => (cdn ? cdn.close(() => resolve()) : resolve()));
   });
 
   it('connects through OAuth + PKCE; a replayed or unknown state is refused; tokens never come back', async () => {
@@ -235,8 +254,8 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
       currency: 'EUR',
       platforms: ['fanvue'],
       media: [
-        { kind: 'photo', url: 'https://cdn.example.test/1.jpg' },
-        { kind: 'photo', url: 'https://cdn.example.test/2.jpg' },
+        { kind: 'photo', url: `${cdnUrl}/packs/pied-1.jpg` },
+        { kind: 'photo', url: `${cdnUrl}/packs/pied-2.jpg` },
       ],
     });
     expect(pack.status).toBe(201);
@@ -254,6 +273,16 @@ describe('Fanvue → inbox → Fanvue (official API, OAuth)', () => {
     );
     expect(paid).toMatchObject({ price: 1500, text: expect.stringContaining('Pack pieds Fanvue') });
     expect(paid!.mediaUuids).toHaveLength(2);
+    // The pack's bytes reached Fanvue intact, through upload sessions: parts PUT to the signed
+    // storage URLs (no bearer token there), each session completed, the media ready.
+    const [big, small] = paid!.mediaUuids.map((id) => fanvue.uploads.find((u) => u.mediaUuid === id)!);
+    expect(big).toMatchObject({ mediaType: 'image', status: 'ready' });
+    expect([...big!.parts.keys()]).toEqual([1, 2]);
+    expect(fanvue.mediaBytes(big!.mediaUuid)!.equals(packFiles['/packs/pied-1.jpg']!)).toBe(true);
+    expect(fanvue.mediaBytes(small!.mediaUuid)!.equals(packFiles['/packs/pied-2.jpg']!)).toBe(true);
+    const puts = fanvue.calls.filter((c) => c.route === 'storage');
+    expect(puts).toHaveLength(3);
+    for (const put of puts) expect(put.headers.authorization).toBeUndefined();
     const followUp = () =>
       stack.query<{ status: string }>(`select status from follow_ups where offer_id = '${offerId}'`);
     expect(await followUp()).toEqual([{ status: 'pending' }]);

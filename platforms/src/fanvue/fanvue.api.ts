@@ -9,6 +9,8 @@ import {
 } from './fanvue.schema';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** A pack's media file, fetched from its URL, and one part sent to storage, may take longer than an API call. */
+const DEFAULT_TRANSFER_TIMEOUT_MS = 5 * 60_000;
 
 export interface FanvueApiOptions {
   /** FANVUE_API_ROOT. */
@@ -18,6 +20,8 @@ export interface FanvueApiOptions {
   clientId?: string;
   clientSecret?: string;
   timeoutMs?: number;
+  /** The limit on fetching a pack's media file and on each part's PUT to storage. */
+  transferTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -69,6 +73,7 @@ export function createFanvueApi(options: FanvueApiOptions) {
   const apiRoot = options.apiRoot.replace(/\/+$/, '');
   const authRoot = options.authRoot.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const transferTimeoutMs = options.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const buckets = new Buckets(now);
 
@@ -124,7 +129,13 @@ export function createFanvueApi(options: FanvueApiOptions) {
       bucketKey: string,
       what: string,
       path: string,
-      init: { method: 'GET' | 'POST'; json?: unknown; lostAnswer: LostAnswer },
+      init: {
+        method: 'GET' | 'POST' | 'PATCH';
+        json?: unknown;
+        lostAnswer: LostAnswer;
+        /** The code of a 404 (`chat_not_found` unless the path names something else). */
+        notFound?: string;
+      },
     ): Promise<unknown> {
       const wait = buckets.take(bucketKey);
       if (wait > 0) {
@@ -186,8 +197,71 @@ export function createFanvueApi(options: FanvueApiOptions) {
         message,
         'permanent',
         undefined,
-        response.status === 404 ? 'chat_not_found' : 'rejected',
+        response.status === 404 ? (init.notFound ?? 'chat_not_found') : 'rejected',
       );
+    },
+
+    /**
+     * A pack's media file, from the URL the pack gives: a failure here is retryable (the
+     * host may be back later) and names the file, never the URL's query (it may be signed).
+     */
+    async download(url: string, file: string): Promise<Response> {
+      let response: Response;
+      try {
+        response = await fetch(url, { signal: AbortSignal.timeout(transferTimeoutMs) });
+      } catch (err) {
+        throw new PlatformError(
+          `Could not fetch the pack media ${file}: ${describe(err)}`,
+          'retryable',
+          undefined,
+          'media_unavailable',
+        );
+      }
+      if (!response.ok || !response.body) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new PlatformError(
+          `Could not fetch the pack media ${file}: its host answered ${response.status}`,
+          'retryable',
+          undefined,
+          'media_unavailable',
+        );
+      }
+      return response;
+    },
+
+    /**
+     * One part's bytes to the pre-signed storage URL Fanvue gave: no bearer token, no version
+     * header, nothing from the budget (storage is not the API). Returns storage's `ETag` as
+     * sent, quotes kept. Any failure is retryable: the retry opens a new session.
+     */
+    async putPart(url: string, bytes: Uint8Array<ArrayBuffer>, what: string): Promise<string> {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+          signal: AbortSignal.timeout(transferTimeoutMs),
+        });
+      } catch (err) {
+        throw new PlatformError(
+          `Fanvue's storage did not take ${what}: ${describe(err)}`,
+          'retryable',
+          undefined,
+          'network',
+        );
+      }
+      await response.body?.cancel().catch(() => undefined);
+      const etag = response.headers.get('etag');
+      if (!response.ok || !etag) {
+        throw new PlatformError(
+          `Fanvue's storage answered ${response.status}${response.ok ? ' without an ETag' : ''} to ${what}`,
+          'retryable',
+          undefined,
+          'upstream',
+        );
+      }
+      return etag;
     },
 
     configured(): boolean {

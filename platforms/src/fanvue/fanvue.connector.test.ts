@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVelvetConfig, PlatformError } from '@velvet/shared';
 import { createFanvueConnector, type FanvueConnector } from './fanvue.connector';
@@ -136,19 +138,31 @@ describe('Fanvue connector against the stand-in', () => {
       /needs media/,
     );
     expect(connector.refusesOffer({ priceCents: 1500, currency: 'EUR', mediaCount: 2 })).toBeUndefined();
-    await connector.sendPaidMessage(stored, {
-      chatId: 'fan-4',
-      text: 'Pack pieds',
-      priceCents: 1500,
-      currency: 'EUR',
-      media: [
-        { kind: 'photo', url: 'https://cdn.example.test/1.jpg' },
-        { kind: 'video', url: 'https://cdn.example.test/2.mp4' },
-      ],
-    });
+    // The pack's files, served as a CDN would (the upload session itself: fanvue.media.test.ts).
+    const files = createServer((req, res) => res.end(`bytes of ${req.url}`));
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const cdn = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    try {
+      await connector.sendPaidMessage(stored, {
+        chatId: 'fan-4',
+        text: 'Pack pieds',
+        priceCents: 1500,
+        currency: 'EUR',
+        media: [
+          { kind: 'photo', url: `${cdn}/1.jpg` },
+          { kind: 'video', url: `${cdn}/2.mp4` },
+        ],
+      });
+    } finally {
+      await new Promise<void>((r) => files.close(() => r()));
+    }
     const paid = standin.sent.find((m) => m.chatId === 'fan-4')!;
     expect(paid.price).toBe(1500);
     expect(paid.mediaUuids).toHaveLength(2);
+    expect(paid.mediaUuids.map((id) => standin.mediaBytes(id)?.toString())).toEqual([
+      'bytes of /1.jpg',
+      'bytes of /2.mp4',
+    ]);
   });
 
   it('checks the signature on the raw bytes: window, wrong secret, rotation', () => {

@@ -24,12 +24,12 @@ import {
   FANVUE_TEXT_MAX,
   fanvueStoredCredentials,
   fvMe,
-  fvMediaUploadResponse,
   fvSendMessageResponse,
   type FanvueStoredCredentials,
   type FvSendMessageBody,
 } from './fanvue.schema';
 import { parseFanvueEvent } from './fanvue.events';
+import { uploadFanvueMedia, type FanvueMediaOptions } from './fanvue.media';
 import { verifyFanvueSignature } from './fanvue.signature';
 
 /** Fanvue connects by OAuth: there is nothing to type, the form is empty. */
@@ -37,7 +37,6 @@ export const fanvueCredentials = z.strictObject({});
 
 /** Refresh this long before the access token expires (tokens live about an hour). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
-const MEDIA_READY_POLLS = 10;
 const NO_MEDIA = 'A Fanvue paid message needs media: this pack has none';
 
 export interface FanvueConnectorOptions {
@@ -48,6 +47,10 @@ export interface FanvueConnectorOptions {
   /** FANVUE_WEBHOOK_SECRET: one signing secret, or two (comma-separated) while rotating. */
   webhookSecret?: string;
   timeoutMs?: number;
+  /** The upload session's part size and how long to wait for Fanvue's processing. */
+  media?: FanvueMediaOptions;
+  /** The limit on fetching a pack's media file and on each part's PUT to Fanvue's storage. */
+  transferTimeoutMs?: number;
   /** The clock the signature window and token expiry are read with (tests move it). */
   now?: () => number;
 }
@@ -102,43 +105,13 @@ export function createFanvueConnector(options: FanvueConnectorOptions) {
     return { platformMessageId: sent.data.messageUuid };
   }
 
-  /** Uploads each item from its URL and waits until Fanvue says it is ready to attach. */
+  /** Uploads each item through a Fanvue upload session and waits until it is ready to attach. */
   async function upload(
     credentials: FanvueStoredCredentials,
     media: readonly MediaItem[],
   ): Promise<string[]> {
     const ids: string[] = [];
-    for (const item of media) {
-      const created = fvMediaUploadResponse.safeParse(
-        await api.call(credentials.accessToken, credentials.userUuid, 'the media upload', '/media/uploads', {
-          method: 'POST',
-          json: { url: item.url, mediaType: item.kind === 'video' ? 'video' : 'image' },
-          lostAnswer: 'retryable',
-        }),
-      );
-      if (!created.success)
-        throw new PlatformError('Fanvue answered an upload without a media id', 'retryable');
-      let status = created.data.status;
-      for (let poll = 0; status !== 'ready' && poll < MEDIA_READY_POLLS; poll++) {
-        if (status === 'error') {
-          throw new PlatformError(`Fanvue could not process ${item.url}`, 'permanent', undefined, 'rejected');
-        }
-        await new Promise((r) => setTimeout(r, 200 * (poll + 1)));
-        const read = fvMediaUploadResponse.safeParse(
-          await api.call(
-            credentials.accessToken,
-            credentials.userUuid,
-            'the media status',
-            `/media/${encodeURIComponent(created.data.mediaUuid)}`,
-            { method: 'GET', lostAnswer: 'retryable' },
-          ),
-        );
-        status = read.success ? read.data.status : status;
-      }
-      if (status !== 'ready')
-        throw new PlatformError('Fanvue is still processing the media', 'retryable', 5000);
-      ids.push(created.data.mediaUuid);
-    }
+    for (const item of media) ids.push(await uploadFanvueMedia(api, credentials, item, options.media));
     return ids;
   }
 

@@ -105,10 +105,62 @@ export type FvSendMessageBody = z.infer<typeof fvSendMessageBody>;
 
 export const fvSendMessageResponse = z.looseObject({ messageUuid: uuid });
 
-/** `POST /media/uploads` → a session; the media is usable once its status is `ready`. */
-export const fvMediaUploadResponse = z.looseObject({
+/*
+ * Media: Fanvue's multipart upload session (PLATFORMS.md: "upload session → parts → status
+ * created/processing/ready/error"). The flow, as Fanvue's clients use it:
+ *   1. `POST /media/uploads` {name, filename, mediaType} → {uploadId, mediaUuid}
+ *   2. per part: `GET /media/uploads/{uploadId}/parts/{partNumber}/url` → a pre-signed
+ *      storage URL; `PUT` the bytes there without the bearer token; storage answers `ETag`
+ *   3. `PATCH /media/uploads/{uploadId}` {parts: [{PartNumber, ETag}]} → {status}
+ *   4. `GET /media/{mediaUuid}` until `status` is `ready`; the `mediaUuid` then goes in a
+ *      message's `mediaUuids`. Media URLs Fanvue hands back are signed and expire: only the
+ *      `mediaUuid` is worth keeping.
+ * Unconfirmed (not in PLATFORMS.md, read them off the OpenAPI document when it is at hand):
+ * the exact paths of steps 2–4, `name` and `filename` as the create fields, whether the
+ * part-URL answer is a bare JSON string or `{url}` (both are read), the S3-style
+ * `PartNumber`/`ETag` casing, the part size (10 MiB here; S3 needs ≥ 5 MiB but the last),
+ * and `failed` as a synonym of `error` (both are read as a processing failure).
+ */
+export const FANVUE_UPLOAD_PART_BYTES = 10 * 1024 * 1024;
+export const FANVUE_MEDIA_READY = 'ready';
+export const FANVUE_MEDIA_PENDING: readonly string[] = ['created', 'processing'];
+export const FANVUE_MEDIA_FAILED: readonly string[] = ['error', 'failed'];
+
+/** Step 1: `POST /media/uploads`. */
+export const fvCreateUploadBody = z.strictObject({
+  name: z.string().min(1).max(255),
+  filename: z.string().min(1).max(255),
+  mediaType: z.enum(['image', 'video']),
+});
+export type FvCreateUploadBody = z.infer<typeof fvCreateUploadBody>;
+export const fvCreateUploadResponse = z.looseObject({
+  uploadId: z.string().min(1).max(2000),
   mediaUuid: uuid,
-  status: z.enum(['created', 'processing', 'ready', 'error']),
+});
+
+/** Step 2: `GET /media/uploads/{uploadId}/parts/{partNumber}/url`: a JSON string or `{url}`. */
+export const fvPartUrlResponse = z
+  .union([z.url({ protocol: /^https?$/ }), z.looseObject({ url: z.url({ protocol: /^https?$/ }) })])
+  .transform((answer) => (typeof answer === 'string' ? answer : answer.url));
+
+/** Step 3: `PATCH /media/uploads/{uploadId}`; `ETag` is storage's header as sent, quotes kept. */
+export const fvCompleteUploadBody = z.strictObject({
+  parts: z
+    .array(
+      z.strictObject({
+        PartNumber: z.number().int().min(1).max(10_000),
+        ETag: z.string().min(1).max(200),
+      }),
+    )
+    .min(1),
+});
+export type FvCompleteUploadBody = z.infer<typeof fvCompleteUploadBody>;
+export const fvCompleteUploadResponse = z.looseObject({ status: z.string().max(50).optional() });
+
+/** Step 4: `GET /media/{mediaUuid}`. */
+export const fvMediaStatus = z.looseObject({
+  mediaUuid: uuid.optional(),
+  status: z.string().min(1).max(50),
 });
 
 /** `GET /users/me`: who the token speaks for. */

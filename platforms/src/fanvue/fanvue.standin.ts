@@ -1,21 +1,54 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FANVUE_API_VERSION, FANVUE_BUCKET, FANVUE_VERSION_HEADER, fvSendMessageBody } from './fanvue.schema';
+import {
+  FANVUE_API_VERSION,
+  FANVUE_BUCKET,
+  FANVUE_VERSION_HEADER,
+  fvCompleteUploadBody,
+  fvCreateUploadBody,
+  fvSendMessageBody,
+} from './fanvue.schema';
 
 /*
  * A local Fanvue for tests: the OAuth server (authorize with PKCE S256, token with rotating
  * single-use refresh tokens, revoke) and the API calls Velvet makes (users/me, chats,
- * messages, media), with the version header required, rate-limit headers on every answer,
- * recording, faults on demand, and webhook calls signed as Fanvue signs them.
+ * messages, the media upload session), with the version header required, rate-limit
+ * headers on every answer, recording, faults on demand, and webhook calls signed as Fanvue
+ * signs them. Its storage (`/_storage/…`) stands for the bucket the pre-signed part URLs
+ * point at: no bearer token there, a signature in the query, an `ETag` on every PUT.
  */
 
-export type FanvueRoute = 'send' | 'upload' | 'media' | 'me' | 'chats' | 'token';
+/**
+ * `upload` opens a session, `part` gives a part's signed URL, `storage` is the PUT to it,
+ * `complete` is the PATCH closing the session, `media` reads a media's status.
+ */
+export type FanvueRoute =
+  'send' | 'upload' | 'part' | 'storage' | 'complete' | 'media' | 'me' | 'chats' | 'token';
 
 export type FanvueFault =
   | { status: number; retryAfter?: number; error?: string; nextVersion?: string }
   /** Processes (and records) the request, then drops the connection without answering. */
-  | { processThenClose: true };
+  | { processThenClose: true }
+  /** On `complete`: the session closes, then Fanvue's processing ends in this status. */
+  | { processing: 'error' | 'failed' };
+
+/** One upload session as the stand-in saw it. */
+export interface FanvueStandinUpload {
+  uploadId: string;
+  mediaUuid: string;
+  name: string;
+  filename: string;
+  mediaType: 'image' | 'video';
+  /** Each part as storage received it, by part number. */
+  parts: Map<number, { bytes: Buffer; etag: string }>;
+  /** The media's status: `created` until the session is completed. */
+  status: 'created' | 'processing' | 'ready' | 'error' | 'failed';
+  /** The parts put together, once the session is completed. */
+  bytes?: Buffer;
+  /** How processing ends (`ready` unless a fault said otherwise). */
+  outcome: 'ready' | 'error' | 'failed';
+}
 
 export interface FanvueStandinCall {
   route: FanvueRoute;
@@ -46,6 +79,8 @@ export interface FanvueStandinOptions {
    * period). 0, the default: a used refresh token is refused at once.
    */
   reuseGraceMs?: number;
+  /** How the part-URL route answers: a bare JSON string (the default) or `{url}`. */
+  partUrlAs?: 'string' | 'object';
 }
 
 export interface FanvueStandin {
@@ -58,6 +93,10 @@ export interface FanvueStandin {
   sent: FanvueSentMessage[];
   /** Every authorization code, access and refresh token issued, to search responses and logs for. */
   issued: string[];
+  /** Every upload session opened, in order. */
+  uploads: FanvueStandinUpload[];
+  /** The bytes a media was assembled from (after its session was completed). */
+  mediaBytes(mediaUuid: string): Buffer | undefined;
   /** Every refresh-token grant the token endpoint saw, in order, and whether it was refused. */
   refreshes: { token: string; refused: boolean; at: number }[];
   failNext(route: FanvueRoute, fault: FanvueFault, times?: number): void;
@@ -84,7 +123,10 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
   const refreshTokens = new Map<string, boolean>();
   /** When each refresh token was used, for the grace period. */
   const usedAt = new Map<string, number>();
-  const media = new Map<string, { polls: number }>();
+  const uploads: FanvueStandinUpload[] = [];
+  const storageKey = randomBytes(32);
+  const sign = (uploadId: string, part: number) =>
+    createHmac('sha256', storageKey).update(`${uploadId}/${part}`).digest('hex');
   const window: number[] = [];
 
   const reply = (
@@ -200,6 +242,30 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
       return reply(res, 200, undefined);
     }
 
+    if (url.pathname.startsWith('/_storage/') && req.method === 'PUT') {
+      const [uploadId, partText] = url.pathname.slice('/_storage/'.length).split('/').map(decodeURIComponent);
+      const part = Number(partText);
+      const upload = uploads.find((u) => u.uploadId === uploadId);
+      const fault = takeFault('storage');
+      calls.push({ route: 'storage', body: raw, headers: req.headers, at: Date.now() });
+      if (fault && 'status' in fault) return reply(res, fault.status, { message: 'Storage fault' });
+      const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '');
+      const expected = Buffer.from(upload ? sign(upload.uploadId, part) : '');
+      // A pre-signed URL carries its own authorization: a second one is refused, as S3 does.
+      if (req.headers.authorization) {
+        return reply(res, 400, { message: 'Only one auth mechanism allowed' });
+      }
+      if (!upload || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return reply(res, 403, { message: 'SignatureDoesNotMatch' });
+      }
+      if (upload.status !== 'created') return reply(res, 404, { message: 'NoSuchUpload' });
+      const etag = `"${createHash('md5').update(raw).digest('hex')}"`;
+      upload.parts.set(part, { bytes: raw, etag });
+      if (fault && 'processThenClose' in fault) return void req.socket.destroy();
+      res.writeHead(200, { etag });
+      return void res.end();
+    }
+
     if (!url.pathname.startsWith('/api/')) return reply(res, 404, { message: 'Not found' });
     const parts = url.pathname.slice('/api/'.length).split('/').filter(Boolean).map(decodeURIComponent);
     const route: FanvueRoute | undefined =
@@ -211,9 +277,21 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
             ? 'me'
             : req.method === 'POST' && parts.join('/') === 'media/uploads'
               ? 'upload'
-              : req.method === 'GET' && parts[0] === 'media' && parts.length === 2
-                ? 'media'
-                : undefined;
+              : req.method === 'GET' &&
+                  parts.length === 6 &&
+                  parts[0] === 'media' &&
+                  parts[1] === 'uploads' &&
+                  parts[3] === 'parts' &&
+                  parts[5] === 'url'
+                ? 'part'
+                : req.method === 'PATCH' &&
+                    parts.length === 3 &&
+                    parts[0] === 'media' &&
+                    parts[1] === 'uploads'
+                  ? 'complete'
+                  : req.method === 'GET' && parts[0] === 'media' && parts.length === 2
+                    ? 'media'
+                    : undefined;
     if (!route) return reply(res, 404, { message: 'Not found' });
 
     const version = req.headers[FANVUE_VERSION_HEADER];
@@ -291,27 +369,80 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
               },
             };
     } else if (route === 'upload') {
-      const file = (body as { url?: unknown } | undefined)?.url;
-      if (typeof file !== 'string') {
-        answer = { status: 400, body: { message: 'url is required' } };
+      const parsed = fvCreateUploadBody.safeParse(body);
+      if (!parsed.success) {
+        answer = { status: 400, body: { message: `Invalid upload: ${parsed.error.issues[0]!.message}` } };
       } else {
-        const mediaUuid = randomUUID();
-        media.set(mediaUuid, { polls: 0 });
-        answer = { status: 201, body: { mediaUuid, status: 'processing' } };
+        const upload: FanvueStandinUpload = {
+          uploadId: `up_${b64url(randomBytes(12))}`,
+          mediaUuid: randomUUID(),
+          ...parsed.data,
+          parts: new Map(),
+          status: 'created',
+          outcome: 'ready',
+        };
+        uploads.push(upload);
+        answer = { status: 201, body: { uploadId: upload.uploadId, mediaUuid: upload.mediaUuid } };
+      }
+    } else if (route === 'part') {
+      const upload = uploads.find((u) => u.uploadId === parts[2]);
+      const part = Number(parts[4]);
+      if (!upload || upload.status !== 'created') {
+        answer = { status: 404, body: { message: 'Upload not found' } };
+      } else if (!Number.isInteger(part) || part < 1 || part > 10_000) {
+        answer = { status: 400, body: { message: 'partNumber must be 1–10000' } };
+      } else {
+        const signed = new URL(
+          `/_storage/${encodeURIComponent(upload.uploadId)}/${part}`,
+          `http://${req.headers.host}`,
+        );
+        signed.searchParams.set('X-Amz-Expires', '3600');
+        signed.searchParams.set('X-Amz-Signature', sign(upload.uploadId, part));
+        const href = signed.toString();
+        answer = { status: 200, body: options.partUrlAs === 'object' ? { url: href } : href };
+      }
+    } else if (route === 'complete') {
+      const upload = uploads.find((u) => u.uploadId === parts[2]);
+      const parsed = fvCompleteUploadBody.safeParse(body);
+      const listed = parsed.success ? parsed.data.parts : [];
+      const numbers = listed.map((p) => p.PartNumber).sort((x, y) => x - y);
+      if (!upload || upload.status !== 'created') {
+        answer = { status: 404, body: { message: 'Upload not found' } };
+      } else if (!parsed.success) {
+        answer = { status: 400, body: { message: parsed.error.issues[0]!.message } };
+      } else if (
+        numbers.length !== upload.parts.size ||
+        numbers.some((n, i) => n !== i + 1) ||
+        listed.some((p) => upload.parts.get(p.PartNumber)?.etag !== p.ETag)
+      ) {
+        answer = {
+          status: 400,
+          body: { message: 'InvalidPart: every uploaded part must be listed once with its ETag' },
+        };
+      } else {
+        upload.bytes = Buffer.concat(numbers.map((n) => upload.parts.get(n)!.bytes));
+        upload.status = 'processing';
+        if (fault && 'processing' in fault) upload.outcome = fault.processing;
+        answer = { status: 200, body: { status: upload.status } };
       }
     } else if (route === 'media') {
-      const item = media.get(parts[1]!);
-      if (!item) answer = { status: 404, body: { message: 'Media not found' } };
-      else
-        answer = {
-          status: 200,
-          body: { mediaUuid: parts[1], status: item.polls++ >= 0 ? 'ready' : 'processing' },
-        };
+      const upload = uploads.find((u) => u.mediaUuid === parts[1]);
+      if (!upload) answer = { status: 404, body: { message: 'Media not found' } };
+      else {
+        // The first read after completion still says `processing`; the next one, the outcome.
+        const status = upload.status;
+        if (status === 'processing') upload.status = upload.outcome;
+        answer = { status: 200, body: { mediaUuid: upload.mediaUuid, status } };
+      }
     } else {
       const parsed = fvSendMessageBody.safeParse(body);
-      const unknownMedia = parsed.success && (parsed.data.mediaUuids ?? []).find((id) => !media.has(id));
+      const unready =
+        parsed.success &&
+        (parsed.data.mediaUuids ?? []).find(
+          (id) => uploads.find((u) => u.mediaUuid === id)?.status !== 'ready',
+        );
       if (!parsed.success) answer = { status: 400, body: { message: parsed.error.issues[0]!.message } };
-      else if (unknownMedia) answer = { status: 400, body: { message: `Unknown media ${unknownMedia}` } };
+      else if (unready) answer = { status: 400, body: { message: `Media ${unready} is not ready` } };
       else {
         const message: FanvueSentMessage = {
           messageUuid: randomUUID(),
@@ -344,6 +475,8 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
     sent,
     issued,
     refreshes,
+    uploads,
+    mediaBytes: (mediaUuid) => uploads.find((u) => u.mediaUuid === mediaUuid)?.bytes,
     failNext(route, fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ route, fault });
     },

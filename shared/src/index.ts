@@ -32,3 +32,4 @@ export * from './safety/disclosure';
 export * from './sales/draft-preview';
 export * from './schemas/responses.schema';
 export * from './text';
+export * from './privacy/retention';

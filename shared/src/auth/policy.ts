@@ -35,6 +35,7 @@ export type Action =
   /** A fan's data rights (GDPR access and erasure): admins only, so no role lists them. */
   | 'fan:export'
   | 'fan:erase'
+  | 'retention:read'
   | 'draft:decide'
   | 'metrics:read'
   | 'pack:read'

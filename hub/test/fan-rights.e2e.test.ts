@@ -202,7 +202,11 @@ describe('fans’ data rights (export, erase)', () => {
     const dump = databaseDump();
     expect(traces(dump, MARKER)).toEqual([]);
     expect(traces(dump, 'Dupontel')).toEqual([]);
-    expect(traces(await redisDump(), MARKER)).toEqual([]);
+    // The platform's id of the person (their Telegram chat) is detached too.
+    expect(traces(dump, String(FAN.chatId))).toEqual([]);
+    const redis = await redisDump();
+    expect(traces(redis, MARKER)).toEqual([]);
+    expect(traces(redis, String(FAN.chatId))).toEqual([]);
     expect(await figures()).toEqual(before);
 
     const [audit] = await query(

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { privacyRepo, schema, selectRows, type Db, type ScrubCounts } from '@velvet/shared';
 
 const { auditLog, conversations, drafts, fans, followUps, messages, offers, outbox, purchases } = schema;
@@ -86,6 +86,13 @@ export async function eraseFanRows(tx: Db, fanId: string, now: Date): Promise<Er
       .where(inArray(conversations.id, conversationIds));
   }
   await tx.update(purchases).set({ raw: null }).where(eq(purchases.fanId, fanId));
+  if (!none) {
+    // Some platforms build message ids from the chat's (Telegram: `<chat id>:<n>`).
+    await tx
+      .update(messages)
+      .set({ platformMessageId: sql`${ERASED_PREFIX} || ${messages.id}` })
+      .where(and(inArray(messages.conversationId, conversationIds), isNotNull(messages.platformMessageId)));
+  }
   if (!none) {
     // A draft waiting for a person can no longer be approved: there is no one to send it to.
     await tx

@@ -46,14 +46,18 @@ export const privacyRepo = {
       sql`
       update messages
          set text = '',
-             raw = case when direction = 'in' then null else raw end,
+             -- A fan message keeps what it was (a text, a tip and its amount) for the figures.
+             raw = case when direction = 'in' and raw is not null
+                        then jsonb_strip_nulls(jsonb_build_object('kind', raw->'kind', 'tip', raw->'tip'))
+                        else raw end,
              keyboard = null,
              attachments = '[]'::jsonb,
              error = null,
              status = case when status = 'queued' then 'failed' else status end
        where conversation_id in ${ids(conversationIds)}
          and (text <> '' or attachments <> '[]'::jsonb or keyboard is not null
-              or (direction = 'in' and raw is not null) or error is not null)
+              or error is not null
+              or (direction = 'in' and raw - 'kind' - 'tip' <> '{}'::jsonb))
       returning id`,
     );
     const drafted = await selectRows<{ id: unknown }>(

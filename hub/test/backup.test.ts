@@ -118,4 +118,60 @@ describe('backup and restore', () => {
     expect(forced.status, forced.stderr).toBe(0);
     expect(await counts(fresh.url)).toEqual(source);
   });
+
+  it('round-trips the embedded database (PGlite) the same way', async () => {
+    const source = path.join(dir, 'embedded');
+    const target = path.join(dir, 'embedded-restored');
+    const database = await openDatabase({ dataDir: source });
+    try {
+      const creator = await selectRows<{ id: string }>(
+        database.db,
+        sql`insert into creators (name, pseudonym, timezone, market) values ('E', 'e', 'Europe/Paris', 'FR') returning id`,
+      );
+      const account = await accountsRepo.create(database.db, {
+        creatorId: creator[0]!.id,
+        platform: 'sandbox',
+        label: 'sandbox',
+        credentialsEnc: 'sealed',
+        settings: {},
+      });
+      for (let i = 0; i < 12; i++) {
+        await inboundRepo.store(database.db, {
+          creatorId: creator[0]!.id,
+          accountId: account.id,
+          fan: { platformUserId: `e${i % 3}`, displayName: `Fan ${i % 3}`, seenAt: new Date() },
+          platformChatId: `dm-e${i % 3}`,
+          platformMessageId: `em${i}`,
+          text: `embedded ${i}`,
+          raw: { kind: 'text' },
+          receivedAt: new Date(),
+        });
+      }
+    } finally {
+      await database.close();
+    }
+    const embeddedFile = path.join(dir, 'embedded.tar.gz');
+    const backup = npm('backup', ['--out', embeddedFile], { DATA_DIR: source });
+    expect(backup.status, backup.stderr).toBe(0);
+
+    // A PostgreSQL target is refused with the reason.
+    const wrongShape = npm('restore', [embeddedFile], { DATABASE_URL: fresh.url, DATA_DIR: target });
+    expect(wrongShape.status).toBe(1);
+    expect(wrongShape.stderr).toMatch(/unset DATABASE_URL/);
+
+    const restored = npm('restore', [embeddedFile], { DATA_DIR: target });
+    expect(restored.status, restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(/12 messages/);
+    const reopened = await openDatabase({ dataDir: target });
+    try {
+      const rows = await selectRows<{ n: number; texts: string }>(
+        reopened.db,
+        sql`select count(*)::int as n, string_agg(text, '|' order by text) as texts from messages`,
+      );
+      expect(rows[0]!.n).toBe(12);
+      expect(rows[0]!.texts).toContain('embedded 11');
+    } finally {
+      await reopened.close();
+    }
+  }, 60_000);
 });

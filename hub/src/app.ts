@@ -16,6 +16,9 @@ import { createAccountAttention, type InboxPublisher, type OutboxRelay, type Que
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { fansRoutes } from './fans/fans.routes';
+import { fanRightsRoutes } from './fans/fan-rights.routes';
+import { createFanRightsService } from './fans/fan-rights.service';
+import { retentionRoutes } from './retention/retention.routes';
 import { createApprovalsService } from './drafts/approvals.service';
 import { draftsRoutes } from './drafts/drafts.routes';
 import { pushRoutes } from './push/push.routes';
@@ -129,6 +132,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(attachmentsRoutes(createAttachmentsService(ctx, deps)));
   api.use(intentsRoutes(createIntentsService(ctx, deps)));
   api.use(fansRoutes(ctx));
+  api.use(fanRightsRoutes(createFanRightsService(ctx, deps)));
+  api.use(retentionRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));

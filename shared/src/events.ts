@@ -111,6 +111,13 @@ export interface ConversationUpdatePayload {
   snoozedUntil?: string | null;
 }
 
+/** A fan's data was erased: drop their conversation and anything cached of it. */
+export interface FanErasedPayload {
+  fanId: string;
+  conversationIds: string[];
+  creatorId: string;
+}
+
 export interface MessageEditedPayload {
   conversationId: string;
   messageId: string;
@@ -267,6 +274,8 @@ export interface ServerToClientEvents {
   'message:sent': (payload: DeliveryPayload) => void;
   'message:failed': (payload: DeliveryPayload) => void;
   'conversation:update': (payload: ConversationUpdatePayload) => void;
+  /** An admin erased a fan (GDPR): their messages' texts and media are gone. */
+  'fan:erased': (payload: FanErasedPayload) => void;
 }
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];

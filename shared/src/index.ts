@@ -34,3 +34,4 @@ export * from './schemas/responses.schema';
 export * from './text';
 export * from './accounts/account-attention';
 export * from './accounts/credentials-keeper';
+export * from './privacy/retention';

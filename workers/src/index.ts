@@ -4,6 +4,7 @@ import { platformBackoff } from './backoff';
 import type { WorkerContext } from './context';
 import { createHandlers } from './registry';
 import { watchResponseTimes } from './response-time.watch';
+import { watchRetention } from './retention.watch';
 
 export type { WorkerContext } from './context';
 export { DraftAborts } from './draft-aborts';
@@ -44,10 +45,12 @@ export function startWorkers(ctx: WorkerContext): Workers {
   });
   ctx.relay.start(ctx.config.queues.outbox_sweep_interval);
   const watcher = watchResponseTimes(ctx);
+  const retention = watchRetention(ctx);
   return {
     workers,
     async stop() {
       watcher.stop();
+      retention.stop();
       await ctx.relay.stop();
       await Promise.all(workers.map((worker) => worker.close()));
     },

@@ -138,6 +138,10 @@ export const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/fans/:id': { body: 'json', example: () => ({ notes: 'aime les chats', tags: ['vip', 'fr'] }) },
   'POST /api/fans/:id/clear-minor': { body: 'none' },
   'POST /api/fans/:id/unmute': { body: 'none' },
+  'GET /api/fans/:id/export': { body: 'none' },
+  // The Telegram fan's name: a valid erasure, which the world's restore undoes.
+  'POST /api/fans/:id/erase': { body: 'json', example: () => ({ confirm: 'Zoé' }) },
+  'GET /api/retention/preview': { body: 'none' },
 
   'GET /api/creators/:id/packs': { body: 'none' },
   'POST /api/creators/:id/packs': {

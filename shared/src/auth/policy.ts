@@ -32,6 +32,10 @@ export type Action =
   | 'fan:unmute'
   | 'fan:clear_minor'
   | 'fan:mark_minor'
+  /** A fan's data rights (GDPR access and erasure): admins only, so no role lists them. */
+  | 'fan:export'
+  | 'fan:erase'
+  | 'retention:read'
   | 'draft:decide'
   | 'metrics:read'
   | 'pack:read'

@@ -160,6 +160,21 @@ const velvetConfigSchema = z.strictObject({
       description: z.strictObject({ fr: z.string().min(1).max(256), en: z.string().min(1).max(256) }),
     }),
   ),
+  /**
+   * The agency's retention policy (GDPR storage limitation), applied by the workers once per
+   * `every`; a null rule keeps that data. Anonymises texts and files; counts and money stay.
+   */
+  retention: z
+    .strictObject({
+      /** Texts and files of conversations whose fan has been silent this long. */
+      inactive_fan_messages: duration.nullable(),
+      /** Texts of drafts that never went out (rejected, superseded, held), this old. */
+      unsent_drafts: duration.nullable(),
+      /** The platform's raw payload kept with each fan message, this old. */
+      raw_payloads: duration.nullable(),
+      every: duration,
+    })
+    .default({ inactive_fan_messages: null, unsent_drafts: null, raw_payloads: null, every: 86_400_000 }),
   queues: z.strictObject({
     outbox_sweep_interval: duration,
     outbox_stale_after: duration,

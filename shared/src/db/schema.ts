@@ -166,6 +166,8 @@ export const fans = pgTable(
     purchaseCount: integer('purchase_count').notNull().default(0),
     lastPurchaseAt: ts('last_purchase_at'),
     lastSeenAt: ts('last_seen_at'),
+    /** Set by an erasure: personal data is gone, only aggregate figures remain. */
+    erasedAt: ts('erased_at'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('fans_account_user_key').on(t.accountId, t.platformUserId)],

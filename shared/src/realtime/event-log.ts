@@ -59,4 +59,26 @@ export class EventLog {
       };
     });
   }
+
+  /**
+   * Deletes the logged events whose payload mentions any of `ids` (an erasure: texts must
+   * not be replayed to a reconnecting client); returns how many went.
+   */
+  async forget(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    let removed = 0;
+    let start = '-';
+    for (;;) {
+      const entries = await this.redis.xrange(this.key, start, '+', 'COUNT', 1000);
+      if (entries.length === 0) return removed;
+      const doomed = entries
+        .filter(([, fields]) => {
+          const payload = fields[fields.indexOf('p') + 1] ?? '';
+          return ids.some((id) => payload.includes(id));
+        })
+        .map(([id]) => id);
+      if (doomed.length > 0) removed += await this.redis.xdel(this.key, ...doomed);
+      start = `(${entries.at(-1)![0]}`;
+    }
+  }
 }

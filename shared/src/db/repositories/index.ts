@@ -17,3 +17,4 @@ export * from './offers.repo';
 export * from './purchases.repo';
 export * from './follow-ups.repo';
 export * from './sales-metrics.repo';
+export * from './privacy.repo';

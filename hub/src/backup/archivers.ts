@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { Env } from '@velvet/shared';
+
+const run = promisify(execFile);
+
+/** The tables whose row counts a backup records and a restore checks. */
+export const COUNTED = [
+  'users',
+  'creators',
+  'platform_accounts',
+  'fans',
+  'conversations',
+  'messages',
+  'drafts',
+  'packs',
+  'offers',
+  'purchases',
+  'follow_ups',
+  'audit_log',
+] as const;
+
+export type Counts = Record<string, number>;
+
+export class BackupError extends Error {
+  override name = 'BackupError';
+}
+
+/** One database shape's way to save and load itself, behind the same four calls. */
+export interface DatabaseArchiver {
+  driver: 'postgres' | 'pglite';
+  /** Writes the database into `dir` and returns the row counts of that same snapshot. */
+  dump(dir: string): Promise<Counts>;
+  /** Whether the target already holds data (a restore then needs `--force`). */
+  inUse(): Promise<boolean>;
+  /** Loads what `dump` wrote into the target, replacing it when `force`. */
+  restore(dir: string, force: boolean): Promise<void>;
+  counts(): Promise<Counts>;
+}
+
+async function countWith(query: (sql: string) => Promise<{ rows: { n: number }[] }>): Promise<Counts> {
+  const counts: Counts = {};
+  for (const table of COUNTED)
+    counts[table] = (await query(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+  return counts;
+}
+
+export function archiverFor(env: Env): DatabaseArchiver {
+  return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR);
+}
+
+/** PostgreSQL: `pg_dump` custom format and `pg_restore`, from the Debian client tools. */
+function postgresArchiver(url: string): DatabaseArchiver {
+  async function withClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await use(client);
+    } finally {
+      await client.end();
+    }
+  }
+  return {
+    driver: 'postgres',
+    // The counts and the dump read one exported snapshot, so a backup taken while webhooks
+    // arrive restores to exactly what the manifest says.
+    dump: (dir) =>
+      withClient(async (client) => {
+        await client.query('begin isolation level repeatable read read only');
+        const { rows } = await client.query<{ snapshot: string }>('select pg_export_snapshot() as snapshot');
+        const counts = await countWith((sql) => client.query(sql));
+        await run('pg_dump', [
+          '--format=custom',
+          '--no-owner',
+          '--no-privileges',
+          `--snapshot=${rows[0]!.snapshot}`,
+          '--file',
+          path.join(dir, 'db.dump'),
+          url,
+        ]);
+        await client.query('commit');
+        return counts;
+      }),
+    inUse: () =>
+      withClient(async (client) => {
+        const result = await client.query(
+          `select 1 from information_schema.tables
+            where table_schema not in ('pg_catalog', 'information_schema') limit 1`,
+        );
+        return result.rows.length > 0;
+      }),
+    async restore(dir, force) {
+      await run('pg_restore', [
+        '--no-owner',
+        '--no-privileges',
+        '--exit-on-error',
+        ...(force ? ['--clean', '--if-exists'] : []),
+        '--dbname',
+        url,
+        path.join(dir, 'db.dump'),
+      ]).catch((error: { stderr?: string }) => {
+        throw new BackupError(`pg_restore failed: ${error.stderr?.trim() ?? String(error)}`);
+      });
+    },
+    counts: () => withClient((client) => countWith((sql) => client.query(sql))),
+  };
+}
+
+/**
+ * The embedded shape: PGlite's own data directory archive. PGlite is one process's
+ * database, so Velvet must be stopped: its local Redis child's pid file says it runs.
+ */
+function pgliteArchiver(dataDir: string): DatabaseArchiver {
+  const dbDir = path.join(dataDir, 'db');
+  const refuseWhileRunning = () => {
+    const pidFile = path.join(dataDir, 'redis', 'redis.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const cmdline = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    if (cmdline.includes('redis-server')) {
+      throw new BackupError(
+        'Velvet is running on this data directory (embedded database): stop it, then run the backup or restore',
+      );
+    }
+  };
+  async function open(options: { loadDataDir?: Blob } = {}) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    return PGlite.create({ dataDir: dbDir, ...options });
+  }
+  return {
+    driver: 'pglite',
+    async dump(dir) {
+      refuseWhileRunning();
+      if (!existsSync(dbDir)) throw new BackupError(`No embedded database in ${dbDir}`);
+      const db = await open();
+      try {
+        const counts = await countWith((sql) => db.query<{ n: number }>(sql));
+        const archive = await db.dumpDataDir('gzip');
+        await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
+        return counts;
+      } finally {
+        await db.close();
+      }
+    },
+    async inUse() {
+      const entries = await readdir(dbDir).catch(() => []);
+      return entries.length > 0;
+    },
+    async restore(dir, force) {
+      refuseWhileRunning();
+      if (force) await rm(dbDir, { recursive: true, force: true });
+      await mkdir(dbDir, { recursive: true });
+      const archive = await readFile(path.join(dir, 'pglite.tar.gz')).catch(() => {
+        throw new BackupError('This backup holds a PostgreSQL dump: set DATABASE_URL to restore it');
+      });
+      const db = await open({ loadDataDir: new Blob([archive]) });
+      await db.close();
+    },
+    async counts() {
+      const db = await open();
+      try {
+        return await countWith((sql) => db.query<{ n: number }>(sql));
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}

@@ -320,6 +320,35 @@ describe('operator inbox in Chromium', () => {
     expect(telegram.sent.map((m) => m.text)).not.toContain(HELD);
   }, 60_000);
 
+  it('an admin exports a fan’s data and erases them from the fan panel, the name typed to confirm', async () => {
+    expect((await say(hub.url!, 9005, 'mon secret très personnel', 'Sacha')).status).toBe(200);
+    await page.locator('[data-conversation]').filter({ hasText: 'Sacha' }).click();
+    await page.getByTestId('message-text').filter({ hasText: 'mon secret très personnel' }).waitFor();
+    const data = page.getByTestId('fan-data');
+    await data.waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      data.getByRole('button', { name: 'Export their data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^fan-[\w-]+\.tar\.gz$/);
+    await data.getByText('Archive downloaded.').waitFor();
+
+    await data.getByLabel(/To erase, type their name/).fill('Sasha');
+    await data.getByRole('button', { name: 'Erase this fan' }).click();
+    await data.getByRole('alert').filter({ hasText: 'Not erased' }).waitFor();
+    expect(await stack.query(`select 1 from messages where text = 'mon secret très personnel'`)).toHaveLength(
+      1,
+    );
+
+    await data.getByLabel(/To erase, type their name/).fill('Sacha');
+    await data.getByRole('button', { name: 'Erase this fan' }).click();
+    await data.getByText('Erased. A new message from them starts a new fan.').waitFor();
+    expect(await stack.query(`select 1 from messages where text = 'mon secret très personnel'`)).toHaveLength(
+      0,
+    );
+  }, 60_000);
+
   it('scrolls 5,000 conversations with only a window of rows in the DOM', async () => {
     await stack.query(`
       with f as (

@@ -74,6 +74,19 @@ export const api = {
     session.request(conversationDetailResponse, `/api/conversations/${encodeURIComponent(id)}`),
 
   /** Clears the conversation's unread count on the server, for every inbox. */
+  /** The fan's data as one archive (admins): their messages, consents, purchases and files. */
+  exportFan: async (fanId: string): Promise<ApiResult<Blob>> => {
+    const result = await session.fetch(`/api/fans/${encodeURIComponent(fanId)}/export`);
+    return result.ok ? { ok: true, data: await result.data.blob() } : result;
+  },
+
+  /** Irreversibly erases the fan's personal data; `confirm` is their display name. */
+  eraseFan: (fanId: string, confirm: string) =>
+    session.request(z.unknown(), `/api/fans/${encodeURIComponent(fanId)}/erase`, {
+      method: 'POST',
+      body: { confirm },
+    }),
+
   /** A person says the fan is under 18: selling stops until an admin clears it. */
   markMinor: (conversationId: string) =>
     session.request(nothing, `/api/conversations/${encodeURIComponent(conversationId)}/mark-minor`, {

@@ -136,6 +136,8 @@ export function abilities(actor: Actor): Action[] {
     'account:update',
     'audit:read',
     'metrics:read',
+    'fan:export',
+    'fan:erase',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

@@ -13,6 +13,8 @@ import { startMetricsStream } from './metrics/metrics.stream';
 
 export interface HubServer {
   server: http.Server;
+  /** The Express app behind the HTTP API (its router lists the routes served). */
+  app: ReturnType<typeof createApp>;
   inbox: InboxServer;
   relay: OutboxRelay;
   port: number;
@@ -33,8 +35,8 @@ export async function startHubServer(
 ): Promise<HubServer> {
   // Engine.IO answers its long-polling requests by wrapping the 'request' listeners present
   // when it attaches; the app must be one of them, or Express answers /socket.io/ too (404).
-  let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const server = http.createServer((req, res) => app(req, res));
+  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handle(req, res));
   server.keepAliveTimeout = 65_000;
   const requests = trackRequests(server);
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
@@ -64,7 +66,7 @@ export async function startHubServer(
     drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher, connectors: deps.connectors }),
   });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
-  app = createApp(ctx, {
+  const app = createApp(ctx, {
     ui: deps.ui,
     connectors: deps.connectors,
     classifier: deps.classifier,
@@ -79,8 +81,10 @@ export async function startHubServer(
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => resolve());
   });
+  handle = app;
   return {
     server,
+    app,
     inbox,
     relay,
     port: (server.address() as { port: number }).port,

@@ -20,7 +20,7 @@ import {
 import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL } from '@velvet/shared/testing';
 import { loadIntentClassifier } from '@velvet/llm';
 import { createConnectors } from '@velvet/platforms';
-import { startHubServer } from '../src/hub-server';
+import { startHubServer, type HubServer } from '../src/hub-server';
 import { startWorkerRole } from '../src/runtime';
 import { hashPassword } from '../src/auth/passwords';
 import type { HubContext } from '../src/context';
@@ -32,8 +32,10 @@ export const ADMIN = { email: 'admin@test.velvet', password: 'admin-password-123
 
 export interface TestHub {
   url: string;
-  /** The HTTP server; its request listener is the Express app. */
+  /** The HTTP server (Socket.IO's engine and the Express app listen on it). */
   server: http.Server;
+  /** The Express app: its router lists the routes served. */
+  app: HubServer['app'];
   queues: Queues;
   redisPrefix: string;
   ctx: HubContext;
@@ -126,6 +128,7 @@ export async function startTestHub(
   return {
     url: `http://127.0.0.1:${port}`,
     server: hub.server,
+    app: hub.app,
     queues,
     redisPrefix: redisPrefix.prefix,
     ctx,

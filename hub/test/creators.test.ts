@@ -154,7 +154,7 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     });
     expect(discord.status).toBe(422);
     expect(discord.body.error.message).toMatch(
-      /platform: discord cannot be connected yet \(available: telegram, onlyfans, sandbox\)/,
+      /platform: discord cannot be connected yet \(available: telegram, onlyfans, fanvue, sandbox\)/,
     );
     expect((await admin.get(`/api/creators/${creator.id}/accounts`)).body.accounts).toHaveLength(0);
   });

@@ -19,6 +19,7 @@ import { fansRoutes } from './fans/fans.routes';
 import { fanRightsRoutes } from './fans/fan-rights.routes';
 import { createFanRightsService } from './fans/fan-rights.service';
 import { retentionRoutes } from './retention/retention.routes';
+import { backupRoutes } from './backup/backup.routes';
 import { createApprovalsService } from './drafts/approvals.service';
 import { draftsRoutes } from './drafts/drafts.routes';
 import { pushRoutes } from './push/push.routes';
@@ -134,6 +135,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(fansRoutes(ctx));
   api.use(fanRightsRoutes(createFanRightsService(ctx, deps)));
   api.use(retentionRoutes(ctx));
+  api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));

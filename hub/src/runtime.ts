@@ -24,6 +24,7 @@ import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from 
 import { createConnectors, type Connectors } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
+import { BackupError, createBackup } from './backup/backup';
 import type { HubContext } from './context';
 import type { Logger } from './logger';
 import { loadUiWhenBuilt } from './ui';
@@ -39,6 +40,14 @@ export interface Runtime {
   admin?: { email: string; password?: string };
   stop(): Promise<void>;
 }
+
+/**
+ * Why the embedded shape takes no scheduled backups: PGlite lives inside the running
+ * process, and a second copy opened on its data directory would not see (or would corrupt)
+ * what the first has not checkpointed.
+ */
+export const EMBEDDED_BACKUP_REFUSED =
+  'scheduled backups need PostgreSQL (DATABASE_URL): the embedded database cannot be copied consistently while Velvet runs; stop Velvet and run `npm run backup`';
 
 /**
  * The workers role over an existing context: BullMQ workers on their own connection (they
@@ -63,6 +72,13 @@ export function startWorkerRole(
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
+    backups: {
+      dataDir: ctx.env.DATA_DIR,
+      create: async (file) => {
+        if (ctx.database.driver === 'pglite') throw new BackupError(EMBEDDED_BACKUP_REFUSED);
+        return createBackup(ctx.env, file);
+      },
+    },
     ollama: createOllamaClient({
       host: ctx.env.OLLAMA_HOST,
       timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },

@@ -141,10 +141,13 @@ export interface AlertPayload {
     | 'platform_error'
     | 'response_time'
     | 'conversion'
-    | 'account_attention';
+    | 'account_attention'
+    /** A scheduled backup failed (agency-wide: admins only, `creatorId` is null). */
+    | 'backup_failed';
   severity: 'info' | 'warning' | 'critical';
   message: string;
-  creatorId: string;
+  /** The creator the alert is about; null for agency-wide alerts (`backup_failed`). */
+  creatorId: string | null;
   /** The platform account the alert is about (`account_attention`). */
   accountId?: string;
   conversationId?: string;

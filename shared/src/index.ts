@@ -35,3 +35,4 @@ export * from './text';
 export * from './accounts/account-attention';
 export * from './accounts/credentials-keeper';
 export * from './privacy/retention';
+export * from './privacy/backups';

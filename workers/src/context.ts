@@ -31,6 +31,14 @@ export interface WorkerContext {
   relay: OutboxRelay;
   /** Opens an account's credentials, refreshing expiring tokens first (one process at a time). */
   credentials: CredentialsKeeper;
+  /**
+   * Writes one full backup (database, media, manifest) to `file`; `dataDir` is where the
+   * default backups directory lives (DATA_DIR/backups).
+   */
+  backups: {
+    dataDir: string;
+    create(file: string): Promise<{ manifest: { counts: Record<string, number> } }>;
+  };
   /** Where operators' uploads are kept (MEDIA_DIR). */
   mediaDir: string;
   now: () => Date;

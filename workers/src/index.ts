@@ -5,6 +5,7 @@ import type { WorkerContext } from './context';
 import { createHandlers } from './registry';
 import { watchResponseTimes } from './response-time.watch';
 import { watchRetention } from './retention.watch';
+import { watchBackups } from './backup.watch';
 
 export type { WorkerContext } from './context';
 export { DraftAborts } from './draft-aborts';
@@ -46,11 +47,13 @@ export function startWorkers(ctx: WorkerContext): Workers {
   ctx.relay.start(ctx.config.queues.outbox_sweep_interval);
   const watcher = watchResponseTimes(ctx);
   const retention = watchRetention(ctx);
+  const backups = watchBackups(ctx);
   return {
     workers,
     async stop() {
       watcher.stop();
       retention.stop();
+      backups.stop();
       await ctx.relay.stop();
       await Promise.all(workers.map((worker) => worker.close()));
     },

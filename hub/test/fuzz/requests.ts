@@ -71,6 +71,11 @@ function paramSegment(w: World, segments: string[], index: number): fc.Arbitrary
   if (name === 'provider')
     return fc.oneof({ weight: 4, arbitrary: fc.constant('checkout') }, fc.constant('stripe'), wildSegment);
   if (name === 'accountId') return idSegment(w, 'account');
+  if (name === 'name')
+    return fc.oneof(
+      fc.constantFrom('velvet-2026-01-31T02-00-00-000Z.tar.gz', '..%2F..%2Fetc%2Fpasswd', '%2Fetc%2Fpasswd'),
+      wildSegment,
+    );
   // Never another real user: disabling an actor would end the sessions the fuzzer plays with.
   if (segments[index - 1] === 'users') {
     return fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...w.ids.managedUser) }, fc.uuid(), wildSegment);

@@ -142,6 +142,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   // The Telegram fan's name: a valid erasure, which the world's restore undoes.
   'POST /api/fans/:id/erase': { body: 'json', example: () => ({ confirm: 'Zoé' }) },
   'GET /api/retention/preview': { body: 'none' },
+  'GET /api/backups': { body: 'none' },
+  'GET /api/backups/:name': { body: 'none' },
 
   'GET /api/creators/:id/packs': { body: 'none' },
   'POST /api/creators/:id/packs': {

@@ -36,6 +36,8 @@ export type Action =
   | 'fan:export'
   | 'fan:erase'
   | 'retention:read'
+  /** Scheduled backups: list and download (admins only, so no role lists it). */
+  | 'backup:read'
   | 'draft:decide'
   | 'metrics:read'
   | 'pack:read'
@@ -138,6 +140,7 @@ export function abilities(actor: Actor): Action[] {
     'metrics:read',
     'fan:export',
     'fan:erase',
+    'backup:read',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

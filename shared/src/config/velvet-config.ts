@@ -175,6 +175,19 @@ const velvetConfigSchema = z.strictObject({
       every: duration,
     })
     .default({ inactive_fan_messages: null, unsent_drafts: null, raw_payloads: null, every: 86_400_000 }),
+  /**
+   * Scheduled backups, taken by the workers once per `every` into `dir` (null: DATA_DIR/backups),
+   * keeping the newest `keep`. Needs PostgreSQL: a running embedded database cannot be copied
+   * consistently, so in that shape each run fails with a `backup_failed` alert saying so.
+   */
+  backups: z
+    .strictObject({
+      enabled: z.boolean(),
+      every: duration,
+      keep: positiveInt.max(1000),
+      dir: z.string().min(1).nullable(),
+    })
+    .default({ enabled: true, every: 86_400_000, keep: 7, dir: null }),
   queues: z.strictObject({
     outbox_sweep_interval: duration,
     outbox_stale_after: duration,

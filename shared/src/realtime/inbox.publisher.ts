@@ -4,7 +4,8 @@ import { rooms, type ServerEventName, type ServerEventPayload } from '../events'
 import type { EventLog } from './event-log';
 
 export interface InboxTarget {
-  creatorId: string;
+  /** Null: agency-wide, to admins only. */
+  creatorId: string | null;
   conversationId?: string;
 }
 
@@ -30,7 +31,8 @@ export interface InboxPublisher {
 export type Broadcast = (rooms: string[], event: ServerEventName, payload: unknown, offset?: string) => void;
 
 export function targetRooms(target: InboxTarget): string[] {
-  const list = [rooms.admins, rooms.creator(target.creatorId)];
+  const list = [rooms.admins];
+  if (target.creatorId !== null) list.push(rooms.creator(target.creatorId));
   if (target.conversationId) list.push(rooms.conversation(target.conversationId));
   return list;
 }

@@ -49,7 +49,7 @@ export const alertSchema = z.object({
   kind: z.string(),
   severity: z.enum(['info', 'warning', 'critical']),
   message: z.string(),
-  creatorId: z.string(),
+  creatorId: z.string().nullable(),
   conversationId: z.string().optional(),
   at: z.string(),
 });

@@ -13,6 +13,17 @@ export const auditRepo = {
     return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
   },
 
+  /** The newest entry whose action is one of these, or null. */
+  async newestOf(db: Db, actions: string[]) {
+    const [row] = await db
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.action, actions))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    return row ?? null;
+  },
+
   /** The newest entry of one action for each of these targets (target id → entry). */
   async latestFor(db: Db, action: string, targetIds: string[]) {
     const latest = new Map<string, typeof auditLog.$inferSelect>();

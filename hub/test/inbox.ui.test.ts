@@ -176,6 +176,7 @@ describe('operator inbox in Chromium', () => {
       'Creators',
       'Accounts',
       'Users',
+      'Backups',
     ]);
     await others.getByRole('link', { name: 'Accounts' }).click();
     await phone.waitForURL('**/accounts');

@@ -1,3 +1,4 @@
+import type { SendLimits } from './connector';
 /**
  * Errors raised before a request could be written (no connection, no name, no trust): the
  * platform surely did nothing, so the request may be sent again. Anything else (a reset or
@@ -25,4 +26,12 @@ export function neverConnected(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** A per-account budget from config: `messages_per_minute` evenly spaced, and a daily cap. */
+export function accountBudget(limits: { messages_per_minute: number; messages_per_day: number }): SendLimits {
+  return {
+    rules: [{ scope: 'account', intervalMs: 60_000 / limits.messages_per_minute }],
+    perDay: limits.messages_per_day,
+  };
 }

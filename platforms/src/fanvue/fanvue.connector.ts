@@ -31,6 +31,7 @@ import {
 import { parseFanvueEvent } from './fanvue.events';
 import { uploadFanvueMedia, type FanvueMediaOptions } from './fanvue.media';
 import { verifyFanvueSignature } from './fanvue.signature';
+import { accountBudget } from '../delivery';
 
 /** Fanvue connects by OAuth: there is nothing to type, the form is empty. */
 export const fanvueCredentials = z.strictObject({});
@@ -132,8 +133,7 @@ export function createFanvueConnector(options: FanvueConnectorOptions) {
 
     /** The seed's budget per account (10 a minute evenly spaced, 1,000 a day); Fanvue's own bucket is in the API client. */
     limits(config: VelvetConfig['platforms']): SendLimits {
-      const { messages_per_minute: perMinute, messages_per_day: perDay } = config.fanvue;
-      return { rules: [{ scope: 'account', intervalMs: 60_000 / perMinute }], perDay };
+      return accountBudget(config.fanvue);
     },
 
     async connect(): Promise<ConnectResult> {

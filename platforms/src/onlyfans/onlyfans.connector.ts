@@ -17,6 +17,7 @@ import {
   type StoredCredentials,
   type WebhookRequest,
 } from '../connector';
+import { accountBudget } from '../delivery';
 import type { OnlyFansProvider, ProviderCredentials, ProviderEvent } from './onlyfans.provider';
 import { OF_PPV_MAX_USD, OF_PPV_MIN_USD, providerAccountId } from './onlyfans.schema';
 import { createOnlyFansApiProvider } from './onlyfansapi.provider';
@@ -85,14 +86,14 @@ export function createOnlyFansConnector(options: OnlyFansConnectorOptions) {
       verifiesAge: true,
       packSales: { kind: 'paid_message' as const },
       buttons: false,
-      media: { receive: [] as const, send: ['photo', 'video'] as const },
+      // What fans send arrives through the provider's webhook and its media download.
+      media: { receive: ['photo', 'video', 'voice'] as const, send: ['photo', 'video'] as const },
       answersInWebhook: false,
     },
 
-    /** The seed's budget per account: `messages_per_minute` evenly spaced, and a daily cap. */
+    /** The seed's budget per account (5 a minute evenly spaced, 500 a day), as configured. */
     limits(config: VelvetConfig['platforms']): SendLimits {
-      const { messages_per_minute: perMinute, messages_per_day: perDay } = config.onlyfans;
-      return { rules: [{ scope: 'account', intervalMs: 60_000 / perMinute }], perDay };
+      return accountBudget(config.onlyfans);
     },
 
     async connect(input: Record<string, unknown>): Promise<ConnectResult> {

@@ -5,20 +5,11 @@ import { locale } from '../lang.svelte';
 import ConversationList from './ConversationList.svelte';
 import { applyMessage } from './conversations';
 import { InboxState, inboxContext } from './inbox-state.svelte';
+import { conversationFixture } from './test-fixtures';
 
 const base: Conversation = {
-  id: 'c1',
-  creatorId: 'k1',
-  creatorName: 'Lola',
-  accountId: 'a1',
-  platform: 'telegram',
-  status: 'bot',
-  assignedTo: null,
-  assigneeEmail: null,
-  unreadCount: 0,
-  lastMessageAt: '2026-01-01T00:00:00.000Z',
-  waitingSince: null,
-  fan: { id: 'f1', displayName: 'Jo', username: null, language: null },
+  ...conversationFixture,
+  fan: { ...conversationFixture.fan, displayName: 'Jo' },
   lastMessage: { text: 'salut', direction: 'in', sender: 'fan' },
 };
 

@@ -1,27 +1,13 @@
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Conversation } from '../client';
 import { locale } from '../lang.svelte';
 import { reduceDraft } from './draft';
 import { InboxState, inboxContext } from './inbox-state.svelte';
 import Thread from './Thread.svelte';
+import { conversationFixture } from './test-fixtures';
 
-const conversation: Conversation = {
-  id: 'c1',
-  creatorId: 'k1',
-  creatorName: 'Lola',
-  accountId: 'a1',
-  platform: 'telegram',
-  status: 'bot',
-  assignedTo: null,
-  assigneeEmail: null,
-  unreadCount: 0,
-  lastMessageAt: '2026-01-01T00:00:00.000Z',
-  waitingSince: null,
-  fan: { id: 'f1', displayName: 'Fan', username: null, language: null },
-  lastMessage: null,
-};
+const conversation = conversationFixture;
 
 describe('thread draft card', () => {
   afterEach(cleanup);

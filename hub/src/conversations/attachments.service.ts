@@ -59,6 +59,11 @@ const EXTENSIONS: Record<string, string> = {
   'video/webm': 'webm',
   'application/pdf': 'pdf',
 };
+/** The usual file extension for a content type (`bin` when unknown). */
+export function fileExtension(contentType: string): string {
+  return EXTENSIONS[contentType] ?? 'bin';
+}
+
 /** Types a browser renders without running anything: no SVG, no HTML. */
 const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|audio\/[\w.+-]+|video\/[\w.+-]+)$/;
 const MIME_TYPE = /^[a-z0-9][\w.+-]*\/[\w.+-]+$/i;
@@ -113,8 +118,7 @@ export function createAttachmentsService(ctx: HubContext, deps: AttachmentDeps) 
       const declared =
         attachment.mimeType && MIME_TYPE.test(attachment.mimeType) ? attachment.mimeType : undefined;
       const contentType = (declared ?? TYPE_BY_KIND[attachment.kind]).toLowerCase();
-      const fileName =
-        attachment.fileName || `${attachment.kind}-${index + 1}.${EXTENSIONS[contentType] ?? 'bin'}`;
+      const fileName = attachment.fileName || `${attachment.kind}-${index + 1}.${fileExtension(contentType)}`;
       const inline = INLINE_TYPES.test(contentType);
 
       if (attachment.fileId === undefined) {

@@ -13,7 +13,7 @@ import {
 } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
-import { createAttachmentsService } from '../conversations/attachments.service';
+import { createAttachmentsService, fileExtension } from '../conversations/attachments.service';
 import type { ConversationsService } from '../conversations/conversations.service';
 import { authorize } from '../http/authorize';
 import { parseBody, ValidationFailed } from '../http/validate';
@@ -30,18 +30,6 @@ export interface FanRightsDeps {
   queues: Queues;
   publisher: InboxPublisher;
 }
-
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'video/mp4': 'mp4',
-  'video/webm': 'webm',
-  'application/pdf': 'pdf',
-};
 
 /** The fan's GDPR rights, answered by an admin: access (an archive) and erasure. */
 export function createFanRightsService(ctx: HubContext, deps: FanRightsDeps) {
@@ -102,7 +90,7 @@ export function createFanRightsService(ctx: HubContext, deps: FanRightsDeps) {
             const file = await attachments.open(actor, message.id, index);
             const chunks: Buffer[] = [];
             for await (const chunk of file.body) chunks.push(Buffer.from(chunk as Uint8Array));
-            const name = `media/${message.id}-${index + 1}.${EXTENSIONS[file.contentType] ?? 'bin'}`;
+            const name = `media/${message.id}-${index + 1}.${fileExtension(file.contentType)}`;
             await tar.add(name, Buffer.concat(chunks), message.createdAt);
             listed.push({ messageId: message.id, index, path: name });
           } catch (error) {

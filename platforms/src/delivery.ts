@@ -1,3 +1,4 @@
+import type { FetchedFile } from '@velvet/shared';
 import type { SendLimits } from './connector';
 /**
  * Errors raised before a request could be written (no connection, no name, no trust): the
@@ -33,5 +34,19 @@ export function accountBudget(limits: { messages_per_minute: number; messages_pe
   return {
     rules: [{ scope: 'account', intervalMs: 60_000 / limits.messages_per_minute }],
     perDay: limits.messages_per_day,
+  };
+}
+
+/**
+ * A download the platform answered with a body, as the hub streams it on: its type, and
+ * its size only when the download itself declares one (passed on as Content-Length).
+ */
+export function fetchedFile(headers: Headers, body: ReadableStream<Uint8Array>): FetchedFile {
+  const type = headers.get('content-type');
+  const length = Number(headers.get('content-length'));
+  return {
+    body,
+    ...(type ? { contentType: type } : {}),
+    ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
   };
 }

@@ -21,7 +21,7 @@ import {
   ofWebhookEnvelope,
   type OfSendMessageBody,
 } from './onlyfans.schema';
-import { neverConnected } from '../delivery';
+import { fetchedFile, neverConnected } from '../delivery';
 
 /** Header OnlyFansAPI.com puts the hex HMAC-SHA256 of the body in. */
 export const ONLYFANSAPI_SIGNATURE_HEADER = 'signature';
@@ -209,13 +209,7 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
                 : 'rejected',
         );
       }
-      const type = response.headers.get('content-type');
-      const length = Number(response.headers.get('content-length'));
-      return {
-        body: response.body,
-        ...(type ? { contentType: type } : {}),
-        ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
-      };
+      return fetchedFile(response.headers, response.body);
     },
 
     verifyWebhook(request: WebhookRequest, credentials: ProviderCredentials): boolean {

@@ -24,6 +24,7 @@ import {
 } from '../connector';
 import { INVALID_TOKEN_MESSAGE, redact, toPlatformError } from './telegram.errors';
 import { parseTelegramUpdate } from './telegram.parse';
+import { fetchedFile } from '../delivery';
 
 /** Header Telegram echoes the `secret_token` given to setWebhook in, on every webhook call. */
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -294,15 +295,7 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
           response.status >= 500 ? 'upstream' : 'rejected',
         );
       }
-      const length = Number(response.headers.get('content-length'));
-      return {
-        body: response.body,
-        ...(response.headers.get('content-type')
-          ? { contentType: response.headers.get('content-type')! }
-          : {}),
-        // Only what the download itself declares: the hub passes it on as Content-Length.
-        ...(Number.isFinite(length) && length > 0 ? { size: length } : {}),
-      };
+      return fetchedFile(response.headers, response.body);
     },
 
     /** Stops the spinner on the fan's button; `text` shows as a short toast. */

@@ -27,6 +27,7 @@ import {
   packsRepo,
   type DraftRecord,
   type ConversationRecord,
+  type Effects,
   type ConversationState,
   type DraftRetiredReason,
   type ConversationStatus,
@@ -127,16 +128,25 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       });
       return { updated: updated!, retired };
     });
-    const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+    await announceState(updated, effects, retire && { drafts: retired, reason: retire });
+    return updated;
+  }
+
+  /** After commit: the effects, the conversation's new state, then the drafts it retired. */
+  async function announceState(
+    updated: ConversationRecord,
+    effects: Effects,
+    retired: { drafts: string[]; reason: DraftRetiredReason } | undefined,
+  ) {
+    const target = { creatorId: updated.creatorId, conversationId: updated.id };
     await flushEffects({ ...deps, db }, effects);
     await deps.publisher.emit(target, 'conversation:update', {
-      conversationId: conversation.id,
+      conversationId: updated.id,
       status: updated.status,
       assignedTo: updated.assignedTo,
       snoozedUntil: updated.snoozedUntil?.toISOString() ?? null,
     });
-    if (retire) await announceRetired(ctx, deps.publisher, target, retired, retire);
-    return updated;
+    if (retired) await announceRetired(ctx, deps.publisher, target, retired.drafts, retired.reason);
   }
 
   return {
@@ -444,15 +454,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         });
         return { retired, updated: updated! };
       });
-      const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
-      await flushEffects({ ...deps, db }, effects);
-      await deps.publisher.emit(target, 'conversation:update', {
-        conversationId: conversation.id,
-        status: updated.status,
-        assignedTo: updated.assignedTo,
-        snoozedUntil: null,
-      });
-      await announceRetired(ctx, deps.publisher, target, retired, 'escalated');
+      await announceState(updated, effects, { drafts: retired, reason: 'escalated' });
     },
 
     /** Out of the open inbox until `until`, or until the fan writes. */

@@ -9,6 +9,7 @@ import {
   fvCreateUploadBody,
   fvSendMessageBody,
 } from './fanvue.schema';
+import { closeServer, readBody } from '../standin-kit';
 
 /*
  * A local Fanvue for tests: the OAuth server (authorize with PKCE S256, token with rotating
@@ -487,21 +488,8 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
     expireAccessTokens() {
       for (const token of accessTokens.keys()) accessTokens.set(token, 0);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 export { deliverFanvueWebhook, fanvueEvents, signFanvueWebhook } from './fanvue.standin.events';

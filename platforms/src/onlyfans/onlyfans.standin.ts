@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ofSendMessageBody } from './onlyfans.schema';
+import { closeServer, readBody, sleep } from '../standin-kit';
 
 /*
  * A local OnlyFansAPI.com for tests: the same URLs (`/api/{account}/…`), bearer check, JSON
@@ -347,23 +348,6 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
     failNext(route, fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ route, fault });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

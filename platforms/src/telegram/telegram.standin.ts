@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../standin-kit';
 
 /*
  * A local Bot API server for tests: same URLs, same JSON envelopes, same error codes and
@@ -623,10 +624,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
         timer.resolve();
       }
       timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
     },
   };
 }

@@ -8,6 +8,7 @@ import { draftRelay } from './draft-relay';
 import { ingestBench } from './ingest-latency';
 import { socketBaseline } from './socket-baseline';
 import { socketsBench } from './sockets';
+import { scaleBench } from './scale';
 import { round } from './stats';
 
 /**
@@ -21,7 +22,7 @@ const list = (name: string, fallback: string) =>
 const seconds = num('BENCH_SECONDS', 30);
 const rates = list('BENCH_RATES', '50,200,500');
 const baselineSeconds = num('BENCH_BASELINE_SECONDS', Math.min(seconds, 5));
-const only = new Set((process.env.BENCH_ONLY ?? 'ingest,relay,sockets,classifier').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'ingest,relay,sockets,scale,classifier').split(','));
 
 interface Row {
   measure: string;
@@ -153,6 +154,28 @@ if (only.has('sockets')) {
       value: `RSS ${s.hubs.map((h) => h.loadedMiB).join(' + ')} MiB (${s.kibPerSocket} KiB/socket)`,
       ratio: `${latencyRatio(s.deliverMs, s.baseline.deliverMs)}, ${times(s.kibPerSocket, s.baseline.kibPerSocket)} KiB/socket`,
       notes: `idle hubs ${s.hubs.map((h) => h.idleMiB).join(' + ')} MiB; connected in ${s.connectSeconds} s; ${s.leakedToOtherCreator} events to other creators' sockets`,
+    });
+  }
+}
+
+if (only.has('scale')) {
+  const total = num('BENCH_SCALE_SOCKETS', 2000);
+  const rate = num('BENCH_SCALE_RATE', 100);
+  step(`scale: ${total} sockets and ${rate} webhooks/s through nginx, 1 hub + 1 worker, then 2 + 2`);
+  const { single, scaled } = await scaleBench({ sockets: total, rate, seconds });
+  report.scale = { single, scaled };
+  for (const s of [single, scaled]) {
+    const cpu = s.cpuMsPerWebhook;
+    rows.push({
+      measure:
+        s === single
+          ? 'baseline: webhook → message:new, 1 hub + 1 worker behind nginx'
+          : 'webhook → message:new, 2 hubs + 2 workers behind nginx',
+      load: `${s.sockets} sockets, ${s.rate}/s (got ${s.achievedRate}/s)`,
+      ...ms(s.latencyMs),
+      value: `RSS ${s.hubRssMiB.join(' + ')} MiB; sockets per hub ${s.socketsPerHub.join(' / ')}`,
+      ratio: s === single ? undefined : latencyRatio(s.latencyMs, single.latencyMs),
+      notes: `${s.delivered}/${s.sent} delivered, ${s.errors} errors; CPU per webhook: hubs ${cpu.hubs} ms, workers ${cpu.workers} ms, nginx ${cpu.nginx} ms`,
     });
   }
 }

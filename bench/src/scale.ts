@@ -1,0 +1,227 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { io as connect, type Socket } from 'socket.io-client';
+import { startTelegramStandin, telegramUpdates } from '@velvet/platforms/testing';
+import { Client, creatorBody } from '../../hub/test/harness';
+import { startNginx } from '../../hub/test/nginx';
+import { connectTelegram, postTelegram, Stack, type VelvetProcess } from '../../hub/test/stack';
+import { paced, round, summarize } from './stats';
+
+const TOKEN = '7400000003:AAH-bench-bot-token-for-the-scale-bench01';
+/** Operators watching the creator the load is for; every other socket watches another creator. */
+const WATCHERS = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** nginx's master and its workers. */
+function withChildren(pid: number): number[] {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return round(Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN) / 1024, 1);
+}
+
+/** Words instead of numbers, so no text looks like an age to the safety gates. */
+function words(i: number): string {
+  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo'];
+  let out = '';
+  do {
+    out += syllables[i % syllables.length];
+    i = Math.floor(i / syllables.length);
+  } while (i > 0);
+  return out;
+}
+
+async function openSockets(count: number, open: (i: number) => Socket, batch = 200): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let start = 0; start < count; start += batch) {
+    const group = Array.from({ length: Math.min(batch, count - start) }, (_, k) => open(start + k));
+    await Promise.all(
+      group.map(
+        (socket) =>
+          new Promise<void>((resolve, reject) => {
+            socket.once('connect', () => resolve());
+            socket.once('connect_error', (error) => reject(error));
+          }),
+      ),
+    );
+    sockets.push(...group);
+  }
+  return sockets;
+}
+
+export interface ScaleRun {
+  hubs: number;
+  workers: number;
+  sockets: number;
+  rate: number;
+  achievedRate: number;
+  sent: number;
+  delivered: number;
+  errors: number;
+  latencyMs: ReturnType<typeof summarize>;
+  /** Sockets per hub, as nginx spread the handshakes. */
+  socketsPerHub: number[];
+  hubRssMiB: number[];
+  /** CPU milliseconds per webhook during the load, per kind of process. */
+  cpuMsPerWebhook: { hubs: number; workers: number; nginx: number };
+}
+
+/**
+ * The scaled shape against the single one, in the same run: `hubs` hub processes and as many
+ * worker processes behind the repository's nginx.conf, `sockets` operator sockets opened
+ * through nginx, and a steady webhook load through nginx measured to `message:new` at an
+ * operator's socket.
+ */
+async function scaleRun(options: { hubs: number; sockets: number; rate: number; seconds: number }) {
+  const telegram = await startTelegramStandin({ tokens: [TOKEN] });
+  const stack = await Stack.create({
+    env: { TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn' },
+    config: (yaml) => yaml.replace('attempts_per_ip: 30', 'attempts_per_ip: 100000'),
+  });
+  let nginx: Awaited<ReturnType<typeof startNginx>>['process'] | undefined;
+  const sockets: Socket[] = [];
+  try {
+    const hubs: VelvetProcess[] = await Promise.all(
+      Array.from({ length: options.hubs }, (_, i) => stack.start('hub', { VELVET_HUB_ID: `hub-${i + 1}` })),
+    );
+    const workers: VelvetProcess[] = await Promise.all(
+      Array.from({ length: options.hubs }, () => stack.start('workers')),
+    );
+    const front = await startNginx(
+      stack.dataDir,
+      hubs.map((h) => h.port!),
+    );
+    nginx = front.process;
+    const admin = await stack.admin(front.url);
+    const watched = await admin.post('/api/creators', creatorBody('Watched'));
+    const other = await admin.post('/api/creators', creatorBody('Other'));
+    const { accountId, secret } = await connectTelegram(admin, telegram, TOKEN, watched.body.id);
+    const tokens: string[] = [];
+    for (const [email, creatorId] of [
+      ['watcher@bench.velvet', watched.body.id as string],
+      ['other@bench.velvet', other.body.id as string],
+    ] as const) {
+      const created = await admin.post('/api/users', {
+        email,
+        password: 'chatter-password-123',
+        role: 'chatter',
+        creatorIds: [creatorId],
+      });
+      if (created.status !== 201) throw new Error(`user: ${JSON.stringify(created.body)}`);
+      const chatter = new Client(front.url);
+      await chatter.login(email, 'chatter-password-123');
+      tokens.push(chatter.token!);
+    }
+
+    sockets.push(
+      ...(await openSockets(options.sockets, (i) =>
+        connect(`${front.url}/inbox`, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { token: tokens[i < WATCHERS ? 0 : 1] },
+        }),
+      )),
+    );
+    // Each hub prefixes the Engine.IO session ids it creates with its VELVET_HUB_ID.
+    const socketsPerHub = hubs.map(
+      (_, i) => sockets.filter((socket) => socket.io.engine.id.startsWith(`hub-${i + 1}.`)).length,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+
+    const listener = sockets[0]!;
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    listener.on('message:new', (payload: { message: { text: string } }) => {
+      const started = sentAt.get(payload.message.text);
+      if (started !== undefined) latencies.push(performance.now() - started);
+    });
+
+    const pids = {
+      hubs: hubs.map((h) => h.child.pid!),
+      workers: workers.map((w) => w.child.pid!),
+      nginx: withChildren(nginx.pid!),
+    };
+    const cpu = () => ({
+      hubs: pids.hubs.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      workers: pids.workers.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      nginx: pids.nginx.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    });
+
+    let errors = 0;
+    const before = cpu();
+    const began = performance.now();
+    await paced(options.rate, options.seconds, async (i) => {
+      const text = `hey you, thinking of you tonight ${words(i)}`;
+      const chatId = 500_000 + (i % 400);
+      sentAt.set(text, performance.now());
+      const response = await postTelegram(
+        front.url,
+        accountId,
+        secret,
+        telegramUpdates.text({ updateId: i + 1, chatId, fromId: chatId, text }),
+      ).catch(() => ({ status: 0 }));
+      if (response.status !== 200) errors++;
+    });
+    const elapsed = (performance.now() - began) / 1000;
+    const sent = Math.round(options.rate * options.seconds);
+    const deadline = performance.now() + 10_000;
+    while (latencies.length < sent - errors && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const after = cpu();
+    const perWebhook = (kind: keyof typeof before) => round(((after[kind] - before[kind]) * 1000) / sent, 2);
+
+    return {
+      hubs: options.hubs,
+      workers: options.hubs,
+      sockets: options.sockets,
+      rate: options.rate,
+      achievedRate: Math.round(sent / elapsed),
+      sent,
+      delivered: latencies.length,
+      errors,
+      latencyMs: summarize(latencies),
+      socketsPerHub,
+      hubRssMiB: pids.hubs.map(rssMiB),
+      cpuMsPerWebhook: {
+        hubs: perWebhook('hubs'),
+        workers: perWebhook('workers'),
+        nginx: perWebhook('nginx'),
+      },
+    } satisfies ScaleRun;
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    nginx?.kill('SIGTERM');
+    await stack.destroy();
+    await telegram.close();
+  }
+}
+
+/** One hub and one worker behind nginx (the baseline), then two of each, the same load. */
+export async function scaleBench(options: { sockets: number; rate: number; seconds: number }) {
+  const single = await scaleRun({ ...options, hubs: 1 });
+  const scaled = await scaleRun({ ...options, hubs: 2 });
+  return { single, scaled };
+}

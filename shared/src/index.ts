@@ -39,3 +39,4 @@ export * from './privacy/backups';
 export * from './publishing/zoned-time';
 export * from './publishing/planner';
 export * from './publishing/post';
+export * from './schemas/media.schema';

@@ -30,6 +30,9 @@ import { intentsRoutes } from './intents/intents.routes';
 import { createIntentsService } from './intents/intents.service';
 import type { HubContext } from './context';
 import { attachmentsRoutes } from './conversations/attachments.routes';
+import { mediaRoutes } from './media/media.routes';
+import { createMediaService } from './media/media.service';
+import { localMediaStore } from './media/media.store';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
@@ -137,6 +140,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(retentionRoutes(ctx));
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
+  api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));

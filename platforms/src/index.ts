@@ -30,3 +30,6 @@ export { parseFanvueEvent } from './fanvue/fanvue.events';
 export { verifyFanvueSignature, fanvueSignature } from './fanvue/fanvue.signature';
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';
+export * from './publisher';
+export { POST_RULES } from './publishing/post-rules';
+export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from './x/x.post-rules';

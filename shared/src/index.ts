@@ -36,3 +36,7 @@ export * from './accounts/account-attention';
 export * from './accounts/credentials-keeper';
 export * from './privacy/retention';
 export * from './privacy/backups';
+export * from './publishing/zoned-time';
+export * from './publishing/planner';
+export * from './publishing/post';
+export * from './schemas/media.schema';

@@ -129,6 +129,13 @@ export const ROUTES: Record<string, RouteSpec> = {
 
   'GET /api/messages/:id/attachments/:index': { body: 'none' },
   'POST /api/conversations/:id/attachments': { body: 'multipart' },
+  'GET /api/creators/:id/media': { body: 'none', query: () => ({ kind: 'image', limit: '10' }) },
+  'POST /api/creators/:id/media': { body: 'multipart' },
+  'GET /api/media/:id': { body: 'none' },
+  'PATCH /api/media/:id': { body: 'json', example: () => ({ alt: 'A sunset' }) },
+  'GET /api/media/:id/file': { body: 'none' },
+  'GET /api/media/:id/thumbnail': { body: 'none' },
+  'DELETE /api/media/:id': { body: 'none' },
 
   'POST /api/intents/classify': { body: 'json', example: () => ({ text: 'tu as des photos ?', lang: 'fr' }) },
   'POST /api/messages/:id/intent': { body: 'json', example: () => ({ intent: 'greeting' }) },

@@ -44,7 +44,10 @@ export type Action =
   | 'pack:write'
   | 'offer:create'
   | 'followup:cancel'
-  | 'sales:read';
+  | 'sales:read'
+  /** The publishing media library. */
+  | 'media:read'
+  | 'media:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -85,6 +88,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'offer:create': inScope,
     'followup:cancel': inScope,
     'sales:read': inScope,
+    'media:read': inScope,
+    'media:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -115,6 +120,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'pack:read': inScope,
     'followup:cancel': inScope,
     'sales:read': inScope,
+    'media:read': inScope,
   },
 };
 

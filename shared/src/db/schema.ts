@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   check,
@@ -501,5 +502,34 @@ export const pushSubscriptions = pgTable(
   (t) => [
     uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
     index('push_subscriptions_user_idx').on(t.userId),
+  ],
+);
+
+/** A creator's publishing library: images and videos uploaded for posts, probed on upload. */
+export const mediaAssets = pgTable(
+  'media_assets',
+  {
+    id: id(),
+    creatorId: owner('creator_id', () => creators.id),
+    kind: text('kind').$type<'image' | 'video'>().notNull(),
+    mime: text('mime').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    durationMs: integer('duration_ms'),
+    /** Where the bytes are, in the media store; the thumbnail beside them (images). */
+    storageKey: text('storage_key').notNull(),
+    thumbnailKey: text('thumbnail_key'),
+    fileName: text('file_name').notNull(),
+    alt: text('alt').notNull().default(''),
+    /** The same file uploaded twice for one creator is one asset. */
+    sha256: text('sha256').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('media_assets_creator_sha_key').on(t.creatorId, t.sha256),
+    index('media_assets_creator_created_idx').on(t.creatorId, t.createdAt),
+    check('media_assets_kind_check', sql`${t.kind} in ('image','video')`),
   ],
 );

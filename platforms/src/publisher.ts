@@ -1,0 +1,71 @@
+import type { PostContent, PostProblem, PostRules, PublishPlatform } from '@velvet/shared';
+import type { StoredCredentials } from './connector';
+
+/** A post published, or what is known of it: publishing late is acceptable, twice never. */
+export type PublishOutcome =
+  /** Live on the platform, with the platform's id and address. */
+  | { state: 'published'; remoteId: string; url?: string }
+  /** Accepted, still processing on the platform side (a container, an upload): ask `status` later. */
+  | { state: 'processing'; remoteId: string; checkAfterMs: number }
+  /** Refused. `retry` says whether the same call may be tried again later (a rate limit, a 5xx). */
+  | { state: 'failed'; reason: string; retry: boolean }
+  /**
+   * The call may have published (a timeout, a connection cut after sending): never retried
+   * blindly; `status` or a human settles it.
+   */
+  | { state: 'unconfirmed'; reason: string };
+
+/** Postiz's taxonomy of platform errors, which decides what happens to the account. */
+export type PublishErrorKind = 'refresh_token' | 'bad_body' | 'retry' | 'disconnect';
+
+/** One target of a post: the account, and the content as that platform receives it. */
+export interface PublishRequest {
+  credentials: StoredCredentials;
+  /** Stable across attempts: publishers that can tell the platform pass it as an idempotency key. */
+  targetId: string;
+  post: PostContent;
+  /** Where the platform can fetch each medium when it pulls by URL (signed, expiring). */
+  mediaUrls: readonly string[];
+  /** The media bytes, for platforms that take uploads. */
+  readMedia(index: number): Promise<Buffer>;
+}
+
+export interface PostMetrics {
+  likes: number;
+  comments: number;
+  shares: number;
+  views: number;
+  reach?: number;
+  saves?: number;
+}
+
+/**
+ * A platform Velvet publishes to. Everything that differs between platforms lives behind
+ * this shape, in `platforms/<name>/`, beside the chat connector when the platform has one.
+ */
+export interface Publisher {
+  readonly platform: PublishPlatform;
+  /** The platform's rules for a post; no problem means it may be scheduled there. */
+  readonly rules: PostRules;
+  publish(request: PublishRequest): Promise<PublishOutcome>;
+  /** Settles a `processing` or `unconfirmed` outcome by asking the platform. */
+  status(credentials: StoredCredentials, remoteId: string): Promise<PublishOutcome>;
+  metrics?(credentials: StoredCredentials, remoteId: string): Promise<PostMetrics>;
+}
+
+/** Every problem of a post for each of its target platforms; an empty list means it may be scheduled. */
+export function targetProblems(
+  post: PostContent,
+  rules: ReadonlyMap<PublishPlatform, PostRules>,
+  platforms: readonly PublishPlatform[],
+): { platform: PublishPlatform; problems: PostProblem[] }[] {
+  return platforms.map((platform) => {
+    const check = rules.get(platform);
+    return {
+      platform,
+      problems: check
+        ? check(post)
+        : [{ field: 'kind', message: `Velvet cannot publish to ${platform} yet` }],
+    };
+  });
+}

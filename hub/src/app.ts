@@ -33,6 +33,8 @@ import { attachmentsRoutes } from './conversations/attachments.routes';
 import { mediaRoutes } from './media/media.routes';
 import { createMediaService } from './media/media.service';
 import { localMediaStore } from './media/media.store';
+import { postsRoutes } from './posts/posts.routes';
+import { createPostsService } from './posts/posts.service';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
@@ -141,6 +143,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
+  api.use(postsRoutes(createPostsService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));

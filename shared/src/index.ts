@@ -40,3 +40,4 @@ export * from './publishing/zoned-time';
 export * from './publishing/planner';
 export * from './publishing/post';
 export * from './schemas/media.schema';
+export * from './schemas/posts.schema';

@@ -136,6 +136,19 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/media/:id/file': { body: 'none' },
   'GET /api/media/:id/thumbnail': { body: 'none' },
   'DELETE /api/media/:id': { body: 'none' },
+  'GET /api/creators/:id/posts': { body: 'none', query: () => ({ state: 'draft', limit: '10' }) },
+  'POST /api/creators/:id/posts': {
+    body: 'json',
+    example: (w) => ({
+      kind: 'text',
+      text: 'Ce soir',
+      hashtags: ['paris'],
+      accountIds: w.ids.account.slice(0, 1),
+    }),
+  },
+  'GET /api/posts/:id': { body: 'none' },
+  'PATCH /api/posts/:id': { body: 'json', example: () => ({ version: 1, text: 'Demain' }) },
+  'DELETE /api/posts/:id': { body: 'none' },
 
   'POST /api/intents/classify': { body: 'json', example: () => ({ text: 'tu as des photos ?', lang: 'fr' }) },
   'POST /api/messages/:id/intent': { body: 'json', example: () => ({ intent: 'greeting' }) },

@@ -47,7 +47,10 @@ export type Action =
   | 'sales:read'
   /** The publishing media library. */
   | 'media:read'
-  | 'media:write';
+  | 'media:write'
+  /** Posts for the publishers. */
+  | 'post:read'
+  | 'post:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -90,6 +93,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'sales:read': inScope,
     'media:read': inScope,
     'media:write': inScope,
+    'post:read': inScope,
+    'post:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -121,6 +126,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'followup:cancel': inScope,
     'sales:read': inScope,
     'media:read': inScope,
+    'post:read': inScope,
   },
 };
 

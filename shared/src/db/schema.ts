@@ -533,3 +533,61 @@ export const mediaAssets = pgTable(
     check('media_assets_kind_check', sql`${t.kind} in ('image','video')`),
   ],
 );
+
+/** A post: one body and its media, per-platform variants where limits differ. */
+export const posts = pgTable(
+  'posts',
+  {
+    id: id(),
+    creatorId: owner('creator_id', () => creators.id),
+    /** text | text_photo | reel | carousel */
+    kind: text('kind').notNull(),
+    text: text('text').notNull().default(''),
+    hashtags: jsonb('hashtags').$type<string[]>().notNull().default([]),
+    /** Media library ids, in the order they are shown. */
+    mediaIds: jsonb('media_ids').$type<string[]>().notNull().default([]),
+    /** Platform → its own text or hashtags, where they differ from the body. */
+    variants: jsonb('variants')
+      .$type<Record<string, { text?: string; hashtags?: string[] }>>()
+      .notNull()
+      .default({}),
+    /** Bumped by every change: an edit made on an older version is refused. */
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('posts_creator_created_idx').on(t.creatorId, t.createdAt),
+    check('posts_kind_check', sql`${t.kind} in ('text','text_photo','reel','carousel')`),
+  ],
+);
+
+/** Where a post goes: one account, with its own state, time and outcome. */
+export const postTargets = pgTable(
+  'post_targets',
+  {
+    id: id(),
+    postId: owner('post_id', () => posts.id),
+    accountId: owner('account_id', () => platformAccounts.id),
+    platform: text('platform').$type<Platform>().notNull(),
+    /** draft → scheduled → publishing → published | failed | unconfirmed; cancelled. */
+    state: text('state').notNull().default('draft'),
+    scheduledAt: ts('scheduled_at'),
+    /** The IANA zone the time was chosen in (the planner's market, or the creator's). */
+    timeZone: text('time_zone'),
+    remoteId: text('remote_id'),
+    remoteUrl: text('remote_url'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('post_targets_post_account_key').on(t.postId, t.accountId),
+    index('post_targets_due_idx').on(t.state, t.scheduledAt),
+    check(
+      'post_targets_state_check',
+      sql`${t.state} in ('draft','scheduled','publishing','published','failed','unconfirmed','cancelled')`,
+    ),
+  ],
+);

@@ -19,3 +19,4 @@ export * from './follow-ups.repo';
 export * from './sales-metrics.repo';
 export * from './privacy.repo';
 export * from './media.repo';
+export * from './posts.repo';

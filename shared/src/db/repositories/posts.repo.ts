@@ -1,0 +1,116 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { mediaAssets, platformAccounts, posts, postTargets } from '../schema';
+
+export type PostRecord = typeof posts.$inferSelect;
+export type PostTargetRecord = typeof postTargets.$inferSelect;
+export type NewPost = typeof posts.$inferInsert;
+
+export const postsRepo = {
+  async create(
+    db: Db,
+    input: NewPost,
+    targets: { accountId: string; platform: PostTargetRecord['platform'] }[],
+  ): Promise<PostRecord> {
+    return db.transaction(async (tx) => {
+      const [post] = await tx.insert(posts).values(input).returning();
+      if (targets.length)
+        await tx.insert(postTargets).values(targets.map((t) => ({ ...t, postId: post!.id })));
+      return post!;
+    });
+  },
+
+  async findById(db: Db, id: string): Promise<PostRecord | undefined> {
+    const [row] = await db.select().from(posts).where(eq(posts.id, id)).limit(1);
+    return row;
+  },
+
+  async listByCreator(db: Db, creatorId: string, options: { state?: string; limit: number }) {
+    return db
+      .select()
+      .from(posts)
+      .where(
+        and(
+          eq(posts.creatorId, creatorId),
+          options.state
+            ? sql`exists (select 1 from post_targets t where t.post_id = ${posts.id} and t.state = ${options.state})`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(posts.createdAt), desc(posts.id))
+      .limit(options.limit);
+  },
+
+  /** Each post's targets with their account's label, oldest first. */
+  async targets(db: Db, postIds: string[]) {
+    if (postIds.length === 0) return [];
+    return db
+      .select({ target: postTargets, accountLabel: platformAccounts.label })
+      .from(postTargets)
+      .innerJoin(platformAccounts, eq(platformAccounts.id, postTargets.accountId))
+      .where(inArray(postTargets.postId, postIds))
+      .orderBy(postTargets.createdAt, postTargets.id);
+  },
+
+  async media(db: Db, creatorId: string, ids: string[]) {
+    if (ids.length === 0) return [];
+    return db
+      .select()
+      .from(mediaAssets)
+      .where(and(eq(mediaAssets.creatorId, creatorId), inArray(mediaAssets.id, ids)));
+  },
+
+  /**
+   * Applies a change made on `version`, in one transaction that locks the post: refused when
+   * another change came first, or when a target is being published (never edited underneath).
+   * Targets no longer listed go, unless they already left the draft state.
+   */
+  async update(
+    db: Db,
+    id: string,
+    version: number,
+    change: Partial<NewPost>,
+    targets?: { accountId: string; platform: PostTargetRecord['platform'] }[],
+  ): Promise<'updated' | 'stale' | 'publishing' | 'missing' | { locked: string[] }> {
+    return db.transaction(async (tx) => {
+      const [current] = await tx.select().from(posts).where(eq(posts.id, id)).for('update');
+      if (!current) return 'missing';
+      if (current.version !== version) return 'stale';
+      const existing = await tx.select().from(postTargets).where(eq(postTargets.postId, id));
+      if (existing.some((t) => t.state === 'publishing')) return 'publishing';
+      if (targets) {
+        const wanted = new Set(targets.map((t) => t.accountId));
+        const removed = existing.filter((t) => !wanted.has(t.accountId));
+        const locked = removed.filter((t) => !['draft', 'cancelled', 'failed'].includes(t.state));
+        if (locked.length) return { locked: locked.map((t) => t.platform) };
+        if (removed.length)
+          await tx.delete(postTargets).where(
+            inArray(
+              postTargets.id,
+              removed.map((t) => t.id),
+            ),
+          );
+        const added = targets.filter((t) => !existing.some((e) => e.accountId === t.accountId));
+        if (added.length) await tx.insert(postTargets).values(added.map((t) => ({ ...t, postId: id })));
+      }
+      await tx
+        .update(posts)
+        .set({ ...change, version: version + 1, updatedAt: new Date() })
+        .where(eq(posts.id, id));
+      return 'updated';
+    });
+  },
+
+  /** Deletes a post none of whose targets is published or being published. */
+  async delete(db: Db, id: string): Promise<'deleted' | 'missing' | { live: string[] }> {
+    return db.transaction(async (tx) => {
+      const [current] = await tx.select().from(posts).where(eq(posts.id, id)).for('update');
+      if (!current) return 'missing';
+      const targets = await tx.select().from(postTargets).where(eq(postTargets.postId, id));
+      const live = targets.filter((t) => ['publishing', 'published', 'unconfirmed'].includes(t.state));
+      if (live.length) return { live: live.map((t) => t.platform) };
+      await tx.delete(posts).where(eq(posts.id, id));
+      return 'deleted';
+    });
+  },
+};

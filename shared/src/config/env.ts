@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { redisUrlIssue } from '../redis/redis-url';
 import { formatIssues } from './zod-issues';
 
 const url = (protocols: string[]) =>
@@ -27,10 +28,25 @@ const envSchema = z.object({
   /** Files operators upload; unset → DATA_DIR/media. */
   MEDIA_DIR: optionalString,
   DATABASE_URL: optionalString.pipe(url(['postgres', 'postgresql']).optional()),
-  REDIS_URL: optionalString.pipe(url(['redis', 'rediss']).optional()),
+  /** One Redis server, or a master found through Sentinel (see redis-url.ts for the forms). */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        const issue = redisUrlIssue(value);
+        if (issue) ctx.addIssue({ code: 'custom', message: issue });
+      })
+      .optional(),
+  ),
+  /** May start with a hash tag (`{velvet}`) so that every key lands in one Cluster slot. */
   VELVET_REDIS_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" only')
+    .regex(
+      /^(\{[A-Za-z0-9:_-]{1,62}\})?[A-Za-z0-9:_-]{0,64}$/,
+      'letters, digits, ":", "_" or "-" only, optionally starting with a {hash tag}',
+    )
+    .min(1)
+    .max(66)
     .default('velvet'),
   OLLAMA_HOST: url(['http', 'https']).default('http://127.0.0.1:11434'),
   VELVET_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

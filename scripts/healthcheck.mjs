@@ -16,7 +16,7 @@ async function hub() {
 
 async function workers() {
   if (process.env.REDIS_URL) {
-    // REDIS_URL may name Sentinel: read it with the same code as the processes.
+    // REDIS_URL may name Sentinel or a Cluster: read it with the same code as the processes.
     register();
     const { connectRedis } = await import('../shared/src/redis/redis-url.ts');
     const redis = connectRedis(process.env.REDIS_URL, {

@@ -42,7 +42,20 @@ describe('parseRedisUrl', () => {
     });
   });
 
+  it('reads Cluster nodes and credentials', () => {
+    expect(parseRedisUrl('redis+cluster://:pw@n1:7000,n2,[::1]:7002')).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 6379 },
+        { host: '::1', port: 7002 },
+      ],
+      password: 'pw',
+    });
+  });
+
   it.each([
+    ['redis+cluster://n1:7000/mymaster', /must be redis:\/\//],
     ['localhost:6379', /must be redis:\/\//],
     ['redis+sentinel://s1:26379', /must be redis:\/\//],
     ['redis+sentinel://s1:99999/m', /"s1:99999" is not a host:port/],

@@ -4,7 +4,7 @@
 // workers: no HTTP port, so check the PostgreSQL and Redis it works from; a crashed workers
 // process exits and is restarted by the container's restart policy.
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { register } from 'tsx/esm/api';
 
 const role = process.argv[2] ?? 'hub';
 const timeout = AbortSignal.timeout(4000);
@@ -16,7 +16,15 @@ async function hub() {
 
 async function workers() {
   if (process.env.REDIS_URL) {
-    const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    // REDIS_URL may name Sentinel or a Cluster: read it with the same code as the processes.
+    register();
+    const { connectRedis } = await import('../shared/src/redis/redis-url.ts');
+    const redis = connectRedis(process.env.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      sentinelRetryStrategy: () => null,
+    });
     try {
       await redis.connect();
       await redis.ping();

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Database, Db, Env, Secrets, VelvetConfig } from '@velvet/shared';
+import type { Database, Db, Env, Secrets, VelvetConfig, RedisClient } from '@velvet/shared';
 import type { Logger } from './logger';
 
 /** Everything a hub service may depend on, passed explicitly. */
@@ -8,7 +7,7 @@ export interface HubContext {
   config: VelvetConfig;
   db: Db;
   database: Pick<Database, 'ping' | 'driver'>;
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix for every Redis key this process writes (queues, limiters). */
   redisPrefix: string;
   secrets: Secrets;

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import {
   createAccountAttention,
   createCredentialsKeeper,
   closeQueues,
+  connectRedis,
   createEmitterPublisher,
   createQueues,
   EventLog,
@@ -57,7 +57,7 @@ export function startWorkerRole(
   ctx: HubContext,
   deps: { redisUrl: string; connectors: Connectors; classifier: IntentClassifier; queues: Queues },
 ): { stop(): Promise<void> } {
-  const connection = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis(deps.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
   const aborts = new DraftAborts(ctx.redis, ctx.redisPrefix);
   const { first_token, idle, total } = ctx.config.ollama.timeouts;
@@ -125,7 +125,7 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
       cleanups.push(local.stop);
       redisUrl = local.url;
     }
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+    const redis = connectRedis(redisUrl, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
     redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
     cleanups.push(async () => {
       await redis.quit().catch(() => redis.disconnect());

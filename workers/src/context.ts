@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type {
   CredentialsKeeper,
@@ -8,6 +7,7 @@ import type {
   Queues,
   Secrets,
   VelvetConfig,
+  RedisClient,
 } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { IntentClassifier, OllamaClient } from '@velvet/llm';
@@ -19,7 +19,7 @@ export interface WorkerContext {
   config: VelvetConfig;
   logger: Logger;
   /** BullMQ connection (maxRetriesPerRequest: null). */
-  connection: Redis;
+  connection: RedisClient;
   redisPrefix: string;
   secrets: Secrets;
   connectors: Connectors;

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { draftAbortChannel } from '@velvet/shared';
+import { draftAbortChannel, type RedisClient } from '@velvet/shared';
 
 /**
  * Running drafts by conversation, in this process. A newer fan message is published on a
@@ -8,9 +7,9 @@ import { draftAbortChannel } from '@velvet/shared';
  */
 export class DraftAborts {
   readonly #running = new Map<string, Set<AbortController>>();
-  readonly #sub: Redis;
+  readonly #sub: RedisClient;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#sub = redis.duplicate();
     this.#sub.on('error', () => {});
     const channel = draftAbortChannel(prefix);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@velvet/shared';
 import type { SendLimits } from '@velvet/platforms';
 
 /**
@@ -27,7 +27,7 @@ return 0
 
 export class SendLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { RateLimited, type VelvetConfig } from '@velvet/shared';
+import { RateLimited, type VelvetConfig, type RedisClient } from '@velvet/shared';
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -13,7 +12,7 @@ export class LoginLimiter {
   readonly #perAccount: RateLimiterRedis;
   readonly #maxFailures: number;
 
-  constructor(redis: Redis, prefix: string, limits: VelvetConfig['auth']['login']) {
+  constructor(redis: RedisClient, prefix: string, limits: VelvetConfig['auth']['login']) {
     this.#perIp = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:login:ip`,

@@ -1,6 +1,5 @@
 import type http from 'node:http';
 
-import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import {
@@ -22,6 +21,7 @@ import {
   type ClientToServerEvents,
   type InboxPublisher,
   type ServerToClientEvents,
+  type RedisClient,
 } from '@velvet/shared';
 import type { ConversationsService } from '../conversations/conversations.service';
 import type { DraftsService } from '../drafts/drafts.service';
@@ -50,13 +50,13 @@ function allowedRooms(actor: Actor): string[] {
   return [rooms.user(actor.id), ...readable.map(rooms.creator)];
 }
 
-function catchingPublish(redis: Redis, onError: (err: unknown) => void): Redis {
+function catchingPublish(redis: RedisClient, onError: (err: unknown) => void): RedisClient {
   const publish = redis.publish.bind(redis) as (...args: unknown[]) => Promise<number>;
   redis.publish = ((...args: unknown[]) => {
     const sent = publish(...args);
     sent.catch(onError);
     return sent;
-  }) as Redis['publish'];
+  }) as RedisClient['publish'];
   return redis;
 }
 

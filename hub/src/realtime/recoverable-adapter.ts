@@ -1,7 +1,6 @@
 import { RedisAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
 import type { PrivateSessionId, Session } from 'socket.io-adapter';
-import type { EventLog } from '@velvet/shared';
+import type { EventLog, RedisClient } from '@velvet/shared';
 
 type SessionToPersist = Omit<Session, 'missedPackets'>;
 
@@ -16,10 +15,10 @@ export interface RecoveredData {
  * so a client that reconnects within the window gets what it missed on any hub.
  */
 export function createRecoverableAdapter(options: {
-  pub: Redis;
-  sub: Redis;
+  pub: RedisClient;
+  sub: RedisClient;
   key: string;
-  sessions: Redis;
+  sessions: RedisClient;
   log: EventLog;
   maxDisconnectionMs: number;
 }) {

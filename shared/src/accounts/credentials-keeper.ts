@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-url';
 import type { Secrets } from '../crypto/secrets';
 import type { Db } from '../db/client';
 import { accountsRepo, type AccountRecord } from '../db/repositories/accounts.repo';
@@ -16,7 +16,7 @@ export interface ExpiringTokens {
 
 export interface CredentialsKeeperDeps {
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   redisPrefix: string;
   secrets: Secrets;
   now: () => Date;

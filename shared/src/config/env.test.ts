@@ -30,11 +30,28 @@ describe('loadEnv', () => {
     expect(loadEnv({ DATABASE_URL: '', REDIS_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 
+  it('accepts Sentinel, and Cluster with a hash-tagged key prefix', () => {
+    const env = loadEnv({
+      REDIS_URL: 'redis+sentinel://s1:26379,s2:26379/mymaster',
+      VELVET_REDIS_PREFIX: '{velvet}',
+    });
+    expect(env.REDIS_URL).toBe('redis+sentinel://s1:26379,s2:26379/mymaster');
+    expect(env.VELVET_REDIS_PREFIX).toBe('{velvet}');
+    const cluster = loadEnv({
+      REDIS_URL: 'redis+cluster://n1:7000,n2:7001',
+      VELVET_REDIS_PREFIX: '{velvet}',
+    });
+    expect(cluster.REDIS_URL).toBe('redis+cluster://n1:7000,n2:7001');
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT: /],
     [{ PORT: '70000' }, /PORT: must be between 0 and 65535/],
     [{ DATABASE_URL: 'mysql://localhost/db' }, /DATABASE_URL: must start with postgres:\/\//],
-    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: /],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL: must be redis:\/\//],
+    [{ REDIS_URL: 'redis+sentinel://s1:26379' }, /REDIS_URL: must be .*redis\+sentinel:\/\//],
+    [{ VELVET_REDIS_PREFIX: 'velvet}' }, /VELVET_REDIS_PREFIX: letters, digits/],
+    [{ REDIS_URL: 'redis+cluster://n1:7000,n2:7001' }, /VELVET_REDIS_PREFIX: must start with a hash tag/],
     [{ VELVET_SECRET: 'short' }, /VELVET_SECRET: must be at least 32 characters/],
     [{ VELVET_ADMIN_EMAIL: 'admin' }, /VELVET_ADMIN_EMAIL: must be an email address/],
     [{ OLLAMA_HOST: 'ftp://x' }, /OLLAMA_HOST: /],

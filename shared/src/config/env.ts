@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { redisUrlIssue } from '../redis/redis-url';
 import { formatIssues } from './zod-issues';
 
 const url = (protocols: string[]) =>
@@ -15,95 +16,123 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value));
 
 /** CONTRACT.md's environment table, validated once at startup. */
-const envSchema = z.object({
-  PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be an integer')
-    .min(0, 'must be between 0 and 65535')
-    .max(65535, 'must be between 0 and 65535')
-    .default(8080),
-  PUBLIC_URL: optionalString.pipe(url(['http', 'https']).optional()),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /** Files operators upload; unset → DATA_DIR/media. */
-  MEDIA_DIR: optionalString,
-  DATABASE_URL: optionalString.pipe(url(['postgres', 'postgresql']).optional()),
-  REDIS_URL: optionalString.pipe(url(['redis', 'rediss']).optional()),
-  VELVET_REDIS_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" only')
-    .default('velvet'),
-  OLLAMA_HOST: url(['http', 'https']).default('http://127.0.0.1:11434'),
-  VELVET_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  VELVET_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
-  VELVET_ADMIN_PASSWORD: optionalString.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
-  VELVET_CONFIG: z.string().min(1).default('config/velvet.yaml'),
-  /**
-   * Proxies whose X-Forwarded-For is believed (Express's `trust proxy`): a hop count, or
-   * addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated. Unset: none, each
-   * client is its own connection's address.
-   */
-  TRUST_PROXY: optionalString.pipe(
-    z
+const envSchema = z
+  .object({
+    PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(8080),
+    PUBLIC_URL: optionalString.pipe(url(['http', 'https']).optional()),
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** Files operators upload; unset → DATA_DIR/media. */
+    MEDIA_DIR: optionalString,
+    DATABASE_URL: optionalString.pipe(url(['postgres', 'postgresql']).optional()),
+    /** One Redis server, a master found through Sentinel, or a Cluster (see redis-url.ts for the forms). */
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          const issue = redisUrlIssue(value);
+          if (issue) ctx.addIssue({ code: 'custom', message: issue });
+        })
+        .optional(),
+    ),
+    /** May start with a hash tag (`{velvet}`) so that every key lands in one Cluster slot. */
+    VELVET_REDIS_PREFIX: z
       .string()
       .regex(
-        /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*)$/,
-        'must be a hop count, or addresses/CIDRs/loopback separated by commas',
+        /^(\{[A-Za-z0-9:_-]{1,62}\})?[A-Za-z0-9:_-]{0,64}$/,
+        'letters, digits, ":", "_" or "-" only, optionally starting with a {hash tag}',
       )
-      .optional(),
-  ),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** A request slower than this is logged as a warning; others only at debug (5xx: always). */
-  LOG_SLOW_REQUEST_MS: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int('must be an integer')
-    .min(1, 'must be at least 1')
-    .default(1000),
-  /**
-   * This hub's name behind nginx: it prefixes every Engine.IO session id so nginx can send a
-   * long-polling client's requests back to the hub holding its session (nginx.conf's map).
-   */
-  VELVET_HUB_ID: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-" only (at most 32)')
-      .optional(),
-  ),
-  TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
-  DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
-  FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),
-  /** Fanvue's OAuth server (authorize and token endpoints live under it). */
-  FANVUE_AUTH_ROOT: url(['http', 'https']).default('https://auth.fanvue.com'),
-  /** The Fanvue app's OAuth client; unset → connecting Fanvue answers 503 saying so. */
-  FANVUE_CLIENT_ID: optionalString,
-  FANVUE_CLIENT_SECRET: optionalString,
-  /** The app's webhook signing secret; two, comma-separated, while rotating it. */
-  FANVUE_WEBHOOK_SECRET: optionalString,
-  ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
-  BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
-  X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
-  INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
-  TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
-  /** Web push (VAPID) key pair, base64url; unset → derived from VELVET_SECRET. */
-  VAPID_PUBLIC_KEY: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url P-256 public key (65 bytes)')
-      .optional(),
-  ),
-  VAPID_PRIVATE_KEY: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (32 bytes)')
-      .optional(),
-  ),
-  /** Contact push services may use: a mailto: or https: URL. */
-  VAPID_SUBJECT: optionalString.pipe(
-    z
-      .string()
-      .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
-      .optional(),
-  ),
-});
+      .min(1)
+      .max(66)
+      .default('velvet'),
+    OLLAMA_HOST: url(['http', 'https']).default('http://127.0.0.1:11434'),
+    VELVET_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    VELVET_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
+    VELVET_ADMIN_PASSWORD: optionalString.pipe(
+      z.string().min(12, 'must be at least 12 characters').optional(),
+    ),
+    VELVET_CONFIG: z.string().min(1).default('config/velvet.yaml'),
+    /**
+     * Proxies whose X-Forwarded-For is believed (Express's `trust proxy`): a hop count, or
+     * addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated. Unset: none, each
+     * client is its own connection's address.
+     */
+    TRUST_PROXY: optionalString.pipe(
+      z
+        .string()
+        .regex(
+          /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*)$/,
+          'must be a hop count, or addresses/CIDRs/loopback separated by commas',
+        )
+        .optional(),
+    ),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** A request slower than this is logged as a warning; others only at debug (5xx: always). */
+    LOG_SLOW_REQUEST_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .default(1000),
+    /**
+     * This hub's name behind nginx: it prefixes every Engine.IO session id so nginx can send a
+     * long-polling client's requests back to the hub holding its session (nginx.conf's map).
+     */
+    VELVET_HUB_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-" only (at most 32)')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
+    DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
+    FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),
+    /** Fanvue's OAuth server (authorize and token endpoints live under it). */
+    FANVUE_AUTH_ROOT: url(['http', 'https']).default('https://auth.fanvue.com'),
+    /** The Fanvue app's OAuth client; unset → connecting Fanvue answers 503 saying so. */
+    FANVUE_CLIENT_ID: optionalString,
+    FANVUE_CLIENT_SECRET: optionalString,
+    /** The app's webhook signing secret; two, comma-separated, while rotating it. */
+    FANVUE_WEBHOOK_SECRET: optionalString,
+    ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
+    BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
+    X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
+    INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
+    TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
+    /** Web push (VAPID) key pair, base64url; unset → derived from VELVET_SECRET. */
+    VAPID_PUBLIC_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{87}$/, 'must be a base64url P-256 public key (65 bytes)')
+        .optional(),
+    ),
+    VAPID_PRIVATE_KEY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url P-256 private key (32 bytes)')
+        .optional(),
+    ),
+    /** Contact push services may use: a mailto: or https: URL. */
+    VAPID_SUBJECT: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https:// URL')
+        .optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    // BullMQ runs multi-key scripts: on a Cluster every key of a queue must share a slot.
+    if (env.REDIS_URL?.startsWith('redis+cluster://') && !env.VELVET_REDIS_PREFIX.startsWith('{')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VELVET_REDIS_PREFIX'],
+        message: 'must start with a hash tag such as {velvet} when REDIS_URL is a Redis Cluster',
+      });
+    }
+  });
 
 export type Env = Omit<z.output<typeof envSchema>, 'PUBLIC_URL' | 'MEDIA_DIR'> & {
   PUBLIC_URL: string;

@@ -1,11 +1,11 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-url';
 import { JOB_NAMES, type Job, type JobName } from '../jobs';
 
 export type Queues = Record<JobName, Queue>;
 
 /** One queue per job name, all under the deployment's Redis prefix. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: RedisClient, prefix: string): Queues {
   return Object.fromEntries(
     JOB_NAMES.map((name) => [name, new Queue(name, { connection, prefix: `${prefix}:bull` })]),
   ) as Queues;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-url';
 import type { ServerEventName } from '../events';
 
 export interface LoggedEvent {
@@ -17,7 +17,7 @@ export class EventLog {
   readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     readonly retentionMs = 120_000,
   ) {

@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-url';
 import { rooms, type ServerEventName, type ServerEventPayload } from '../events';
 import type { EventLog } from './event-log';
 
@@ -59,7 +59,7 @@ export const draftAbortChannel = (prefix: string) => `${prefix}:draft:abort`;
 export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
 
 /** For processes that are not Socket.IO servers (workers): publish through the Redis emitter. */
-export function createEmitterPublisher(redis: Redis, prefix: string, log: EventLog): InboxPublisher {
+export function createEmitterPublisher(redis: RedisClient, prefix: string, log: EventLog): InboxPublisher {
   const emitter = new Emitter(redis, { key: socketIoKey(prefix) }).of(INBOX_NAMESPACE);
   return createInboxPublisher(log, (list, event, payload, offset) => {
     if (offset === undefined) emitter.to(list).emit(event, payload);

@@ -143,7 +143,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
-  api.use(postsRoutes(createPostsService(ctx)));
+  api.use(postsRoutes(createPostsService(ctx, { relay: deps.relay })));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));

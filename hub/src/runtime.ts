@@ -21,7 +21,7 @@ import {
 } from '@velvet/shared';
 import { bootstrapAdmin, seedDemo } from './admin-bootstrap';
 import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
-import { createConnectors, type Connectors } from '@velvet/platforms';
+import { createConnectors, createPublishers, type Connectors } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
 import { BackupError, createBackup } from './backup/backup';
@@ -72,6 +72,7 @@ export function startWorkerRole(
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
+    publishers: createPublishers({ redis: ctx.redis, redisPrefix: ctx.redisPrefix }),
     backups: {
       dataDir: ctx.env.DATA_DIR,
       create: async (file) => {

@@ -33,3 +33,5 @@ export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.
 export * from './publisher';
 export { POST_RULES } from './publishing/post-rules';
 export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from './x/x.post-rules';
+export { createPublishers, type Publishers } from './publishers';
+export { createSandboxPublisher } from './sandbox/sandbox.publisher';

@@ -20,6 +20,7 @@ export type PublishErrorKind = 'refresh_token' | 'bad_body' | 'retry' | 'disconn
 
 /** One target of a post: the account, and the content as that platform receives it. */
 export interface PublishRequest {
+  accountId: string;
   credentials: StoredCredentials;
   /** Stable across attempts: publishers that can tell the platform pass it as an idempotency key. */
   targetId: string;

@@ -42,3 +42,4 @@ export * from './publishing/planner';
 export * from './publishing/post';
 export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
+export * from './publishing/post-content';

@@ -20,6 +20,15 @@ export type Job =
       data: { messageId: string; selling: boolean; paying?: boolean; outboxId?: number };
     }
   | {
+      name: 'post.publish';
+      /**
+       * `dueAt` (ms): the target's scheduled time when the job was made; a job whose target
+       * has moved since does nothing. `check`: ask the platform how a publication it is still
+       * processing went, instead of publishing.
+       */
+      data: { targetId: string; dueAt: number; check?: boolean; outboxId?: number };
+    }
+  | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
       data: { followUpId: string; dueAt: number; outboxId?: number };
@@ -35,4 +44,5 @@ export const JOB_NAMES = [
   'draft.generate',
   'push.notify',
   'followup.send',
+  'post.publish',
 ] as const satisfies readonly JobName[];

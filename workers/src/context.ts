@@ -9,7 +9,7 @@ import type {
   VelvetConfig,
   RedisClient,
 } from '@velvet/shared';
-import type { Connectors } from '@velvet/platforms';
+import type { Connectors, Publishers } from '@velvet/platforms';
 import type { IntentClassifier, OllamaClient } from '@velvet/llm';
 import type { DraftAborts } from './draft-aborts';
 
@@ -23,6 +23,8 @@ export interface WorkerContext {
   redisPrefix: string;
   secrets: Secrets;
   connectors: Connectors;
+  /** Where posts are published, by platform. */
+  publishers: Publishers;
   classifier: IntentClassifier;
   ollama: OllamaClient;
   aborts: DraftAborts;

@@ -28,6 +28,7 @@ export function startWorkers(ctx: WorkerContext): Workers {
     // One Ollama host serves this many streams at once (OLLAMA_NUM_PARALLEL).
     'draft.generate': ctx.config.ollama.parallel,
     'followup.send': 2,
+    'post.publish': ctx.config.queues.publish_concurrency,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

@@ -6,6 +6,7 @@ import { createPushNotify } from './push/push.job';
 import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
 import { createFollowUpSend } from './jobs/followup.job';
+import { createPostPublish } from './jobs/publish.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -24,5 +25,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'draft.generate': run(createDraftGenerate(ctx)),
     'followup.send': run(createFollowUpSend(ctx)),
     'push.notify': run(createPushNotify(ctx)),
+    'post.publish': run(createPostPublish(ctx)),
   };
 }

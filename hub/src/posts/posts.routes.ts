@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { createPostBody, patchPostBody, postListQuery } from '@velvet/shared';
+import {
+  createPostBody,
+  patchPostBody,
+  postListQuery,
+  schedulePostBody,
+  unschedulePostBody,
+} from '@velvet/shared';
 import { actorOf } from '../auth/authenticate';
 import { parseBody, parseId } from '../http/validate';
 import type { PostsService } from './posts.service';
@@ -23,6 +29,19 @@ export function postsRoutes(posts: PostsService): Router {
     res.json(
       await posts.update(actorOf(req), parseId(req.params.id, 'Post'), parseBody(patchPostBody, req.body)),
     );
+  });
+  router.post('/posts/:id/schedule', async (req, res) => {
+    res.json(
+      await posts.schedule(
+        actorOf(req),
+        parseId(req.params.id, 'Post'),
+        parseBody(schedulePostBody, req.body),
+      ),
+    );
+  });
+  router.post('/posts/:id/unschedule', async (req, res) => {
+    const { accountIds } = parseBody(unschedulePostBody, req.body);
+    res.json(await posts.unschedule(actorOf(req), parseId(req.params.id, 'Post'), accountIds));
   });
   router.delete('/posts/:id', async (req, res) => {
     await posts.remove(actorOf(req), parseId(req.params.id, 'Post'));

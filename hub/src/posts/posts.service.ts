@@ -7,9 +7,11 @@ import {
   postsRepo,
   type Actor,
   type CreatePostBody,
-  type MediaAssetRecord,
+  postProblems,
+  postScheduleRepo,
+  type OutboxRelay,
+  type SchedulePostBody,
   type PatchPostBody,
-  type PostContent,
   type PostRecord,
   type PostTargetState,
   type PostView,
@@ -20,37 +22,12 @@ import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import { ValidationFailed } from '../http/validate';
 
-/** The post as one platform receives it: its variant's text and hashtags, the media in order. */
-function contentFor(post: PostRecord, platform: string, media: Map<string, MediaAssetRecord>): PostContent {
-  const variant = post.variants[platform] ?? {};
-  return {
-    kind: post.kind as PostContent['kind'],
-    text: variant.text ?? post.text,
-    hashtags: variant.hashtags ?? post.hashtags,
-    media: post.mediaIds.flatMap((id) => {
-      const asset = media.get(id);
-      if (!asset) return [];
-      return [
-        {
-          kind: asset.kind,
-          mime: asset.mime,
-          bytes: asset.bytes,
-          width: asset.width,
-          height: asset.height,
-          ...(asset.durationMs !== null ? { durationSeconds: asset.durationMs / 1000 } : {}),
-          ...(asset.alt ? { alt: asset.alt } : {}),
-        },
-      ];
-    }),
-  };
-}
-
 /**
  * Posts and their targets. Each target is checked against its platform's rules whenever the
  * post is read, so the reasons a post cannot go somewhere are always current; a post being
  * published is never edited underneath, and an edit made on an older version is refused.
  */
-export function createPostsService(ctx: HubContext) {
+export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }) {
   const { db } = ctx;
 
   async function present(rows: PostRecord[]): Promise<PostView[]> {
@@ -60,19 +37,15 @@ export function createPostsService(ctx: HubContext) {
     );
     const views: PostView[] = [];
     for (const post of rows) {
-      const media = new Map((await postsRepo.media(db, post.creatorId, post.mediaIds)).map((m) => [m.id, m]));
-      const missing = post.mediaIds.filter((id) => !media.has(id));
+      const media = await postsRepo.media(db, post.creatorId, post.mediaIds);
       const mine = targets.filter((t) => t.target.postId === post.id);
       const presented = mine.map(({ target, accountLabel }) => {
-        const rules = POST_RULES.get(target.platform as PublishPlatform);
-        const problems = rules
-          ? rules(contentFor(post, target.platform, media))
-          : [{ field: 'kind' as const, message: `Velvet cannot publish to ${target.platform}` }];
-        if (missing.length)
-          problems.unshift({
-            field: 'media',
-            message: `${missing.length} media item(s) were deleted from the library`,
-          });
+        const { problems } = postProblems(
+          post,
+          target.platform,
+          media,
+          POST_RULES.get(target.platform as PublishPlatform),
+        );
         return {
           id: target.id,
           accountId: target.accountId,
@@ -197,6 +170,81 @@ export function createPostsService(ctx: HubContext) {
           'target_locked',
           `A target that is ${outcome.locked.join(', ')} cannot be removed: cancel it first`,
         );
+      return (await present([(await postsRepo.findById(db, id))!]))[0]!;
+    },
+
+    /**
+     * Puts targets on the calendar at `at` (or moves them there). Every chosen target must
+     * be free of problems, or nothing is scheduled and each target says what to fix.
+     */
+    async schedule(actor: Actor, id: string, body: SchedulePostBody): Promise<PostView> {
+      const post = await load(actor, id, 'post:write');
+      const at = new Date(body.at);
+      if (at.getTime() < ctx.now().getTime() - 60_000)
+        throw new ValidationFailed([{ path: 'at', message: 'is in the past: choose a time to come' }]);
+      if (at.getTime() > ctx.now().getTime() + 366 * 86_400_000)
+        throw new ValidationFailed([{ path: 'at', message: 'is more than a year ahead' }]);
+      const view = (await present([post]))[0]!;
+      const chosen = body.accountIds
+        ? view.targets.filter((t) => body.accountIds!.includes(t.accountId))
+        : view.targets.filter((t) => ['draft', 'failed', 'scheduled'].includes(t.state));
+      const unknown = (body.accountIds ?? []).filter((a) => !view.targets.some((t) => t.accountId === a));
+      if (unknown.length)
+        throw new ValidationFailed(
+          unknown.map((a) => ({ path: 'accountIds', message: `${a} is not a target of this post` })),
+        );
+      if (chosen.length === 0)
+        throw new AppError(409, 'nothing_to_schedule', 'No target of this post can be scheduled');
+      const live = chosen.filter((t) => !['draft', 'failed', 'scheduled'].includes(t.state));
+      if (live.length)
+        throw new AppError(
+          409,
+          'target_locked',
+          `Already ${live.map((t) => `${t.state} on ${t.platform}`).join(', ')}: it cannot be scheduled again`,
+        );
+      const notReady = chosen.filter((t) => t.problems.length > 0);
+      if (notReady.length)
+        throw new AppError(
+          422,
+          'not_ready',
+          `Fix these first: ${notReady.map((t) => `${t.accountLabel || t.platform}: ${t.problems.map((p) => p.message).join('; ')}`).join(' — ')}`,
+          {
+            targets: notReady.map((t) => ({
+              accountId: t.accountId,
+              platform: t.platform,
+              problems: t.problems,
+            })),
+          },
+        );
+      const creator = await creatorsRepo.findById(db, post.creatorId);
+      const { outbox } = await postScheduleRepo.schedule(
+        db,
+        id,
+        chosen.map((t) => t.id),
+        at,
+        body.timeZone ?? creator?.timezone ?? 'UTC',
+      );
+      await deps.relay.dispatchSoon(outbox);
+      return (await present([(await postsRepo.findById(db, id))!]))[0]!;
+    },
+
+    /** Takes scheduled targets off the calendar: they are drafts again. */
+    async unschedule(actor: Actor, id: string, accountIds?: string[]): Promise<PostView> {
+      await load(actor, id, 'post:write');
+      const view = (await present([(await postsRepo.findById(db, id))!]))[0]!;
+      const chosen = view.targets.filter((t) => !accountIds || accountIds.includes(t.accountId));
+      const busy = chosen.filter((t) => t.state === 'publishing');
+      if (busy.length)
+        throw new AppError(
+          409,
+          'publishing',
+          'This post is being published right now: it can no longer be held back',
+        );
+      await postScheduleRepo.unschedule(
+        db,
+        id,
+        chosen.filter((t) => t.state === 'scheduled').map((t) => t.id),
+      );
       return (await present([(await postsRepo.findById(db, id))!]))[0]!;
     },
 

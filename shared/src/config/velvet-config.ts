@@ -194,6 +194,8 @@ const velvetConfigSchema = z.strictObject({
     lock_duration: duration,
     outbound_concurrency: positiveInt,
     inbound_concurrency: positiveInt,
+    /** Posts published at once per workers process. */
+    publish_concurrency: positiveInt.default(8),
   }),
   safety: z.strictObject({
     min_confidence: z.strictObject({

@@ -59,6 +59,16 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
       return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };
+    case 'post.publish':
+      // One job per target and time: moving a post makes a new job, and the old one finds
+      // its target moved. Retries only cover a crash before the platform was called.
+      return {
+        ...keep,
+        jobId: `publish-${job.data.targetId}-${job.data.dueAt}${job.data.check ? '-check' : ''}`,
+        delay: Math.max(0, job.data.dueAt - Date.now()),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+      };
     case 'followup.send':
       // Delayed until due; the stable id makes a re-enqueue (relay sweep, restore) a no-op.
       return {

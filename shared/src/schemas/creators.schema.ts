@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { INTENTS, MARKETS, PLATFORMS, SEND_POLICIES } from '../domain';
 
-function isIanaZone(zone: string): boolean {
+/** An IANA zone name Node knows (`Europe/Paris`, `UTC`), not an abbreviation or offset. */
+export function isIanaZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return zone.includes('/') || zone === 'UTC';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { POST_KINDS, PUBLISH_PLATFORMS } from '../publishing/planner';
+import { isIanaZone } from './creators.schema';
 
 export const POST_TARGET_STATES = [
   'draft',
@@ -92,3 +93,17 @@ export const postView = z.object({
   ready: z.boolean(),
 });
 export type PostView = z.infer<typeof postView>;
+
+export const schedulePostBody = z.strictObject({
+  /** When, with its offset (`2027-06-07T08:00:00+02:00`). */
+  at: z.iso.datetime({ offset: true, message: 'must be a date and time with its offset' }),
+  /** The zone the time was chosen in, kept with it (the creator's when absent). */
+  timeZone: z.string().refine(isIanaZone, 'must be an IANA time zone such as Europe/Paris').optional(),
+  /** Which targets; all that can be scheduled when absent. */
+  accountIds: z.array(z.uuid('must be an account id')).min(1).max(20).optional(),
+});
+export type SchedulePostBody = z.infer<typeof schedulePostBody>;
+
+export const unschedulePostBody = z.strictObject({
+  accountIds: z.array(z.uuid('must be an account id')).min(1).max(20).optional(),
+});

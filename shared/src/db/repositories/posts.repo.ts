@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { mediaAssets, platformAccounts, posts, postTargets } from '../schema';
+import { outboxRepo, type OutboxRow } from './outbox.repo';
 
 export type PostRecord = typeof posts.$inferSelect;
 export type PostTargetRecord = typeof postTargets.$inferSelect;
@@ -111,6 +112,117 @@ export const postsRepo = {
       if (live.length) return { live: live.map((t) => t.platform) };
       await tx.delete(posts).where(eq(posts.id, id));
       return 'deleted';
+    });
+  },
+};
+
+/** What the publishing engine does with a target, each step its own short transaction. */
+export const postTargetsRepo = {
+  async findById(db: Db, id: string): Promise<PostTargetRecord | undefined> {
+    const [row] = await db.select().from(postTargets).where(eq(postTargets.id, id)).limit(1);
+    return row;
+  },
+
+  /**
+   * Takes a due target for publishing: only a target still scheduled for `dueAt` moves to
+   * `publishing`, so two workers (or a retried job) never both get it.
+   */
+  async claim(db: Db, id: string, dueAt: Date): Promise<PostTargetRecord | undefined> {
+    const [row] = await db
+      .update(postTargets)
+      .set({ state: 'publishing', updatedAt: new Date() })
+      .where(
+        and(eq(postTargets.id, id), eq(postTargets.state, 'scheduled'), eq(postTargets.scheduledAt, dueAt)),
+      )
+      .returning();
+    return row;
+  },
+
+  /** Records what the platform answered for a target this worker holds (`from` state). */
+  async settle(
+    db: Db,
+    id: string,
+    from: 'publishing',
+    outcome: {
+      state: 'published' | 'failed' | 'unconfirmed' | 'publishing' | 'scheduled';
+      remoteId?: string | null;
+      remoteUrl?: string | null;
+      lastError?: string | null;
+      scheduledAt?: Date;
+    },
+  ): Promise<boolean> {
+    const rows = await db
+      .update(postTargets)
+      .set({ ...outcome, updatedAt: new Date() })
+      .where(and(eq(postTargets.id, id), eq(postTargets.state, from)))
+      .returning({ id: postTargets.id });
+    return rows.length > 0;
+  },
+};
+
+/** Moving targets on and off the calendar, with the outbox rows that make them fire. */
+export const postScheduleRepo = {
+  /**
+   * Schedules (or moves) the given targets of a post to `at`, in one transaction with their
+   * outbox rows (held until `at`, so the relay's sweep fires whatever the queue lost).
+   */
+  async schedule(
+    db: Db,
+    postId: string,
+    targetIds: string[],
+    at: Date,
+    timeZone: string,
+  ): Promise<{ targets: PostTargetRecord[]; outbox: OutboxRow[] }> {
+    return db.transaction(async (tx) => {
+      await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)).for('update');
+      const targets = await tx
+        .update(postTargets)
+        .set({ state: 'scheduled', scheduledAt: at, timeZone, lastError: null, updatedAt: new Date() })
+        .where(
+          and(
+            eq(postTargets.postId, postId),
+            inArray(postTargets.id, targetIds),
+            inArray(postTargets.state, ['draft', 'failed', 'scheduled']),
+          ),
+        )
+        .returning();
+      const rows: OutboxRow[] = [];
+      for (const target of targets)
+        rows.push(
+          await outboxRepo.insert(
+            tx,
+            { name: 'post.publish', data: { targetId: target.id, dueAt: at.getTime() } },
+            { holdUntil: at },
+          ),
+        );
+      await tx
+        .update(posts)
+        .set({ version: sql`${posts.version} + 1`, updatedAt: new Date() })
+        .where(eq(posts.id, postId));
+      return { targets, outbox: rows };
+    });
+  },
+
+  /** Takes scheduled targets back to draft; their jobs then find nothing to do. */
+  async unschedule(db: Db, postId: string, targetIds: string[]): Promise<PostTargetRecord[]> {
+    return db.transaction(async (tx) => {
+      await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)).for('update');
+      const targets = await tx
+        .update(postTargets)
+        .set({ state: 'draft', scheduledAt: null, timeZone: null, updatedAt: new Date() })
+        .where(
+          and(
+            eq(postTargets.postId, postId),
+            inArray(postTargets.id, targetIds),
+            eq(postTargets.state, 'scheduled'),
+          ),
+        )
+        .returning();
+      await tx
+        .update(posts)
+        .set({ version: sql`${posts.version} + 1`, updatedAt: new Date() })
+        .where(eq(posts.id, postId));
+      return targets;
     });
   },
 };

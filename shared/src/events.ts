@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InboundAttachment } from './platform';
 import type {
+  AlertKind,
   ConversationStatus,
   DraftStatus,
   FollowUpKind,
@@ -9,6 +10,7 @@ import type {
   MessageDirection,
   MessageSender,
   OfferStatus,
+  Severity,
 } from './domain';
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
@@ -134,17 +136,9 @@ export interface MessageIntentPayload {
 }
 
 export interface AlertPayload {
-  kind:
-    | 'minor_signal'
-    | 'minor_uncertain'
-    | 'llm_down'
-    | 'platform_error'
-    | 'response_time'
-    | 'conversion'
-    | 'account_attention'
-    /** A scheduled backup failed (agency-wide: admins only, `creatorId` is null). */
-    | 'backup_failed';
-  severity: 'info' | 'warning' | 'critical';
+  /** `backup_failed` is agency-wide: admins only, `creatorId` is null. */
+  kind: AlertKind;
+  severity: Severity;
   message: string;
   /** The creator the alert is about; null for agency-wide alerts (`backup_failed`). */
   creatorId: string | null;

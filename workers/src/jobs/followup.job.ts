@@ -1,5 +1,6 @@
 import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
+  auditRepo,
   flushEffects,
   conversationsRepo,
   creatorsRepo,
@@ -73,6 +74,14 @@ export function createFollowUpSend(ctx: WorkerContext) {
       if (await followUpsRepo.markSent(tx, row.id, staged.message.id, ctx.now())) {
         effects.followUps.push({ ...row, status: 'sent', messageId: staged.message.id });
         effects.outbound.push(staged);
+        await auditRepo.automation(tx, {
+          action: 'followup.send',
+          creatorId: row.creatorId,
+          conversationId: row.conversationId,
+          targetType: 'follow_up',
+          targetId: row.id,
+          data: { kind: row.kind, messageId: staged.message.id },
+        });
       }
     });
     await flushEffects(ctx, effects);
@@ -82,7 +91,11 @@ export function createFollowUpSend(ctx: WorkerContext) {
 async function cancel(ctx: WorkerContext, row: FollowUpRecord, reason: string): Promise<void> {
   const effects = collectEffects(row.creatorId, row.conversationId);
   effects.followUps.push(
-    ...(await ctx.db.transaction((tx) => followUpsRepo.cancelPending(tx, { id: row.id }, reason, ctx.now()))),
+    ...(await ctx.db.transaction(async (tx) => {
+      const cancelled = await followUpsRepo.cancelPending(tx, { id: row.id }, reason, ctx.now());
+      await auditRepo.followUpsCancelled(tx, cancelled);
+      return cancelled;
+    })),
   );
   await flushEffects(ctx, effects);
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { auditLog, conversations, creators, fans, users } from '../schema';
+import type { FollowUpRecord } from './follow-ups.repo';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'createdAt'>;
 
@@ -28,6 +29,22 @@ export const auditRepo = {
 
   async automation(db: Db, entry: AutomationEntry): Promise<void> {
     await db.insert(auditLog).values({ ...entry, actorId: null, actorKind: 'automation' });
+  },
+
+  /** Follow-ups that automation withdrew (the fan replied, bought, opted out…), one entry each. */
+  async followUpsCancelled(db: Db, rows: readonly FollowUpRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await db.insert(auditLog).values(
+      rows.map((row) => ({
+        actorKind: 'automation' as const,
+        action: 'followup.cancel',
+        creatorId: row.creatorId,
+        conversationId: row.conversationId,
+        targetType: 'follow_up',
+        targetId: row.id,
+        data: { kind: row.kind, reason: row.cancelReason },
+      })),
+    );
   },
 
   async latest(db: Db, limit = 100) {

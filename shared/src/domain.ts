@@ -109,3 +109,19 @@ export const PUSH_KINDS = ['draft', ...NOTIFICATION_KINDS] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/**
+ * Web push a person gets until they choose: waiting drafts and what needs a person now
+ * (a minor, an account or a backup in trouble, the model or a platform failing).
+ */
+export const DEFAULT_PUSH: Record<PushKind, boolean> = {
+  draft: true,
+  minor_signal: true,
+  minor_uncertain: true,
+  llm_down: true,
+  platform_error: true,
+  response_time: false,
+  conversion: false,
+  account_attention: true,
+  backup_failed: true,
+  followup_sent: false,
+};

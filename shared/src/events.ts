@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundAttachment } from './platform';
+import type { NotificationView } from './schemas/activity.schema';
 import type {
   AlertKind,
   ConversationStatus,
@@ -135,6 +136,16 @@ export interface MessageIntentPayload {
   lang: string;
 }
 
+export interface NotificationNewPayload {
+  notification: NotificationView;
+  unread: number;
+}
+
+export interface NotificationReadPayload {
+  ids: string[];
+  unread: number;
+}
+
 export interface AlertPayload {
   /** `backup_failed` is agency-wide: admins only, `creatorId` is null. */
   kind: AlertKind;
@@ -257,6 +268,10 @@ export interface ServerToClientEvents {
   'message:intent': (payload: MessageIntentPayload) => void;
   /** Something a supervisor should look at now. */
   alert: (payload: AlertPayload) => void;
+  /** A notification stored for this person (an alert, or a notice of what automation did). */
+  'notification:new': (payload: NotificationNewPayload) => void;
+  /** Some of this person's notifications were read (on any of their devices). */
+  'notification:read': (payload: NotificationReadPayload) => void;
   'message:new': (payload: MessageNewPayload) => void;
   /** The fan edited a message on the platform: its latest text replaces the old one. */
   'message:edited': (payload: MessageEditedPayload) => void;

@@ -36,3 +36,6 @@ export * from './accounts/account-attention';
 export * from './accounts/credentials-keeper';
 export * from './privacy/retention';
 export * from './privacy/backups';
+export * from './schemas/activity.schema';
+export * from './notifications/notify';
+export * from './notifications/notification.presenter';

@@ -43,7 +43,11 @@ export async function startHubServer(
   const gate = createSessionGate(ctx);
   const inbox = createInboxServer(ctx, server, gate);
   // Every alert raised in this process is also stored for the people it concerns.
-  const publisher = withNotifications(inbox.publisher, { db: ctx.db, queues: deps.queues, logger: ctx.logger });
+  const publisher = withNotifications(inbox.publisher, {
+    db: ctx.db,
+    queues: deps.queues,
+    logger: ctx.logger,
+  });
   const access: AccessEvents = {
     async sessionEnded(sessionId) {
       await gate.forget({ sessionId });

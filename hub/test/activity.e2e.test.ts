@@ -46,7 +46,14 @@ describe('activity log and notifications across processes', () => {
       hubA.url!,
       account.id,
       account.secret,
-      telegramUpdates.text({ updateId: updateId++, chatId, fromId: chatId, text, languageCode: 'fr', firstName }),
+      telegramUpdates.text({
+        updateId: updateId++,
+        chatId,
+        fromId: chatId,
+        text,
+        languageCode: 'fr',
+        firstName,
+      }),
     );
 
   async function signIn(url: string, email: string) {
@@ -58,7 +65,10 @@ describe('activity log and notifications across processes', () => {
 
   beforeAll(async () => {
     telegram = await startTelegramStandin({ tokens: [TOKEN] });
-    ollama = await startOllamaStandin({ tokensPerSecond: 400, reply: () => 'Coucou toi, contente de te lire !' });
+    ollama = await startOllamaStandin({
+      tokensPerSecond: 400,
+      reply: () => 'Coucou toi, contente de te lire !',
+    });
     push = await startPushService();
     stack = await Stack.create({
       env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url },
@@ -86,7 +96,12 @@ describe('activity log and notifications across processes', () => {
       ['chatter@activity.test', 'chatter', creatorId],
       ['manager@activity.test', 'manager', other.body.id],
     ] as const) {
-      const created = await admin.post('/api/users', { email, password: PASSWORD, role, creatorIds: [scope] });
+      const created = await admin.post('/api/users', {
+        email,
+        password: PASSWORD,
+        role,
+        creatorIds: [scope],
+      });
       expect(created.status).toBe(201);
     }
     // The model works on hub B; everything the fans and automation do goes through hub A.
@@ -112,10 +127,16 @@ describe('activity log and notifications across processes', () => {
       20_000,
       'the auto-sent reply',
     );
-    const entry = await until(async () => {
-      const { body } = await admin.get(`/api/activity?actor=automation&action=draft.auto_send&creatorId=${creatorId}`);
-      return body.entries[0];
-    }, 10_000, 'the activity entry');
+    const entry = await until(
+      async () => {
+        const { body } = await admin.get(
+          `/api/activity?actor=automation&action=draft.auto_send&creatorId=${creatorId}`,
+        );
+        return body.entries[0];
+      },
+      10_000,
+      'the activity entry',
+    );
     expect(entry).toMatchObject({
       action: 'draft.auto_send',
       actor: { kind: 'automation', id: null, email: null },
@@ -167,9 +188,15 @@ describe('activity log and notifications across processes', () => {
     const reloaded = await signIn(hubA.url!, 'model@activity.test');
     const listed = await reloaded.get('/api/notifications');
     expect(listed.body.unread).toBe(1);
-    expect(listed.body.notifications[0]).toMatchObject({ kind: 'minor_signal', readAt: null, conversationId });
+    expect(listed.body.notifications[0]).toMatchObject({
+      kind: 'minor_signal',
+      readAt: null,
+      conversationId,
+    });
     // Stored for the admin too, not for a manager of another creator.
-    expect((await admin.get('/api/notifications')).body.notifications.some((n: any) => n.kind === 'minor_signal')).toBe(true);
+    expect(
+      (await admin.get('/api/notifications')).body.notifications.some((n: any) => n.kind === 'minor_signal'),
+    ).toBe(true);
     expect((await otherManager.get('/api/notifications')).body.unread).toBe(0);
 
     // Minor alerts reach phones by default: one push, opening the conversation.
@@ -198,13 +225,17 @@ describe('activity log and notifications across processes', () => {
     expect(acked.status).toBe(200);
     expect(acked.body.notification.acknowledgedAt).toEqual(expect.any(String));
     // Someone else's notification is not found, whoever asks.
-    expect((await chatter.post(`/api/notifications/${live.payload.notification.id}/ack`, {})).status).toBe(404);
+    expect((await chatter.post(`/api/notifications/${live.payload.notification.id}/ack`, {})).status).toBe(
+      404,
+    );
   });
 
   it('a person who turns a kind off gets it stored and live, but not as web push', async () => {
     const defaults = await model.get('/api/notifications/preferences');
     expect(defaults.body.push).toMatchObject({ draft: true, minor_signal: true, followup_sent: false });
-    const bad = await model.put('/api/notifications/preferences', { push: { minor_signal: 'no', sms: true } });
+    const bad = await model.put('/api/notifications/preferences', {
+      push: { minor_signal: 'no', sms: true },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields.map((f: any) => f.path)).toEqual(
       expect.arrayContaining(['push.minor_signal']),

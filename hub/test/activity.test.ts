@@ -27,11 +27,20 @@ describe('activity log API', () => {
       const user = await hub.createUser(`${role}@activity.test`, role, [mine]);
       as[role] = await signIn(user.email, user.password);
     }
-    const pack = await as.manager!.post(`/api/creators/${mine}/packs`, { name: 'Pack pieds', type: 'feet', price: 10 });
+    const pack = await as.manager!.post(`/api/creators/${mine}/packs`, {
+      name: 'Pack pieds',
+      type: 'feet',
+      price: 10,
+    });
     expect(pack.status).toBe(201);
-    expect((await admin.post(`/api/creators/${theirs}/packs`, { name: 'Pack B', type: 'feet', price: 12 })).status).toBe(201);
+    expect(
+      (await admin.post(`/api/creators/${theirs}/packs`, { name: 'Pack B', type: 'feet', price: 12 })).status,
+    ).toBe(201);
 
-    const account = await admin.post(`/api/creators/${mine}/accounts`, { platform: 'sandbox', credentials: { token: 't' } });
+    const account = await admin.post(`/api/creators/${mine}/accounts`, {
+      platform: 'sandbox',
+      credentials: { token: 't' },
+    });
     const { db } = hub.ctx;
     const [fan] = await db
       .insert(schema.fans)
@@ -58,7 +67,9 @@ describe('activity log API', () => {
     const all = await admin.get('/api/activity');
     expect(all.status).toBe(200);
     const actions = all.body.entries.map((e: any) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['auth.login', 'creator.create', 'pack.create', 'followup.send']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['auth.login', 'creator.create', 'pack.create', 'followup.send']),
+    );
     expect(all.body.entries.some((e: any) => e.creatorId === theirs)).toBe(true);
 
     const managed = await as.manager!.get('/api/activity');
@@ -68,7 +79,10 @@ describe('activity log API', () => {
     // Their own pack, by their name; no sign-ins (agency-wide), nothing of the other creator.
     expect(managed.body.entries).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ action: 'pack.create', actor: expect.objectContaining({ email: 'manager@activity.test' }) }),
+        expect.objectContaining({
+          action: 'pack.create',
+          actor: expect.objectContaining({ email: 'manager@activity.test' }),
+        }),
       ]),
     );
     expect((await as.manager!.get(`/api/activity?creatorId=${theirs}`)).status).toBe(403);
@@ -100,15 +114,23 @@ describe('activity log API', () => {
     expect(byManager.body.entries.length).toBeGreaterThan(0);
     expect(byManager.body.entries.every((e: any) => e.actor.id === managerId)).toBe(true);
     const packs = await admin.get('/api/activity?action=pack.create,creator.create');
-    expect(new Set(packs.body.entries.map((e: any) => e.action))).toEqual(new Set(['pack.create', 'creator.create']));
-    const future = await admin.get(`/api/activity?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    expect(new Set(packs.body.entries.map((e: any) => e.action))).toEqual(
+      new Set(['pack.create', 'creator.create']),
+    );
+    const future = await admin.get(
+      `/api/activity?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(future.body.entries).toEqual([]);
-    const past = await admin.get(`/api/activity?to=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`);
+    const past = await admin.get(
+      `/api/activity?to=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`,
+    );
     expect(past.body.entries).toEqual([]);
   });
 
   it('answers 422 naming each bad filter', async () => {
-    const bad = await admin.get('/api/activity?actor=robot&from=yesterday&action=DROP%20TABLE&limit=1000&cursor=abc');
+    const bad = await admin.get(
+      '/api/activity?actor=robot&from=yesterday&action=DROP%20TABLE&limit=1000&cursor=abc',
+    );
     expect(bad.status).toBe(422);
     const paths = bad.body.error.details.fields.map((f: any) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['actor', 'from', 'action.0', 'limit', 'cursor']));
@@ -122,7 +144,11 @@ describe('activity log API', () => {
     const write = (n: number, label: string) =>
       Promise.all(
         Array.from({ length: n }, (_, i) =>
-          auditRepo.automation(db, { action: 'draft.auto_send', creatorId: theirs, targetId: `${label}-${i}` }),
+          auditRepo.automation(db, {
+            action: 'draft.auto_send',
+            creatorId: theirs,
+            targetId: `${label}-${i}`,
+          }),
         ),
       );
     await write(25, 'before');

@@ -35,7 +35,10 @@ export function createActivityService(ctx: Pick<HubContext, 'db'>) {
   return {
     async list(actor: Actor, query: ActivityQuery) {
       authorize(actor, 'audit:read', query.creatorId ? { creatorId: query.creatorId } : undefined);
-      const scope = actor.role === 'admin' ? null : actor.creatorIds.filter((id) => can(actor, 'audit:read', { creatorId: id }));
+      const scope =
+        actor.role === 'admin'
+          ? null
+          : actor.creatorIds.filter((id) => can(actor, 'audit:read', { creatorId: id }));
       const cursor = query.cursor ?? query.before;
       const rows = await auditRepo.list(ctx.db, {
         scope,

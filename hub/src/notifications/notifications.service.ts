@@ -57,7 +57,10 @@ export function createNotificationsService(
       if (!before.readAt) await announceRead(actor.id, [id]);
       const named = await notificationsRepo.findOne(ctx.db, actor.id, id);
       return {
-        notification: presentNotification(row, named ?? { creatorName: null, fanId: null, fanName: null, fanErased: null }),
+        notification: presentNotification(
+          row,
+          named ?? { creatorName: null, fanId: null, fanName: null, fanErased: null },
+        ),
         unread: await notificationsRepo.unread(ctx.db, actor.id),
       };
     },

@@ -9,11 +9,14 @@ export interface NotificationNames {
 }
 
 /** Where a notification leads: the conversation, else the screen that deals with its kind. */
-export function notificationUrl(row: Pick<NotificationRecord, 'kind' | 'conversationId' | 'accountId'>): string | null {
+export function notificationUrl(
+  row: Pick<NotificationRecord, 'kind' | 'conversationId' | 'accountId'>,
+): string | null {
   if (row.conversationId) return `/inbox?conversation=${row.conversationId}`;
   if (row.accountId || row.kind === 'account_attention') return '/accounts';
   if (row.kind === 'backup_failed') return '/backups';
-  if (row.kind === 'response_time' || row.kind === 'conversion' || row.kind === 'llm_down') return '/dashboard';
+  if (row.kind === 'response_time' || row.kind === 'conversion' || row.kind === 'llm_down')
+    return '/dashboard';
   return null;
 }
 
@@ -28,10 +31,7 @@ export function presentNotification(row: NotificationRecord, names: Notification
     creatorName: names.creatorName,
     conversationId: row.conversationId,
     accountId: row.accountId,
-    fan:
-      names.fanId && !names.fanErased
-        ? { id: names.fanId, name: names.fanName?.trim() || 'Fan' }
-        : null,
+    fan: names.fanId && !names.fanErased ? { id: names.fanId, name: names.fanName?.trim() || 'Fan' } : null,
     url: notificationUrl(row),
     createdAt: row.createdAt.toISOString(),
     readAt: row.readAt?.toISOString() ?? null,

@@ -68,7 +68,9 @@ export function withNotifications(
           conversationId: alert.conversationId ?? null,
           accountId: alert.accountId ?? null,
         },
-      ).catch((error: unknown) => deps.logger?.warn({ err: error, kind: alert.kind }, 'could not store the alert'));
+      ).catch((error: unknown) =>
+        deps.logger?.warn({ err: error, kind: alert.kind }, 'could not store the alert'),
+      );
     },
   };
 }

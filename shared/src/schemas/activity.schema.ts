@@ -13,7 +13,9 @@ export const activityQuery = z
   .object({
     creatorId: z.uuid().optional(),
     /** A user id, or `automation`. */
-    actor: z.union([z.literal('automation'), z.uuid({ message: 'must be a user id or "automation"' })]).optional(),
+    actor: z
+      .union([z.literal('automation'), z.uuid({ message: 'must be a user id or "automation"' })])
+      .optional(),
     /** One action, or several separated by commas. */
     action: z
       .string()
@@ -24,8 +26,14 @@ export const activityQuery = z
     from: when.optional(),
     to: when.optional(),
     /** The previous page's `nextCursor`; `before` is the same (`GET /api/audit`). */
-    cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this server issued').optional(),
-    before: z.string().regex(/^\d{1,18}$/, 'is not a cursor this server issued').optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,18}$/, 'is not a cursor this server issued')
+      .optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,18}$/, 'is not a cursor this server issued')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .refine((q) => !q.from || !q.to || new Date(q.from) < new Date(q.to), {
@@ -62,7 +70,10 @@ export const activityPageResponse = z.object({
 
 export const notificationsQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
-  cursor: z.string().regex(/^\d{1,18}$/, 'is not a cursor this server issued').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'is not a cursor this server issued')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
 

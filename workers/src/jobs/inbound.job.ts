@@ -116,10 +116,13 @@ export function createInboundProcess(ctx: WorkerContext) {
           : decision.escalate
             ? 'escalated'
             : 'fan_replied';
-      const cancelled = await followUpsRepo.cancelPending(tx, { conversationId: conversation.id }, why, ctx.now(), [
-        'offer',
-        'suggestion',
-      ]);
+      const cancelled = await followUpsRepo.cancelPending(
+        tx,
+        { conversationId: conversation.id },
+        why,
+        ctx.now(),
+        ['offer', 'suggestion'],
+      );
       await auditRepo.followUpsCancelled(tx, cancelled);
       effects.followUps.push(...cancelled);
       if (decision.fan.minorSignalAt)

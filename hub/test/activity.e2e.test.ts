@@ -256,7 +256,20 @@ describe('activity log and notifications across processes', () => {
       id: expect.any(String),
       name: 'Sacha',
     });
-    // The admin, who kept the default, is pushed nothing either: they have no subscription.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(push.requests.filter((r) => r.path === '/push/model')).toHaveLength(pushesBefore);
+
+    // The same choice holds for replies waiting for approval.
+    expect((await model.put('/api/notifications/preferences', { push: { draft: false } })).status).toBe(200);
+    expect((await say(7004, 'tu es trop belle', 'Eli')).status).toBe(200);
+    await until(
+      async () => {
+        const { body } = await model.get('/api/drafts?status=pending_approval');
+        return body.drafts.find((d: any) => d.fanName === 'Eli');
+      },
+      20_000,
+      'the draft waiting for approval',
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(push.requests.filter((r) => r.path === '/push/model')).toHaveLength(pushesBefore);
   });

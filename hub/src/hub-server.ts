@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
-import { INBOX_NAMESPACE, OutboxRelay, rooms, type Queues } from '@velvet/shared';
+import { INBOX_NAMESPACE, OutboxRelay, rooms, withNotifications, type Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { createApp } from './app';
@@ -42,6 +42,12 @@ export async function startHubServer(
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const gate = createSessionGate(ctx);
   const inbox = createInboxServer(ctx, server, gate);
+  // Every alert raised in this process is also stored for the people it concerns.
+  const publisher = withNotifications(inbox.publisher, {
+    db: ctx.db,
+    queues: deps.queues,
+    logger: ctx.logger,
+  });
   const access: AccessEvents = {
     async sessionEnded(sessionId) {
       await gate.forget({ sessionId });
@@ -58,12 +64,12 @@ export async function startHubServer(
   };
   const conversations = createConversationsService(ctx, {
     relay,
-    publisher: inbox.publisher,
+    publisher,
     connectors: deps.connectors,
   });
   inbox.attach({
     conversations,
-    drafts: createDraftsService(ctx, { relay, publisher: inbox.publisher, connectors: deps.connectors }),
+    drafts: createDraftsService(ctx, { relay, publisher, connectors: deps.connectors }),
   });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
   const app = createApp(ctx, {
@@ -72,7 +78,7 @@ export async function startHubServer(
     classifier: deps.classifier,
     queues: deps.queues,
     relay,
-    publisher: inbox.publisher,
+    publisher,
     conversations,
     gate,
     access,

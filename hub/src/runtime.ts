@@ -6,6 +6,7 @@ import {
   closeQueues,
   connectRedis,
   createEmitterPublisher,
+  withNotifications,
   createQueues,
   EventLog,
   OutboxRelay,
@@ -61,10 +62,9 @@ export function startWorkerRole(
   connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
   const aborts = new DraftAborts(ctx.redis, ctx.redisPrefix);
   const { first_token, idle, total } = ctx.config.ollama.timeouts;
-  const publisher = createEmitterPublisher(
-    ctx.redis,
-    ctx.redisPrefix,
-    new EventLog(ctx.redis, ctx.redisPrefix),
+  const publisher = withNotifications(
+    createEmitterPublisher(ctx.redis, ctx.redisPrefix, new EventLog(ctx.redis, ctx.redisPrefix)),
+    { db: ctx.db, queues: deps.queues, logger: ctx.logger },
   );
   const workers = startWorkers({
     ...ctx,

@@ -48,6 +48,7 @@ describe('abilities sent with the data', () => {
       release: true,
       resolve: true,
       markMinor: true,
+      clearMinor: true,
       correctIntent: true,
     });
     expect(await detail(await as('chatter'))).toEqual({
@@ -58,6 +59,7 @@ describe('abilities sent with the data', () => {
       release: true,
       resolve: true,
       markMinor: true,
+      clearMinor: false,
       correctIntent: true,
     });
     expect(await detail(await as('model'))).toEqual({
@@ -68,6 +70,7 @@ describe('abilities sent with the data', () => {
       release: false,
       resolve: true,
       markMinor: true,
+      clearMinor: false,
       correctIntent: false,
     });
   });
@@ -79,5 +82,12 @@ describe('abilities sent with the data', () => {
     const modelClient = new Client(hub.url);
     await modelClient.login(model.email, model.password);
     expect((await modelClient.get('/api/me')).body.abilities).not.toContain('metrics:read');
+  });
+
+  it('lets admins and managers read the activity log, not chatters or models', async () => {
+    expect((await admin.get('/api/me')).body.abilities).toContain('audit:read');
+    expect((await (await as('manager')).get('/api/me')).body.abilities).toContain('audit:read');
+    expect((await (await as('chatter')).get('/api/me')).body.abilities).not.toContain('audit:read');
+    expect((await (await as('model')).get('/api/me')).body.abilities).not.toContain('audit:read');
   });
 });

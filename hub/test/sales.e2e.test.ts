@@ -320,6 +320,21 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
     );
     expect(nudge.text).toBe("Tu as pu jeter un œil à mon Pack pieds ? 👣 Il t'attend toujours (10 €).");
     expect(await followUpRow(followUp.id)).toMatchObject({ status: 'sent' });
+    // The activity log says automation sent it, and the creator's people got a notice.
+    const logged = await admin.get(
+      `/api/activity?actor=automation&action=followup.send&creatorId=${creatorId}`,
+    );
+    expect(logged.body.entries.find((e: any) => e.targetId === followUp.id)).toMatchObject({
+      actor: { kind: 'automation' },
+      fan: { name: 'Noa' },
+      data: { kind: 'offer' },
+    });
+    const notices = await admin.get('/api/notifications');
+    expect(notices.body.notifications.find((n: any) => n.kind === 'followup_sent')).toMatchObject({
+      severity: 'info',
+      fan: { name: 'Noa' },
+      creatorId,
+    });
   }, 60_000);
 
   it('sends no follow-up to a fan who replied before the delay', async () => {
@@ -331,6 +346,10 @@ describe('a fan conversation turns into a sale, and follow-ups stop when they sh
       10_000,
     );
     expect(await followUpRow(followUp.id)).toMatchObject({ cancel_reason: 'fan_replied' });
+    const cancelled = await admin.get(`/api/activity?actor=automation&action=followup.cancel`);
+    expect(cancelled.body.entries.find((e: any) => e.targetId === followUp.id)).toMatchObject({
+      data: { reason: 'fan_replied' },
+    });
     await elapse(followUp.id);
     expect(sentTo(chatId).filter((m) => String(m.text).includes('Tu as pu jeter un œil'))).toHaveLength(0);
   }, 60_000);

@@ -83,3 +83,45 @@ export type SendPolicy = (typeof SEND_POLICIES)[number];
 /** Files a message can carry, whatever the platform called them. */
 export const ATTACHMENT_KINDS = ['photo', 'voice', 'audio', 'video', 'document', 'sticker'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
+/** Who did something in the activity log: a signed-in person, or Velvet on its own. */
+export const ACTIVITY_ACTOR_KINDS = ['user', 'automation'] as const;
+export type ActivityActorKind = (typeof ACTIVITY_ACTOR_KINDS)[number];
+
+/** Alerts (something a person should look at) and notices of what automation did. */
+export const ALERT_KINDS = [
+  'minor_signal',
+  'minor_uncertain',
+  'llm_down',
+  'platform_error',
+  'response_time',
+  'conversion',
+  'account_attention',
+  'backup_failed',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const NOTICE_KINDS = ['followup_sent'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export const NOTIFICATION_KINDS = [...ALERT_KINDS, ...NOTICE_KINDS] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/** What can reach a person as web push: every notification kind, and drafts waiting for them. */
+export const PUSH_KINDS = ['draft', ...NOTIFICATION_KINDS] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+/**
+ * Web push a person gets until they choose: waiting drafts and what needs a person now
+ * (a minor, an account or a backup in trouble, the model or a platform failing).
+ */
+export const DEFAULT_PUSH: Record<PushKind, boolean> = {
+  draft: true,
+  minor_signal: true,
+  minor_uncertain: true,
+  llm_down: true,
+  platform_error: true,
+  response_time: false,
+  conversion: false,
+  account_attention: true,
+  backup_failed: true,
+  followup_sent: false,
+};

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { InboundAttachment } from './platform';
+import type { NotificationView } from './schemas/activity.schema';
 import type {
+  AlertKind,
   ConversationStatus,
   DraftStatus,
   FollowUpKind,
@@ -9,6 +11,7 @@ import type {
   MessageDirection,
   MessageSender,
   OfferStatus,
+  Severity,
 } from './domain';
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
@@ -133,18 +136,20 @@ export interface MessageIntentPayload {
   lang: string;
 }
 
+export interface NotificationNewPayload {
+  notification: NotificationView;
+  unread: number;
+}
+
+export interface NotificationReadPayload {
+  ids: string[];
+  unread: number;
+}
+
 export interface AlertPayload {
-  kind:
-    | 'minor_signal'
-    | 'minor_uncertain'
-    | 'llm_down'
-    | 'platform_error'
-    | 'response_time'
-    | 'conversion'
-    | 'account_attention'
-    /** A scheduled backup failed (agency-wide: admins only, `creatorId` is null). */
-    | 'backup_failed';
-  severity: 'info' | 'warning' | 'critical';
+  /** `backup_failed` is agency-wide: admins only, `creatorId` is null. */
+  kind: AlertKind;
+  severity: Severity;
   message: string;
   /** The creator the alert is about; null for agency-wide alerts (`backup_failed`). */
   creatorId: string | null;
@@ -263,6 +268,10 @@ export interface ServerToClientEvents {
   'message:intent': (payload: MessageIntentPayload) => void;
   /** Something a supervisor should look at now. */
   alert: (payload: AlertPayload) => void;
+  /** A notification stored for this person (an alert, or a notice of what automation did). */
+  'notification:new': (payload: NotificationNewPayload) => void;
+  /** Some of this person's notifications were read (on any of their devices). */
+  'notification:read': (payload: NotificationReadPayload) => void;
   'message:new': (payload: MessageNewPayload) => void;
   /** The fan edited a message on the platform: its latest text replaces the old one. */
   'message:edited': (payload: MessageEditedPayload) => void;

@@ -43,3 +43,6 @@ export * from './publishing/post';
 export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './publishing/post-content';
+export * from './schemas/activity.schema';
+export * from './notifications/notify';
+export * from './notifications/notification.presenter';

@@ -3,7 +3,10 @@
  * the end of a user's quiet window (`at`, ms) for the drafts that arrived during it.
  */
 export type PushNotifyData =
-  { kind: 'draft'; draftId: string } | { kind: 'digest'; userId: string; since: number; at: number };
+  | { kind: 'draft'; draftId: string }
+  | { kind: 'digest'; userId: string; since: number; at: number }
+  /** One stored notification, pushed if its person wants that kind. */
+  | { kind: 'notification'; notificationId: number };
 
 /** Every job that crosses a process boundary: one name, one payload shape. */
 export type Job =

@@ -35,8 +35,7 @@ export function watchBackups(ctx: WorkerContext): { stop(): void; run(): Promise
         deleted.push(old.name);
       }
       const report = { name, size, durationMs, messages: manifest.counts.messages ?? 0, deleted };
-      await auditRepo.record(ctx.db, {
-        actorId: null,
+      await auditRepo.automation(ctx.db, {
         action: 'backup.done',
         targetType: 'backup',
         data: report,
@@ -48,8 +47,7 @@ export function watchBackups(ctx: WorkerContext): { stop(): void; run(): Promise
       const durationMs = Date.now() - started;
       ctx.logger.error({ err: error, dir }, 'scheduled backup failed');
       await auditRepo
-        .record(ctx.db, {
-          actorId: null,
+        .automation(ctx.db, {
           action: 'backup.failed',
           targetType: 'backup',
           data: { name, error: reason, durationMs },

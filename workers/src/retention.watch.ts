@@ -23,8 +23,7 @@ export function watchRetention(ctx: WorkerContext): { stop(): void; run(): Promi
       files++;
     }
     const { mediaKeys: _released, ...counts } = report;
-    await auditRepo.record(ctx.db, {
-      actorId: null,
+    await auditRepo.automation(ctx.db, {
       action: 'retention.apply',
       targetType: 'retention',
       data: { ...counts, mediaFiles: files },

@@ -72,6 +72,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
     await auditRepo.record(db, {
       actorId,
       action,
+      creatorId: account.creatorId,
       targetType: 'platform_account',
       targetId: account.id,
       data: { creatorId: account.creatorId, platform: account.platform },

@@ -44,6 +44,7 @@ export function presentAbilities(
     release: can(actor, 'conversation:release', scope),
     resolve: can(actor, 'conversation:resolve', scope),
     markMinor: can(actor, 'fan:mark_minor', scope),
+    clearMinor: can(actor, 'fan:clear_minor', scope),
     correctIntent: can(actor, 'intent:correct', scope),
   };
 }

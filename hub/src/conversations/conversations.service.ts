@@ -118,6 +118,8 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       await auditRepo.record(tx, {
         actorId: actor.id,
         action,
+        creatorId: conversation.creatorId,
+        conversationId: conversation.id,
         targetType: 'conversation',
         targetId: conversation.id,
         data: {
@@ -225,6 +227,8 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
           await auditRepo.record(tx, {
             actorId: actor.id,
             action: 'message.retry',
+            creatorId: conversation.creatorId,
+            conversationId: conversation.id,
             targetType: 'message',
             targetId: result.message.id,
             data: { conversationId: conversation.id, retryOf: failed.id },
@@ -322,6 +326,8 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
           await auditRepo.record(tx, {
             actorId: actor.id,
             action: 'message.send',
+            creatorId: conversation.creatorId,
+            conversationId: conversation.id,
             targetType: 'message',
             targetId: result.message.id,
             data: {
@@ -448,6 +454,8 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'fan.mark_minor',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
           targetType: 'fan',
           targetId: fan.id,
           data: { conversationId: conversation.id },

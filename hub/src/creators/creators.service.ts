@@ -41,6 +41,7 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
       await auditRepo.record(db, {
         actorId: actor.id,
         action: 'creator.create',
+        creatorId: creator.id,
         targetType: 'creator',
         targetId: creator.id,
         data: { name: creator.name },
@@ -74,6 +75,7 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
       await auditRepo.record(db, {
         actorId: actor.id,
         action: 'creator.update',
+        creatorId: id,
         targetType: 'creator',
         targetId: id,
         data: { fields: Object.keys(patch) },

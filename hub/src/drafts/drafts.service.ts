@@ -137,6 +137,8 @@ export function createDraftsService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'draft.approve',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
           targetType: 'draft',
           targetId: draft.id,
           data: {
@@ -169,6 +171,8 @@ export function createDraftsService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'draft.reject',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
           targetType: 'draft',
           targetId: draft.id,
           data: { reason: input.reason ?? null },

@@ -71,6 +71,7 @@ export function createFanRightsService(ctx: HubContext, deps: FanRightsDeps) {
       await auditRepo.record(ctx.db, {
         actorId: actor.id,
         action: 'fan.export',
+        creatorId: row.creatorId,
         targetType: 'fan',
         targetId: fanId,
         data: {
@@ -129,6 +130,7 @@ export function createFanRightsService(ctx: HubContext, deps: FanRightsDeps) {
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'fan.erase',
+          creatorId,
           targetType: 'fan',
           targetId: fanId,
           data: {

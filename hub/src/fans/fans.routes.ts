@@ -23,7 +23,13 @@ export function fansRoutes(ctx: HubContext): Router {
     authorize(actor, action, { creatorId: account.creatorId });
     await ctx.db.transaction(async (tx) => {
       await fansRepo.updateSafety(tx, fan.id, update);
-      await auditRepo.record(tx, { actorId: actor.id, action, targetType: 'fan', targetId: fan.id });
+      await auditRepo.record(tx, {
+        actorId: actor.id,
+        action,
+        creatorId: account.creatorId,
+        targetType: 'fan',
+        targetId: fan.id,
+      });
     });
   }
 

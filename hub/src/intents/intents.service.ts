@@ -41,6 +41,8 @@ export function createIntentsService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'intent.correct',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
           targetType: 'message',
           targetId: messageId,
           data: { from: message.intent, to: intent },

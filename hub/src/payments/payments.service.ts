@@ -125,9 +125,10 @@ export function createPaymentsService(
         effects,
       );
       if (recorded.created) {
-        await auditRepo.record(tx, {
-          actorId: null,
+        await auditRepo.automation(tx, {
           action: 'purchase.record',
+          creatorId: offer.creatorId,
+          conversationId: offer.conversationId,
           targetType: 'offer',
           targetId: offer.id,
           data: { provider: input.provider, purchaseId: recorded.purchase.id },

@@ -123,6 +123,7 @@ export function createSalesService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'pack.create',
+          creatorId,
           targetType: 'pack',
           targetId: created.id,
         });
@@ -136,7 +137,7 @@ export function createSalesService(
     },
 
     async updatePack(actor: Actor, id: string, body: Partial<CreatePackBody>) {
-      await packInScope(actor, id, 'pack:write');
+      const current = await packInScope(actor, id, 'pack:write');
       const { price, ...rest } = body;
       const pack = await ctx.db.transaction(async (tx) => {
         const updated = await packsRepo.update(tx, id, {
@@ -146,6 +147,7 @@ export function createSalesService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'pack.update',
+          creatorId: current.creatorId,
           targetType: 'pack',
           targetId: id,
           data: { fields: Object.keys(body) },
@@ -157,7 +159,7 @@ export function createSalesService(
     },
 
     async deletePack(actor: Actor, id: string) {
-      await packInScope(actor, id, 'pack:write');
+      const current = await packInScope(actor, id, 'pack:write');
       const outcome = await packsRepo.deleteUnused(ctx.db, id);
       if (outcome === 'in_use') {
         throw new Conflict('This pack was offered to fans; deactivate it instead (PATCH {"active": false})');
@@ -165,6 +167,7 @@ export function createSalesService(
       await auditRepo.record(ctx.db, {
         actorId: actor.id,
         action: 'pack.delete',
+        creatorId: current.creatorId,
         targetType: 'pack',
         targetId: id,
       });
@@ -191,6 +194,7 @@ export function createSalesService(
       await auditRepo.record(ctx.db, {
         actorId: actor.id,
         action: 'promo.create',
+        creatorId,
         targetType: 'promo_code',
         targetId: promo.id,
       });
@@ -291,6 +295,8 @@ export function createSalesService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'offer.create',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
           targetType: 'offer',
           targetId: result.offer.id,
           data: { packId: pack.id, created: result.created },
@@ -324,6 +330,8 @@ export function createSalesService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'offer.cancel',
+          creatorId: offer.creatorId,
+          conversationId: offer.conversationId,
           targetType: 'offer',
           targetId: offer.id,
         });
@@ -369,8 +377,11 @@ export function createSalesService(
         await auditRepo.record(tx, {
           actorId: actor.id,
           action: 'followup.cancel',
+          creatorId: row.creatorId,
+          conversationId: row.conversationId,
           targetType: 'follow_up',
           targetId: row.id,
+          data: { kind: row.kind, reason: 'cancelled_by_operator' },
         });
       });
       if (effects.followUps.length === 0) throw new Conflict('This follow-up is no longer pending');

@@ -76,6 +76,8 @@ function paramSegment(w: World, segments: string[], index: number): fc.Arbitrary
       fc.constantFrom('velvet-2026-01-31T02-00-00-000Z.tar.gz', '..%2F..%2Fetc%2Fpasswd', '%2Fetc%2Fpasswd'),
       wildSegment,
     );
+  if (segments[index - 1] === 'notifications')
+    return fc.oneof(fc.constantFrom('1', '2', '0', '-1', '9007199254740993'), wildSegment);
   // Never another real user: disabling an actor would end the sessions the fuzzer plays with.
   if (segments[index - 1] === 'users') {
     return fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...w.ids.managedUser) }, fc.uuid(), wildSegment);

@@ -236,6 +236,30 @@ export const ROUTES: Record<string, RouteSpec> = {
     example: () => ({ endpoint: 'https://fcm.googleapis.com/fcm/send/fuzz-1' }),
   },
 
+  'GET /api/activity': {
+    body: 'none',
+    query: (w) => ({
+      creatorId: w.ids.creator[0]!,
+      actor: 'automation',
+      action: 'draft.approve,followup.send',
+      from: '2026-01-01T00:00:00Z',
+      to: '2030-01-01T00:00:00Z',
+      limit: '20',
+    }),
+  },
+  'GET /api/audit': {
+    body: 'none',
+    query: (w) => ({ creatorId: w.ids.creator[0]!, action: 'offer.create', before: '1000', limit: '10' }),
+  },
+  'GET /api/notifications': { body: 'none', query: () => ({ unread: 'true', limit: '10' }) },
+  'POST /api/notifications/read': { body: 'json', example: () => ({ ids: [1, 2] }) },
+  'POST /api/notifications/:id/ack': { body: 'none' },
+  'GET /api/notifications/preferences': { body: 'none' },
+  'PUT /api/notifications/preferences': {
+    body: 'json',
+    example: () => ({ push: { draft: true, followup_sent: false } }),
+  },
+
   'GET /api/metrics': { body: 'none' },
   'GET /metrics': { body: 'none' },
 

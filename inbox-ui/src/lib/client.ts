@@ -93,6 +93,10 @@ export const api = {
       method: 'POST',
     }),
 
+  /** An admin clears a minor flag raised by mistake. */
+  clearMinor: (fanId: string) =>
+    session.request(nothing, `/api/fans/${encodeURIComponent(fanId)}/clear-minor`, { method: 'POST' }),
+
   markRead: (conversationId: string) =>
     session.request(nothing, `/api/conversations/${encodeURIComponent(conversationId)}/read`, {
       method: 'POST',

@@ -26,9 +26,9 @@ export function createAccountAttention(deps: AccountAttentionDeps) {
     const changed = await deps.db.transaction(async (tx) => {
       const updated = await accountsRepo.markNeedsAttention(tx, account.id);
       if (!updated) return false;
-      await auditRepo.record(tx, {
-        actorId: null,
+      await auditRepo.automation(tx, {
         action: 'account.needs_attention',
+        creatorId: account.creatorId,
         targetType: 'platform_account',
         targetId: account.id,
         data: { creatorId: account.creatorId, platform: account.platform, reason: attention.reason },

@@ -74,6 +74,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'account:create': inScope,
     'account:read': inScope,
     'account:update': inScope,
+    /** Their creators' activity; agency-wide entries (sign-ins, users, backups) stay with admins. */
+    'audit:read': inScope,
     'conversation:read': inScope,
     'conversation:reply': inScope,
     'conversation:assign': inScope,

@@ -18,6 +18,8 @@ const TABLES = [
   'follow_ups',
   'intent_corrections',
   'messages',
+  'notification_preferences',
+  'notifications',
   'offers',
   'outbox',
   'packs',

@@ -18,13 +18,17 @@ import {
 } from 'drizzle-orm/pg-core';
 import type {
   AccountStatus,
+  ActivityActorKind,
   ConversationStatus,
   DraftStatus,
   Intent,
   MessageDirection,
   MessageSender,
+  NotificationKind,
   Platform,
+  PushKind,
   Role,
+  Severity,
 } from '../domain';
 import type { MessageAttachment, MessageRaw } from '../platform';
 
@@ -300,20 +304,69 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * The activity log: what people and automation did. `creatorId` scopes an entry to the
+ * people of that creator (null: agency-wide, admins only); `actorKind` is `automation` for
+ * what Velvet did on its own (workers, platform callbacks), with no `actorId`.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorKind: text('actor_kind').$type<ActivityActorKind>().notNull().default('user'),
     action: text('action').notNull(),
+    creatorId: uuid('creator_id').references(() => creators.id, { onDelete: 'set null' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
     targetType: text('target_type'),
     targetId: text('target_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     ip: text('ip'),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+  (t) => [
+    index('audit_log_created_idx').on(t.createdAt),
+    index('audit_log_creator_idx').on(t.creatorId, t.id),
+    check('audit_log_actor_kind_check', sql`${t.actorKind} in ('user','automation')`),
+  ],
 );
+
+/**
+ * What reached one person: an alert, or a notice of something automation did. The fan and
+ * post are named when read (never copied here), so an erased fan's name does not linger.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: owner('user_id', () => users.id),
+    kind: text('kind').$type<NotificationKind>().notNull(),
+    severity: text('severity').$type<Severity>().notNull(),
+    message: text('message').notNull(),
+    creatorId: uuid('creator_id').references(() => creators.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    accountId: uuid('account_id').references(() => platformAccounts.id, { onDelete: 'set null' }),
+    readAt: ts('read_at'),
+    acknowledgedAt: ts('acknowledged_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.id),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`${t.readAt} is null`),
+    check('notifications_severity_check', sql`${t.severity} in ('info','warning','critical')`),
+  ],
+);
+
+/** Which notification kinds reach a person as web push; a kind not named takes its default. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  push: jsonb('push').$type<Partial<Record<PushKind, boolean>>>().notNull().default({}),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
 
 /** Operators' fixes to a message's intent, exported for the next training run. */
 export const intentCorrections = pgTable(

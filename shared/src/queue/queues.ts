@@ -42,6 +42,13 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
       };
     case 'push.notify':
       // One notification per draft; one digest per user and quiet window, sent when it ends.
+      if (job.data.kind === 'notification')
+        return {
+          ...keep,
+          jobId: `push-notification-${job.data.notificationId}`,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2000 },
+        };
       return job.data.kind === 'draft'
         ? {
             ...keep,

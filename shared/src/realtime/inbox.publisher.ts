@@ -3,11 +3,14 @@ import type { RedisClient } from '../redis/redis-url';
 import { rooms, type ServerEventName, type ServerEventPayload } from '../events';
 import type { EventLog } from './event-log';
 
-export interface InboxTarget {
-  /** Null: agency-wide, to admins only. */
-  creatorId: string | null;
-  conversationId?: string;
-}
+export type InboxTarget =
+  | {
+      /** Null: agency-wide, to admins only. */
+      creatorId: string | null;
+      conversationId?: string;
+    }
+  /** One person, on every device and hub they are connected to (their notifications). */
+  | { userId: string };
 
 /** Pushes one server → client event to everyone allowed to see it. */
 export interface InboxPublisher {
@@ -31,6 +34,7 @@ export interface InboxPublisher {
 export type Broadcast = (rooms: string[], event: ServerEventName, payload: unknown, offset?: string) => void;
 
 export function targetRooms(target: InboxTarget): string[] {
+  if ('userId' in target) return [rooms.user(target.userId)];
   const list = [rooms.admins];
   if (target.creatorId !== null) list.push(rooms.creator(target.creatorId));
   if (target.conversationId) list.push(rooms.conversation(target.conversationId));

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { auditRepo } from '../db/repositories/audit.repo';
 import { followUpsRepo } from '../db/repositories/follow-ups.repo';
 import { offersRepo, type OfferRecord } from '../db/repositories/offers.repo';
 import type { PackRecord } from '../db/repositories/packs.repo';
@@ -85,6 +86,17 @@ export async function openOffer(
     hashCheckoutToken(createCheckoutToken(ctx.checkoutKey, offer.id, offer.expiresAt)),
   );
   effects.offers.push(offer);
+  // A person's offer is recorded by the route, under their name.
+  if (input.offeredBy === 'ai') {
+    await auditRepo.automation(tx, {
+      action: 'offer.create',
+      creatorId: input.creatorId,
+      conversationId: input.conversationId,
+      targetType: 'offer',
+      targetId: offer.id,
+      data: { packId: input.pack.id, priceCents, currency: input.pack.currency },
+    });
+  }
   return { offer, created: true, ...(promoRefused ? { promoRefused } : {}) };
 }
 
@@ -100,7 +112,9 @@ export async function cancelOffer(
   if (!cancelled) return;
   effects.offers.push(cancelled);
   if (cancelled.promoCodeId) await promoCodesRepo.release(tx, cancelled.promoCodeId);
-  effects.followUps.push(...(await followUpsRepo.cancelPending(tx, { offerId }, reason, ctx.now())));
+  const followUps = await followUpsRepo.cancelPending(tx, { offerId }, reason, ctx.now());
+  await auditRepo.followUpsCancelled(tx, followUps);
+  effects.followUps.push(...followUps);
 }
 
 /** The facts a reply about this offer may use: the pack's name and exact price. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { auditRepo } from '../db/repositories/audit.repo';
 import { followUpsRepo } from '../db/repositories/follow-ups.repo';
 import { offersRepo, type OfferRecord } from '../db/repositories/offers.repo';
 import { packsRepo } from '../db/repositories/packs.repo';
@@ -74,12 +75,12 @@ export async function recordPurchase(
   effects.purchases.push(purchase);
   if (paid) effects.offers.push({ ...offer, status: 'paid', closedAt: now });
   await purchasesRepo.addToFan(tx, offer.fanId, offer.priceCents, offer.currency, now);
-  effects.followUps.push(
-    ...(await followUpsRepo.cancelPending(tx, { fanId: offer.fanId }, 'purchased', now, [
-      'offer',
-      'suggestion',
-    ])),
-  );
+  const cancelled = await followUpsRepo.cancelPending(tx, { fanId: offer.fanId }, 'purchased', now, [
+    'offer',
+    'suggestion',
+  ]);
+  await auditRepo.followUpsCancelled(tx, cancelled);
+  effects.followUps.push(...cancelled);
 
   if (input.mediaDelivered) await purchasesRepo.markDelivered(tx, purchase.id, now);
   const pack = await packsRepo.findById(tx, offer.packId);

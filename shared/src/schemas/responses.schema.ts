@@ -132,6 +132,8 @@ export const conversationAbilities = z.object({
   resolve: z.boolean().default(false),
   /** May say the fan is under 18 (selling stops for good until an admin clears it). */
   markMinor: z.boolean().default(false),
+  /** May clear a minor flag (admins): selling may resume for the fan. */
+  clearMinor: z.boolean().default(false),
   correctIntent: z.boolean(),
 });
 export type ConversationAbilities = z.output<typeof conversationAbilities>;

@@ -1,4 +1,5 @@
 import {
+  auditRepo,
   conversationsRepo,
   disclosureText,
   draftPreview,
@@ -120,6 +121,16 @@ async function commitDraft(
         : undefined;
     // The reply first, then its payment request: the fan reads them in that order.
     if (sent) effects.outbound.push(sent);
+    if (sent?.outbox) {
+      await auditRepo.automation(tx, {
+        action: 'draft.auto_send',
+        creatorId: conversation.creatorId,
+        conversationId: conversation.id,
+        targetType: 'draft',
+        targetId: draftId,
+        data: { intent: scene.intent, messageId: sent.message.id, generatedBy },
+      });
+    }
     if (sent?.outbox && offer && pack) {
       await stagePaymentRequest(
         tx,

@@ -1,5 +1,6 @@
 import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
+  auditRepo,
   flushEffects,
   conversationsRepo,
   creatorsRepo,
@@ -10,6 +11,7 @@ import {
   packsRepo,
   collectEffects,
   messagesRepo,
+  notify,
   stageOutbound,
   type FollowUpRecord,
   type JobData,
@@ -56,7 +58,7 @@ export function createFollowUpSend(ctx: WorkerContext) {
     const lang = replyLanguage(undefined, fan.language);
     const text = followUpText(ctx.config, row, pack, offer?.priceCents, lang);
     const effects = collectEffects(row.creatorId, row.conversationId);
-    await ctx.db.transaction(async (tx) => {
+    const sent = await ctx.db.transaction(async (tx) => {
       const staged = await stageOutbound(
         tx,
         {
@@ -73,16 +75,48 @@ export function createFollowUpSend(ctx: WorkerContext) {
       if (await followUpsRepo.markSent(tx, row.id, staged.message.id, ctx.now())) {
         effects.followUps.push({ ...row, status: 'sent', messageId: staged.message.id });
         effects.outbound.push(staged);
+        await auditRepo.automation(tx, {
+          action: 'followup.send',
+          creatorId: row.creatorId,
+          conversationId: row.conversationId,
+          targetType: 'follow_up',
+          targetId: row.id,
+          data: { kind: row.kind, messageId: staged.message.id },
+        });
+        return true;
       }
+      return false;
     });
     await flushEffects(ctx, effects);
+    if (sent) {
+      // A notice for the creator's team (a model sees what automation did on their accounts).
+      await notify(ctx, {
+        kind: 'followup_sent',
+        severity: 'info',
+        // The fan is named when read, never copied here (an erased fan must not linger).
+        message: `Automation sent ${FOLLOW_UP_WORDS[row.kind]}.`,
+        creatorId: row.creatorId,
+        conversationId: row.conversationId,
+      }).catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not store the follow-up notice'));
+    }
   };
 }
+
+const FOLLOW_UP_WORDS: Record<FollowUpRecord['kind'], string> = {
+  offer: 'a reminder of an offer',
+  suggestion: 'a suggestion after a purchase',
+  thank_you: 'a thank-you',
+  welcome: 'the welcome message',
+};
 
 async function cancel(ctx: WorkerContext, row: FollowUpRecord, reason: string): Promise<void> {
   const effects = collectEffects(row.creatorId, row.conversationId);
   effects.followUps.push(
-    ...(await ctx.db.transaction((tx) => followUpsRepo.cancelPending(tx, { id: row.id }, reason, ctx.now()))),
+    ...(await ctx.db.transaction(async (tx) => {
+      const cancelled = await followUpsRepo.cancelPending(tx, { id: row.id }, reason, ctx.now());
+      await auditRepo.followUpsCancelled(tx, cancelled);
+      return cancelled;
+    })),
   );
   await flushEffects(ctx, effects);
 }

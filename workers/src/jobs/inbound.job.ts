@@ -1,5 +1,6 @@
 import type { Job as BullJob } from 'bullmq';
 import {
+  auditRepo,
   conversationsRepo,
   creatorsRepo,
   fansRepo,
@@ -115,18 +116,31 @@ export function createInboundProcess(ctx: WorkerContext) {
           : decision.escalate
             ? 'escalated'
             : 'fan_replied';
-      effects.followUps.push(
-        ...(await followUpsRepo.cancelPending(tx, { conversationId: conversation.id }, why, ctx.now(), [
-          'offer',
-          'suggestion',
-        ])),
+      const cancelled = await followUpsRepo.cancelPending(
+        tx,
+        { conversationId: conversation.id },
+        why,
+        ctx.now(),
+        ['offer', 'suggestion'],
       );
+      await auditRepo.followUpsCancelled(tx, cancelled);
+      effects.followUps.push(...cancelled);
       if (decision.fan.minorSignalAt)
         effects.offers.push(...(await offersRepo.cancelOpenForFan(tx, fan.id, ctx.now())));
       const escalated =
         decision.escalate && conversation.status !== 'escalated'
           ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
           : undefined;
+      if (escalated) {
+        await auditRepo.automation(tx, {
+          action: 'conversation.escalate',
+          creatorId: conversation.creatorId,
+          conversationId: conversation.id,
+          targetType: 'conversation',
+          targetId: conversation.id,
+          data: { reason: why },
+        });
+      }
       const said = reply ?? buttonReply;
       const outbound = said
         ? await stageOutbound(

@@ -2,11 +2,14 @@ import type { Job as BullJob } from 'bullmq';
 import {
   can,
   enqueue,
+  notificationsRepo,
+  notificationUrl,
   pushSubscriptionsRepo,
   resolveVapidKeys,
   usersRepo,
   type Env,
   type JobData,
+  type PushKind,
   type PushRecipient,
   type Role,
 } from '@velvet/shared';
@@ -65,6 +68,7 @@ export function createPushNotify(ctx: PushContext, send?: PushSender) {
     );
     const byUser = new Map<string, PushRecipient[]>();
     for (const r of allowed) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
+    for (const userId of byUser.keys()) if (!(await wants(userId, 'draft'))) byUser.delete(userId);
     const message: PushMessage = {
       urgency: 'high',
       ttlSeconds: Math.round(ttl / 1000),
@@ -99,7 +103,7 @@ export function createPushNotify(ctx: PushContext, send?: PushSender) {
 
   async function notifyDigest(userId: string, since: number) {
     const user = await usersRepo.findById(ctx.db, userId);
-    if (!user || user.disabledAt) return;
+    if (!user || user.disabledAt || !(await wants(userId, 'draft'))) return;
     const actor = { id: user.id, role: user.role, creatorIds: user.creatorIds };
     const scope =
       actor.role === 'admin'
@@ -125,9 +129,37 @@ export function createPushNotify(ctx: PushContext, send?: PushSender) {
     });
   }
 
+  /** The person's own choice for this kind (their preferences over the defaults). */
+  async function wants(userId: string, kind: PushKind): Promise<boolean> {
+    return (await notificationsRepo.pushPreferences(ctx.db, userId))[kind];
+  }
+
+  /** A stored alert or notice, to its person's devices if they chose to get that kind. */
+  async function notifyNotification(notificationId: number) {
+    const row = await notificationsRepo.byId(ctx.db, notificationId);
+    if (!row || row.readAt || !(await wants(row.userId, row.kind))) return;
+    const user = await usersRepo.findById(ctx.db, row.userId);
+    if (!user || user.disabledAt) return;
+    const recipients = await pushSubscriptionsRepo.forUser(ctx.db, row.userId);
+    if (recipients.length === 0) return;
+    await sendAll(recipients, {
+      urgency: row.severity === 'critical' ? 'high' : 'normal',
+      ttlSeconds: Math.round(ttl / 1000),
+      payload: {
+        kind: 'notification',
+        notificationId: String(row.id),
+        notificationKind: row.kind,
+        url: notificationUrl(row) ?? '/',
+        title: row.severity === 'critical' ? 'Velvet: needs you now' : 'Velvet',
+        body: clip(row.message, PREVIEW_CHARS),
+      },
+    });
+  }
+
   return async function pushNotify(job: BullJob<JobData<'push.notify'>>): Promise<void> {
     const data = job.data;
     if (data.kind === 'draft') await notifyDraft(data.draftId);
+    else if (data.kind === 'notification') await notifyNotification(data.notificationId);
     else await notifyDigest(data.userId, data.since);
   };
 }

@@ -37,6 +37,8 @@ const en = {
   markMinorConfirm:
     'Mark this fan as under 18? Selling stops, open offers and follow-ups are withdrawn, and only an admin can undo it.',
   minorStopped: 'Marked under 18: nothing is sold or automated for this fan.',
+  clearMinor: 'Clear: not a minor',
+  clearMinorConfirm: 'Clear the under-18 flag? Automation and selling may resume for this fan.',
   loadingList: 'Loading conversations…',
   unreadCount: '{n} unread',
   waiting: 'waiting {d}',
@@ -195,6 +197,9 @@ const fr: Strings = {
   markMinorConfirm:
     'Marquer ce fan comme mineur ? La vente s’arrête, les offres et relances en cours sont retirées, et seul un admin peut l’annuler.',
   minorStopped: 'Marqué mineur : rien n’est vendu ni automatisé pour ce fan.',
+  clearMinor: 'Lever : pas mineur·e',
+  clearMinorConfirm:
+    'Lever le signalement mineur ? L’automatisation et la vente peuvent reprendre pour ce fan.',
   loadingList: 'Chargement des conversations…',
   unreadCount: '{n} non lus',
   waiting: 'attend depuis {d}',

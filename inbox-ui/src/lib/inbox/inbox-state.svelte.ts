@@ -197,6 +197,12 @@ export class InboxState {
     void this.loadThread(id);
   }
 
+  /** Opens a conversation named by a link (a notification, the activity log), even one the filters hide. */
+  async open(id: string) {
+    this.select(id);
+    await this.refreshConversation(id);
+  }
+
   move(delta: number) {
     if (this.conversations.length === 0) return;
     const index = this.conversations.findIndex((c) => c.id === this.selectedId);
@@ -308,6 +314,16 @@ export class InboxState {
   }
 
   /** A person decides the fan is under 18 (the page asked them to confirm first). */
+  async clearMinor() {
+    const fanId = this.panel?.fan.id;
+    if (!fanId || this.busy) return;
+    this.busy = true;
+    const result = await api.clearMinor(fanId);
+    this.busy = false;
+    if (!result.ok) this.threadError = fill(this.t.error, { e: result.message || result.code });
+    else void this.loadPanel(fanId);
+  }
+
   async markMinor() {
     if (!this.selectedId || this.busy) return;
     this.busy = true;

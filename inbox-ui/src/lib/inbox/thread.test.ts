@@ -113,6 +113,7 @@ describe('thread draft card', () => {
       release: true,
       resolve: true,
       markMinor: true,
+      clearMinor: false,
       correctIntent: true,
     };
     inbox.team = [
@@ -136,6 +137,7 @@ describe('thread draft card', () => {
     release: true,
     resolve: true,
     markMinor: true,
+    clearMinor: false,
     correctIntent: true,
   };
 
@@ -193,5 +195,49 @@ describe('thread draft card', () => {
     expect(screen.getByTestId('escalated-banner').textContent).toContain('l’IA est en pause');
     expect(screen.getByRole('button', { name: 'Le fan a moins de 18 ans' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Rendre au bot' })).toBeTruthy();
+  });
+
+  it('offers "clear" on a fan flagged under 18 only to whoever may clear it (admins)', () => {
+    locale.lang = 'en';
+    const flagged = (clearMinor: boolean) => {
+      const inbox = new InboxState();
+      inbox.selectedId = 'c1';
+      inbox.abilities = { ...everything, clearMinor };
+      inbox.panel = {
+        fan: {
+          id: 'f1',
+          displayName: 'Lou',
+          username: null,
+          language: 'fr',
+          platform: 'telegram',
+          subscriptionLevel: null,
+          lifetimeSpend: { cents: 0, currency: 'EUR' },
+          purchaseCount: 0,
+          lastPurchaseAt: null,
+          profile: {},
+          notes: '',
+          tags: [],
+          ageVerifiedAt: null,
+          ageVerifiedMethod: null,
+          minorSignalAt: '2026-01-01T00:00:00.000Z',
+          optedOutAt: null,
+          disclosedAt: null,
+          mutedAt: null,
+        },
+        purchases: [],
+        openOffers: [],
+        followUps: [],
+      };
+      return render(Thread, {
+        props: { conversation: { ...conversation, status: 'escalated' } },
+        context: inboxContext(inbox),
+      });
+    };
+    const admin = flagged(true);
+    expect(screen.getByTestId('escalated-banner').textContent).toContain('Marked under 18');
+    expect(screen.getByRole('button', { name: 'Clear: not a minor' })).toBeTruthy();
+    admin.unmount();
+    flagged(false);
+    expect(screen.queryByRole('button', { name: 'Clear: not a minor' })).toBeNull();
   });
 });

@@ -20,3 +20,4 @@ export * from './sales-metrics.repo';
 export * from './privacy.repo';
 export * from './media.repo';
 export * from './posts.repo';
+export * from './notifications.repo';

@@ -1,0 +1,63 @@
+import type { Lang } from '$lib/i18n';
+
+export const activityText = {
+  en: {
+    title: 'Activity',
+    recent: 'Recent activity',
+    seeAll: 'See all',
+    intro: 'What people and automation did, newest first.',
+    empty: 'Nothing matches these filters.',
+    loadFailed: 'The activity could not be loaded.',
+    automation: 'Automation',
+    person: 'Person',
+    openConversation: 'Open the conversation',
+    filters: 'Filters',
+    creator: 'Creator',
+    allCreators: 'All creators',
+    actor: 'Who',
+    anyone: 'Anyone',
+    automationOnly: 'Automation only',
+    me: 'Me',
+    action: 'Action',
+    allActions: 'All actions',
+    from: 'From',
+    to: 'To',
+    apply: 'Apply',
+    reset: 'Reset',
+    more: 'Show older',
+    loading: 'Loading…',
+  },
+  fr: {
+    title: 'Activité',
+    recent: 'Activité récente',
+    seeAll: 'Tout voir',
+    intro: 'Ce que l’équipe et l’automatisation ont fait, du plus récent au plus ancien.',
+    empty: 'Rien ne correspond à ces filtres.',
+    loadFailed: 'L’activité n’a pas pu être chargée.',
+    automation: 'Automatisation',
+    person: 'Personne',
+    openConversation: 'Ouvrir la conversation',
+    filters: 'Filtres',
+    creator: 'Créatrice',
+    allCreators: 'Toutes les créatrices',
+    actor: 'Qui',
+    anyone: 'Tout le monde',
+    automationOnly: 'L’automatisation seulement',
+    me: 'Moi',
+    action: 'Action',
+    allActions: 'Toutes les actions',
+    from: 'Du',
+    to: 'Au',
+    apply: 'Appliquer',
+    reset: 'Réinitialiser',
+    more: 'Plus anciens',
+    loading: 'Chargement…',
+  },
+} satisfies Record<Lang, Record<string, string>>;
+
+export function formatWhen(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}

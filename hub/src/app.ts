@@ -39,6 +39,8 @@ import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
 import { createPaymentsService } from './payments/payments.service';
 import { paymentsWebhookRoutes } from './payments/payments.routes';
+import { packMediaRoutes } from './sales/pack-media.routes';
+import { createPackMediaService } from './sales/pack-media.service';
 import { salesRoutes } from './sales/sales.routes';
 import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
@@ -137,6 +139,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(retentionRoutes(ctx));
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
+  api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));

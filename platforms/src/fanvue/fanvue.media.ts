@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PlatformError, type MediaItem } from '@velvet/shared';
 import type { FanvueApi } from './fanvue.api';
@@ -41,8 +42,9 @@ export async function uploadFanvueMedia(
   options: FanvueMediaOptions = {},
 ): Promise<string> {
   const partBytes = options.partBytes ?? FANVUE_UPLOAD_PART_BYTES;
-  const file = fileOf(item.url);
-  const filename = baseNameOf(item.url, item.kind === 'video' ? 'video.mp4' : 'photo.jpg');
+  const local = item.path ? path.basename(item.path) : undefined;
+  const file = local ? `"${local}"` : fileOf(item.url);
+  const filename = local ?? baseNameOf(item.url, item.kind === 'video' ? 'video.mp4' : 'photo.jpg');
   const call = (what: string, path: string, init: Parameters<FanvueApi['call']>[4]) =>
     api.call(account.accessToken, account.userUuid, what, path, init);
 

@@ -110,6 +110,8 @@ describe('catalog screen in Chromium', () => {
     await form.getByLabel('Name').fill('Pack photo');
     await form.getByLabel('Price', { exact: true }).fill('12,345');
     await form.getByLabel('Description (optional)').fill('Une photo rien que pour toi');
+    await form.getByLabel('Telegram', { exact: true }).check();
+    await form.getByLabel('Checkout link (optional)').fill('pay here');
 
     // A page that calls itself a JPEG is refused by its bytes, beside the media field.
     await form.getByLabel('Add a photo or video').setInputFiles(path.join(files, 'not-a-photo.jpg'));
@@ -125,12 +127,16 @@ describe('catalog screen in Chromium', () => {
     const priceError = form.locator('[data-field="new-pack-price"] [data-error]');
     await expect.poll(() => priceError.textContent()).toContain('has more than 2 decimals');
     expect(await form.getByLabel('Price', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    const linkError = form.locator('[data-field="new-pack-checkout"] [data-error]');
+    expect(await linkError.textContent()).toContain('must be a URL');
+    expect(await form.getByLabel('Telegram', { exact: true }).isChecked()).toBe(true);
     expect(await form.getByLabel('Name').inputValue()).toBe('Pack photo');
     expect(await form.getByLabel('Description (optional)').inputValue()).toBe('Une photo rien que pour toi');
     expect(await form.locator('[data-media-preview]').count()).toBe(1);
 
     await form.getByLabel('Price', { exact: true }).fill('12.50');
     await form.getByLabel('Currency').fill('eur');
+    await form.getByLabel('Checkout link (optional)').fill('');
     await form.getByRole('button', { name: 'Create pack' }).click();
     await page.getByText('Pack photo is created.').waitFor();
     const row = page.locator('[data-pack="Pack photo"]');
@@ -142,7 +148,14 @@ describe('catalog screen in Chromium', () => {
       .toBe(96);
     const saved = (await admin.get(`/api/creators/${creatorId}/packs`)).body.packs;
     expect(saved).toHaveLength(1);
-    expect(saved[0]).toMatchObject({ name: 'Pack photo', price: 12.5, currency: 'EUR', active: true });
+    expect(saved[0]).toMatchObject({
+      name: 'Pack photo',
+      price: 12.5,
+      currency: 'EUR',
+      platforms: ['telegram'],
+      checkoutUrl: null,
+      active: true,
+    });
     expect(saved[0].media).toEqual([{ kind: 'photo', file: expect.stringMatching(/\.png$/) }]);
     await page.screenshot({ path: path.join(SHOTS, 'catalog-pack-desktop.png'), fullPage: true });
   });

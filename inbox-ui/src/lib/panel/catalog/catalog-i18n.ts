@@ -26,6 +26,11 @@ export const catalogText = {
     stars: 'Price in Telegram Stars',
     starsHint: 'Leave empty to convert the price.',
     description: 'Description',
+    soldOn: 'Sold on',
+    soldOnHint: 'None checked: on every platform the creator is on.',
+    checkoutUrl: 'Checkout link',
+    checkoutHint:
+      'Where fans pay on platforms without in-chat payments (the sandbox); a signed single-use token is added to it.',
     media: 'Photos and videos',
     mediaHint:
       'JPEG, PNG or WebP photos up to 10 MB, MP4 or WebM videos up to 50 MB. This is what the fan receives after paying.',
@@ -117,6 +122,11 @@ export const catalogText = {
     stars: 'Prix en Telegram Stars',
     starsHint: 'Laisser vide pour convertir le prix.',
     description: 'Description',
+    soldOn: 'Vendu sur',
+    soldOnHint: 'Rien de coché : sur toutes les plateformes du modèle.',
+    checkoutUrl: 'Lien de paiement',
+    checkoutHint:
+      'Où les fans paient sur les plateformes sans paiement intégré (le bac à sable) ; un jeton signé à usage unique y est ajouté.',
     media: 'Photos et vidéos',
     mediaHint:
       'Photos JPEG, PNG ou WebP jusqu’à 10 Mo, vidéos MP4 ou WebM jusqu’à 50 Mo. C’est ce que le fan reçoit après avoir payé.',

@@ -60,12 +60,12 @@ describe('catalog screen in Chromium', () => {
   let files: string;
   const photo = png(96, [219, 39, 119]);
 
-  const openAs = async (user: { email: string; password: string }, width: number) => {
+  const openAs = async (user: { email: string; password: string }, width: number, landing = '/inbox') => {
     // A phone is a touch screen: the panel sizes its controls for a finger there.
     const phone = width < 640 ? { isMobile: true, hasTouch: true } : {};
     const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 }, ...phone });
     const opened = await context.newPage();
-    await signIn(opened, hub.url, user, '/inbox');
+    await signIn(opened, hub.url, user, landing);
     return opened;
   };
   const go = async (p: Page, route: string) => {
@@ -290,5 +290,17 @@ describe('catalog screen in Chromium', () => {
     await go(phone, '/catalog');
     await phone.locator('[data-forbidden]').waitFor();
     expect(await phone.locator('[data-packs], [data-figures]').count()).toBe(0);
+  });
+
+  it('shows a model the figures of their creator only, with nothing to edit', async () => {
+    const model = await hub.createUser('model-catalog@test.velvet', 'model', [creatorId]);
+    const phone = await openAs(model, 390, '/approvals');
+    await go(phone, '/catalog');
+    const figures = phone.locator('[data-figures]');
+    await figures.locator('[data-row="Pack photo"]').waitFor();
+    expect(await figures.getByLabel('Creators').locator('option').allTextContents()).toEqual(['Maya']);
+    expect(await phone.locator('[data-packs], [data-promos], [data-pack-form]').count()).toBe(0);
+    expect(await overflow(phone)).toEqual({ page: 0, view: 0 });
+    expect(await phoneProblems(phone)).toEqual([]);
   });
 });

@@ -48,6 +48,8 @@ import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
 import { createPaymentsService } from './payments/payments.service';
 import { paymentsWebhookRoutes } from './payments/payments.routes';
+import { packMediaRoutes } from './sales/pack-media.routes';
+import { createPackMediaService } from './sales/pack-media.service';
 import { salesRoutes } from './sales/sales.routes';
 import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
@@ -148,6 +150,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
   api.use(postsRoutes(createPostsService(ctx, { relay: deps.relay })));
+  api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   api.use(activityRoutes(createActivityService(ctx)));

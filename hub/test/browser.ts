@@ -99,7 +99,9 @@ export function phoneProblems(page: Page): Promise<string[]> {
     const viewport = { w: document.documentElement.clientWidth, h: document.documentElement.clientHeight };
     for (const el of document.querySelectorAll<HTMLElement>('button, select, a[href], input, textarea')) {
       if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
-      const rect = el.getBoundingClientRect();
+      // A checkbox or radio inside its label is pressed through the label: that is the target.
+      const choice = el.matches('input[type="checkbox"], input[type="radio"]') ? el.closest('label') : null;
+      const rect = (choice ?? el).getBoundingClientRect();
       if (rect.width === 0 || rect.bottom < 0 || rect.top > viewport.h) continue;
       const name = (el.getAttribute('aria-label') ?? el.textContent ?? el.tagName).trim().slice(0, 40);
       if (rect.height < 43.5) problems.push(`${name}: ${Math.round(rect.height)} px tall`);

@@ -214,8 +214,11 @@ export interface OutboundPaidMessage {
 
 export interface MediaItem {
   kind: 'photo' | 'video' | 'document';
+  /** Where the platform can fetch it; for an uploaded file, only a name for messages. */
   url: string;
   caption?: string;
+  /** An uploaded file's bytes on this machine: the connector uploads them itself. */
+  path?: string;
 }
 
 export interface SendResult {

@@ -39,6 +39,7 @@ import {
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
+import { createPackMediaService } from './pack-media.service';
 
 const toCents = (amount: number) => Math.round(amount * 100);
 
@@ -83,6 +84,7 @@ export function createSalesService(
   deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues; connectors: Connectors },
 ) {
   const sales = salesContext(ctx);
+  const packMedia = createPackMediaService(ctx);
   const announce = (effects: Effects) =>
     flushEffects(
       { ...deps, db: ctx.db, removeJob: (id) => deps.queues['followup.send'].remove(id) },
@@ -117,6 +119,7 @@ export function createSalesService(
 
     async createPack(actor: Actor, creatorId: string, body: CreatePackBody) {
       await creatorForWrite(actor, creatorId);
+      await packMedia.check(creatorId, body.media);
       const { price, ...rest } = body;
       const pack = await ctx.db.transaction(async (tx) => {
         const created = await packsRepo.create(tx, { ...rest, creatorId, priceCents: toCents(price) });
@@ -138,6 +141,7 @@ export function createSalesService(
 
     async updatePack(actor: Actor, id: string, body: Partial<CreatePackBody>) {
       const current = await packInScope(actor, id, 'pack:write');
+      await packMedia.check(current.creatorId, body.media);
       const { price, ...rest } = body;
       const pack = await ctx.db.transaction(async (tx) => {
         const updated = await packsRepo.update(tx, id, {

@@ -186,6 +186,8 @@ export const ROUTES: Record<string, RouteSpec> = {
       active: true,
     }),
   },
+  'POST /api/creators/:id/pack-media': { body: 'multipart' },
+  'GET /api/creators/:id/pack-media/:file': { body: 'none' },
   'GET /api/packs/:id': { body: 'none' },
   'PATCH /api/packs/:id': { body: 'json', example: () => ({ price: 12.5, description: 'Nouveau' }) },
   'GET /api/creators/:id/promo-codes': { body: 'none' },

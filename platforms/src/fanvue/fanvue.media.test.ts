@@ -1,4 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +172,28 @@ describe('Fanvue media through the upload session', () => {
     expect((error as Error).message).toMatch(/"missing\.jpg".*404/);
     expect((error as Error).message).not.toContain('secret-token');
     expect(standin.uploads.length).toBe(sessions);
+  });
+
+  it('uploads a pack file kept by the hub from its path, not from a URL', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'velvet-fanvue-pack-'));
+    const kept = path.join(dir, '0b9e7c4e-1d7f-4c1e-9f55-6a3c1d2e8f00.png');
+    writeFileSync(kept, photo);
+    try {
+      const before = standin.uploads.length;
+      await connector.sendPaidMessage(stored, {
+        chatId: 'fan-9',
+        text: 'Pack photo',
+        priceCents: 1250,
+        currency: 'EUR',
+        media: [{ kind: 'photo', url: 'pack-media/kept.png', path: kept }],
+      });
+      const [upload] = standin.uploads.slice(before);
+      expect(upload).toMatchObject({ filename: path.basename(kept), mediaType: 'image' });
+      expect(standin.mediaBytes(upload!.mediaUuid)!.equals(photo)).toBe(true);
+      expect(standin.sent.at(-1)).toMatchObject({ chatId: 'fan-9', mediaUuids: [upload!.mediaUuid] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a part URL answered as {url}', async () => {

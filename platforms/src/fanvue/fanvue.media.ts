@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { PlatformError, type MediaItem } from '@velvet/shared';
 import type { FanvueApi } from './fanvue.api';
 import {
@@ -39,12 +42,13 @@ export async function uploadFanvueMedia(
   options: FanvueMediaOptions = {},
 ): Promise<string> {
   const partBytes = options.partBytes ?? FANVUE_UPLOAD_PART_BYTES;
-  const file = fileOf(item.url);
-  const filename = baseNameOf(item.url, item.kind === 'video' ? 'video.mp4' : 'photo.jpg');
+  const local = item.path ? path.basename(item.path) : undefined;
+  const file = local ? `"${local}"` : fileOf(item.url);
+  const filename = local ?? baseNameOf(item.url, item.kind === 'video' ? 'video.mp4' : 'photo.jpg');
   const call = (what: string, path: string, init: Parameters<FanvueApi['call']>[4]) =>
     api.call(account.accessToken, account.userUuid, what, path, init);
 
-  const source = await api.download(item.url, file);
+  const source = item.path ? localFile(item.path) : await api.download(item.url, file);
   const reader = source.body!.getReader();
   let mediaUuid: string;
   try {
@@ -137,6 +141,12 @@ export async function uploadFanvueMedia(
       status = read.success ? read.data.status : undefined;
     }
   }
+}
+
+/** An uploaded pack file read from this machine, shaped like a download. */
+function localFile(filePath: string): Response {
+  // A missing file fails the first read, reported like a broken download.
+  return new Response(Readable.toWeb(createReadStream(filePath)) as ReadableStream<Uint8Array>);
 }
 
 /** The file's name as errors show it: the last path segment and the host, never the query. */

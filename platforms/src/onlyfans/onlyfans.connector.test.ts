@@ -247,6 +247,21 @@ describe('onlyfans send', () => {
     });
   });
 
+  it('refuses a pack file kept by the hub, which the provider could not fetch, with the reason', async () => {
+    const err = await failure(
+      onlyfans.sendPaidMessage(credentials, {
+        chatId: '4242',
+        text: 'Pack photo',
+        priceCents: 2500,
+        currency: 'USD',
+        media: [{ kind: 'photo', url: 'pack-media/a.png', path: '/data/media/packs/c/a.png' }],
+      }),
+    );
+    expect(err).toMatchObject({ kind: 'permanent', code: 'rejected' });
+    expect(err.message).toMatch(/by URL only/);
+    expect(standin.uploads).toEqual([]);
+  });
+
   it('refuses a price OnlyFans would refuse, with the range, before calling the provider', async () => {
     const base = { chatId: '4242', text: 'x', media: [{ kind: 'photo' as const, url: 'https://a/b.jpg' }] };
     for (const [priceCents, currency] of [

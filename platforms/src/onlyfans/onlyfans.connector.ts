@@ -71,7 +71,18 @@ export function createOnlyFansConnector(options: OnlyFansConnectorOptions) {
 
   async function upload(credentials: ProviderCredentials, media: readonly MediaItem[]): Promise<string[]> {
     const ids: string[] = [];
-    for (const item of media) ids.push(await provider.uploadMedia(credentials, item.url));
+    for (const item of media) {
+      // The provider fetches files by URL; one kept by this hub has no public address.
+      if (item.path) {
+        throw new PlatformError(
+          'The OnlyFans provider takes pack media by URL only: give this pack URLs instead of uploaded files',
+          'permanent',
+          undefined,
+          'rejected',
+        );
+      }
+      ids.push(await provider.uploadMedia(credentials, item.url));
+    }
     return ids;
   }
 

@@ -228,14 +228,20 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
           const item = chunk[0]!;
           const sent =
             item.kind === 'video'
-              ? await call(credentials, 'sendVideo', (api) => api.sendVideo(chatId, item.url, take(item)))
-              : await call(credentials, 'sendPhoto', (api) => api.sendPhoto(chatId, item.url, take(item)));
+              ? await call(credentials, 'sendVideo', (api) => api.sendVideo(chatId, source(item), take(item)))
+              : await call(credentials, 'sendPhoto', (api) =>
+                  api.sendPhoto(chatId, source(item), take(item)),
+                );
           ids.push(`${sent.chat.id}:${sent.message_id}`);
         } else {
           const sent = await call(credentials, 'sendMediaGroup', (api) =>
             api.sendMediaGroup(
               chatId,
-              chunk.map((item) => ({ type: item.kind as 'photo' | 'video', media: item.url, ...take(item) })),
+              chunk.map((item) => ({
+                type: item.kind as 'photo' | 'video',
+                media: source(item),
+                ...take(item),
+              })),
             ),
           );
           ids.push(...sent.map((m) => `${m.chat.id}:${m.message_id}`));
@@ -243,7 +249,7 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
       }
       for (const item of media.filter((m) => m.kind === 'document')) {
         const sent = await call(credentials, 'sendDocument', (api) =>
-          api.sendDocument(chatId, item.url, take(item)),
+          api.sendDocument(chatId, source(item), take(item)),
         );
         ids.push(`${sent.chat.id}:${sent.message_id}`);
       }
@@ -369,6 +375,11 @@ function tooBig(): PlatformError {
     undefined,
     'file_too_large',
   );
+}
+
+/** A URL Telegram fetches itself, or an uploaded file's bytes sent as multipart. */
+function source(item: MediaItem): string | InputFile {
+  return item.path ? new InputFile(item.path, item.path.split('/').pop()) : item.url;
 }
 
 function digest(value: string): Buffer {

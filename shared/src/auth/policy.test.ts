@@ -29,5 +29,10 @@ describe('can', () => {
     // The creators screen offers editing to those who may edit the creators they see.
     expect(abilities(actor('manager'))).toContain('creator:update');
     expect(abilities(actor('model'))).not.toContain('creator:update');
+    // The catalog: managers edit it and read the figures; models only read their figures.
+    expect(abilities(actor('manager'))).toEqual(expect.arrayContaining(['pack:write', 'sales:read']));
+    expect(abilities(actor('model'))).toContain('sales:read');
+    expect(abilities(actor('model'))).not.toContain('pack:write');
+    expect(abilities(actor('chatter'))).not.toContain('sales:read');
   });
 });

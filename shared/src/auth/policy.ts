@@ -155,6 +155,9 @@ export function abilities(actor: Actor): Action[] {
     'fan:export',
     'fan:erase',
     'backup:read',
+    // The catalog screen: packs and promo codes to edit, and the sales figures.
+    'pack:write',
+    'sales:read',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

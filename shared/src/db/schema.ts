@@ -400,7 +400,13 @@ export const packs = pgTable(
     priceStars: integer('price_stars'),
     description: text('description').notNull().default(''),
     media: jsonb('media')
-      .$type<{ kind: 'photo' | 'video' | 'document'; url: string; caption?: string }[]>()
+      /** A URL the platform fetches, or a `file` uploaded to MEDIA_DIR/packs/<creator id>/. */
+      .$type<
+        (
+          | { kind: 'photo' | 'video' | 'document'; url: string; caption?: string }
+          | { kind: 'photo' | 'video'; file: string; caption?: string }
+        )[]
+      >()
       .notNull()
       .default([]),
     /** Platforms allowed to sell it; empty → every platform the creator is on. */

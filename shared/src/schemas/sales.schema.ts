@@ -8,6 +8,10 @@ const httpsUrl = z
   .url({ message: 'must be a URL' })
   .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL');
 
+/** The name the hub gives an uploaded pack file: a UUID and the extension of its sniffed type. */
+export const PACK_MEDIA_FILE =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp|mp4|webm)$/;
+
 /** Prices travel as decimal amounts in the pack's currency ("price": 10 → 10 €). */
 const price = z
   .number({ message: 'must be a number' })
@@ -27,11 +31,22 @@ export const packFields = {
   description: z.string().max(255, 'must be at most 255 characters').default(''),
   media: z
     .array(
-      z.strictObject({
-        kind: z.enum(['photo', 'video', 'document']),
-        url: httpsUrl,
-        caption: z.string().max(1024).optional(),
-      }),
+      z.union(
+        [
+          z.strictObject({
+            kind: z.enum(['photo', 'video', 'document']),
+            url: httpsUrl,
+            caption: z.string().max(1024).optional(),
+          }),
+          // A file uploaded with `POST /api/creators/:id/pack-media`, kept by the hub.
+          z.strictObject({
+            kind: z.enum(['photo', 'video']),
+            file: z.string().regex(PACK_MEDIA_FILE, 'must be a file name given by the pack media upload'),
+            caption: z.string().max(1024).optional(),
+          }),
+        ],
+        { message: 'must be {kind, url} or {kind, file} of an uploaded file' },
+      ),
     )
     .max(50)
     .default([]),
@@ -39,6 +54,8 @@ export const packFields = {
   checkoutUrl: httpsUrl.nullable().default(null),
   active: z.boolean().default(true),
 };
+
+export type PackMediaItem = z.output<typeof packFields.media>[number];
 
 export const createPackBody = z.strictObject(packFields);
 export const patchPackBody = z
@@ -98,4 +115,69 @@ export const salesMetricsQuery = z.strictObject({
   by: z.enum(SALES_GROUPS).default('pack'),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+});
+
+// What the catalog routes answer, for clients that parse them (the panel).
+export const packView = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  name: z.string(),
+  type: z.enum(PACK_TYPES),
+  price: z.number(),
+  priceCents: z.number(),
+  currency: z.string(),
+  priceStars: z.number().nullable(),
+  description: z.string(),
+  media: z.array(
+    z.union([
+      z.object({
+        kind: z.enum(['photo', 'video', 'document']),
+        url: z.string(),
+        caption: z.string().optional(),
+      }),
+      z.object({ kind: z.enum(['photo', 'video']), file: z.string(), caption: z.string().optional() }),
+    ]),
+  ),
+  platforms: z.array(z.string()),
+  checkoutUrl: z.string().nullable(),
+  active: z.boolean(),
+});
+
+export const packMediaUpload = z.object({
+  kind: z.enum(['photo', 'video']),
+  file: z.string(),
+  mimeType: z.string(),
+  size: z.number(),
+  url: z.string(),
+});
+
+export const promoCodeView = z.object({
+  id: z.string(),
+  creatorId: z.string(),
+  code: z.string(),
+  kind: z.enum(['percent', 'fixed']),
+  value: z.number(),
+  expiresAt: z.string().nullable(),
+  maxUses: z.number().nullable(),
+  maxUsesPerFan: z.number(),
+  uses: z.number(),
+  active: z.boolean(),
+});
+
+export const salesMetricsView = z.object({
+  by: z.enum(SALES_GROUPS),
+  from: z.string(),
+  to: z.string(),
+  totals: z.object({ offers: z.number(), purchases: z.number(), conversion: z.number().nullable() }),
+  rows: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      currency: z.string(),
+      offers: z.number(),
+      purchases: z.number(),
+      conversion: z.number().nullable(),
+      revenueCents: z.number(),
+    }),
+  ),
 });

@@ -7,6 +7,7 @@ import {
   invoiceAmount,
   messagesRepo,
   offersRepo,
+  packMediaItems,
   packsRepo,
   PlatformError,
   purchasesRepo,
@@ -177,7 +178,7 @@ async function deliver(
   const pack = offer && (await packsRepo.findById(ctx.db, offer.packId));
   if (!offer || !pack) throw new PlatformError('The offer or its pack no longer exists', 'permanent');
   if (message.kind === 'media')
-    return connector.sendMedia(credentials, target.chatId, target.text, pack.media);
+    return connector.sendMedia(credentials, target.chatId, target.text, packMediaItems(ctx.mediaDir, pack));
   // A payment request: only for an offer still open; an in-chat invoice or a paid message where the platform collects, else the link.
   if (offer.status !== 'open' || offer.expiresAt <= ctx.now()) {
     throw new PlatformError(
@@ -192,7 +193,7 @@ async function deliver(
       text: target.text,
       priceCents: offer.priceCents,
       currency: offer.currency,
-      media: pack.media,
+      media: packMediaItems(ctx.mediaDir, pack),
     });
   }
   if (packSales.kind !== 'invoice' || !connector.sendInvoice || keyboard)

@@ -7,7 +7,7 @@ export interface HubContext {
   env: Env;
   config: VelvetConfig;
   db: Db;
-  database: Pick<Database, 'ping' | 'driver'>;
+  database: Pick<Database, 'ping' | 'driver' | 'dumpLive'>;
   redis: Redis;
   /** Prefix for every Redis key this process writes (queues, limiters). */
   redisPrefix: string;

@@ -24,7 +24,7 @@ describe('backup and restore', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 120_000,
     });
 
   async function counts(url: string) {
@@ -173,5 +173,5 @@ describe('backup and restore', () => {
     } finally {
       await reopened.close();
     }
-  }, 60_000);
+  }, 240_000);
 });

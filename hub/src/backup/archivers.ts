@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Env } from '@velvet/shared';
+import type { Database, Env } from '@velvet/shared';
 
 const run = promisify(execFile);
 
@@ -25,6 +25,9 @@ export const COUNTED = [
 ] as const;
 
 export type Counts = Record<string, number>;
+
+/** The database this process has open, as far as a backup needs it. */
+export type LiveDatabase = Pick<Database, 'driver' | 'dumpLive'>;
 
 export class BackupError extends Error {
   override name = 'BackupError';
@@ -49,8 +52,12 @@ async function countWith(query: (sql: string) => Promise<{ rows: { n: number }[]
   return counts;
 }
 
-export function archiverFor(env: Env): DatabaseArchiver {
-  return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR);
+/**
+ * `live` is the database this process has open: the embedded one can only be copied
+ * consistently through it, by the process that owns it.
+ */
+export function archiverFor(env: Env, live?: LiveDatabase): DatabaseArchiver {
+  return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR, live);
 }
 
 /** PostgreSQL: `pg_dump` custom format and `pg_restore`, from the Debian client tools. */
@@ -112,11 +119,13 @@ function postgresArchiver(url: string): DatabaseArchiver {
 
 /**
  * The embedded shape: PGlite's own data directory archive. PGlite is one process's
- * database, so Velvet must be stopped: its local Redis child's pid file says it runs.
+ * database: the running hub dumps it through its open connection (`live`); any other
+ * process may only touch it while Velvet is stopped (its local Redis child's pid file says
+ * it runs).
  */
-function pgliteArchiver(dataDir: string): DatabaseArchiver {
+function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver {
   const dbDir = path.join(dataDir, 'db');
-  const refuseWhileRunning = () => {
+  const refuseWhileRunning = (advice: string) => {
     const pidFile = path.join(dataDir, 'redis', 'redis.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -128,9 +137,7 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
       }
     })();
     if (cmdline.includes('redis-server')) {
-      throw new BackupError(
-        'Velvet is running on this data directory (embedded database): stop it, then run the backup or restore',
-      );
+      throw new BackupError(`Velvet is running on this data directory (embedded database): ${advice}`);
     }
   };
   async function open(options: { loadDataDir?: Blob } = {}) {
@@ -140,7 +147,14 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
   return {
     driver: 'pglite',
     async dump(dir) {
-      refuseWhileRunning();
+      if (live?.dumpLive) {
+        const { archive, read } = await live.dumpLive((query) => countWith(query));
+        await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
+        return read;
+      }
+      refuseWhileRunning(
+        'it did not answer on its backup channel (DATA_DIR/backup.sock); stop it, then run `npm run backup`',
+      );
       if (!existsSync(dbDir)) throw new BackupError(`No embedded database in ${dbDir}`);
       const db = await open();
       try {
@@ -153,11 +167,12 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
       }
     },
     async inUse() {
+      refuseWhileRunning('stop it, then run `npm run restore`');
       const entries = await readdir(dbDir).catch(() => []);
       return entries.length > 0;
     },
     async restore(dir, force) {
-      refuseWhileRunning();
+      refuseWhileRunning('stop it, then run `npm run restore`');
       if (force) await rm(dbDir, { recursive: true, force: true });
       await mkdir(dbDir, { recursive: true });
       const archive = await readFile(path.join(dir, 'pglite.tar.gz')).catch(() => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Env } from '@velvet/shared';
-import { archiverFor, BackupError, COUNTED, type Counts } from './archivers';
+import { archiverFor, BackupError, COUNTED, type Counts, type LiveDatabase } from './archivers';
 
 export { BackupError } from './archivers';
 
@@ -24,18 +24,25 @@ async function fileCount(dir: string): Promise<number> {
   return entries.filter((e) => e.isFile()).length;
 }
 
+/** `DATA_DIR/backups/velvet-<time>.tar.gz`, where `npm run backup` writes without `--out`. */
+export function defaultBackupFile(env: Env, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return path.resolve(env.DATA_DIR, 'backups', `velvet-${stamp}.tar.gz`);
+}
+
 /**
  * One compressed file: the database (PostgreSQL: `pg_dump` custom format of one snapshot;
  * embedded: PGlite's data directory archive), the media directory, and a manifest with row
  * counts. Platform credentials stay sealed by VELVET_SECRET, which is not in the backup.
+ * `live` is this process's open database (needed for the embedded one while Velvet runs).
  */
 export async function createBackup(
   env: Env,
   out?: string,
+  live?: LiveDatabase,
 ): Promise<{ file: string; manifest: BackupManifest }> {
-  const archiver = archiverFor(env);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.resolve(out ?? path.join(env.DATA_DIR, 'backups', `velvet-${stamp}.tar.gz`));
+  const archiver = archiverFor(env, live);
+  const file = path.resolve(out ?? defaultBackupFile(env));
   await mkdir(path.dirname(file), { recursive: true });
   const work = await mkdtemp(path.join(os.tmpdir(), 'velvet-backup-'));
   try {

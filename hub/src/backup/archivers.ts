@@ -26,6 +26,18 @@ export const COUNTED = [
 
 export type Counts = Record<string, number>;
 
+/** An erased fan as the ledger keeps it: the id and when, nothing of what was erased. */
+export interface Erasure {
+  fanId: string;
+  at: string;
+}
+
+/** What a backup reads from the same snapshot it archives. */
+export interface Snapshot {
+  counts: Counts;
+  erasures: Erasure[];
+}
+
 /** The database this process has open, as far as a backup needs it. */
 export type LiveDatabase = Pick<Database, 'driver' | 'dumpLive'>;
 
@@ -36,20 +48,43 @@ export class BackupError extends Error {
 /** One database shape's way to save and load itself, behind the same four calls. */
 export interface DatabaseArchiver {
   driver: 'postgres' | 'pglite';
-  /** Writes the database into `dir` and returns the row counts of that same snapshot. */
-  dump(dir: string): Promise<Counts>;
+  /** Writes the database into `dir` and returns the row counts and erasures of that same snapshot. */
+  dump(dir: string): Promise<Snapshot>;
   /** Whether the target already holds data (a restore then needs `--force`). */
   inUse(): Promise<boolean>;
   /** Loads what `dump` wrote into the target, replacing it when `force`. */
   restore(dir: string, force: boolean): Promise<void>;
   counts(): Promise<Counts>;
+  /** The erasure ledger of what the target holds now (none when it is empty). */
+  erasures(): Promise<Erasure[]>;
 }
 
-async function countWith(query: (sql: string) => Promise<{ rows: { n: number }[] }>): Promise<Counts> {
+type Query = <R>(sql: string) => Promise<{ rows: R[] }>;
+
+async function countWith(query: Query): Promise<Counts> {
   const counts: Counts = {};
   for (const table of COUNTED)
-    counts[table] = (await query(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+    counts[table] = (await query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
   return counts;
+}
+
+async function erasuresWith(query: Query): Promise<Erasure[]> {
+  const { rows } = await query<{ id: string; at: string }>(
+    `select id::text, to_char(erased_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+       from fans where erased_at is not null order by erased_at, id`,
+  );
+  return rows.map((r) => ({ fanId: r.id, at: r.at }));
+}
+
+const snapshotWith = async (query: Query): Promise<Snapshot> => ({
+  counts: await countWith(query),
+  erasures: await erasuresWith(query),
+});
+
+/** The target's ledger, if it has Velvet's tables at all. */
+async function targetErasures(query: Query): Promise<Erasure[]> {
+  const { rows } = await query<{ t: string | null }>(`select to_regclass('fans')::text as t`);
+  return rows[0]?.t ? erasuresWith(query) : [];
 }
 
 /**
@@ -59,6 +94,11 @@ async function countWith(query: (sql: string) => Promise<{ rows: { n: number }[]
 export function archiverFor(env: Env, live?: LiveDatabase): DatabaseArchiver {
   return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR, live);
 }
+
+const pgQuery =
+  (client: pg.Client): Query =>
+  <R>(sql: string) =>
+    client.query(sql).then((result) => ({ rows: result.rows as R[] }));
 
 /** PostgreSQL: `pg_dump` custom format and `pg_restore`, from the Debian client tools. */
 function postgresArchiver(url: string): DatabaseArchiver {
@@ -79,7 +119,7 @@ function postgresArchiver(url: string): DatabaseArchiver {
       withClient(async (client) => {
         await client.query('begin isolation level repeatable read read only');
         const { rows } = await client.query<{ snapshot: string }>('select pg_export_snapshot() as snapshot');
-        const counts = await countWith((sql) => client.query(sql));
+        const snapshot = await snapshotWith(pgQuery(client));
         await run('pg_dump', [
           '--format=custom',
           '--no-owner',
@@ -90,7 +130,7 @@ function postgresArchiver(url: string): DatabaseArchiver {
           url,
         ]);
         await client.query('commit');
-        return counts;
+        return snapshot;
       }),
     inUse: () =>
       withClient(async (client) => {
@@ -113,7 +153,8 @@ function postgresArchiver(url: string): DatabaseArchiver {
         throw new BackupError(`pg_restore failed: ${error.stderr?.trim() ?? String(error)}`);
       });
     },
-    counts: () => withClient((client) => countWith((sql) => client.query(sql))),
+    counts: () => withClient((client) => countWith(pgQuery(client))),
+    erasures: () => withClient((client) => targetErasures(pgQuery(client))),
   };
 }
 
@@ -148,7 +189,7 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
     driver: 'pglite',
     async dump(dir) {
       if (live?.dumpLive) {
-        const { archive, read } = await live.dumpLive((query) => countWith(query));
+        const { archive, read } = await live.dumpLive((query) => snapshotWith(query));
         await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
         return read;
       }
@@ -158,10 +199,10 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
       if (!existsSync(dbDir)) throw new BackupError(`No embedded database in ${dbDir}`);
       const db = await open();
       try {
-        const counts = await countWith((sql) => db.query<{ n: number }>(sql));
+        const snapshot = await snapshotWith((sql) => db.query(sql));
         const archive = await db.dumpDataDir('gzip');
         await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
-        return counts;
+        return snapshot;
       } finally {
         await db.close();
       }
@@ -184,7 +225,16 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
     async counts() {
       const db = await open();
       try {
-        return await countWith((sql) => db.query<{ n: number }>(sql));
+        return await countWith((sql) => db.query(sql));
+      } finally {
+        await db.close();
+      }
+    },
+    async erasures() {
+      if ((await readdir(dbDir).catch(() => [])).length === 0) return [];
+      const db = await open();
+      try {
+        return await targetErasures((sql) => db.query(sql));
       } finally {
         await db.close();
       }

@@ -41,10 +41,11 @@ async function main(argv: string[]): Promise<number> {
     const file = args.find((a) => !a.startsWith('--'));
     if (!file) throw new BackupError('usage: npm run restore -- FILE [--force]');
     const started = Date.now();
-    const manifest = await restoreBackup(env, file, args.includes('--force'));
+    const { manifest, reapplied } = await restoreBackup(env, file, args.includes('--force'));
     console.log(
       `restored ${file} (taken ${manifest.createdAt}): ${manifest.counts.messages} messages, ${manifest.mediaFiles} media files in ${Date.now() - started} ms`,
     );
+    if (reapplied > 0) console.log(`erased again ${reapplied} fans erased after this backup was taken`);
     return 0;
   }
   throw new BackupError('usage: backup.cli.ts backup [--out FILE] | restore FILE [--force]');

@@ -303,5 +303,5 @@ describe('backups of the embedded database while Velvet runs', () => {
     });
     expect(webhook.status).toBe(200);
     expect(await stop(back)).toBe(0);
-  }, 240_000);
+  }, 420_000);
 });

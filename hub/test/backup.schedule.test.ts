@@ -119,6 +119,32 @@ describe('scheduled backups', () => {
     }
   }, 120_000);
 
+  it('says in the alert what to install when pg_dump is missing', async () => {
+    const socket = await inboxClient(hub.url, admin.token);
+    const events = record(socket);
+    const path_ = process.env.PATH;
+    // execFile looks pg_dump up in this process's PATH, as in an image without the client tools.
+    process.env.PATH = dir;
+    await hub.ctx.redis.del(`${hub.redisPrefix}:backups:claimed`);
+    hub.ctx.config.backups = { enabled: true, every: 1500, keep: 2, dir: path.join(dir, 'no-tools') };
+    const workers = workersOf(hub);
+    try {
+      const alert = await until(
+        () => events.find((e) => e.event === 'alert' && e.payload.kind === 'backup_failed'),
+        20_000,
+        'a backup_failed alert',
+      );
+      expect(alert.payload.message).toMatch(
+        /scheduled backup failed: pg_dump was not found: install the PostgreSQL client tools/,
+      );
+    } finally {
+      process.env.PATH = path_;
+      hub.ctx.config.backups = { enabled: false, every: 60_000, keep: 2, dir };
+      await workers.stop();
+      socket.disconnect();
+    }
+  });
+
   it('serves a listed backup byte for byte to admins only, and refuses any other name', async () => {
     hub.ctx.config.backups = { enabled: false, every: 60_000, keep: 2, dir };
     const [newest] = (await admin.get('/api/backups')).body.backups as { name: string; size: number }[];

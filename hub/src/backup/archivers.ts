@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Database, Env } from '@velvet/shared';
@@ -95,6 +99,18 @@ export function archiverFor(env: Env, live?: LiveDatabase): DatabaseArchiver {
   return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR, live);
 }
 
+/** A PostgreSQL client tool's failure, said so that an admin's alert tells what to fix. */
+const toolFailed =
+  (tool: string) =>
+  (error: NodeJS.ErrnoException & { stderr?: string }): never => {
+    if (error.code === 'ENOENT') {
+      throw new BackupError(
+        `${tool} was not found: install the PostgreSQL client tools of the server's version (Debian: postgresql-client)`,
+      );
+    }
+    throw new BackupError(`${tool} failed: ${error.stderr?.trim() || error.message}`);
+  };
+
 const pgQuery =
   (client: pg.Client): Query =>
   <R>(sql: string) =>
@@ -128,7 +144,7 @@ function postgresArchiver(url: string): DatabaseArchiver {
           '--file',
           path.join(dir, 'db.dump'),
           url,
-        ]);
+        ]).catch(toolFailed('pg_dump'));
         await client.query('commit');
         return snapshot;
       }),
@@ -149,9 +165,7 @@ function postgresArchiver(url: string): DatabaseArchiver {
         '--dbname',
         url,
         path.join(dir, 'db.dump'),
-      ]).catch((error: { stderr?: string }) => {
-        throw new BackupError(`pg_restore failed: ${error.stderr?.trim() ?? String(error)}`);
-      });
+      ]).catch(toolFailed('pg_restore'));
     },
     counts: () => withClient((client) => countWith(pgQuery(client))),
     erasures: () => withClient((client) => targetErasures(pgQuery(client))),
@@ -190,7 +204,12 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
     async dump(dir) {
       if (live?.dumpLive) {
         const { archive, read } = await live.dumpLive((query) => snapshotWith(query));
-        await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
+        // Compressed once the database is released, on libuv's threads.
+        await pipeline(
+          Readable.fromWeb(archive.stream() as WebReadableStream),
+          createGzip(),
+          createWriteStream(path.join(dir, 'pglite.tar.gz')),
+        );
         return read;
       }
       refuseWhileRunning(

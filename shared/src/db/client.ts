@@ -18,8 +18,9 @@ export interface Database {
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
-   * Embedded only: runs `read`, then archives the data directory (tar.gz), with no write in
-   * between. Only the process holding PGlite can do this; a copy opened beside it cannot.
+   * Embedded only: runs `read`, then archives the data directory (an uncompressed tar, to
+   * compress outside the lock), with no write in between. Only the process holding PGlite
+   * can do this; a copy opened beside it cannot.
    */
   dumpLive?<T>(read: (query: RawQuery) => Promise<T>): Promise<{ archive: Blob; read: T }>;
 }
@@ -99,12 +100,13 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
     },
     // PGlite's transaction holds its transaction lock: every other query and transaction of
     // this process waits, so the counts read and the files archived are one point in time.
-    // The checkpoint flushes committed pages, so the archive opens without WAL replay.
+    // The checkpoint flushes committed pages, so the archive opens without WAL replay. No
+    // compression here: gzip of the whole directory would hold every query for many seconds.
     dumpLive: (read) =>
       client.transaction(async (tx) => {
         const value = await read((query) => tx.query(query));
         await tx.exec('checkpoint');
-        return { archive: await client.dumpDataDir('gzip'), read: value };
+        return { archive: await client.dumpDataDir('none'), read: value };
       }),
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });

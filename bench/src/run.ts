@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { backupBench } from './backup';
 import { bullmqAddRate, pgInsertRate } from './baselines';
 import { classifierBench } from './classifier';
 import { draftRelay } from './draft-relay';
@@ -22,7 +23,7 @@ const list = (name: string, fallback: string) =>
 const seconds = num('BENCH_SECONDS', 30);
 const rates = list('BENCH_RATES', '50,200,500');
 const baselineSeconds = num('BENCH_BASELINE_SECONDS', Math.min(seconds, 5));
-const only = new Set((process.env.BENCH_ONLY ?? 'ingest,relay,sockets,scale,classifier').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'ingest,relay,sockets,scale,classifier,backup').split(','));
 
 interface Row {
   measure: string;
@@ -197,6 +198,27 @@ if (only.has('classifier')) {
     value: `${classifier.classifier.perSecond}/s`,
     ratio: `${times(classifier.classifier.perSecond, classifier.baseline.perSecond)} rate, p99 ${times(classifier.classifier.latencyMs.p99, classifier.baseline.latencyMs.p99)}`,
   });
+}
+
+if (only.has('backup')) {
+  const backups = await backupBench(num('BENCH_BACKUP_MESSAGES', 100_000), step);
+  report.backup = backups;
+  for (const b of backups) {
+    const shape = b.shape === 'postgres' ? 'PostgreSQL' : 'embedded PGlite, live';
+    rows.push({
+      measure: `baseline: ${b.baseline.what}`,
+      load: `${b.messages} messages, ${b.shape}`,
+      value: `${b.baseline.backupSeconds} s, ${b.baseline.backupMB} MB; back ${b.baseline.restoreSeconds} s`,
+    });
+    rows.push({
+      measure: `backup + restore (${shape})`,
+      load: `${b.messages} messages`,
+      ...(b.queryWaitMs ? ms(b.queryWaitMs) : {}),
+      value: `backup ${b.backupSeconds} s, ${b.backupMB} MB; restore ${b.restoreSeconds} s`,
+      ratio: `backup ${times(b.backupSeconds, b.baseline.backupSeconds)}, restore ${times(b.restoreSeconds, b.baseline.restoreSeconds)}`,
+      notes: `${b.queryWaitMs ? `p50/p90/p99: a query's wait during the backup, max ${b.queryWaitMs.max} ms; ` : ''}restore includes the row-count check and the erasure ledger`,
+    });
+  }
 }
 
 const date = new Date().toISOString();

@@ -6,7 +6,7 @@ export interface HubContext {
   env: Env;
   config: VelvetConfig;
   db: Db;
-  database: Pick<Database, 'ping' | 'driver'>;
+  database: Pick<Database, 'ping' | 'driver' | 'dumpLive'>;
   redis: RedisClient;
   /** Prefix for every Redis key this process writes (queues, limiters). */
   redisPrefix: string;

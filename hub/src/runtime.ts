@@ -25,7 +25,8 @@ import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from 
 import { createConnectors, createPublishers, type Connectors } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
-import { BackupError, createBackup } from './backup/backup';
+import { createBackup } from './backup/backup';
+import { channelToken, startBackupChannel } from './backup/backup.channel';
 import type { HubContext } from './context';
 import type { Logger } from './logger';
 import { loadUiWhenBuilt } from './ui';
@@ -41,14 +42,6 @@ export interface Runtime {
   admin?: { email: string; password?: string };
   stop(): Promise<void>;
 }
-
-/**
- * Why the embedded shape takes no scheduled backups: PGlite lives inside the running
- * process, and a second copy opened on its data directory would not see (or would corrupt)
- * what the first has not checkpointed.
- */
-export const EMBEDDED_BACKUP_REFUSED =
-  'scheduled backups need PostgreSQL (DATABASE_URL): the embedded database cannot be copied consistently while Velvet runs; stop Velvet and run `npm run backup`';
 
 /**
  * The workers role over an existing context: BullMQ workers on their own connection (they
@@ -75,10 +68,8 @@ export function startWorkerRole(
     publishers: createPublishers({ redis: ctx.redis, redisPrefix: ctx.redisPrefix }),
     backups: {
       dataDir: ctx.env.DATA_DIR,
-      create: async (file) => {
-        if (ctx.database.driver === 'pglite') throw new BackupError(EMBEDDED_BACKUP_REFUSED);
-        return createBackup(ctx.env, file);
-      },
+      // The open database: the embedded one is copied through it, inside this process.
+      create: (file) => createBackup(ctx.env, file, ctx.database),
     },
     ollama: createOllamaClient({
       host: ctx.env.OLLAMA_HOST,
@@ -118,7 +109,8 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
 
   try {
     const config = loadVelvetConfig(env.VELVET_CONFIG);
-    const secrets = deriveSecrets(resolveSecret(env.VELVET_SECRET, env.DATA_DIR));
+    const secret = resolveSecret(env.VELVET_SECRET, env.DATA_DIR);
+    const secrets = deriveSecrets(secret);
 
     let redisUrl = env.REDIS_URL;
     if (!redisUrl) {
@@ -135,6 +127,16 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
     const database: Database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
     cleanups.push(() => database.close());
     logger.info({ driver: database.driver }, 'database ready, migrations applied');
+    if (database.driver === 'pglite') {
+      // `npm run backup` asks this process, the only one that can copy PGlite consistently.
+      const channel = await startBackupChannel({ env, database, token: channelToken(secret), logger }).catch(
+        (error: unknown) => {
+          logger.warn({ err: error }, 'backup channel not available: `npm run backup` needs Velvet stopped');
+          return undefined;
+        },
+      );
+      if (channel) cleanups.push(() => channel.close());
+    }
 
     const ctx: HubContext = {
       env,

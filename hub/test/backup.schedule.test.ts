@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,32 @@ describe('scheduled backups', () => {
     }
   }, 120_000);
 
+  it('says in the alert what to install when pg_dump is missing', async () => {
+    const socket = await inboxClient(hub.url, admin.token);
+    const events = record(socket);
+    const path_ = process.env.PATH;
+    // execFile looks pg_dump up in this process's PATH, as in an image without the client tools.
+    process.env.PATH = dir;
+    await hub.ctx.redis.del(`${hub.redisPrefix}:backups:claimed`);
+    hub.ctx.config.backups = { enabled: true, every: 1500, keep: 2, dir: path.join(dir, 'no-tools') };
+    const workers = workersOf(hub);
+    try {
+      const alert = await until(
+        () => events.find((e) => e.event === 'alert' && e.payload.kind === 'backup_failed'),
+        20_000,
+        'a backup_failed alert',
+      );
+      expect(alert.payload.message).toMatch(
+        /scheduled backup failed: pg_dump was not found: install the PostgreSQL client tools/,
+      );
+    } finally {
+      process.env.PATH = path_;
+      hub.ctx.config.backups = { enabled: false, every: 60_000, keep: 2, dir };
+      await workers.stop();
+      socket.disconnect();
+    }
+  });
+
   it('serves a listed backup byte for byte to admins only, and refuses any other name', async () => {
     hub.ctx.config.backups = { enabled: false, every: 60_000, keep: 2, dir };
     const [newest] = (await admin.get('/api/backups')).body.backups as { name: string; size: number }[];
@@ -165,7 +192,7 @@ describe('scheduled backups', () => {
   });
 });
 
-/** The embedded shape refuses a live copy and says why, as an alert, instead of faking one. */
+/** The embedded shape: the process holding PGlite writes the scheduled backup itself, no alert. */
 describe('scheduled backups, embedded database', () => {
   let hub: TestHub;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'velvet-backups-embedded-'));
@@ -179,29 +206,34 @@ describe('scheduled backups, embedded database', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('raises a backup_failed alert explaining that it needs PostgreSQL or a stopped Velvet', async () => {
+  it('writes the backup through the open database and reports it, with no backup_failed alert', async () => {
     const admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
-    hub.ctx.config.backups = { enabled: true, every: 300, keep: 2, dir };
+    await admin.post('/api/creators', creatorBody('Intégrée'));
+    hub.ctx.config.backups = { enabled: true, every: 1000, keep: 2, dir };
     const socket = await inboxClient(hub.url, admin.token);
     const events = record(socket);
     const workers = workersOf(hub);
     try {
       await until(
-        () => events.find((e) => e.event === 'alert' && e.payload.kind === 'backup_failed'),
-        20_000,
-        'a backup_failed alert',
+        () => (readdirSync(dir).filter((f) => NAME.test(f)).length >= 2 ? true : undefined),
+        30_000,
+        'two scheduled backups',
       );
     } finally {
+      hub.ctx.config.backups = { enabled: false, every: 1000, keep: 2, dir };
       await workers.stop();
       socket.disconnect();
     }
-    const alert = events.find((e) => e.event === 'alert' && e.payload.kind === 'backup_failed')!;
-    expect(alert.payload.message).toMatch(/need PostgreSQL .*stop Velvet and run `npm run backup`/);
-    expect(alert.payload.creatorId).toBeNull();
-    expect(readdirSync(dir).filter((f) => NAME.test(f))).toEqual([]);
+    expect(events.filter((e) => e.event === 'alert' && e.payload.kind === 'backup_failed')).toEqual([]);
     const listing = await admin.get('/api/backups');
-    expect(listing.body.schedule.supported).toBe(false);
-    expect(listing.body.last).toMatchObject({ ok: false, error: expect.stringMatching(/PostgreSQL/) });
+    expect(listing.body.schedule.supported).toBe(true);
+    expect(listing.body.last).toMatchObject({ ok: true, name: expect.stringMatching(NAME) });
+    const manifest = JSON.parse(
+      execFileSync('tar', ['-xzOf', path.join(dir, listing.body.backups[0].name), './manifest.json'], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(manifest).toMatchObject({ driver: 'pglite', counts: { creators: 1, users: 1 } });
   });
 });

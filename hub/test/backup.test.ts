@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,7 @@ describe('backup and restore', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 120_000,
     });
 
   async function counts(url: string) {
@@ -117,7 +117,70 @@ describe('backup and restore', () => {
     const forced = npm('restore', [file, '--force'], target);
     expect(forced.status, forced.stderr).toBe(0);
     expect(await counts(fresh.url)).toEqual(source);
-  });
+  }, 240_000);
+
+  it('erases again, on restore of an older generation, a fan erased after it was taken', async () => {
+    const generations = path.join(dir, 'generations');
+    mkdirSync(generations);
+    const older = path.join(generations, 'older.tar.gz');
+    const newer = path.join(generations, 'newer.tar.gz');
+    const source = { DATABASE_URL: hub.ctx.env.DATABASE_URL!, DATA_DIR: hub.ctx.env.DATA_DIR };
+    expect(npm('backup', ['--out', older], source).status).toBe(0);
+
+    const [fan] = await selectRows<{ id: string }>(
+      hub.ctx.db,
+      sql`select id from fans where platform_user_id = 'u1'`,
+    );
+    const admin = new Client(hub.url);
+    await admin.login('admin@test.velvet', 'admin-password-123');
+    expect((await admin.post(`/api/fans/${fan!.id}/erase`, { confirm: 'Fan 1' })).status).toBe(200);
+    const taken = npm('backup', ['--out', newer], source);
+    expect(taken.status, taken.stderr).toBe(0);
+    // The newer generation's ledger names the fan and keeps nothing of them.
+    const manifest = execFileSync('tar', ['-xzOf', newer, './manifest.json'], { encoding: 'utf8' });
+    expect(JSON.parse(manifest).erasures).toEqual([{ fanId: fan!.id, at: expect.any(String) }]);
+
+    const other = await createTestDatabase();
+    try {
+      const target = { DATABASE_URL: other.url, DATA_DIR: path.join(dir, 'other-data') };
+      const fanState = async () => {
+        const client = new pg.Client({ connectionString: other.url });
+        await client.connect();
+        try {
+          const [row] = (
+            await client.query(
+              `select f.display_name, f.erased_at, count(m.id)::int as messages,
+                      count(*) filter (where m.text <> '')::int as texts
+                 from fans f join conversations c on c.fan_id = f.id join messages m on m.conversation_id = c.id
+                where f.id = $1 group by f.id`,
+              [fan!.id],
+            )
+          ).rows;
+          const kept = (
+            await client.query(`select count(*)::int as n from messages where text like 'message %'`)
+          ).rows[0].n;
+          return { ...row, kept };
+        } finally {
+          await client.end();
+        }
+      };
+      const restored = npm('restore', [older], target);
+      expect(restored.status, restored.stderr).toBe(0);
+      expect(restored.stdout).toMatch(/erased again 1 fans erased after this backup was taken/);
+      // Erased as the erasure did it: no name, no text; the messages still count; others intact.
+      expect(await fanState()).toMatchObject({ display_name: '', messages: 5, texts: 0, kept: 20 });
+      expect((await fanState()).erased_at).not.toBeNull();
+
+      // With the newer generation gone, the ledger of the database being replaced still holds.
+      rmSync(newer);
+      const again = npm('restore', [older, '--force'], target);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/erased again 1 fans/);
+      expect(await fanState()).toMatchObject({ display_name: '', texts: 0, kept: 20 });
+    } finally {
+      await other.drop();
+    }
+  }, 240_000);
 
   it('round-trips the embedded database (PGlite) the same way', async () => {
     const source = path.join(dir, 'embedded');
@@ -173,5 +236,5 @@ describe('backup and restore', () => {
     } finally {
       await reopened.close();
     }
-  }, 60_000);
+  }, 240_000);
 });

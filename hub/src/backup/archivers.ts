@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Env } from '@velvet/shared';
+import type { Database, Env } from '@velvet/shared';
 
 const run = promisify(execFile);
 
@@ -26,6 +30,21 @@ export const COUNTED = [
 
 export type Counts = Record<string, number>;
 
+/** An erased fan as the ledger keeps it: the id and when, nothing of what was erased. */
+export interface Erasure {
+  fanId: string;
+  at: string;
+}
+
+/** What a backup reads from the same snapshot it archives. */
+export interface Snapshot {
+  counts: Counts;
+  erasures: Erasure[];
+}
+
+/** The database this process has open, as far as a backup needs it. */
+export type LiveDatabase = Pick<Database, 'driver' | 'dumpLive'>;
+
 export class BackupError extends Error {
   override name = 'BackupError';
 }
@@ -33,25 +52,69 @@ export class BackupError extends Error {
 /** One database shape's way to save and load itself, behind the same four calls. */
 export interface DatabaseArchiver {
   driver: 'postgres' | 'pglite';
-  /** Writes the database into `dir` and returns the row counts of that same snapshot. */
-  dump(dir: string): Promise<Counts>;
+  /** Writes the database into `dir` and returns the row counts and erasures of that same snapshot. */
+  dump(dir: string): Promise<Snapshot>;
   /** Whether the target already holds data (a restore then needs `--force`). */
   inUse(): Promise<boolean>;
   /** Loads what `dump` wrote into the target, replacing it when `force`. */
   restore(dir: string, force: boolean): Promise<void>;
   counts(): Promise<Counts>;
+  /** The erasure ledger of what the target holds now (none when it is empty). */
+  erasures(): Promise<Erasure[]>;
 }
 
-async function countWith(query: (sql: string) => Promise<{ rows: { n: number }[] }>): Promise<Counts> {
+type Query = <R>(sql: string) => Promise<{ rows: R[] }>;
+
+async function countWith(query: Query): Promise<Counts> {
   const counts: Counts = {};
   for (const table of COUNTED)
-    counts[table] = (await query(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+    counts[table] = (await query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
   return counts;
 }
 
-export function archiverFor(env: Env): DatabaseArchiver {
-  return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR);
+async function erasuresWith(query: Query): Promise<Erasure[]> {
+  const { rows } = await query<{ id: string; at: string }>(
+    `select id::text, to_char(erased_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+       from fans where erased_at is not null order by erased_at, id`,
+  );
+  return rows.map((r) => ({ fanId: r.id, at: r.at }));
 }
+
+const snapshotWith = async (query: Query): Promise<Snapshot> => ({
+  counts: await countWith(query),
+  erasures: await erasuresWith(query),
+});
+
+/** The target's ledger, if it has Velvet's tables at all. */
+async function targetErasures(query: Query): Promise<Erasure[]> {
+  const { rows } = await query<{ t: string | null }>(`select to_regclass('fans')::text as t`);
+  return rows[0]?.t ? erasuresWith(query) : [];
+}
+
+/**
+ * `live` is the database this process has open: the embedded one can only be copied
+ * consistently through it, by the process that owns it.
+ */
+export function archiverFor(env: Env, live?: LiveDatabase): DatabaseArchiver {
+  return env.DATABASE_URL ? postgresArchiver(env.DATABASE_URL) : pgliteArchiver(env.DATA_DIR, live);
+}
+
+/** A PostgreSQL client tool's failure, said so that an admin's alert tells what to fix. */
+const toolFailed =
+  (tool: string) =>
+  (error: NodeJS.ErrnoException & { stderr?: string }): never => {
+    if (error.code === 'ENOENT') {
+      throw new BackupError(
+        `${tool} was not found: install the PostgreSQL client tools of the server's version (Debian: postgresql-client)`,
+      );
+    }
+    throw new BackupError(`${tool} failed: ${error.stderr?.trim() || error.message}`);
+  };
+
+const pgQuery =
+  (client: pg.Client): Query =>
+  <R>(sql: string) =>
+    client.query(sql).then((result) => ({ rows: result.rows as R[] }));
 
 /** PostgreSQL: `pg_dump` custom format and `pg_restore`, from the Debian client tools. */
 function postgresArchiver(url: string): DatabaseArchiver {
@@ -72,7 +135,7 @@ function postgresArchiver(url: string): DatabaseArchiver {
       withClient(async (client) => {
         await client.query('begin isolation level repeatable read read only');
         const { rows } = await client.query<{ snapshot: string }>('select pg_export_snapshot() as snapshot');
-        const counts = await countWith((sql) => client.query(sql));
+        const snapshot = await snapshotWith(pgQuery(client));
         await run('pg_dump', [
           '--format=custom',
           '--no-owner',
@@ -81,9 +144,9 @@ function postgresArchiver(url: string): DatabaseArchiver {
           '--file',
           path.join(dir, 'db.dump'),
           url,
-        ]);
+        ]).catch(toolFailed('pg_dump'));
         await client.query('commit');
-        return counts;
+        return snapshot;
       }),
     inUse: () =>
       withClient(async (client) => {
@@ -102,21 +165,22 @@ function postgresArchiver(url: string): DatabaseArchiver {
         '--dbname',
         url,
         path.join(dir, 'db.dump'),
-      ]).catch((error: { stderr?: string }) => {
-        throw new BackupError(`pg_restore failed: ${error.stderr?.trim() ?? String(error)}`);
-      });
+      ]).catch(toolFailed('pg_restore'));
     },
-    counts: () => withClient((client) => countWith((sql) => client.query(sql))),
+    counts: () => withClient((client) => countWith(pgQuery(client))),
+    erasures: () => withClient((client) => targetErasures(pgQuery(client))),
   };
 }
 
 /**
  * The embedded shape: PGlite's own data directory archive. PGlite is one process's
- * database, so Velvet must be stopped: its local Redis child's pid file says it runs.
+ * database: the running hub dumps it through its open connection (`live`); any other
+ * process may only touch it while Velvet is stopped (its local Redis child's pid file says
+ * it runs).
  */
-function pgliteArchiver(dataDir: string): DatabaseArchiver {
+function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver {
   const dbDir = path.join(dataDir, 'db');
-  const refuseWhileRunning = () => {
+  const refuseWhileRunning = (advice: string) => {
     const pidFile = path.join(dataDir, 'redis', 'redis.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -128,9 +192,7 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
       }
     })();
     if (cmdline.includes('redis-server')) {
-      throw new BackupError(
-        'Velvet is running on this data directory (embedded database): stop it, then run the backup or restore',
-      );
+      throw new BackupError(`Velvet is running on this data directory (embedded database): ${advice}`);
     }
   };
   async function open(options: { loadDataDir?: Blob } = {}) {
@@ -140,24 +202,37 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
   return {
     driver: 'pglite',
     async dump(dir) {
-      refuseWhileRunning();
+      if (live?.dumpLive) {
+        const { archive, read } = await live.dumpLive((query) => snapshotWith(query));
+        // Compressed once the database is released, on libuv's threads.
+        await pipeline(
+          Readable.fromWeb(archive.stream() as WebReadableStream),
+          createGzip(),
+          createWriteStream(path.join(dir, 'pglite.tar.gz')),
+        );
+        return read;
+      }
+      refuseWhileRunning(
+        'it did not answer on its backup channel (DATA_DIR/backup.sock); stop it, then run `npm run backup`',
+      );
       if (!existsSync(dbDir)) throw new BackupError(`No embedded database in ${dbDir}`);
       const db = await open();
       try {
-        const counts = await countWith((sql) => db.query<{ n: number }>(sql));
+        const snapshot = await snapshotWith((sql) => db.query(sql));
         const archive = await db.dumpDataDir('gzip');
         await writeFile(path.join(dir, 'pglite.tar.gz'), Buffer.from(await archive.arrayBuffer()));
-        return counts;
+        return snapshot;
       } finally {
         await db.close();
       }
     },
     async inUse() {
+      refuseWhileRunning('stop it, then run `npm run restore`');
       const entries = await readdir(dbDir).catch(() => []);
       return entries.length > 0;
     },
     async restore(dir, force) {
-      refuseWhileRunning();
+      refuseWhileRunning('stop it, then run `npm run restore`');
       if (force) await rm(dbDir, { recursive: true, force: true });
       await mkdir(dbDir, { recursive: true });
       const archive = await readFile(path.join(dir, 'pglite.tar.gz')).catch(() => {
@@ -169,7 +244,16 @@ function pgliteArchiver(dataDir: string): DatabaseArchiver {
     async counts() {
       const db = await open();
       try {
-        return await countWith((sql) => db.query<{ n: number }>(sql));
+        return await countWith((sql) => db.query(sql));
+      } finally {
+        await db.close();
+      }
+    },
+    async erasures() {
+      if ((await readdir(dbDir).catch(() => [])).length === 0) return [];
+      const db = await open();
+      try {
+        return await targetErasures((sql) => db.query(sql));
       } finally {
         await db.close();
       }

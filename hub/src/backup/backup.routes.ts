@@ -42,8 +42,8 @@ export function backupRoutes(ctx: HubContext): Router {
         enabled: policy.enabled,
         everyMs: policy.every,
         keep: policy.keep,
-        // The embedded database is not copied while Velvet runs: each run fails, saying so.
-        supported: ctx.database.driver === 'postgres',
+        // The embedded database is copied by the process that holds it, through its connection.
+        supported: ctx.database.driver === 'postgres' || ctx.database.dumpLive !== undefined,
       },
     });
   });

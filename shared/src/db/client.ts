@@ -9,11 +9,20 @@ export type Schema = typeof schema;
 /** Both drivers (node-postgres and PGlite) share this type; services never see which. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** A plain SQL read on the connection `dumpLive` holds. */
+export type RawQuery = <R>(sql: string) => Promise<{ rows: R[] }>;
+
 export interface Database {
   db: Db;
   driver: 'postgres' | 'pglite';
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Embedded only: runs `read`, then archives the data directory (an uncompressed tar, to
+   * compress outside the lock), with no write in between. Only the process holding PGlite
+   * can do this; a copy opened beside it cannot.
+   */
+  dumpLive?<T>(read: (query: RawQuery) => Promise<T>): Promise<{ archive: Blob; read: T }>;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -89,6 +98,16 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
     async close() {
       await client.close();
     },
+    // PGlite's transaction holds its transaction lock: every other query and transaction of
+    // this process waits, so the counts read and the files archived are one point in time.
+    // The checkpoint flushes committed pages, so the archive opens without WAL replay. No
+    // compression here: gzip of the whole directory would hold every query for many seconds.
+    dumpLive: (read) =>
+      client.transaction(async (tx) => {
+        const value = await read((query) => tx.query(query));
+        await tx.exec('checkpoint');
+        return { archive: await client.dumpDataDir('none'), read: value };
+      }),
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
     },

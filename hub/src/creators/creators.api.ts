@@ -30,14 +30,14 @@ export const creatorsApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/team',
     summary: 'The people who work on a creator (to hand conversations to)',
-    access: 'users with the creator in scope',
+    access: 'admin; manager for their creators (who may assign others)',
     auth: 'bearer',
     responses: { 200: { description: 'The team', schema: teamResponse } },
   },
   {
     route: 'PATCH /api/creators/:id',
     summary: 'Change a creator’s profile, persona, quiet hours, send policy or disclosure',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     body: patchCreatorBody,
     responses: { 200: { description: 'The creator as changed', schema: creatorView } },

@@ -30,7 +30,7 @@ export const fansApi: ApiRoute[] = [
   {
     route: 'POST /api/fans/:id/unmute',
     summary: 'Unmute a fan the spam gate muted',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     responses: { 204: { description: 'Unmuted' } },
   },

@@ -20,7 +20,7 @@ export const intentsApi: ApiRoute[] = [
   {
     route: 'POST /api/messages/:id/intent',
     summary: 'Correct the intent of a fan message (kept as training data)',
-    access: 'users who may correct intents in the conversation',
+    access: 'admin; manager and chatter for their creators',
     auth: 'bearer',
     body: correctIntentBody,
     responses: {

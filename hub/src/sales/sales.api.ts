@@ -25,7 +25,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/creators/:id/packs',
     summary: 'Add a pack to a creator’s catalog',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     body: createPackBody,
     responses: { 201: { description: 'The new pack', schema: packView } },
@@ -41,7 +41,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'PATCH /api/packs/:id',
     summary: 'Change a pack',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     body: patchPackBody,
     responses: { 200: { description: 'The pack as changed', schema: packView } },
@@ -50,7 +50,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'DELETE /api/packs/:id',
     summary: 'Delete a pack never offered (deactivate it otherwise)',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     responses: { 204: { description: 'Deleted' } },
     errors: [409],
@@ -58,7 +58,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/promo-codes',
     summary: 'A creator’s promo codes',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     responses: {
       200: { description: 'The codes', schema: z.object({ promoCodes: z.array(promoView) }) },
@@ -67,7 +67,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/creators/:id/promo-codes',
     summary: 'Create a promo code',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     body: createPromoBody,
     responses: { 201: { description: 'The new code', schema: promoView } },
@@ -76,7 +76,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'PATCH /api/promo-codes/:id',
     summary: 'Switch a promo code off, or change its expiry or uses',
-    access: 'admin, manager (in scope)',
+    access: 'admin; manager for their creators',
     auth: 'bearer',
     body: patchPromoBody,
     responses: { 200: { description: 'The code as changed', schema: promoView } },
@@ -91,7 +91,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/conversations/:id/offers',
     summary: 'Offer a pack to the fan',
-    access: 'users who may make offers in the conversation',
+    access: 'admin; manager and chatter for their creators',
     auth: 'bearer',
     description: 'Refused (409) for a minor signal, an opt-out, an unconfirmed age, an inactive pack.',
     body: createOfferBody,
@@ -103,7 +103,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/offers/:id/cancel',
     summary: 'Cancel an open offer',
-    access: 'users who may make offers in the conversation',
+    access: 'admin; manager and chatter for their creators',
     auth: 'bearer',
     responses: { 204: { description: 'Cancelled' } },
     errors: [409],
@@ -111,7 +111,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/follow-ups/:id/cancel',
     summary: 'Cancel a pending follow-up',
-    access: 'users who may cancel follow-ups in the conversation',
+    access: 'admin; manager, chatter and model for their creators',
     auth: 'bearer',
     responses: { 204: { description: 'Cancelled' } },
     errors: [409],

@@ -7,22 +7,9 @@ import { telegramUpdates } from '@velvet/platforms/testing';
 import { openApiDocument } from '../src/api';
 import { ADMIN, Client } from './harness';
 import { compileEverySchema, mismatch } from './openapi-check';
+import { KIND_BY_SEGMENT } from './fuzz/requests';
 import { appRoutes, ROUTES } from './fuzz/routes';
-import { createWorld, PAYMENT_SECRET, type IdKind, type World } from './fuzz/world';
-
-const KIND_BY_SEGMENT: Record<string, IdKind> = {
-  creators: 'creator',
-  accounts: 'account',
-  conversations: 'conversation',
-  messages: 'message',
-  fans: 'fan',
-  packs: 'pack',
-  'promo-codes': 'promo',
-  offers: 'offer',
-  'follow-ups': 'followUp',
-  drafts: 'draft',
-  users: 'managedUser',
-};
+import { createWorld, PAYMENT_SECRET, type World } from './fuzz/world';
 
 /** Answers a valid request cannot turn into a 2xx, and why. */
 const NOT_2XX: Record<string, number> = {
@@ -137,6 +124,7 @@ describe('the API document (issue 24)', () => {
         // The sandbox fan confirmed being 18 or older: offers may be made to them.
         if (route === 'POST /api/conversations/:id/offers') return w.ids.conversation[1]!;
         if (route === 'GET /api/messages/:id/attachments/:index') return photo.id;
+        if (segments[i - 1] === 'users') return w.ids.managedUser[0]!;
         return w.ids[KIND_BY_SEGMENT[segments[i - 1]!]!][0]!;
       });
       const url = `${filled.join('/')}${spec.query ? `?${new URLSearchParams(spec.query(w))}` : ''}`;

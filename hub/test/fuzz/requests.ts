@@ -38,7 +38,8 @@ export function describeRequest(r: FuzzRequest): string {
   return `${r.actor} ${r.method} ${r.url.slice(0, 300)} [${headers}]${body}`;
 }
 
-const KIND_BY_SEGMENT: Record<string, IdKind> = {
+/** Which kind of record an id names, by the path segment before it. */
+export const KIND_BY_SEGMENT: Record<string, IdKind> = {
   creators: 'creator',
   accounts: 'account',
   conversations: 'conversation',

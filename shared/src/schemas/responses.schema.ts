@@ -201,24 +201,6 @@ export const platformListResponse = z.object({
       chat: z.boolean(),
       publish: z.boolean(),
       connect: z.enum(['credentials', 'oauth']),
-      capabilities: z.object({
-        aiAutoSend: z.boolean(),
-        verifiesAge: z.boolean(),
-        packSales: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('invoice'), currency: z.string(), provider: z.string() }),
-          z.object({ kind: z.literal('paid_message') }),
-          z.object({ kind: z.literal('checkout_link') }),
-        ]),
-        buttons: z.boolean(),
-        media: z.object({
-          receive: z.array(z.enum(ATTACHMENT_KINDS)),
-          send: z.array(z.enum(ATTACHMENT_KINDS)),
-          maxDownloadBytes: z.number().optional(),
-        }),
-        answersInWebhook: z.boolean(),
-      }),
-      /** The JSON Schema of the account's `credentials` when it connects with them. */
-      credentials: z.record(z.string(), z.unknown()),
     }),
   ),
 });

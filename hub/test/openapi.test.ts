@@ -72,6 +72,11 @@ describe('the API document (issue 24)', () => {
       expect.arrayContaining(['name', 'type', 'price']),
     );
     expect(document.paths['/api/auth/login'].post.responses['429']).toBeDefined();
+    // Who may call a route is read from the policy's rule list, not written by hand.
+    expect(document.paths['/api/users'].get.description).toContain('Who: admin (rule `user:list`)');
+    expect(document.paths['/api/creators/{id}/accounts'].get.description).toContain(
+      'Who: admin; manager, model for their creators (rule `account:read`)',
+    );
   });
 
   it('tells an answer that breaks the document from one that keeps it', async () => {

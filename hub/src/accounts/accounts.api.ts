@@ -30,7 +30,7 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'POST /api/creators/:id/accounts',
     summary: 'Connect a platform account with credentials',
-    access: 'admin; manager for their creators',
+    action: 'account:create',
     auth: 'bearer',
     description: 'Credentials are checked against the platform, stored encrypted and never returned.',
     body: createAccountBody,
@@ -40,7 +40,7 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/accounts',
     summary: 'A creator’s platform accounts',
-    access: 'admin; manager and model for their creators',
+    action: 'account:read',
     auth: 'bearer',
     responses: {
       200: { description: 'The accounts', schema: z.object({ accounts: z.array(accountView) }) },
@@ -49,7 +49,7 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'PATCH /api/accounts/:id',
     summary: 'Rename an account or switch group chats on or off',
-    access: 'admin; manager for their creators',
+    action: 'account:update',
     auth: 'bearer',
     body: updateAccountBody,
     responses: { 200: { description: 'The account as changed', schema: accountView } },
@@ -57,14 +57,19 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'DELETE /api/accounts/:id',
     summary: 'Disconnect an account (platform side too); its history stays',
-    access: 'admin; manager for their creators',
+    action: 'account:update',
     auth: 'bearer',
-    responses: { 200: { description: 'The account, now disconnected', schema: accountView } },
+    responses: {
+      200: {
+        description: 'The account, now disconnected (`warning`: the platform side could not be undone)',
+        schema: accountView.extend({ warning: z.string().optional() }),
+      },
+    },
   },
   {
     route: 'POST /api/accounts/:id/reconnect',
     summary: 'New credentials for a disconnected or broken account',
-    access: 'admin; manager for their creators',
+    action: 'account:update',
     auth: 'bearer',
     body: reconnectAccountBody,
     responses: { 200: { description: 'The account, active again', schema: accountView } },
@@ -73,7 +78,7 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'POST /api/accounts/:platform/oauth',
     summary: 'Start connecting an OAuth platform',
-    access: 'admin; manager for the creator named by `creatorId`',
+    action: 'account:create',
     auth: 'bearer',
     params: platform,
     body: startOAuthBody,
@@ -88,7 +93,7 @@ export const accountsApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/accounts/oauth/:platform',
     summary: 'Start connecting an OAuth platform (the contract’s name)',
-    access: 'admin; manager for their creators',
+    action: 'account:create',
     auth: 'bearer',
     params: z.object({ id: z.uuid(), platform: platform.shape.platform }),
     query: z.object({ label: z.string().max(120).optional() }),

@@ -27,14 +27,14 @@ export const backupApi: ApiRoute[] = [
   {
     route: 'GET /api/backups',
     summary: 'The scheduled backups kept, and how the last run went',
-    access: 'admin',
+    action: 'backup:read',
     auth: 'bearer',
     responses: { 200: { description: 'The backups, newest first', schema: backupsView } },
   },
   {
     route: 'GET /api/backups/:name',
     summary: 'Download one backup file',
-    access: 'admin',
+    action: 'backup:read',
     auth: 'bearer',
     params: z.object({ name: z.string().max(100) }),
     responses: { 200: { description: 'The backup archive', contentType: 'application/gzip' } },

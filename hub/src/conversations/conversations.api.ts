@@ -10,7 +10,7 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'GET /api/conversations',
     summary: 'The inbox: conversations the caller may see, newest activity first',
-    access: 'any signed-in user (their creators’ conversations)',
+    action: 'conversation:read',
     auth: 'bearer',
     query: listConversationsQuery,
     responses: {
@@ -20,28 +20,28 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'GET /api/conversations/:id',
     summary: 'A conversation with its pending draft and what the caller may do in it',
-    access: 'users with the conversation’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     responses: { 200: { description: 'The conversation', schema: conversationDetailResponse } },
   },
   {
     route: 'POST /api/conversations/:id/read',
     summary: 'Mark a conversation read',
-    access: 'users with the conversation’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     responses: { 204: { description: 'Marked read' } },
   },
   {
     route: 'POST /api/conversations/:id/mark-minor',
     summary: 'Say the fan is under 18: selling stops until an admin clears it',
-    access: 'users who may reply in the conversation',
+    action: 'fan:mark_minor',
     auth: 'bearer',
     responses: { 204: { description: 'Marked' } },
   },
   {
     route: 'POST /api/messages/:id/retry',
     summary: 'Send again a reply the platform refused',
-    access: 'users who may reply in the conversation',
+    action: 'conversation:reply',
     auth: 'bearer',
     responses: { 201: { description: 'The new outgoing message', schema: sent } },
     errors: [409],
@@ -49,7 +49,7 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'GET /api/conversations/:id/messages',
     summary: 'The thread, oldest first',
-    access: 'users with the conversation’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     query: listMessagesQuery,
     responses: {
@@ -59,7 +59,7 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'GET /api/messages/:id/attachments/:index',
     summary: 'The bytes of a message’s attachment',
-    access: 'users with the conversation’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     params: z.object({ id: z.uuid(), index: z.string().regex(/^\d{1,3}$/) }),
     responses: {
@@ -73,7 +73,7 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'POST /api/conversations/:id/attachments',
     summary: 'Send a file to the fan (one file, with an optional caption)',
-    access: 'users who may reply in the conversation',
+    action: 'conversation:reply',
     auth: 'bearer',
     body: {
       contentType: 'multipart/form-data',

@@ -6,7 +6,7 @@ export const creatorsApi: ApiRoute[] = [
   {
     route: 'POST /api/creators',
     summary: 'Create a creator profile',
-    access: 'admin, manager',
+    action: 'creator:create',
     auth: 'bearer',
     body: createCreatorBody,
     responses: { 201: { description: 'The new creator', schema: creatorView } },
@@ -23,21 +23,21 @@ export const creatorsApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id',
     summary: 'One creator',
-    access: 'users with the creator in scope',
+    action: 'creator:read',
     auth: 'bearer',
     responses: { 200: { description: 'The creator', schema: creatorView } },
   },
   {
     route: 'GET /api/creators/:id/team',
     summary: 'The people who work on a creator (to hand conversations to)',
-    access: 'admin; manager for their creators (who may assign others)',
+    action: 'conversation:assign_others',
     auth: 'bearer',
     responses: { 200: { description: 'The team', schema: teamResponse } },
   },
   {
     route: 'PATCH /api/creators/:id',
     summary: 'Change a creator’s profile, persona, quiet hours, send policy or disclosure',
-    access: 'admin; manager for their creators',
+    action: 'creator:update',
     auth: 'bearer',
     body: patchCreatorBody,
     responses: { 200: { description: 'The creator as changed', schema: creatorView } },

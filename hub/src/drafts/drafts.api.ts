@@ -6,7 +6,7 @@ export const draftsApi: ApiRoute[] = [
   {
     route: 'GET /api/drafts',
     summary: 'Approval cards: drafts waiting for a person, oldest first',
-    access: 'users who decide drafts (their creators)',
+    action: 'draft:decide',
     auth: 'bearer',
     query: listDraftsQuery,
     responses: { 200: { description: 'The cards', schema: z.object({ drafts: z.array(approvalView) }) } },
@@ -14,7 +14,7 @@ export const draftsApi: ApiRoute[] = [
   {
     route: 'GET /api/drafts/stats',
     summary: 'The approval queue’s figures since a time (default: the last 24 hours)',
-    access: 'users who decide drafts',
+    action: 'draft:decide',
     auth: 'bearer',
     query: draftStatsQuery,
     responses: { 200: { description: 'The figures', schema: draftStatsView } },
@@ -22,7 +22,7 @@ export const draftsApi: ApiRoute[] = [
   {
     route: 'GET /api/drafts/:id',
     summary: 'One approval card',
-    access: 'users who decide drafts for its creator',
+    action: 'draft:decide',
     auth: 'bearer',
     responses: { 200: { description: 'The card', schema: z.object({ draft: approvalView }) } },
   },

@@ -8,14 +8,14 @@ export const fansApi: ApiRoute[] = [
   {
     route: 'GET /api/fans/:id',
     summary: 'The fan panel: profile, safety status, spend, purchases, open offers, follow-ups',
-    access: 'users with the fan’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     responses: { 200: { description: 'The fan', schema: fanPanelResponse } },
   },
   {
     route: 'PATCH /api/fans/:id',
     summary: 'Operators’ notes and tags on a fan',
-    access: 'users who may reply to the fan',
+    action: 'conversation:reply',
     auth: 'bearer',
     body: updateFanBody,
     responses: { 200: { description: 'The fan as changed', schema: fanPanelResponse.shape.fan } },
@@ -23,21 +23,21 @@ export const fansApi: ApiRoute[] = [
   {
     route: 'POST /api/fans/:id/clear-minor',
     summary: 'Clear a minor signal (selling may resume)',
-    access: 'admin',
+    action: 'fan:clear_minor',
     auth: 'bearer',
     responses: { 204: { description: 'Cleared' } },
   },
   {
     route: 'POST /api/fans/:id/unmute',
     summary: 'Unmute a fan the spam gate muted',
-    access: 'admin; manager for their creators',
+    action: 'fan:unmute',
     auth: 'bearer',
     responses: { 204: { description: 'Unmuted' } },
   },
   {
     route: 'GET /api/fans/:id/export',
     summary: 'The fan’s data archive (GDPR art. 15)',
-    access: 'admin',
+    action: 'fan:export',
     auth: 'bearer',
     responses: {
       200: {
@@ -49,7 +49,7 @@ export const fansApi: ApiRoute[] = [
   {
     route: 'POST /api/fans/:id/erase',
     summary: 'Erase a fan (GDPR art. 17); aggregates stay',
-    access: 'admin',
+    action: 'fan:erase',
     auth: 'bearer',
     description: 'Confirmed by typing the fan’s display name.',
     body: eraseFanBody,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can, ROLES, type Action } from '@velvet/shared';
 
 /*
  * The API document (OpenAPI 3.1), built from the zod schemas the routes validate with.
@@ -36,8 +37,10 @@ export interface ApiRoute {
   /** `METHOD /path` with Express's `:param`s, exactly as the app registers it. */
   route: string;
   summary: string;
-  /** Who may call it, in words (the rule itself is `can()` in `@velvet/shared`). */
-  access: string;
+  /** The policy rule the route checks: the document says who passes it, from `can()` itself. */
+  action?: Action;
+  /** Who may call it, in words, where no single rule says it. */
+  access?: string;
   auth: ApiAuth;
   description?: string;
   /** Path parameters; by default each `:name` is a UUID when it ends in `id`/`Id`, else a string. */
@@ -217,13 +220,28 @@ function operation(api: ApiRoute, method: string, path: string): JsonSchema {
   return {
     operationId: `${method}${path.replace(/[/:{}-](\w)/g, (_m, c: string) => c.toUpperCase()).replace(/\W/g, '')}`,
     summary: api.summary,
-    description: [api.description, `Who: ${api.access}.`].filter(Boolean).join('\n\n'),
+    description: [api.description, `Who: ${whoMay(api)}.`].filter(Boolean).join('\n\n'),
     tags: [tagOf(path)],
     security: SECURITY[api.auth],
     parameters: parameters(api, path),
     ...(body ? { requestBody: body } : {}),
     responses,
   };
+}
+
+/** The roles the rule list lets take the route's action, read from `can()` so it cannot drift. */
+function whoMay(api: ApiRoute): string {
+  if (!api.action) return api.access ?? 'any signed-in user';
+  const action = api.action;
+  const resource = { creatorId: 'a-creator' };
+  const inScope = ROLES.filter((role) => can({ id: 'u', role, creatorIds: ['a-creator'] }, action, resource));
+  const anywhere = inScope.filter((role) => can({ id: 'u', role, creatorIds: [] }, action, resource));
+  const scoped = inScope.filter((role) => !anywhere.includes(role));
+  const said = [
+    anywhere.join(', '),
+    scoped.length > 0 ? `${scoped.join(', ')} for their creators` : '',
+  ].filter(Boolean);
+  return `${said.join('; ')} (rule \`${action}\`)`;
 }
 
 /** `/api/creators/:id/packs` → `creators`; webhooks and health keep their own names. */

@@ -20,7 +20,7 @@ export const intentsApi: ApiRoute[] = [
   {
     route: 'POST /api/messages/:id/intent',
     summary: 'Correct the intent of a fan message (kept as training data)',
-    access: 'admin; manager and chatter for their creators',
+    action: 'intent:correct',
     auth: 'bearer',
     body: correctIntentBody,
     responses: {
@@ -33,7 +33,7 @@ export const intentsApi: ApiRoute[] = [
   {
     route: 'GET /api/intents/corrections',
     summary: 'Every intent correction, one JSON object a line (`{text, intent}`)',
-    access: 'admin',
+    action: 'intent:export',
     auth: 'bearer',
     responses: { 200: { description: 'Newline-delimited JSON', contentType: 'application/x-ndjson' } },
   },

@@ -31,14 +31,14 @@ export const metricsApi: ApiRoute[] = [
   {
     route: 'GET /api/metrics',
     summary: 'Drafts, LLM speed, response time and queue depths over the last hour',
-    access: 'admin; managers for their creators',
+    action: 'metrics:read',
     auth: 'bearer',
     responses: { 200: { description: 'The figures', schema: metricsView } },
   },
   {
     route: 'GET /metrics',
     summary: 'The same figures for Prometheus',
-    access: 'admin; managers for their creators',
+    action: 'metrics:read',
     auth: 'bearer',
     responses: {
       200: {

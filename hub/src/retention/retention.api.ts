@@ -7,7 +7,7 @@ export const retentionApi: ApiRoute[] = [
   {
     route: 'GET /api/retention/preview',
     summary: 'The retention policy in force and what its next run would anonymise',
-    access: 'admin',
+    action: 'retention:read',
     auth: 'bearer',
     responses: {
       200: {

@@ -18,14 +18,14 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/packs',
     summary: 'A creator’s packs',
-    access: 'users with the creator in scope',
+    action: 'pack:read',
     auth: 'bearer',
     responses: { 200: { description: 'The packs', schema: z.object({ packs: z.array(packView) }) } },
   },
   {
     route: 'POST /api/creators/:id/packs',
     summary: 'Add a pack to a creator’s catalog',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     body: createPackBody,
     responses: { 201: { description: 'The new pack', schema: packView } },
@@ -34,14 +34,14 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/packs/:id',
     summary: 'One pack',
-    access: 'users with the pack’s creator in scope',
+    action: 'pack:read',
     auth: 'bearer',
     responses: { 200: { description: 'The pack', schema: packView } },
   },
   {
     route: 'PATCH /api/packs/:id',
     summary: 'Change a pack',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     body: patchPackBody,
     responses: { 200: { description: 'The pack as changed', schema: packView } },
@@ -50,7 +50,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'DELETE /api/packs/:id',
     summary: 'Delete a pack never offered (deactivate it otherwise)',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     responses: { 204: { description: 'Deleted' } },
     errors: [409],
@@ -58,7 +58,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/creators/:id/promo-codes',
     summary: 'A creator’s promo codes',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     responses: {
       200: { description: 'The codes', schema: z.object({ promoCodes: z.array(promoView) }) },
@@ -67,7 +67,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/creators/:id/promo-codes',
     summary: 'Create a promo code',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     body: createPromoBody,
     responses: { 201: { description: 'The new code', schema: promoView } },
@@ -76,7 +76,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'PATCH /api/promo-codes/:id',
     summary: 'Switch a promo code off, or change its expiry or uses',
-    access: 'admin; manager for their creators',
+    action: 'pack:write',
     auth: 'bearer',
     body: patchPromoBody,
     responses: { 200: { description: 'The code as changed', schema: promoView } },
@@ -84,14 +84,14 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/conversations/:id/sales',
     summary: 'Offers, purchases and follow-ups of one conversation',
-    access: 'users with the conversation’s creator in scope',
+    action: 'conversation:read',
     auth: 'bearer',
     responses: { 200: { description: 'The conversation’s sales', schema: conversationSalesView } },
   },
   {
     route: 'POST /api/conversations/:id/offers',
     summary: 'Offer a pack to the fan',
-    access: 'admin; manager and chatter for their creators',
+    action: 'offer:create',
     auth: 'bearer',
     description: 'Refused (409) for a minor signal, an opt-out, an unconfirmed age, an inactive pack.',
     body: createOfferBody,
@@ -103,7 +103,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/offers/:id/cancel',
     summary: 'Cancel an open offer',
-    access: 'admin; manager and chatter for their creators',
+    action: 'offer:create',
     auth: 'bearer',
     responses: { 204: { description: 'Cancelled' } },
     errors: [409],
@@ -111,7 +111,7 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'POST /api/follow-ups/:id/cancel',
     summary: 'Cancel a pending follow-up',
-    access: 'admin; manager, chatter and model for their creators',
+    action: 'followup:cancel',
     auth: 'bearer',
     responses: { 204: { description: 'Cancelled' } },
     errors: [409],
@@ -119,7 +119,8 @@ export const salesApi: ApiRoute[] = [
   {
     route: 'GET /api/sales/metrics',
     summary: 'Offers, purchases, conversion and revenue, grouped',
-    access: 'admin; managers for their creators',
+    access:
+      'admin; with `creatorId`, manager and model for their creators (rule `sales:read`); without, managers (their creators)',
     auth: 'bearer',
     query: salesMetricsQuery,
     responses: { 200: { description: 'The figures', schema: salesMetricsView } },

@@ -6,7 +6,7 @@ export const usersApi: ApiRoute[] = [
   {
     route: 'POST /api/users',
     summary: 'Create a user',
-    access: 'admin',
+    action: 'user:create',
     auth: 'bearer',
     body: createUserBody,
     responses: { 201: { description: 'The new user (never their password)', schema: publicUser } },
@@ -15,14 +15,14 @@ export const usersApi: ApiRoute[] = [
   {
     route: 'GET /api/users',
     summary: 'List users',
-    access: 'admin',
+    action: 'user:list',
     auth: 'bearer',
     responses: { 200: { description: 'Every user', schema: z.object({ users: z.array(publicUser) }) } },
   },
   {
     route: 'PATCH /api/users/:id',
     summary: 'Change a user’s role, creator scope or disabled state',
-    access: 'admin',
+    action: 'user:update',
     auth: 'bearer',
     description: 'Disabling a user ends their sessions and sockets at once.',
     body: updateUserBody,

@@ -59,6 +59,8 @@ export const conversationsApi: ApiRoute[] = [
   {
     route: 'GET /api/messages/:id/attachments/:index',
     summary: 'The bytes of a message’s attachment',
+    description:
+      'Streamed through the hub, never a platform URL. Over the platform’s download limit: `422 file_too_large`; account disconnected: `409`; the platform failing: `502`.',
     action: 'conversation:read',
     auth: 'bearer',
     params: z.object({ id: z.uuid(), index: z.string().regex(/^\d{1,3}$/) }),

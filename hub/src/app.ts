@@ -56,7 +56,9 @@ import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
 import { requestLogLevel } from './logger';
+import { openApiDocument } from './api';
 import { errorMapper, notFound } from './http/errors';
+import { openApiRoutes } from './http/openapi.routes';
 import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
 import { usersRoutes } from './users/users.routes';
@@ -133,6 +135,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(oauthCallbackRoutes(oauth));
 
   const api = Router();
+  api.use(openApiRoutes(openApiDocument));
   api.use(authRoutes(ctx, auth, authenticate));
   api.use(authenticate);
   api.use(usersRoutes(createUsersService(ctx, deps.access)));

@@ -26,6 +26,7 @@ import { hashPassword } from '../src/auth/passwords';
 import type { HubContext } from '../src/context';
 import { createLogger } from '../src/logger';
 import { loadUi } from '../src/ui';
+import { assertDocumented } from './openapi-check';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ADMIN = { email: 'admin@test.velvet', password: 'admin-password-123' };
@@ -195,7 +196,16 @@ export class Client {
       else this.cookies.set(name!, value);
     }
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    // Every answer a test receives is checked against the API document (`/api/openapi.json`).
+    assertDocumented({
+      method,
+      url: path,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: parsed,
+    });
+    return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
   get<T = any>(path: string) {

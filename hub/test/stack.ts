@@ -19,6 +19,7 @@ import {
 } from '@velvet/llm/ollama/testing';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, ROOT } from './harness';
+import { assertDocumented } from './openapi-check';
 
 export type InboxClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -222,7 +223,15 @@ export async function postTelegram(
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
+  const answer = (await response.json().catch(() => undefined)) as any;
+  assertDocumented({
+    method: 'POST',
+    url: `/webhooks/telegram/${accountId}`,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: answer,
+  });
+  return { status: response.status, body: answer };
 }
 
 export interface TelegramStack {

@@ -12,6 +12,7 @@ import {
   wildSegment,
   wildValue,
 } from './arbitraries';
+import { mismatch } from '../openapi-check';
 import { webhookExamples, type RouteSpec } from './routes';
 import { PAYMENT_SECRET, type ActorName, type IdKind, type World } from './world';
 
@@ -37,7 +38,8 @@ export function describeRequest(r: FuzzRequest): string {
   return `${r.actor} ${r.method} ${r.url.slice(0, 300)} [${headers}]${body}`;
 }
 
-const KIND_BY_SEGMENT: Record<string, IdKind> = {
+/** Which kind of record an id names, by the path segment before it. */
+export const KIND_BY_SEGMENT: Record<string, IdKind> = {
   creators: 'creator',
   accounts: 'account',
   conversations: 'conversation',
@@ -361,6 +363,8 @@ function bodyFor(w: World, method: string, spec: RouteSpec): fc.Arbitrary<BodyHe
 export interface FuzzResponse {
   status: number;
   text: string;
+  /** How the answer breaks the API document, if it does. */
+  mismatch?: string;
 }
 
 /** Sends as the actor's browser would, keeping the cookies the hub sets on it. */
@@ -379,5 +383,17 @@ export async function send(w: World, r: FuzzRequest): Promise<FuzzResponse> {
     if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') client.cookies.delete(name!);
     else client.cookies.set(name!, value);
   }
-  return { status: response.status, text: await response.text() };
+  const text = await response.text();
+  const contentType = response.headers.get('content-type');
+  let body: unknown;
+  try {
+    body = contentType?.startsWith('application/json') && text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return {
+    status: response.status,
+    text,
+    mismatch: mismatch({ method: r.method, url: r.url, status: response.status, contentType, body }),
+  };
 }

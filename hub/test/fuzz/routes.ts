@@ -40,6 +40,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/auth/refresh': { body: 'json', example: () => ({}), auditsRefusals: true },
   'POST /api/auth/logout': { body: 'json', example: () => ({}) },
   'GET /api/me': { body: 'none' },
+  'GET /api/openapi.json': { body: 'none' },
+  'GET /api/docs': { body: 'none' },
 
   'POST /api/users': {
     body: 'json',

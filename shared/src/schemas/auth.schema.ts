@@ -24,3 +24,9 @@ export type PublicUser = z.infer<typeof publicUser>;
 
 export const loginResponse = z.object({ accessToken: z.string(), user: publicUser });
 export type LoginResponse = z.infer<typeof loginResponse>;
+
+/** A sign-in or a refresh: the access token, who is signed in and what they may do. */
+export const sessionView = loginResponse.extend({ abilities: z.array(z.string()) });
+
+/** `GET /api/me`. */
+export const meView = z.object({ user: publicUser, abilities: z.array(z.string()) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PACK_TYPES, PLATFORMS } from '../domain';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES, OFFER_STATUSES, PACK_TYPES, PLATFORMS } from '../domain';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
@@ -117,17 +117,20 @@ export const salesMetricsQuery = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
 });
 
-// What the catalog routes answer, for clients that parse them (the panel).
+// What the sales routes answer (the presenters' fields).
+
 export const packView = z.object({
-  id: z.string(),
-  creatorId: z.string(),
+  id: z.uuid(),
+  creatorId: z.uuid(),
   name: z.string(),
   type: z.enum(PACK_TYPES),
+  /** Decimal amount in `currency`; `priceCents` is the same in minor units. */
   price: z.number(),
-  priceCents: z.number(),
+  priceCents: z.number().int(),
   currency: z.string(),
-  priceStars: z.number().nullable(),
+  priceStars: z.number().int().nullable(),
   description: z.string(),
+  /** A file at an address, or one uploaded to the creator's pack media (`file`). */
   media: z.array(
     z.union([
       z.object({
@@ -138,11 +141,14 @@ export const packView = z.object({
       z.object({ kind: z.enum(['photo', 'video']), file: z.string(), caption: z.string().optional() }),
     ]),
   ),
-  platforms: z.array(z.string()),
+  platforms: z.array(z.enum(PLATFORMS)),
   checkoutUrl: z.string().nullable(),
   active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
 });
 
+/** What `POST /api/creators/:id/pack-media` answers: the stored file, to put in a pack's media. */
 export const packMediaUpload = z.object({
   kind: z.enum(['photo', 'video']),
   file: z.string(),
@@ -151,17 +157,76 @@ export const packMediaUpload = z.object({
   url: z.string(),
 });
 
-export const promoCodeView = z.object({
-  id: z.string(),
-  creatorId: z.string(),
+export const promoView = z.object({
+  id: z.uuid(),
+  creatorId: z.uuid(),
   code: z.string(),
   kind: z.enum(['percent', 'fixed']),
   value: z.number(),
   expiresAt: z.string().nullable(),
-  maxUses: z.number().nullable(),
-  maxUsesPerFan: z.number(),
-  uses: z.number(),
+  maxUses: z.number().int().nullable(),
+  maxUsesPerFan: z.number().int(),
+  uses: z.number().int(),
   active: z.boolean(),
+});
+
+/** The panel's name for it. */
+export const promoCodeView = promoView;
+
+export const offerView = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  creatorId: z.uuid(),
+  fanId: z.uuid(),
+  packId: z.uuid(),
+  packName: z.string(),
+  priceCents: z.number().int(),
+  listPriceCents: z.number().int(),
+  currency: z.string(),
+  priceStars: z.number().int().nullable(),
+  promoCode: z.string().nullable(),
+  status: z.enum(OFFER_STATUSES),
+  offeredBy: z.enum(['ai', 'human']),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+
+export const followUpView = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  creatorId: z.uuid(),
+  offerId: z.uuid().nullable(),
+  packId: z.uuid().nullable(),
+  kind: z.enum(FOLLOW_UP_KINDS),
+  status: z.enum(FOLLOW_UP_STATUSES),
+  dueAt: z.string(),
+  cancelReason: z.string().nullable(),
+});
+
+export const conversationSalesView = z.object({
+  offers: z.array(offerView),
+  purchases: z.array(
+    z.object({
+      id: z.uuid(),
+      offerId: z.uuid().nullable(),
+      packId: z.uuid().nullable(),
+      packName: z.string().nullable(),
+      amountCents: z.number().int(),
+      currency: z.string(),
+      provider: z.string(),
+      deliveredAt: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  followUps: z.array(followUpView),
+});
+
+/** `created: false` when an open offer of the same pack was handed back instead. */
+export const offerCreatedView = z.object({
+  offer: offerView,
+  created: z.boolean(),
+  /** The signed checkout link, on platforms paid through one. */
+  checkoutUrl: z.string().optional(),
 });
 
 export const salesMetricsView = z.object({
@@ -171,9 +236,9 @@ export const salesMetricsView = z.object({
   totals: z.object({ offers: z.number(), purchases: z.number(), conversion: z.number().nullable() }),
   rows: z.array(
     z.object({
-      key: z.string(),
-      label: z.string(),
-      currency: z.string(),
+      key: z.string().nullable(),
+      label: z.string().nullable(),
+      currency: z.string().nullable(),
       offers: z.number(),
       purchases: z.number(),
       conversion: z.number().nullable(),

@@ -1,0 +1,54 @@
+import { accountsApi } from './accounts/accounts.api';
+import { authApi } from './auth/auth.api';
+import { backupApi } from './backup/backup.api';
+import { conversationsApi } from './conversations/conversations.api';
+import { creatorsApi } from './creators/creators.api';
+import { draftsApi } from './drafts/drafts.api';
+import { fansApi } from './fans/fans.api';
+import { healthApi } from './health/health.api';
+import { openApiApi } from './http/openapi.api';
+import { buildOpenApiDocument, type ApiRoute, type OpenApiDocument } from './http/openapi';
+import { intentsApi } from './intents/intents.api';
+import { metricsApi } from './metrics/metrics.api';
+import { paymentsApi } from './payments/payments.api';
+import { platformsApi } from './platforms/platforms.api';
+import { pushApi } from './push/push.api';
+import { retentionApi } from './retention/retention.api';
+import { salesApi } from './sales/sales.api';
+import { usersApi } from './users/users.api';
+import { webhooksApi } from './webhooks/webhooks.api';
+
+/** Bumped when a route changes meaning; added routes and fields keep it. */
+export const API_VERSION = '1.0.0';
+
+/**
+ * Every route the app serves, as the API document lists it: one `*.api.ts` per module,
+ * beside its `*.routes.ts`. A module with new routes adds its list here.
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...healthApi,
+  ...webhooksApi,
+  ...paymentsApi,
+  ...openApiApi,
+  ...authApi,
+  ...usersApi,
+  ...creatorsApi,
+  ...platformsApi,
+  ...accountsApi,
+  ...conversationsApi,
+  ...intentsApi,
+  ...fansApi,
+  ...retentionApi,
+  ...backupApi,
+  ...salesApi,
+  ...draftsApi,
+  ...pushApi,
+  ...metricsApi,
+];
+
+let built: OpenApiDocument | undefined;
+
+/** The document, built once per process (it depends on nothing but the code). */
+export function openApiDocument(): OpenApiDocument {
+  return (built ??= buildOpenApiDocument(API_ROUTES, API_VERSION));
+}

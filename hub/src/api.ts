@@ -9,12 +9,16 @@ import { healthApi } from './health/health.api';
 import { openApiApi } from './http/openapi.api';
 import { buildOpenApiDocument, type ApiRoute, type OpenApiDocument } from './http/openapi';
 import { intentsApi } from './intents/intents.api';
+import { mediaApi } from './media/media.api';
+import { postsApi } from './posts/posts.api';
 import { metricsApi } from './metrics/metrics.api';
 import { paymentsApi } from './payments/payments.api';
 import { platformsApi } from './platforms/platforms.api';
 import { pushApi } from './push/push.api';
 import { retentionApi } from './retention/retention.api';
-import { salesApi } from './sales/sales.api';
+import { packMediaApi, salesApi } from './sales/sales.api';
+import { activityApi } from './activity/activity.api';
+import { notificationsApi } from './notifications/notifications.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -41,9 +45,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...retentionApi,
   ...backupApi,
   ...salesApi,
+  ...packMediaApi,
+  ...mediaApi,
+  ...postsApi,
   ...draftsApi,
   ...pushApi,
   ...metricsApi,
+  ...activityApi,
+  ...notificationsApi,
 ];
 
 let built: OpenApiDocument | undefined;

@@ -5,6 +5,7 @@ import {
   createPackBody,
   createPromoBody,
   offerCreatedView,
+  packMediaUpload,
   packView,
   patchPackBody,
   patchPromoBody,
@@ -125,5 +126,37 @@ export const salesApi: ApiRoute[] = [
     query: salesMetricsQuery,
     responses: { 200: { description: 'The figures', schema: salesMetricsView } },
     errors: [400],
+  },
+];
+
+export const packMediaApi: ApiRoute[] = [
+  {
+    route: 'POST /api/creators/:id/pack-media',
+    summary: 'Upload a photo or video for a pack',
+    description:
+      'Checked by its content: JPEG, PNG or WebP up to 10 MB, MP4 or WebM up to 50 MB. Put the answer’s `{kind, file}` in a pack’s `media`.',
+    action: 'pack:write',
+    auth: 'bearer',
+    body: {
+      contentType: 'multipart/form-data',
+      description: 'One `file` part',
+      schema: {
+        type: 'object',
+        properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } },
+        required: ['file'],
+      },
+    },
+    responses: { 201: { description: 'The stored file', schema: packMediaUpload } },
+    errors: [400, 413],
+  },
+  {
+    route: 'GET /api/creators/:id/pack-media/:file',
+    summary: 'A pack’s uploaded file',
+    action: 'pack:read',
+    auth: 'bearer',
+    params: z.object({ id: z.uuid(), file: z.string() }),
+    responses: {
+      200: { description: 'The file, served in a sandbox (CSP `sandbox`, nosniff)', contentType: '*/*' },
+    },
   },
 ];

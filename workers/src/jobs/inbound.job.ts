@@ -236,7 +236,8 @@ export function createInboundProcess(ctx: WorkerContext) {
       });
     }
     await flushEffects({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
-    if (stored.kind === 'callback' && stored.callbackId && connector?.answerCallback) {
+    // A button's spinner, or a slash command's "thinking…" placeholder, stops once answered.
+    if (stored.callbackId && connector?.answerCallback) {
       await connector
         .answerCallback(credentials(), stored.callbackId)
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answering a button press failed'));

@@ -304,19 +304,47 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
     acted.add(fan.id);
     const interactionToken = `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
     interactionTokens.set(interactionToken, { open: true });
+    const channelId = where === 'guild' ? snowflake() : dmChannelOf(fan.id);
+    // A button sits under a message the bot sent: Discord sends that message along.
+    const under =
+      'button' in what
+        ? messages.filter((m) => m.channel_id === channelId && m.author.bot).at(-1)
+        : undefined;
     return {
       id: snowflake(),
       application_id: applicationId,
       token: interactionToken,
       version: 1,
+      entitlements: [],
+      app_permissions: '0',
+      authorizing_integration_owners: { '0': guildId },
+      context: where === 'guild' ? 0 : 1,
+      attachment_size_limit: 10_485_760,
+      ...('button' in what
+        ? {
+            message: under ?? {
+              id: snowflake(),
+              channel_id: channelId,
+              author: bot,
+              content: '',
+              timestamp: new Date().toISOString(),
+              attachments: [],
+            },
+          }
+        : {}),
       type: 'command' in what ? 2 : 3,
       data:
         'command' in what
           ? { id: snowflake(), name: what.command, type: 1 }
           : { custom_id: what.button, component_type: 2 },
       ...(where === 'guild'
-        ? { guild_id: guildId, channel_id: snowflake(), member: { user: userOf(fan), roles: [] } }
-        : { channel_id: dmChannelOf(fan.id), user: userOf(fan) }),
+        ? {
+            guild_id: guildId,
+            guild_locale: 'en-US',
+            channel_id: channelId,
+            member: { user: userOf(fan), roles: [], joined_at: new Date().toISOString(), permissions: '0' },
+          }
+        : { channel_id: channelId, user: userOf(fan) }),
       ...(fan.locale ? { locale: fan.locale } : {}),
     };
   }

@@ -248,6 +248,65 @@ describe('Discord → inbox → Discord', () => {
     expect(sentTo(noa).filter((m) => m.embeds.length > 0)).toHaveLength(1);
   });
 
+  it('times out a fan muted for spam on the server only when the creator turned it on', async () => {
+    const SPAM = 'Gagne 500€ par jour avec la crypto 🚀 clique ici http://bit.ly/x7 follow me';
+    const spamUntilMuted = async (spammer: DiscordFan) => {
+      for (let i = 0; i < 3; i++) {
+        const text = `${SPAM} ${spammer.username}${i}`;
+        discord.dm(spammer, text);
+        const stored = await messageNew(text);
+        // Each strike counts on the last: the next message waits for this one's gates.
+        await until(
+          () =>
+            events.find(
+              (e) => e.event === 'message:intent' && e.payload.messageId === stored.payload.message.id,
+            ),
+          15_000,
+          'the gates',
+        );
+      }
+      await until(
+        async () =>
+          (
+            await stack.query(
+              `select 1 from fans where platform_user_id = '${spammer.id}' and muted_at is not null`,
+            )
+          ).length > 0 || undefined,
+        15_000,
+        'the spammer muted',
+      );
+    };
+    const first = fan('Spam1');
+    await spamUntilMuted(first);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(discord.timeouts).toEqual([]);
+
+    // New credentials for the same bot: timeouts on.
+    const again = await admin.post(`/api/accounts/${accountId}/reconnect`, {
+      credentials: {
+        botToken: discord.token,
+        applicationId: discord.applicationId,
+        publicKey: discord.publicKey,
+        guildId: discord.guildId,
+        buyerRoleId: discord.buyerRoleId,
+        timeoutSpammers: 'yes',
+      },
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.id).toBe(accountId);
+    const second = fan('Spam2');
+    await spamUntilMuted(second);
+    const timeout = await until(
+      () => discord.timeouts.find((t) => t.userId === second.id),
+      10_000,
+      'a timeout',
+    );
+    const hours = (new Date(timeout.until!).getTime() - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(23);
+    expect(hours).toBeLessThanOrEqual(24);
+    expect(discord.timeouts.filter((t) => t.userId === first.id)).toEqual([]);
+  });
+
   it('takes over the gateway when its holder is SIGKILLed; a DM written meanwhile reaches the inbox', async () => {
     const lea = fan('Léa');
     discord.dm(lea, 'Premier message');

@@ -164,6 +164,11 @@ export interface PlatformConnector {
    * creator's server), once the pack is delivered. Granting twice changes nothing.
    */
   grantBuyerAccess?(credentials: StoredCredentials, chatId: string): Promise<void>;
+  /**
+   * A fan just muted for repeated spam, restricted on the platform too where the creator
+   * turned that on (Discord's server timeout). Nothing more aggressive is automated.
+   */
+  restrictSpammer?(credentials: StoredCredentials, chatId: string): Promise<void>;
   /** Stops the spinner on a fan's button. */
   answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { HubContext } from '../context';
 import type { EventReceiver } from '../webhooks/receive';
 
 /** A holder that stops renewing loses its bots this long after its last renewal. */
-export const LIVE_LEASE_MS = 10_000;
+export const LIVE_LEASE_MS = 8_000;
 /** Holders renew, and others look for free bots, this often: takeover within lease + tick. */
 export const LIVE_TICK_MS = 2_000;
 
@@ -16,6 +16,8 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 interface Held {
+  /** The sealed credentials it opened with: a reconnect with new ones reopens it. */
+  credentialsEnc: string;
   session?: LiveSession;
   opening?: Promise<void>;
 }
@@ -80,6 +82,10 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
     for (const account of accounts) {
       if (stopped) return;
       const entry = held.get(account.id);
+      if (entry && entry.credentialsEnc !== account.credentialsEnc) {
+        await close(account.id, entry);
+        continue;
+      }
       if (entry) {
         const renewed = await ctx.redis.eval(RENEW, 1, key(account.id), me, String(LIVE_LEASE_MS));
         // Lost (expired while this process stalled, taken by another): let it go at once.
@@ -89,7 +95,7 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
       const won = await ctx.redis.set(key(account.id), me, 'PX', LIVE_LEASE_MS, 'NX');
       if (won !== 'OK') continue;
       const connector = deps.connectors.get(account.platform)!;
-      const fresh: Held = {};
+      const fresh: Held = { credentialsEnc: account.credentialsEnc };
       held.set(account.id, fresh);
       fresh.opening = open(account, connector, fresh);
     }

@@ -36,8 +36,20 @@ const MAX_CONTENT = 2000;
 /** Discord shows at most 5 rows of 5 buttons under a message. */
 const MAX_ROWS = 5;
 const MAX_EMBEDS = 10;
+/** How long a spam-muted fan stays timed out on the server (Discord allows up to 28 days). */
+const SPAM_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo: the 32 raw key bytes follow it. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+const YES_NO: Record<string, boolean> = {
+  '': false,
+  yes: true,
+  oui: true,
+  true: true,
+  no: false,
+  non: false,
+  false: false,
+};
 
 const snowflake = (what: string) =>
   z
@@ -61,9 +73,12 @@ export const discordCredentials = z.strictObject({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the public key from the Developer Portal (64 hex characters)'),
   guildId: snowflake('server (guild) id'),
   /** The role a buyer gets on the server (members-only channels); none when empty. */
-  buyerRoleId: snowflake('buyer role id').optional(),
-  /** Fans muted for spam also get a Discord timeout on the server. */
-  timeoutSpammers: z.boolean().default(false),
+  buyerRoleId: z.preprocess((v) => (v === '' ? undefined : v), snowflake('buyer role id').optional()),
+  /** Fans muted for spam also get a Discord timeout on the server (the panel's form sends yes/no). */
+  timeoutSpammers: z.preprocess(
+    (v) => (typeof v === 'string' ? (YES_NO[v.trim().toLowerCase()] ?? v) : v),
+    z.boolean('must be yes or no').default(false),
+  ),
 });
 
 const storedCredentials = z.object({
@@ -292,6 +307,23 @@ export function createDiscordConnector(options: DiscordConnectorOptions) {
           reason: 'Velvet: bought a pack',
         }),
       );
+    },
+
+    /** A server timeout (no writing, no joining calls) when the creator turned `timeoutSpammers` on. */
+    async restrictSpammer(credentials: StoredCredentials, chatId: string): Promise<void> {
+      const { guildId, timeoutSpammers } = typed(credentials);
+      if (!timeoutSpammers) return;
+      const until = new Date(Date.now() + SPAM_TIMEOUT_MS).toISOString();
+      await call(credentials, 'timing out a spammer', (rest) =>
+        rest.patch(Routes.guildMember(guildId, chatId), {
+          body: { communication_disabled_until: until },
+          reason: 'Velvet: muted for repeated spam',
+        }),
+      ).catch((err: unknown) => {
+        // Not a member of the creator's server (a DM-only fan): nothing to time out.
+        if (err instanceof PlatformError && err.code === 'chat_not_found') return;
+        throw err;
+      });
     },
 
     /** Checks the token, then registers the slash commands on the creator's server. */

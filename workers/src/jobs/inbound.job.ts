@@ -236,6 +236,11 @@ export function createInboundProcess(ctx: WorkerContext) {
       });
     }
     await flushEffects({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
+    if (decision.fan.mutedAt && connector?.restrictSpammer) {
+      await connector
+        .restrictSpammer(credentials(), conversation.platformChatId)
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'restricting a spammer failed'));
+    }
     // A button's spinner, or a slash command's "thinking…" placeholder, stops once answered.
     if (stored.callbackId && connector?.answerCallback) {
       await connector

@@ -312,6 +312,15 @@ describe('Discord → inbox → Discord', () => {
     discord.dm(lea, 'Premier message');
     await messageNew('Premier message');
 
+    // A steady holder (the credentials change above reopened the session): one session, settled.
+    await until(
+      () => {
+        const open = discord.sessions().filter((s) => s.open);
+        return (open.length === 1 && Date.now() - open[0]!.identifiedAt > 4000) || undefined;
+      },
+      30_000,
+      'one settled gateway session',
+    );
     const redis = new Redis(TEST_REDIS_URL);
     const lease = await redis.get(`${stack.redis.prefix}:live:${accountId}`);
     redis.disconnect();

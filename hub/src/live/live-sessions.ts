@@ -62,8 +62,9 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
     }
   }
 
-  async function close(accountId: string, entry: Held): Promise<void> {
+  async function close(accountId: string, entry: Held, why: string): Promise<void> {
     if (held.get(accountId) === entry) held.delete(accountId);
+    ctx.logger.info({ accountId, why }, 'live connection let go by this process');
     await entry.opening;
     await entry.session
       ?.close()
@@ -78,18 +79,19 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
       live.map((c) => c.platform),
     );
     const wanted = new Set(accounts.map((a) => a.id));
-    for (const [accountId, entry] of held) if (!wanted.has(accountId)) await close(accountId, entry);
+    for (const [accountId, entry] of held)
+      if (!wanted.has(accountId)) await close(accountId, entry, 'disconnected');
     for (const account of accounts) {
       if (stopped) return;
       const entry = held.get(account.id);
       if (entry && entry.credentialsEnc !== account.credentialsEnc) {
-        await close(account.id, entry);
+        await close(account.id, entry, 'new credentials');
         continue;
       }
       if (entry) {
         const renewed = await ctx.redis.eval(RENEW, 1, key(account.id), me, String(LIVE_LEASE_MS));
         // Lost (expired while this process stalled, taken by another): let it go at once.
-        if (renewed !== 1) await close(account.id, entry);
+        if (renewed !== 1) await close(account.id, entry, 'lease lost');
         continue;
       }
       const won = await ctx.redis.set(key(account.id), me, 'PX', LIVE_LEASE_MS, 'NX');
@@ -117,7 +119,7 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
       stopped = true;
       if (timer) clearInterval(timer);
       await running;
-      for (const [accountId, entry] of [...held]) await close(accountId, entry);
+      for (const [accountId, entry] of [...held]) await close(accountId, entry, 'shutting down');
     },
   };
 }

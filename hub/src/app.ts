@@ -12,7 +12,7 @@ import { createAuthService } from './auth/auth.service';
 import { createAuthenticate } from './auth/authenticate';
 import { LoginLimiter } from './auth/login-limiter';
 import type { AccessEvents, SessionGate } from './auth/session-gate';
-import { createAccountAttention, type InboxPublisher, type OutboxRelay, type Queues } from '@velvet/shared';
+import { type InboxPublisher, type OutboxRelay, type Queues } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { fansRoutes } from './fans/fans.routes';
@@ -43,10 +43,10 @@ import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 
-import { createIngestService } from './webhooks/ingest.service';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
-import { createPaymentsService } from './payments/payments.service';
+import type { PaymentsService } from './payments/payments.service';
+import type { EventReceiver } from './webhooks/receive';
 import { paymentsWebhookRoutes } from './payments/payments.routes';
 import { packMediaRoutes } from './sales/pack-media.routes';
 import { createPackMediaService } from './sales/pack-media.service';
@@ -74,6 +74,9 @@ export interface AppDeps {
   conversations: ConversationsService;
   gate: SessionGate;
   access: AccessEvents;
+  payments: PaymentsService;
+  /** Stores a platform event, from a webhook or a live connection. */
+  receive: EventReceiver;
   ui?: RequestHandler;
 }
 
@@ -107,17 +110,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   );
   // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
   app.use(helmet({ contentSecurityPolicy: false }));
-  const payments = createPaymentsService(ctx, deps);
-  app.use(paymentsWebhookRoutes(payments));
-  app.use(
-    webhooksRoutes(
-      ctx,
-      deps.connectors,
-      createIngestService(ctx, deps),
-      payments,
-      createAccountAttention({ ...ctx, publisher: deps.publisher }),
-    ),
-  );
+  app.use(paymentsWebhookRoutes(deps.payments));
+  app.use(webhooksRoutes(ctx, deps.connectors, deps.receive));
   app.use(express.json({ limit: '256kb' }), refuseDeepBodies);
   app.use(cookieParser());
 

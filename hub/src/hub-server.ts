@@ -1,6 +1,13 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
-import { INBOX_NAMESPACE, OutboxRelay, rooms, withNotifications, type Queues } from '@velvet/shared';
+import {
+  createAccountAttention,
+  INBOX_NAMESPACE,
+  OutboxRelay,
+  rooms,
+  withNotifications,
+  type Queues,
+} from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
 import { createApp } from './app';
@@ -10,6 +17,10 @@ import { createConversationsService } from './conversations/conversations.servic
 import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
 import { startMetricsStream } from './metrics/metrics.stream';
+import { createPaymentsService } from './payments/payments.service';
+import { createIngestService } from './webhooks/ingest.service';
+import { createEventReceiver } from './webhooks/receive';
+import { startLiveSessions } from './live/live-sessions';
 
 export interface HubServer {
   server: http.Server;
@@ -72,7 +83,16 @@ export async function startHubServer(
     drafts: createDraftsService(ctx, { relay, publisher, connectors: deps.connectors }),
   });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
+  const payments = createPaymentsService(ctx, { relay, publisher: inbox.publisher, queues: deps.queues });
+  const receive = createEventReceiver(
+    ctx,
+    createIngestService(ctx, { relay, publisher: inbox.publisher }),
+    payments,
+    createAccountAttention({ ...ctx, publisher: inbox.publisher }),
+  );
   const app = createApp(ctx, {
+    payments,
+    receive,
     ui: deps.ui,
     connectors: deps.connectors,
     classifier: deps.classifier,
@@ -88,6 +108,7 @@ export async function startHubServer(
     server.listen(deps.port, deps.host, () => resolve());
   });
   handle = app;
+  const live = startLiveSessions(ctx, { connectors: deps.connectors, receive });
   return {
     server,
     app,
@@ -104,6 +125,7 @@ export async function startHubServer(
       const drained = await settled(requests.idle(), 5000);
       if (!drained) ctx.logger.warn({ requests: requests.count }, 'shutdown: closing requests still running');
       server.closeAllConnections();
+      await live.stop();
       metricsStream.stop();
       await inbox.close();
       gate.close();

@@ -148,14 +148,22 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     expect(badPlatform.body.error.message).toMatch(/platform must be one of telegram/);
 
     // A platform without a connector is refused: no credentials stored, no webhook URL that answers 404.
+    const instagram = await admin.post(`/api/creators/${creator.id}/accounts`, {
+      platform: 'instagram',
+      credentials: { botToken: 'x'.repeat(60) },
+    });
+    expect(instagram.status).toBe(422);
+    expect(instagram.body.error.message).toMatch(
+      /platform: instagram cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox\)/,
+    );
+    // Discord is connectable: a malformed application is refused field by field, before any call.
     const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {
       platform: 'discord',
       credentials: { botToken: 'x'.repeat(60) },
     });
     expect(discord.status).toBe(422);
-    expect(discord.body.error.message).toMatch(
-      /platform: discord cannot be connected yet \(available: telegram, onlyfans, fanvue, sandbox\)/,
-    );
+    expect(discord.body.error.message).toMatch(/credentials\.botToken: must be the bot token/);
+    expect(JSON.stringify(discord.body)).not.toContain('x'.repeat(60));
     expect((await admin.get(`/api/creators/${creator.id}/accounts`)).body.accounts).toHaveLength(0);
   });
 

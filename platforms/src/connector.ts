@@ -12,6 +12,27 @@ import type {
   WebhookParse,
 } from '@velvet/shared';
 
+/** Where a live connection hands what it hears; each event is stored like a webhook's. */
+export interface LiveSink {
+  /** Resolves once the event is durably stored (or known to be ignored). */
+  receive(event: WebhookParse): Promise<void>;
+  /** Per chat, the newest fan message stored: anything later was missed while no one listened. */
+  lastSeen(): Promise<ReadonlyMap<string, string>>;
+  warn(message: string, error?: unknown): void;
+}
+
+export interface LiveSession {
+  close(): Promise<void>;
+}
+
+/**
+ * A platform that pushes fan events over a connection the bot holds (Discord's gateway)
+ * rather than webhooks. The hub keeps exactly one session per account across processes.
+ */
+export interface LiveConnection {
+  open(credentials: StoredCredentials, sink: LiveSink): Promise<LiveSession>;
+}
+
 /** One pacing rule: at most one send per `intervalMs` per chat, or per account. */
 export interface SendRule {
   scope: 'account' | 'chat';
@@ -107,6 +128,10 @@ export interface PlatformConnector {
   verifyWebhook(request: WebhookRequest, credentials: StoredCredentials): boolean;
   /** The normalised event a verified call carries. */
   parseWebhook(request: WebhookRequest): WebhookParse;
+  /** Fields the platform expects in the webhook's answer (Discord's interaction acknowledgement). */
+  webhookAnswer?(request: WebhookRequest): Record<string, unknown> | undefined;
+  /** For platforms that deliver over a held connection as well as (or instead of) webhooks. */
+  live?: LiveConnection;
 
   send(credentials: StoredCredentials, message: OutboundMessage): Promise<SendResult>;
   /** Media with `text` as the caption of the first item (plain text when there is none). */
@@ -134,6 +159,16 @@ export interface PlatformConnector {
   oauth?: OAuthFlow;
   /** For platforms whose access tokens expire. */
   tokens?: TokenRefresher;
+  /**
+   * What a buyer gets on the platform besides the pack (Discord's buyer role on the
+   * creator's server), once the pack is delivered. Granting twice changes nothing.
+   */
+  grantBuyerAccess?(credentials: StoredCredentials, chatId: string): Promise<void>;
+  /**
+   * A fan just muted for repeated spam, restricted on the platform too where the creator
+   * turned that on (Discord's server timeout). Nothing more aggressive is automated.
+   */
+  restrictSpammer?(credentials: StoredCredentials, chatId: string): Promise<void>;
   /** Stops the spinner on a fan's button. */
   answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
 }

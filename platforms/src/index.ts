@@ -28,6 +28,13 @@ export {
 } from './fanvue/fanvue.connector';
 export { parseFanvueEvent } from './fanvue/fanvue.events';
 export { verifyFanvueSignature, fanvueSignature } from './fanvue/fanvue.signature';
+export {
+  createDiscordConnector,
+  discordCredentials,
+  DISCORD_SIGNATURE_HEADER,
+  DISCORD_TIMESTAMP_HEADER,
+  type DiscordConnector,
+} from './discord/discord.connector';
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';
 export * from './publisher';

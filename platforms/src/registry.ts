@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Env } from '@velvet/shared';
 import type { PlatformConnector, PlatformDescription } from './connector';
+import { createDiscordConnector } from './discord/discord.connector';
 import { createFanvueConnector } from './fanvue/fanvue.connector';
 import { createOnlyFansConnector } from './onlyfans/onlyfans.connector';
 import { createSandboxConnector } from './sandbox/sandbox.connector';
@@ -9,6 +10,7 @@ import { createTelegramConnector } from './telegram/telegram.connector';
 type ConnectorEnv = Pick<
   Env,
   | 'TELEGRAM_API_ROOT'
+  | 'DISCORD_API_ROOT'
   | 'ONLYFANS_API_ROOT'
   | 'FANVUE_API_ROOT'
   | 'FANVUE_AUTH_ROOT'
@@ -29,6 +31,7 @@ const FACTORIES: ((env: ConnectorEnv) => PlatformConnector)[] = [
       ...(env.FANVUE_CLIENT_SECRET ? { clientSecret: env.FANVUE_CLIENT_SECRET } : {}),
       ...(env.FANVUE_WEBHOOK_SECRET ? { webhookSecret: env.FANVUE_WEBHOOK_SECRET } : {}),
     }),
+  (env) => createDiscordConnector({ apiRoot: env.DISCORD_API_ROOT }),
   () => createSandboxConnector(),
 ];
 

@@ -1,10 +1,12 @@
 import type { ConformanceKit } from './conformance';
+import { discordConformance } from './discord/discord.conformance';
 import { fanvueConformance } from './fanvue/fanvue.conformance';
 import { onlyfansConformance } from './onlyfans/onlyfans.conformance';
 import { telegramConformance } from './telegram/telegram.conformance';
 
 export * from './conformance';
 export { createConnectors } from './registry';
+export * from './discord/discord.standin';
 export * from './fanvue/fanvue.standin';
 export { connectFanvueThroughHub } from './fanvue/fanvue.conformance';
 export * from './onlyfans/onlyfans.standin';
@@ -16,4 +18,5 @@ export const conformanceKits: readonly ConformanceKit[] = [
   telegramConformance,
   onlyfansConformance,
   fanvueConformance,
+  discordConformance,
 ];

@@ -1,12 +1,9 @@
 import express, { Router, type Request } from 'express';
-import { accountsRepo, Invalid, NotFound, Unauthorized } from '@velvet/shared';
+import { accountsRepo, NotFound, Unauthorized } from '@velvet/shared';
 import type { Connectors, WebhookRequest } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { parseId, refuseDeep } from '../http/validate';
-import type { PaymentsService } from '../payments/payments.service';
-import type { AccountAttentionHandler } from '@velvet/shared';
-import { createGroupChats } from './group-chats';
-import type { IngestService } from './ingest.service';
+import type { EventReceiver } from './receive';
 
 type WithRawBody = Request & { rawBody?: Buffer };
 
@@ -16,15 +13,8 @@ type WithRawBody = Request & { rawBody?: Buffer };
  * gets a 4xx and stores nothing. Mounted before the app's JSON parser: signatures cover
  * the exact bytes the platform sent.
  */
-export function webhooksRoutes(
-  ctx: HubContext,
-  connectors: Connectors,
-  ingest: IngestService,
-  payments: PaymentsService,
-  needsAttention: AccountAttentionHandler,
-): Router {
+export function webhooksRoutes(ctx: HubContext, connectors: Connectors, receive: EventReceiver): Router {
   const router = Router();
-  const groups = createGroupChats(ctx);
   const json = express.json({
     limit: '1mb',
     verify: (req, _res, buffer) => void ((req as WithRawBody).rawBody = buffer),
@@ -49,43 +39,8 @@ export function webhooksRoutes(
     if (!connector.verifyWebhook(request, credentials)) {
       throw new Unauthorized('Wrong or missing webhook signature');
     }
-    const parsed = connector.parseWebhook(request);
-    switch (parsed.kind) {
-      case 'invalid':
-        throw new Invalid(`Not a ${connector.platform} payload: ${parsed.reason}`);
-      case 'ignored':
-        res.json({ ok: true, ignored: parsed.reason });
-        return;
-      case 'account_attention': {
-        const result = await needsAttention(account, parsed.attention);
-        res.json({ ok: true, duplicate: !result.changed });
-        return;
-      }
-      case 'pre_checkout':
-        // The platform waits for this answer (seconds): given here, not through a queue.
-        await payments.preCheckout(account, connector, parsed.query);
-        res.json({ ok: true });
-        return;
-      case 'payment': {
-        const result = await payments.platformPayment(account, connector, parsed.payment);
-        res.json({ ok: true, duplicate: !result.recorded });
-        return;
-      }
-      case 'message': {
-        let message = parsed.message;
-        if (message.group) {
-          if (!groups.enabled(account)) {
-            await groups.notice(account, connector, credentials, message);
-            res.json({ ok: true, ignored: 'group chat: groups are off for this account' });
-            return;
-          }
-          message = groups.asConversation({ ...message, group: message.group });
-        }
-        const result = await ingest.ingest(account, message);
-        res.json({ ok: true, duplicate: !result.stored });
-        return;
-      }
-    }
+    const answer = await receive(account, connector, credentials, connector.parseWebhook(request));
+    res.json({ ...connector.webhookAnswer?.(request), ...answer });
   });
 
   return router;

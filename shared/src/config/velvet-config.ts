@@ -144,6 +144,7 @@ const velvetConfigSchema = z.strictObject({
   platforms: z.strictObject({
     fanvue: z.strictObject({ messages_per_minute: positiveInt, messages_per_day: positiveInt }),
     onlyfans: z.strictObject({ messages_per_minute: positiveInt, messages_per_day: positiveInt }),
+    discord: z.strictObject({ messages_per_minute: positiveInt, messages_per_day: positiveInt }),
     telegram: z.strictObject({
       messages_per_second_per_chat: positiveInt,
       messages_per_second_per_bot: positiveInt,

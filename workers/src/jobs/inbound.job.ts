@@ -250,7 +250,13 @@ export function createInboundProcess(ctx: WorkerContext) {
       });
     }
     await flushEffects({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
-    if (stored.kind === 'callback' && stored.callbackId && connector?.answerCallback) {
+    if (decision.fan.mutedAt && connector?.restrictSpammer) {
+      await connector
+        .restrictSpammer(credentials(), conversation.platformChatId)
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'restricting a spammer failed'));
+    }
+    // A button's spinner, or a slash command's "thinking…" placeholder, stops once answered.
+    if (stored.callbackId && connector?.answerCallback) {
       await connector
         .answerCallback(credentials(), stored.callbackId)
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answering a button press failed'));

@@ -150,6 +150,14 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
         await purchasesRepo.markDelivered(tx, purchaseId, ctx.now());
       if (disclosure) await fansRepo.updateSafety(tx, conversation.fanId, { disclosedAt: ctx.now() });
     });
+    if (message.kind === 'media' && connector.grantBuyerAccess) {
+      // Once per purchase: this message is sent once. A failure leaves the pack delivered.
+      await connector
+        .grantBuyerAccess(await freshCredentials(), conversation.platformChatId)
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error, accountId: account.id }, 'granting buyer access failed'),
+        );
+    }
     await ctx.publisher.emit(
       { creatorId: conversation.creatorId, conversationId: conversation.id },
       'message:sent',

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { platformAccounts } from '../schema';
 
@@ -58,5 +58,16 @@ export const accountsRepo = {
       .from(platformAccounts)
       .where(eq(platformAccounts.creatorId, creatorId))
       .orderBy(platformAccounts.createdAt);
+  },
+
+  /** Accounts still connected on these platforms (those whose bots hold a live connection). */
+  async listConnected(db: Db, platforms: readonly AccountRecord['platform'][]): Promise<AccountRecord[]> {
+    if (platforms.length === 0) return [];
+    return db
+      .select()
+      .from(platformAccounts)
+      .where(
+        and(inArray(platformAccounts.platform, [...platforms]), ne(platformAccounts.status, 'disconnected')),
+      );
   },
 };

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../client';
 import type { Intent } from '../../domain';
-import { messages } from '../schema';
+import { conversations, messages } from '../schema';
 
 export type MessageRecord = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
@@ -27,6 +27,26 @@ async function byPlatformId(
 }
 
 export const messagesRepo = {
+  /** Per chat of the account, the platform id of the newest fan message stored. */
+  async lastInboundPerChat(db: Db, accountId: string): Promise<Map<string, string>> {
+    const rows = await db
+      .selectDistinctOn([conversations.platformChatId], {
+        chatId: conversations.platformChatId,
+        platformMessageId: messages.platformMessageId,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(
+        and(
+          eq(messages.accountId, accountId),
+          eq(messages.direction, 'in'),
+          isNotNull(messages.platformMessageId),
+        ),
+      )
+      .orderBy(conversations.platformChatId, desc(messages.createdAt));
+    return new Map(rows.map((row) => [row.chatId, row.platformMessageId!]));
+  },
+
   /** Returns the existing row when the idempotency key was used before, with `created: false`. */
   async insertOutbound(
     db: Db,

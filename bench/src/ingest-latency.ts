@@ -29,8 +29,10 @@ export interface IngestRun {
   /** Load end → no job waiting or running (null: not drained within the wait). */
   drainMs: number | null;
   drafts: number;
-  /** CPU milliseconds per webhook, per process group, over load and drain. */
+  /** CPU milliseconds per webhook, per process group, over load and drain, less the idle processes' own. */
   cpuMsPerWebhook: Record<CpuGroup, number> & { pipeline: number };
+  /** The same, idle share included. */
+  grossPipelineCpuMs: number;
 }
 
 /**
@@ -107,6 +109,15 @@ export async function ingestBench(options: {
     const draftCount = async () =>
       Number((await stack.query<{ n: string }>('select count(*) as n from drafts'))[0]!.n);
 
+    // What the processes burn doing nothing (timers, sweeps, BullMQ polling), per second.
+    await new Promise((r) => setTimeout(r, 2000));
+    await meter.start();
+    const idleBegan = performance.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const idle = await meter.stop();
+    const idleSeconds = (performance.now() - idleBegan) / 1000;
+    const idlePerSecond = (group: CpuGroup) => idle[group] / idleSeconds;
+
     let updateId = 1;
     let textIndex = 0;
     const run = async (rate: number, seconds: number): Promise<IngestRun> => {
@@ -150,8 +161,14 @@ export async function ingestBench(options: {
         }
       }
       const cpu = await meter.stop();
+      const window = (performance.now() - began) / 1000;
+      // The idle rate of a process that was stopped for this run (workers) is not subtracted.
+      const net = (group: CpuGroup) =>
+        group === 'bench' || (group === 'workers' && !pipeline)
+          ? cpu[group]
+          : Math.max(0, cpu[group] - idlePerSecond(group) * window);
       const perWebhook = Object.fromEntries(
-        Object.entries(cpu).map(([k, v]) => [k, round(v / sent, 3)]),
+        Object.keys(cpu).map((k) => [k, round(net(k as CpuGroup) / sent, 3)]),
       ) as Record<CpuGroup, number>;
       const drafts = (await draftCount()) - draftsBefore;
       // Let a backlog that did not drain finish before the next run.
@@ -174,6 +191,7 @@ export async function ingestBench(options: {
           ...perWebhook,
           pipeline: round(perWebhook.hub + perWebhook.workers + perWebhook.postgres + perWebhook.redis, 3),
         },
+        grossPipelineCpuMs: round((cpu.hub + cpu.workers + cpu.postgres + cpu.redis) / sent, 3),
       };
     };
 

@@ -69,7 +69,7 @@ if (only.has('ingest')) {
 
   const cpuNotes = (r: IngestRun) => {
     const c = r.cpuMsPerWebhook;
-    return `CPU ms/webhook: hub ${c.hub}, workers ${c.workers}, PostgreSQL ${c.postgres}, Redis ${c.redis} (load generator and stand-ins ${c.bench})`;
+    return `CPU ms/webhook: hub ${c.hub}, workers ${c.workers}, PostgreSQL ${c.postgres}, Redis ${c.redis} (load generator and stand-ins ${c.bench}); ${r.grossPipelineCpuMs} ms with the processes' idle share`;
   };
   const runNotes = (r: IngestRun) =>
     `${r.delivered}/${r.sent} delivered, ${r.errors} errors` +

@@ -10,6 +10,7 @@ import { createConversationsService } from './conversations/conversations.servic
 import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
 import { startMetricsStream } from './metrics/metrics.stream';
+import { createAccountCache } from './webhooks/account-cache';
 
 export interface HubServer {
   server: http.Server;
@@ -41,6 +42,7 @@ export async function startHubServer(
   const requests = trackRequests(server);
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const gate = createSessionGate(ctx);
+  const webhookAccounts = createAccountCache(ctx);
   const inbox = createInboxServer(ctx, server, gate);
   const access: AccessEvents = {
     async sessionEnded(sessionId) {
@@ -76,6 +78,7 @@ export async function startHubServer(
     conversations,
     gate,
     access,
+    webhookAccounts,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -101,6 +104,7 @@ export async function startHubServer(
       metricsStream.stop();
       await inbox.close();
       gate.close();
+      webhookAccounts.close();
       await settled(closed, 1000);
     },
   };

@@ -12,6 +12,8 @@ export interface WebhookAccount {
   account: AccountRecord;
   /** The credentials opened once, not on every delivery. */
   credentials: Record<string, unknown>;
+  /** Read before this call (at most ACCOUNT_CACHE_MS ago), not just now. */
+  cached: boolean;
 }
 
 export interface AccountCache {
@@ -32,7 +34,7 @@ export interface AccountCache {
  */
 export function createAccountCache(ctx: HubContext): AccountCache {
   const channel = `${ctx.redisPrefix}:accounts:changed`;
-  const cache = new Map<string, { entry: WebhookAccount | undefined; until: number }>();
+  const cache = new Map<string, { entry: WebhookAccount; until: number }>();
   // Bumped by every change: an answer read from the database while a change landed is not cached.
   let generation = 0;
 
@@ -66,12 +68,13 @@ export function createAccountCache(ctx: HubContext): AccountCache {
     async get(accountId, options = {}) {
       const now = Date.now();
       const cached = cache.get(accountId);
-      if (!options.fresh && cached && cached.until > now) return cached.entry;
+      if (!options.fresh && cached && cached.until > now) return { ...cached.entry, cached: true };
       const readAt = generation;
       const account = await accountsRepo.findById(ctx.db, accountId);
       const entry = account && {
         account,
         credentials: ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc),
+        cached: false,
       };
       // Misses are not kept: an account may be created right after its platform first calls.
       if (!entry || readAt !== generation) return entry;

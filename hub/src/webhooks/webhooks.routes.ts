@@ -51,6 +51,7 @@ export function webhooksRoutes(
     };
     // Credentials cached from before a change elsewhere: the database's word decides.
     if (!connector.verifyWebhook(request, found.credentials)) {
+      if (!found.cached) throw new Unauthorized('Wrong or missing webhook signature');
       found = usable(await accounts.get(accountId, { fresh: true }));
       if (!found) throw new NotFound('Account');
       if (!connector.verifyWebhook(request, found.credentials)) {

@@ -18,3 +18,4 @@ export * from './purchases.repo';
 export * from './follow-ups.repo';
 export * from './sales-metrics.repo';
 export * from './privacy.repo';
+export * from './message-scene.repo';

@@ -160,6 +160,10 @@ export async function ingestBench(options: {
           await new Promise((r) => setTimeout(r, 20));
         }
       }
+      // Let a backlog that did not drain finish before the next run (its CPU still counts).
+      const settle = performance.now() + 120_000;
+      while (pipeline && drainMs === null && (await backlog()) > 0 && performance.now() < settle)
+        await new Promise((r) => setTimeout(r, 200));
       const cpu = await meter.stop();
       const window = (performance.now() - began) / 1000;
       // The idle rate of a process that was stopped for this run (workers) is not subtracted.
@@ -171,10 +175,6 @@ export async function ingestBench(options: {
         Object.keys(cpu).map((k) => [k, round(net(k as CpuGroup) / sent, 3)]),
       ) as Record<CpuGroup, number>;
       const drafts = (await draftCount()) - draftsBefore;
-      // Let a backlog that did not drain finish before the next run.
-      const settle = performance.now() + 60_000;
-      while (pipeline && drainMs === null && (await backlog()) > 0 && performance.now() < settle)
-        await new Promise((r) => setTimeout(r, 200));
       await new Promise((r) => setTimeout(r, 1000));
       return {
         rate,

@@ -23,6 +23,8 @@ export interface IngestRun {
   pipeline: boolean;
   achievedRate: number;
   errors: number;
+  /** Answers other than 200 by status (0: no answer, the request failed at the client). */
+  errorStatuses: Record<string, number>;
   delivered: number;
   sent: number;
   latencyMs: ReturnType<typeof summarize>;
@@ -124,6 +126,7 @@ export async function ingestBench(options: {
       latencies = [];
       sentAt.clear();
       let errors = 0;
+      const errorStatuses: Record<string, number> = {};
       const pipeline = workers !== undefined;
       const draftsBefore = await draftCount();
       await meter.start();
@@ -140,7 +143,10 @@ export async function ingestBench(options: {
           secret,
           telegramUpdates.text({ updateId: updateId++, chatId, fromId: chatId, text }),
         ).catch(() => ({ status: 0 }));
-        if (response.status !== 200) errors++;
+        if (response.status !== 200) {
+          errors++;
+          errorStatuses[response.status] = (errorStatuses[response.status] ?? 0) + 1;
+        }
       });
       const loadEnd = performance.now();
       const elapsed = (loadEnd - began) / 1000;
@@ -182,6 +188,7 @@ export async function ingestBench(options: {
         pipeline,
         achievedRate: Math.round(sent / elapsed),
         errors,
+        errorStatuses,
         delivered: latencies.length,
         sent,
         latencyMs: summarize(latencies),

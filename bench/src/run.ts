@@ -73,6 +73,11 @@ if (only.has('ingest')) {
   };
   const runNotes = (r: IngestRun) =>
     `${r.delivered}/${r.sent} delivered, ${r.errors} errors` +
+    (r.errors
+      ? ` (${Object.entries(r.errorStatuses)
+          .map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`)
+          .join(', ')})`
+      : '') +
     (r.pipeline
       ? `, ${r.drafts} drafts, backlog drained ${r.drainMs === null ? 'not within 15 s' : `${r.drainMs} ms`} after the load`
       : '');

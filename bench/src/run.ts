@@ -6,7 +6,7 @@ import { backupBench } from './backup';
 import { bullmqAddRate, pgInsertRate } from './baselines';
 import { classifierBench } from './classifier';
 import { draftRelay } from './draft-relay';
-import { ingestBench } from './ingest-latency';
+import { DRAIN_LIMIT_MS, ingestBench, type IngestRun } from './ingest-latency';
 import { socketBaseline } from './socket-baseline';
 import { socketsBench } from './sockets';
 import { scaleBench } from './scale';
@@ -46,12 +46,16 @@ const step = (what: string) => console.error(`[bench ${new Date().toISOString().
 
 let emitBaseline: { p50: number; p90: number; p99: number } | undefined;
 if (only.has('ingest')) {
-  step(`ingest: rates ${rates.join(', ')}/s for ${seconds} s each, then the throughput search`);
+  const hubRates = list('BENCH_HUB_RATES', '500,1000');
+  step(
+    `ingest: rates ${rates.join(', ')}/s for ${seconds} s each, the throughput search, then the hub alone at ${hubRates.join(', ')}/s`,
+  );
   const ingest = await ingestBench({
     rates,
     seconds,
     searchSeconds: num('BENCH_SEARCH_SECONDS', Math.min(seconds, 10)),
     searchSteps: num('BENCH_SEARCH_STEPS', 6),
+    hubRates,
   });
   step('baselines: bare socket.io push, BullMQ add, PostgreSQL insert');
   const pushBaselines = [];
@@ -63,6 +67,29 @@ if (only.has('ingest')) {
   report.ingest = ingest.fixed;
   report.pushBaselines = pushBaselines;
   report.throughput = { ...ingest.throughput, baselines: { bullmqAdd: bullmq, postgresInsert: postgres } };
+  report.hubAlone = ingest.hubAlone;
+
+  const cpuNotes = (r: IngestRun) => {
+    const c = r.cpuMsPerWebhook;
+    return `CPU ms/webhook: hub ${c.hub}, workers ${c.workers}, PostgreSQL ${c.postgres}, Redis ${c.redis} (load generator and stand-ins ${c.bench}); ${r.grossPipelineCpuMs} ms with the processes' idle share`;
+  };
+  const runNotes = (r: IngestRun) =>
+    `${r.delivered}/${r.sent} delivered, ${r.errors} errors` +
+    (r.errors
+      ? ` (${Object.entries(r.errorStatuses)
+          .map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`)
+          .join(', ')})`
+      : '') +
+    (r.pipeline
+      ? `, ${r.drafts} drafts, backlog drained ${r.drainMs === null ? 'not within 15 s' : `${r.drainMs} ms`} after the load`
+      : '');
+  const stepNotes = (list: IngestRun[]) =>
+    list
+      .map(
+        (s) =>
+          `${s.rate}/s p99 ${s.latencyMs.p99} ms${s.errors ? ` ${s.errors} err` : ''}${s.pipeline ? ` drain ${s.drainMs ?? '>15000'} ms` : ''}`,
+      )
+      .join(', ') || 'only the fixed rates';
 
   for (const [i, result] of ingest.fixed.entries()) {
     const baseline = pushBaselines[i]!.latencyMs;
@@ -77,7 +104,13 @@ if (only.has('ingest')) {
       load: `${result.rate}/s (got ${result.achievedRate}/s)`,
       ...ms(result.latencyMs),
       ratio: latencyRatio(result.latencyMs, baseline),
-      notes: `${result.delivered}/${result.sent} delivered, ${result.errors} errors`,
+      notes: runNotes(result),
+    });
+    rows.push({
+      measure: 'CPU per webhook, whole pipeline',
+      load: `${result.rate}/s`,
+      value: `${result.cpuMsPerWebhook.pipeline} ms`,
+      notes: cpuNotes(result),
     });
   }
   emitBaseline = pushBaselines[0]?.latencyMs;
@@ -97,11 +130,28 @@ if (only.has('ingest')) {
   });
   const { sustainedRate, firstFailingRate, steps } = ingest.throughput;
   rows.push({
-    measure: 'max sustained webhook rate',
-    load: 'p99 < 100 ms, 0 errors',
+    measure: 'max sustained webhook rate, whole pipeline',
+    load: `p99 < 100 ms, 0 errors, drained ≤ ${DRAIN_LIMIT_MS} ms`,
     value: `${sustainedRate}/s`,
     ratio: `${times(sustainedRate, bullmq.perSecond)} BullMQ, ${times(sustainedRate, postgres.perSecond)} PG`,
-    notes: `first failing ${firstFailingRate ?? '—'}/s; tried ${steps.map((s) => `${s.rate}/s p99 ${s.latencyMs.p99} ms${s.errors ? ` ${s.errors} err` : ''}`).join(', ') || 'only the fixed rates'}`,
+    notes: `first failing ${firstFailingRate ?? '—'}/s; tried ${stepNotes(steps)}`,
+  });
+  const hub = ingest.hubAlone;
+  for (const result of hub.fixed) {
+    rows.push({
+      measure: 'webhook → message:new, hub alone',
+      load: `${result.rate}/s (got ${result.achievedRate}/s)`,
+      ...ms(result.latencyMs),
+      value: `${result.cpuMsPerWebhook.hub} ms hub CPU`,
+      notes: `${runNotes(result)}; ${cpuNotes(result)}`,
+    });
+  }
+  rows.push({
+    measure: 'max sustained webhook rate, hub alone',
+    load: 'workers stopped; p99 < 100 ms, 0 errors',
+    value: `${hub.sustainedRate}/s`,
+    ratio: `${times(hub.sustainedRate, postgres.perSecond)} PG`,
+    notes: `first failing ${hub.firstFailingRate ?? '—'}/s; tried ${stepNotes(hub.steps)}`,
   });
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -43,6 +42,7 @@ import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 
+import type { AccountCache } from './webhooks/account-cache';
 import { webhooksRoutes } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
 import type { PaymentsService } from './payments/payments.service';
@@ -55,15 +55,13 @@ import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
-import { requestLogLevel } from './logger';
+import { quietRequestLog, requestId, requestLogLevel } from './logger';
 import { openApiDocument } from './api';
 import { errorMapper, notFound } from './http/errors';
 import { openApiRoutes } from './http/openapi.routes';
 import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
 import { usersRoutes } from './users/users.routes';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AppDeps {
   connectors: Connectors;
@@ -77,6 +75,8 @@ export interface AppDeps {
   payments: PaymentsService;
   /** Stores a platform event, from a webhook or a live connection. */
   receive: EventReceiver;
+  /** Webhook accounts with their opened credentials, briefly cached. */
+  webhookAccounts: AccountCache;
   ui?: RequestHandler;
 }
 
@@ -87,12 +87,18 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   // otherwise a client could rotate X-Forwarded-For to dodge its per-address limit.
   app.set('trust proxy', trustProxy(ctx.env.TRUST_PROXY));
 
+  // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
+  app.use(helmet({ contentSecurityPolicy: false }));
+  // Platform webhooks, the hot path: the security headers above and a request log that
+  // costs nothing unless the answer is an error or slow, not the API's per-request logger.
+  app.use('/webhooks', quietRequestLog(ctx.logger, ctx.env.LOG_SLOW_REQUEST_MS));
+  app.use(paymentsWebhookRoutes(deps.payments));
+  app.use(webhooksRoutes(ctx, deps.connectors, deps.receive, deps.webhookAccounts));
   app.use(
     pinoHttp({
       logger: ctx.logger,
       genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        const id = requestId(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -108,10 +114,6 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
       },
     }),
   );
-  // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
-  app.use(helmet({ contentSecurityPolicy: false }));
-  app.use(paymentsWebhookRoutes(deps.payments));
-  app.use(webhooksRoutes(ctx, deps.connectors, deps.receive));
   app.use(express.json({ limit: '256kb' }), refuseDeepBodies);
   app.use(cookieParser());
 
@@ -124,7 +126,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const creators = createCreatorsService(ctx, deps.access);
 
   app.use(healthRoutes(ctx));
-  const accounts = createAccountsService(ctx, creators, deps.connectors);
+  const accounts = createAccountsService(ctx, creators, deps.connectors, deps.webhookAccounts);
   const oauth = createOAuthService(ctx, { connectors: deps.connectors, creators, accounts });
   app.use(oauthCallbackRoutes(oauth));
 

@@ -21,6 +21,7 @@ import { createPaymentsService } from './payments/payments.service';
 import { createIngestService } from './webhooks/ingest.service';
 import { createEventReceiver } from './webhooks/receive';
 import { startLiveSessions } from './live/live-sessions';
+import { createAccountCache } from './webhooks/account-cache';
 
 export interface HubServer {
   server: http.Server;
@@ -52,6 +53,7 @@ export async function startHubServer(
   const requests = trackRequests(server);
   const relay = new OutboxRelay(ctx.db, deps.queues, ctx.logger);
   const gate = createSessionGate(ctx);
+  const webhookAccounts = createAccountCache(ctx);
   const inbox = createInboxServer(ctx, server, gate);
   // Every alert raised in this process is also stored for the people it concerns.
   const publisher = withNotifications(inbox.publisher, {
@@ -102,6 +104,7 @@ export async function startHubServer(
     conversations,
     gate,
     access,
+    webhookAccounts,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -129,6 +132,7 @@ export async function startHubServer(
       metricsStream.stop();
       await inbox.close();
       gate.close();
+      webhookAccounts.close();
       await settled(closed, 1000);
     },
   };

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import { startTime } from 'pino-http';
 
@@ -47,6 +49,42 @@ export function requestLogLevel(slowMs: number) {
     if (error || res.statusCode >= 500) return 'error';
     const started = (res as ServerResponse & { [startTime]?: number })[startTime];
     return started !== undefined && Date.now() - started >= slowMs ? 'warn' : 'debug';
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The caller's X-Request-Id when it is a sane one, else a new id. */
+export function requestId(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * pino-http's line for the hot paths (webhooks): the same request id header, levels and
+ * fields, without a child logger built for every request; a line is only assembled when
+ * its level is enabled.
+ */
+export function quietRequestLog(logger: Logger, slowMs: number): RequestHandler {
+  return (req, res, next) => {
+    const id = requestId(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', id);
+    const started = Date.now();
+    // The error mapper logs an unhandled error through req.log.
+    req.log = logger;
+    res.once('finish', () => {
+      const responseTime = Date.now() - started;
+      const level: Level = res.statusCode >= 500 ? 'error' : responseTime >= slowMs ? 'warn' : 'debug';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          req: { id, method: req.method, url: req.originalUrl },
+          res: { statusCode: res.statusCode },
+          responseTime,
+        },
+        'request completed',
+      );
+    });
+    next();
   };
 }
 

@@ -20,14 +20,27 @@ import {
   type Connectors,
   type PlatformConnector,
 } from '@velvet/platforms';
+import type { AccountCache } from '../webhooks/account-cache';
 import type { CreatorsService } from '../creators/creators.service';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import { parseBody, ValidationFailed } from '../http/validate';
 import { presentAccount } from './accounts.presenter';
 
-export function createAccountsService(ctx: HubContext, creators: CreatorsService, connectors: Connectors) {
+export function createAccountsService(
+  ctx: HubContext,
+  creators: CreatorsService,
+  connectors: Connectors,
+  webhookAccounts: Pick<AccountCache, 'forget'>,
+) {
   const { db } = ctx;
+
+  /** Every change to an account goes through here: the webhooks' cached copy is dropped on every hub. */
+  async function save(id: string, patch: Parameters<typeof accountsRepo.update>[2]) {
+    const updated = await accountsRepo.update(db, id, patch);
+    await webhookAccounts.forget(id);
+    return updated;
+  }
 
   function connectorFor(platform: string): PlatformConnector {
     const connector = connectors.get(platform);
@@ -130,7 +143,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
         ctx.logger.warn({ err: error, accountId }, 'the platform did not confirm the disconnection');
         warning = `${account.platform} did not confirm (${reason}); revoke the access there as well`;
       }
-      const updated = await accountsRepo.update(db, account.id, {
+      const updated = await save(account.id, {
         status: 'disconnected',
         credentialsEnc: ctx.secrets.credentials.sealJson({}),
       });
@@ -140,7 +153,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
 
     async update(actor: Actor, accountId: string, body: UpdateAccountBody): Promise<AccountView> {
       const account = await loadForUpdate(actor, accountId);
-      const updated = await accountsRepo.update(db, account.id, {
+      const updated = await save(account.id, {
         ...(body.label !== undefined ? { label: body.label } : {}),
         ...(body.groups !== undefined ? { settings: { ...account.settings, groups: body.groups } } : {}),
       });
@@ -187,7 +200,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
       };
       const sealed = ctx.secrets.credentials.sealJson(connected.credentials);
       const account = existing
-        ? await accountsRepo.update(db, existing.id, {
+        ? await save(existing.id, {
             status: 'active',
             credentialsEnc: sealed,
             settings: { ...existing.settings, ...settings },
@@ -221,7 +234,7 @@ export function createAccountsService(ctx: HubContext, creators: CreatorsService
           'These credentials belong to another account on the platform; connect it as a new account',
         );
       }
-      const updated = await accountsRepo.update(db, account.id, {
+      const updated = await save(account.id, {
         status: 'active',
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
         settings: { ...account.settings, ...connected.settings },

@@ -1,7 +1,9 @@
 import {
   accountsRepo,
   conversationsRepo,
+  messageSceneRepo,
   messagesRepo,
+  type AccountRecord,
   type ConversationRecord,
   type MessageRecord,
 } from '@velvet/shared';
@@ -15,8 +17,17 @@ export async function loadDelivery(ctx: WorkerContext, message: MessageRecord) {
   const conversation = await conversationsRepo.findById(ctx.db, message.conversationId);
   const account = await accountsRepo.findById(ctx.db, message.accountId);
   if (!conversation || !account) return undefined;
+  return { conversation, ...accountAccess(ctx, account) };
+}
+
+/** A fan message with everything around it (conversation, account, fan, creator) in one read. */
+export async function loadMessageScene(ctx: WorkerContext, messageId: string) {
+  const scene = await messageSceneRepo.load(ctx.db, messageId);
+  return scene && { ...scene, ...accountAccess(ctx, scene.account) };
+}
+
+function accountAccess(ctx: WorkerContext, account: AccountRecord) {
   return {
-    conversation,
     account,
     platform: account.platform,
     credentials: () => ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc),

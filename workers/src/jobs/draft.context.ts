@@ -1,12 +1,9 @@
 import {
-  accountsRepo,
   collectEffects,
-  conversationsRepo,
-  creatorsRepo,
   draftsRepo,
-  fansRepo,
   findPromoCode,
   formatPrice,
+  messageSceneRepo,
   messagesRepo,
   offerFacts,
   openOffer,
@@ -52,20 +49,14 @@ export interface DraftScene {
 
 /** The scene of a draft, or nothing when this message needs none (or no longer does). */
 export async function loadDraftScene(ctx: WorkerContext, messageId: string): Promise<DraftScene | undefined> {
-  const message = await messagesRepo.findById(ctx.db, messageId);
-  const conversation = message && (await conversationsRepo.findById(ctx.db, message.conversationId));
-  if (!message || !conversation) return;
+  const loaded = await messageSceneRepo.load(ctx.db, messageId);
+  if (!loaded) return;
+  const { message, conversation, fan, creator, account } = loaded;
   // A newer fan message has its own draft job, which reads this one too.
   const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
   if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
   // A worker killed after committing but before BullMQ recorded the job: the work is done.
   if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id)) return;
-  const [fan, creator, account] = await Promise.all([
-    fansRepo.findById(ctx.db, conversation.fanId),
-    creatorsRepo.findById(ctx.db, conversation.creatorId),
-    accountsRepo.findById(ctx.db, conversation.accountId),
-  ]);
-  if (!fan || !creator || !account) return;
   const platform = account.platform;
 
   const intent: Intent = message.intent ?? 'other';

@@ -100,6 +100,9 @@ async function commitDraft(
   { status, reasons }: { status: DraftDonePayload['status']; reasons: string[] },
 ) {
   const { message, conversation, capabilities, lang, effects } = scene;
+  // Nothing else to write with a draft that waits or is blocked: one statement, no transaction.
+  if (status !== 'auto_sent')
+    return draftsRepo.finish(ctx.db, draftId, { text, status, reasons, generatedBy, timings });
   return ctx.db.transaction(async (tx) => {
     const finished = await draftsRepo.finish(tx, draftId, { text, status, reasons, generatedBy, timings });
     const sent =

@@ -2,7 +2,6 @@ import type { Job as BullJob } from 'bullmq';
 import {
   auditRepo,
   conversationsRepo,
-  creatorsRepo,
   fansRepo,
   messagesRepo,
   outboxRepo,
@@ -26,7 +25,7 @@ import {
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
-import { loadDelivery } from './delivery';
+import { loadMessageScene } from './delivery';
 
 interface AutoReply {
   text: string;
@@ -50,13 +49,10 @@ export function createInboundProcess(ctx: WorkerContext) {
     const { messageId, edit } = job.data;
     // An edit is read again by the gates (a minor signal, a STOP), but answers nothing else.
     const edited = edit !== undefined;
-    const message = await messagesRepo.findById(ctx.db, messageId);
-    const delivery = message && (await loadDelivery(ctx, message));
-    if (!message || !delivery) return;
-    const { conversation, platform, credentials } = delivery;
+    const scene = await loadMessageScene(ctx, messageId);
+    if (!scene) return;
+    const { message, conversation, fan, creator, platform, credentials } = scene;
     const stored: InboundRaw = message.raw && 'kind' in message.raw ? message.raw : { kind: 'text' };
-    const fan = await fansRepo.findById(ctx.db, conversation.fanId);
-    if (!fan) return;
 
     // Commands, button presses, subscriptions and tips are not prose: nothing to classify or draft.
     const prose = stored.kind === 'text' || stored.kind === 'edit';
@@ -87,6 +83,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       platform,
       buttons: connector?.capabilities.buttons ?? false,
       fanName: fan.displayName,
+      creatorPseudonym: creator.pseudonym,
     });
     // A catalog button: that pack's offer and payment request, as if the fan had asked for it.
     const packId =
@@ -270,7 +267,13 @@ async function composeReply(
   decision: GateDecision,
   stored: InboundRaw,
   lang: 'fr' | 'en',
-  target: { creatorId: string; platform: Platform; buttons: boolean; fanName: string },
+  target: {
+    creatorId: string;
+    platform: Platform;
+    buttons: boolean;
+    fanName: string;
+    creatorPseudonym: string;
+  },
 ): Promise<AutoReply | undefined> {
   const safety = ctx.config.safety;
   if (decision.reply) {
@@ -297,11 +300,10 @@ async function composeReply(
   }
   const template = ctx.config.commands[command];
   if (!template) return undefined;
-  const creator = await creatorsRepo.findById(ctx.db, target.creatorId);
   return {
     text: fill(template[lang], {
       fan: target.fanName.split(' ')[0] ?? '',
-      creator: creator?.pseudonym ?? '',
+      creator: target.creatorPseudonym,
     }),
     origin: 'command',
   };

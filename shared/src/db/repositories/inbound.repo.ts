@@ -3,7 +3,7 @@ import type { ConversationStatus } from '../../domain';
 import type { MessageView } from '../../events';
 import type { InboundAttachment, InboundRaw } from '../../platform';
 import { fanEventOf, presentAttachments } from '../../presenters/message.presenter';
-import { selectRows, type Db } from '../client';
+import { preparedRows, type Db } from '../client';
 
 export interface StoreInbound {
   creatorId: string;
@@ -31,15 +31,18 @@ export interface StoredInbound {
 }
 
 /**
- * The webhook hot path in two statements: fan and conversation upserted together, then
- * the message with everything that follows it (unread count, outbox row, superseded
- * drafts) in one statement that writes nothing when the message was already stored.
+ * The webhook hot path in two prepared statements: fan and conversation upserted together,
+ * then the message with everything that follows it (unread count, outbox row, superseded
+ * drafts) in one statement that writes nothing when the message was already stored. Each
+ * statement is its own transaction: a crash between them leaves a fan and conversation
+ * without the message, which the platform's redelivery completes.
  */
 export const inboundRepo = {
   async store(db: Db, input: StoreInbound): Promise<StoredInbound> {
     const at = input.receivedAt.toISOString();
-    const [conversation] = await selectRows<{ id: string; creator_id: string }>(
+    const [conversation] = await preparedRows<{ id: string; creator_id: string }>(
       db,
+      'inbound_fan_conversation',
       sql`with f as (
             insert into fans (account_id, platform_user_id, display_name, username, language, last_seen_at)
             values (${input.accountId}, ${input.fan.platformUserId}, ${input.fan.displayName},
@@ -57,7 +60,7 @@ export const inboundRepo = {
           returning id, creator_id`,
     );
     const conversationId = conversation!.id;
-    const [row] = await selectRows<{
+    const [row] = await preparedRows<{
       id: string;
       created_at: string | Date;
       outbox_id: number | string | null;
@@ -66,6 +69,7 @@ export const inboundRepo = {
       reopens: boolean | null;
     }>(
       db,
+      'inbound_message',
       sql`with m as (
             insert into messages (conversation_id, account_id, platform_message_id, direction, sender, text, status,
                                   attachments, raw)

@@ -21,3 +21,4 @@ export * from './privacy.repo';
 export * from './media.repo';
 export * from './posts.repo';
 export * from './notifications.repo';
+export * from './message-scene.repo';

@@ -9,7 +9,9 @@ import { oauthCallbackRoutes, oauthStartRoutes } from './accounts/oauth.routes';
 import { createOAuthService } from './accounts/oauth.service';
 import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
-import { createAuthenticate } from './auth/authenticate';
+import { createAuthenticate, requirePasswordChanged } from './auth/authenticate';
+import { passwordRoutes } from './auth/password.routes';
+import { createPasswordService } from './auth/password.service';
 import { LoginLimiter } from './auth/login-limiter';
 import type { AccessEvents, SessionGate } from './auth/session-gate';
 import { createAccountAttention, type InboxPublisher, type OutboxRelay, type Queues } from '@velvet/shared';
@@ -48,6 +50,8 @@ import { requestLogLevel } from './logger';
 import { errorMapper, notFound } from './http/errors';
 import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
+import { overviewRoutes } from './home/overview.routes';
+import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -109,11 +113,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(cookieParser());
 
   const authenticate = createAuthenticate(ctx, deps.gate);
-  const auth = createAuthService(
-    ctx,
-    new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login),
-    deps.access,
-  );
+  const limiter = new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login);
+  const auth = createAuthService(ctx, limiter, deps.access);
   const creators = createCreatorsService(ctx, deps.access);
 
   app.use(healthRoutes(ctx));
@@ -123,7 +124,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
 
   const api = Router();
   api.use(authRoutes(ctx, auth, authenticate));
-  api.use(authenticate);
+  api.use(authenticate, requirePasswordChanged);
+  api.use(passwordRoutes(createPasswordService(ctx, limiter, deps.access)));
   api.use(usersRoutes(createUsersService(ctx, deps.access)));
   api.use(creatorsRoutes(creators));
   api.use(platformsRoutes(deps.connectors));
@@ -138,12 +140,13 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
+  api.use(overviewRoutes(createOverviewService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);
   app.use('/api', api);
-  app.use('/metrics', authenticate, metrics.prometheus);
+  app.use('/metrics', authenticate, requirePasswordChanged, metrics.prometheus);
 
   if (deps.ui) app.use(deps.ui);
   app.use(notFound);

@@ -17,3 +17,4 @@ export * from './schemas/accounts.schema';
 export * from './schemas/sales.schema';
 export * from './schemas/responses.schema';
 export * from './text';
+export * from './schemas/home.schema';

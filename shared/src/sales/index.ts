@@ -6,3 +6,4 @@ export * from './payment-request';
 export * from './follow-ups';
 export * from './purchases';
 export * from './sales.presenter';
+export * from './automation';

@@ -41,7 +41,7 @@ describe('management panel in Chromium', () => {
   let page: Page;
   let creatorId = '';
 
-  const openAs = async (user: { email: string; password: string }, width: number, landing = '/inbox') => {
+  const openAs = async (user: { email: string; password: string }, width: number, landing = '/home') => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
     const opened = await context.newPage();
     await signIn(opened, hub.url, user, landing);
@@ -357,7 +357,7 @@ describe('management panel in Chromium', () => {
 
   it('shows a chatter no user administration at /users', async () => {
     const chatter = await hub.createUser('sam@test.velvet', 'chatter', [creatorId]);
-    const phone = await openAs(chatter, 390);
+    const phone = await openAs(chatter, 390, '/inbox');
     const usersCalls: string[] = [];
     phone.on('request', (r) => r.url().includes('/api/users') && usersCalls.push(r.url()));
     await go(phone, '/users');

@@ -79,11 +79,13 @@ describe('operator inbox in Chromium', () => {
     await env?.destroy();
   });
 
-  it('signs in and lands on the inbox', async () => {
+  it('signs in, lands on Home, and opens the inbox', async () => {
     await page.goto(hub.url!);
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/home$/);
+    await page.getByRole('navigation', { name: 'Main' }).first().getByRole('link', { name: 'Inbox' }).click();
     await page.waitForURL(/\/inbox$/);
     await page.locator('[data-connection="connected"]').waitFor();
     // An empty install says what to do next.

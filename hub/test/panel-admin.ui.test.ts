@@ -206,6 +206,31 @@ describe('panel administration in Chromium', () => {
     await phone.context().close();
   });
 
+  it('My account and the reset on Users fit a desk and a phone', async () => {
+    await hub.createUser('ines@test.velvet', 'chatter', [creatorId]);
+    for (const width of [1440, 390]) {
+      const page = await open(ADMIN, width, '/home');
+      await page.goto(`${hub.url}/account`);
+      await page.getByLabel('Current password').waitFor();
+      expect(await page.locator('[data-must-change]').count()).toBe(0);
+      await page.goto(`${hub.url}/users`);
+      await page.getByRole('button', { name: 'Reset password ines@test.velvet' }).click();
+      await page.getByRole('button', { name: 'Yes, reset' }).click();
+      await page.locator('[data-temporary-password] [data-secret]').waitFor();
+      if (width === 390) {
+        expect(await overflow(page)).toEqual({ page: 0, view: 0 });
+        // The scope picker's 20 px checkboxes are tapped through their labels, a finger tall.
+        const labels = await page
+          .locator('label:has(input[type=checkbox])')
+          .evaluateAll((all) => all.map((l) => l.getBoundingClientRect().height));
+        expect(labels.every((h) => h >= 43.5)).toBe(true);
+        expect((await phoneProblems(page)).filter((p) => p !== ': 20 px tall')).toEqual([]);
+      }
+      await shot(page, `users-reset-${width}`);
+      await page.context().close();
+    }
+  });
+
   it('a model lands on their studio: what waits for them, their figures, what automation did', async () => {
     const account = await admin.post(`/api/creators/${creatorId}/accounts`, {
       platform: 'sandbox',

@@ -8,7 +8,9 @@ import { oauthCallbackRoutes, oauthStartRoutes } from './accounts/oauth.routes';
 import { createOAuthService } from './accounts/oauth.service';
 import { authRoutes } from './auth/auth.routes';
 import { createAuthService } from './auth/auth.service';
-import { createAuthenticate } from './auth/authenticate';
+import { createAuthenticate, requirePasswordChanged } from './auth/authenticate';
+import { passwordRoutes } from './auth/password.routes';
+import { createPasswordService } from './auth/password.service';
 import { LoginLimiter } from './auth/login-limiter';
 import type { AccessEvents, SessionGate } from './auth/session-gate';
 import { type InboxPublisher, type OutboxRelay, type Queues } from '@velvet/shared';
@@ -61,6 +63,8 @@ import { errorMapper, notFound } from './http/errors';
 import { openApiRoutes } from './http/openapi.routes';
 import { refuseDeepBodies } from './http/validate';
 import { createUsersService } from './users/users.service';
+import { overviewRoutes } from './home/overview.routes';
+import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
 
 export interface AppDeps {
@@ -118,11 +122,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   app.use(cookieParser());
 
   const authenticate = createAuthenticate(ctx, deps.gate);
-  const auth = createAuthService(
-    ctx,
-    new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login),
-    deps.access,
-  );
+  const limiter = new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login);
+  const auth = createAuthService(ctx, limiter, deps.access);
   const creators = createCreatorsService(ctx, deps.access);
 
   app.use(healthRoutes(ctx));
@@ -133,7 +134,8 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const api = Router();
   api.use(openApiRoutes(openApiDocument));
   api.use(authRoutes(ctx, auth, authenticate));
-  api.use(authenticate);
+  api.use(authenticate, requirePasswordChanged);
+  api.use(passwordRoutes(createPasswordService(ctx, limiter, deps.access)));
   api.use(usersRoutes(createUsersService(ctx, deps.access)));
   api.use(creatorsRoutes(creators));
   api.use(platformsRoutes(deps.connectors));
@@ -151,6 +153,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(postsRoutes(createPostsService(ctx, { relay: deps.relay })));
   api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
+  api.use(overviewRoutes(createOverviewService(ctx)));
   api.use(pushRoutes(createPushService(ctx)));
   api.use(activityRoutes(createActivityService(ctx)));
   api.use(notificationsRoutes(createNotificationsService(ctx, deps)));
@@ -158,7 +161,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(metrics.api);
   api.use(notFound);
   app.use('/api', api);
-  app.use('/metrics', authenticate, metrics.prometheus);
+  app.use('/metrics', authenticate, requirePasswordChanged, metrics.prometheus);
 
   if (deps.ui) app.use(deps.ui);
   app.use(notFound);

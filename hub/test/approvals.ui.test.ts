@@ -53,7 +53,8 @@ describe('approvals on a phone', () => {
     page = await context.newPage();
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, hub.url!, MODEL, '/approvals');
+    await signIn(page, hub.url!, MODEL, '/studio');
+    await page.goto(`${hub.url!}/approvals`);
   }, 120_000);
 
   afterAll(async () => {

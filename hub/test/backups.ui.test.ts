@@ -46,7 +46,7 @@ describe('backups page in Chromium', () => {
   it('lists the kept backups, says the last run failed, and downloads the same bytes', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, hub.url, ADMIN, '/inbox');
+    await signIn(page, hub.url, ADMIN, '/home');
     await page.goto(`${hub.url}/backups`);
     await page.getByRole('heading', { name: 'Backups', level: 1 }).waitFor();
 
@@ -85,7 +85,7 @@ describe('backups page in Chromium', () => {
     const manager = await hub.createUser('manager-backups-ui@test.velvet', 'manager', [creatorId]);
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await signIn(page, hub.url, manager, '/inbox');
+    await signIn(page, hub.url, manager, '/home');
     await page.evaluate(() => localStorage.setItem('velvet.lang', 'fr'));
     await page.goto(`${hub.url}/backups`);
     await page.getByRole('heading', { name: 'Sauvegardes', level: 1 }).waitFor();

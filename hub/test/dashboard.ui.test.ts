@@ -34,7 +34,7 @@ describe('supervisor dashboard in Chromium', () => {
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    await signIn(page, hub.url!, ADMIN, '/inbox');
+    await signIn(page, hub.url!, ADMIN, '/home');
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/dashboard');
   }, 120_000);

@@ -79,11 +79,13 @@ describe('operator inbox in Chromium', () => {
     await env?.destroy();
   });
 
-  it('signs in and lands on the inbox', async () => {
+  it('signs in, lands on Home, and opens the inbox', async () => {
     await page.goto(hub.url!);
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/home$/);
+    await page.getByRole('navigation', { name: 'Main' }).first().getByRole('link', { name: 'Inbox' }).click();
     await page.waitForURL(/\/inbox$/);
     await page.locator('[data-connection="connected"]').waitFor();
     // An empty install says what to do next.
@@ -145,7 +147,8 @@ describe('operator inbox in Chromium', () => {
     });
     const phone = await context.newPage();
     phone.on('pageerror', (e) => errors.push(e.message));
-    await signIn(phone, hub.url!, ADMIN, '/inbox');
+    await signIn(phone, hub.url!, ADMIN, '/home');
+    await phone.goto(`${hub.url!}/inbox`);
     const row = phone.locator('[data-conversation]').first();
     await row.waitFor();
     expect(await overflow(phone)).toEqual([]);
@@ -155,9 +158,9 @@ describe('operator inbox in Chromium', () => {
     // The places are a tab bar at the bottom, in full words; the top bar keeps no menu.
     const tabs = phone.getByTestId('tab-bar');
     expect((await tabs.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual([
+      'Home',
       'Inbox',
       'Approvals',
-      'Dashboard',
     ]);
     const bar = (await tabs.boundingBox())!;
     expect(bar.y + bar.height).toBeGreaterThan(844 - 2);
@@ -165,19 +168,23 @@ describe('operator inbox in Chromium', () => {
     await tabs.getByRole('link', { name: 'Approvals' }).click();
     await phone.waitForURL('**/approvals');
     expect(await phoneProblems(phone)).toEqual([]);
-    await tabs.getByRole('link', { name: 'Dashboard' }).click();
-    await phone.waitForURL('**/dashboard');
-    expect(await phoneProblems(phone)).toEqual([]);
-    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-dashboard.png') });
     // Past four places, the last tab opens the others.
     await tabs.getByRole('button', { name: 'More' }).click();
     const others = phone.getByTestId('more-places');
     expect((await others.getByRole('link').allTextContents()).map((s) => s.trim())).toEqual([
+      'Dashboard',
       'Creators',
       'Accounts',
       'Users',
       'Backups',
+      'My account',
     ]);
+    await others.getByRole('link', { name: 'Dashboard' }).click();
+    await phone.waitForURL('**/dashboard');
+    await others.waitFor({ state: 'detached' });
+    expect(await phoneProblems(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone-dashboard.png') });
+    await tabs.getByRole('button', { name: 'More' }).click();
     await others.getByRole('link', { name: 'Accounts' }).click();
     await phone.waitForURL('**/accounts');
     await others.waitFor({ state: 'detached' });
@@ -216,7 +223,8 @@ describe('operator inbox in Chromium', () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 768 } });
     const tablet = await context.newPage();
     tablet.on('pageerror', (e) => errors.push(e.message));
-    await signIn(tablet, hub.url!, ADMIN, '/inbox');
+    await signIn(tablet, hub.url!, ADMIN, '/home');
+    await tablet.goto(`${hub.url!}/inbox`);
     await tablet.locator('[data-conversation]').first().click();
     await tablet.getByTestId('message-text').first().waitFor();
     // List and thread side by side; the panel has no column of its own here.

@@ -41,7 +41,7 @@ describe('management panel in Chromium', () => {
   let page: Page;
   let creatorId = '';
 
-  const openAs = async (user: { email: string; password: string }, width: number, landing = '/inbox') => {
+  const openAs = async (user: { email: string; password: string }, width: number, landing = '/home') => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
     const opened = await context.newPage();
     await signIn(opened, hub.url, user, landing);
@@ -211,7 +211,7 @@ describe('management panel in Chromium', () => {
   it('creates a chatter for the creator, disables them, and refuses to disable the last admin', async () => {
     await go(page, '/users');
     await page.getByLabel('Email').fill('chloe@test.velvet');
-    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Password', { exact: true }).fill('short');
     await page.getByLabel('Role').selectOption('chatter');
     await page.getByLabel('Maya (maya_star)').check();
     await page.getByRole('button', { name: 'Create user' }).click();
@@ -221,7 +221,7 @@ describe('management panel in Chromium', () => {
     expect(await page.getByLabel('Email').inputValue()).toBe('chloe@test.velvet');
     expect(await page.getByLabel('Maya (maya_star)').isChecked()).toBe(true);
 
-    await page.getByLabel('Password').fill('chloe-password-123');
+    await page.getByLabel('Password', { exact: true }).fill('chloe-password-123');
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByText('chloe@test.velvet can now sign in.').waitFor();
     const row = page.locator('[data-user="chloe@test.velvet"]');
@@ -357,7 +357,7 @@ describe('management panel in Chromium', () => {
 
   it('shows a chatter no user administration at /users', async () => {
     const chatter = await hub.createUser('sam@test.velvet', 'chatter', [creatorId]);
-    const phone = await openAs(chatter, 390);
+    const phone = await openAs(chatter, 390, '/inbox');
     const usersCalls: string[] = [];
     phone.on('request', (r) => r.url().includes('/api/users') && usersCalls.push(r.url()));
     await go(phone, '/users');

@@ -51,7 +51,8 @@ describe('media in the inbox, in Chromium', () => {
     });
     expect((await env.post(update)).status).toBe(200);
 
-    await signIn(page, env.hub.url!, ADMIN, '/inbox');
+    await signIn(page, env.hub.url!, ADMIN, '/home');
+    await page.goto(`${env.hub.url!}/inbox`);
     await page.locator('[data-conversation]').first().click();
     await page.getByTestId('message-text').filter({ hasText: 'regarde ça 😍' }).waitFor();
     const image = page.locator('[data-testid="attachment"][data-kind="photo"] img');

@@ -18,3 +18,4 @@ export * from './schemas/sales.schema';
 export * from './schemas/responses.schema';
 export * from './text';
 export * from './schemas/activity.schema';
+export * from './schemas/home.schema';

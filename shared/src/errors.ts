@@ -27,8 +27,8 @@ export class Unauthorized extends AppError {
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'You do not have access to this resource') {
-    super(403, 'forbidden', message);
+  constructor(message = 'You do not have access to this resource', code = 'forbidden') {
+    super(403, code, message);
   }
 }
 

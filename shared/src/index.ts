@@ -32,6 +32,7 @@ export * from './effects';
 export * from './safety/disclosure';
 export * from './sales/draft-preview';
 export * from './schemas/responses.schema';
+export * from './schemas/home.schema';
 export * from './text';
 export * from './accounts/account-attention';
 export * from './accounts/credentials-keeper';

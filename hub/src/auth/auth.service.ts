@@ -30,14 +30,22 @@ export interface Session {
 }
 
 export function presentUser(
-  user: Pick<UserRecord, 'id' | 'email' | 'role'> & { creatorIds: readonly string[] },
+  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'mustChangePassword'> & { creatorIds: readonly string[] },
 ): PublicUser {
-  return { id: user.id, email: user.email, role: user.role, creatorIds: [...user.creatorIds] };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    creatorIds: [...user.creatorIds],
+    ...(user.mustChangePassword ? { temporaryLogin: true } : {}),
+  };
 }
 
 /** A user as admins manage them: with whether they may sign in. */
 export function presentManagedUser(
-  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'disabledAt'> & { creatorIds: readonly string[] },
+  user: Pick<UserRecord, 'id' | 'email' | 'role' | 'disabledAt' | 'mustChangePassword'> & {
+    creatorIds: readonly string[];
+  },
 ): PublicUser {
   return { ...presentUser(user), disabled: user.disabledAt !== null };
 }

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { Unauthorized, type Actor } from '@velvet/shared';
+import { Forbidden, Unauthorized, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
 import type { SessionGate } from './session-gate';
 import { JWT_OPTIONS, subjectOf } from './tokens';
@@ -11,6 +11,9 @@ declare global {
   namespace Express {
     interface User extends Actor {
       email: string;
+      mustChangePassword: boolean;
+      /** The sign-in (refresh token family) the access token names. */
+      sessionId: string;
     }
   }
 }
@@ -34,7 +37,9 @@ export function createAuthenticate(ctx: HubContext, gate: SessionGate): RequestH
         // A token signed with our key but naming no user or session (forged, or an old format).
         const subject = subjectOf(payload);
         if (!subject) return done(null, false);
-        gate.actor(subject).then((actor) => done(null, actor ?? false), done);
+        gate
+          .actor(subject)
+          .then((actor) => done(null, actor ? { ...actor, sessionId: subject.sessionId } : false), done);
       },
     ),
   );
@@ -47,6 +52,17 @@ export function createAuthenticate(ctx: HubContext, gate: SessionGate): RequestH
     })(req, res, next);
   };
 }
+
+/**
+ * Signed in with a temporary password (an admin's reset): nothing but changing it, so the
+ * password an admin saw is never a working one for long.
+ */
+export const requirePasswordChanged: RequestHandler = (req, _res, next) => {
+  if (req.user?.mustChangePassword && !(req.method === 'POST' && req.path === '/me/password')) {
+    return next(new Forbidden('Change your temporary password first', 'password_change_required'));
+  }
+  next();
+};
 
 export function actorOf(req: Request): Express.User {
   if (!req.user) throw new Unauthorized();

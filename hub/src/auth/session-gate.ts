@@ -6,6 +6,7 @@ import type { TokenSubject } from './tokens';
 /** The user behind a live session, as requests and socket events act for them. */
 export interface SessionActor extends Actor {
   email: string;
+  mustChangePassword: boolean;
 }
 
 /** How long a checked session is trusted without asking the database again. */
@@ -78,7 +79,13 @@ export function createSessionGate(ctx: HubContext): SessionGate {
       ]);
       const actor =
         user && !user.disabledAt && live
-          ? { id: user.id, email: user.email, role: user.role, creatorIds: user.creatorIds }
+          ? {
+              id: user.id,
+              email: user.email,
+              role: user.role,
+              creatorIds: user.creatorIds,
+              mustChangePassword: user.mustChangePassword,
+            }
           : undefined;
       if (readAt !== generation) return actor;
       if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);

@@ -12,6 +12,8 @@ export function presentCreator(row: CreatorRecord): CreatorView {
     quietHours: row.quietHours ?? null,
     disclosure: row.disclosure,
     sendPolicy: row.sendPolicy as CreatorView['sendPolicy'],
+    automation: row.automation,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

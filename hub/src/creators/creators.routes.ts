@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createCreatorBody, patchCreatorBody } from '@velvet/shared';
+import { createCreatorBody, listCreatorsQuery, patchCreatorBody } from '@velvet/shared';
 import { actorOf } from '../auth/authenticate';
 import { parseBody, parseId } from '../http/validate';
 import type { CreatorsService } from './creators.service';
@@ -14,7 +14,20 @@ export function creatorsRoutes(creators: CreatorsService): Router {
   });
 
   router.get('/creators', async (req, res) => {
-    res.json({ creators: await creators.list(actorOf(req)) });
+    const { archived } = parseBody(listCreatorsQuery, req.query, 'query');
+    res.json({ creators: await creators.list(actorOf(req), archived) });
+  });
+
+  router.get('/automation/defaults', (req, res) => {
+    res.json(creators.automationDefaults(actorOf(req)));
+  });
+
+  router.post('/creators/:id/archive', async (req, res) => {
+    res.json(await creators.archive(actorOf(req), parseId(req.params.id, 'Creator'), true));
+  });
+
+  router.post('/creators/:id/unarchive', async (req, res) => {
+    res.json(await creators.archive(actorOf(req), parseId(req.params.id, 'Creator'), false));
   });
 
   router.get('/creators/:id', async (req, res) => {

@@ -1,10 +1,12 @@
 import {
   auditRepo,
+  automationDefaultsOf,
   can,
   creatorsRepo,
   NotFound,
   usersRepo,
   type Actor,
+  type AutomationDefaults,
   type CreateCreatorBody,
   type CreatorRecord,
   type CreatorView,
@@ -22,7 +24,7 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
   async function load(
     actor: Actor,
     id: string,
-    action: 'creator:read' | 'creator:update' | 'conversation:assign_others',
+    action: 'creator:read' | 'creator:update' | 'creator:archive' | 'conversation:assign_others',
   ): Promise<CreatorRecord> {
     const creator = await creatorsRepo.findById(db, id);
     if (!creator) throw new NotFound('Creator');
@@ -49,10 +51,38 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
       return presentCreator(creator);
     },
 
-    async list(actor: Actor): Promise<CreatorView[]> {
+    async list(actor: Actor, archived: 'exclude' | 'only' | 'all' = 'exclude'): Promise<CreatorView[]> {
       authorize(actor, 'creator:list');
-      const rows = await creatorsRepo.list(db, actor.role === 'admin' ? undefined : actor.creatorIds);
+      const rows = await creatorsRepo.list(
+        db,
+        actor.role === 'admin' ? undefined : actor.creatorIds,
+        archived === 'all' ? 'include' : archived,
+      );
       return rows.map(presentCreator);
+    },
+
+    automationDefaults(actor: Actor): AutomationDefaults {
+      authorize(actor, 'creator:list');
+      return automationDefaultsOf(ctx.config);
+    },
+
+    /**
+     * Archived: out of the default lists, and the workers send nothing automated for it
+     * (drafts, offers, follow-ups, welcomes); fans' messages are still stored and shown.
+     */
+    async archive(actor: Actor, id: string, archived: boolean): Promise<CreatorView> {
+      const creator = await load(actor, id, 'creator:archive');
+      if (archived === (creator.archivedAt !== null)) return presentCreator(creator);
+      const updated = await creatorsRepo.update(db, id, { archivedAt: archived ? ctx.now() : null });
+      if (!updated) throw new NotFound('Creator');
+      await auditRepo.record(db, {
+        actorId: actor.id,
+        action: archived ? 'creator.archive' : 'creator.unarchive',
+        targetType: 'creator',
+        targetId: id,
+        data: { name: creator.name },
+      });
+      return presentCreator(updated);
     },
 
     /** Who may take this creator's conversations: the people an assigner can pick from. */

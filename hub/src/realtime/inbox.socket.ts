@@ -117,6 +117,8 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
     const subject = typeof token === 'string' ? verifyAccessToken(ctx.secrets.jwtKey, token) : undefined;
     const actor = subject ? await gate.actor(subject).catch(() => undefined) : undefined;
     if (!subject || !actor) return next(new Error('unauthorized'));
+    // A temporary password from an admin's reset opens nothing until it is changed.
+    if (actor.mustChangePassword) return next(new Error('password_change_required'));
     socket.data.actor = { id: actor.id, role: actor.role, creatorIds: actor.creatorIds };
     socket.data.sessionId = subject.sessionId;
     next();

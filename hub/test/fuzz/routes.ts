@@ -58,6 +58,14 @@ export const ROUTES: Record<string, RouteSpec> = {
     example: (w) => ({ role: 'manager', creatorIds: [w.ids.creator[0]], disabled: false }),
   },
 
+  'POST /api/users/:id/password-reset': { body: 'none' },
+  // A wrong current password: the actors' own passwords must not change under the fuzzer.
+  'POST /api/me/password': {
+    body: 'json',
+    example: () => ({ currentPassword: 'not-the-password', newPassword: 'a-long-enough-password' }),
+    auditsRefusals: true,
+  },
+
   'POST /api/creators': {
     body: 'json',
     example: () => ({
@@ -72,12 +80,21 @@ export const ROUTES: Record<string, RouteSpec> = {
       disclosure: { enabled: true, fr: 'Je suis une IA', en: 'I am an AI' },
     }),
   },
-  'GET /api/creators': { body: 'none' },
+  'GET /api/creators': { body: 'none', query: () => ({ archived: 'only' }) },
   'GET /api/creators/:id': { body: 'none' },
   'GET /api/creators/:id/team': { body: 'none' },
+  'POST /api/creators/:id/archive': { body: 'none' },
+  'POST /api/creators/:id/unarchive': { body: 'none' },
+  'GET /api/automation/defaults': { body: 'none' },
+  'GET /api/overview': { body: 'none', query: (w) => ({ days: '7', creatorId: w.ids.creator[0]! }) },
   'PATCH /api/creators/:id': {
     body: 'json',
-    example: () => ({ persona: 'Douce', constraints: ['rien'], disclosure: { fr: 'IA' } }),
+    example: () => ({
+      persona: 'Douce',
+      constraints: ['rien'],
+      disclosure: { fr: 'IA' },
+      automation: { followUpDelayMinutes: { feet: 30 }, spamThreshold: 0.8, welcomeDelaySeconds: 20 },
+    }),
   },
 
   'GET /api/platforms': { body: 'none' },

@@ -189,9 +189,18 @@ class SessionState {
 
 export const session = new SessionState();
 
-/** The page a user lands on after signing in. */
-export function homeFor(user: Pick<Session['user'], 'role'>): '/approvals' | '/inbox' {
-  return user.role === 'model' ? '/approvals' : '/inbox';
+/**
+ * The page a user lands on after signing in, from the abilities the hub sent: the agency's
+ * home, a creator's own studio, else the inbox; a temporary password first goes to be changed.
+ */
+export function homeFor(
+  user: Pick<Session['user'], 'temporaryLogin'>,
+  abilities: readonly string[],
+): '/account' | '/home' | '/studio' | '/inbox' {
+  if (user.temporaryLogin) return '/account';
+  if (abilities.includes('home:agency')) return '/home';
+  if (abilities.includes('home:creator')) return '/studio';
+  return '/inbox';
 }
 
 export type { ApiFailure, Session, User };

@@ -22,9 +22,11 @@ describe('session', () => {
     expect(tokenExpiry('garbage')).toBeUndefined();
   });
 
-  it('sends models to their approvals and everyone else to the inbox', () => {
-    expect(homeFor({ role: 'model' })).toBe('/approvals');
-    expect(homeFor({ role: 'chatter' })).toBe('/inbox');
+  it('lands admins and managers on the home, models on their studio, chatters in the inbox', () => {
+    expect(homeFor({}, ['home:agency', 'home:creator'])).toBe('/home');
+    expect(homeFor({}, ['home:creator'])).toBe('/studio');
+    expect(homeFor({}, ['creator:list'])).toBe('/inbox');
+    expect(homeFor({ temporaryLogin: true }, ['home:agency'])).toBe('/account');
   });
 
   it('refreshes once on a 401 and retries the call, with one refresh for concurrent calls', async () => {

@@ -16,6 +16,12 @@ export type Action =
   | 'creator:list'
   | 'creator:read'
   | 'creator:update'
+  /** Archive or unarchive: automation stops, messages are still stored. */
+  | 'creator:archive'
+  /** The agency's home: every creator in scope at a glance. */
+  | 'home:agency'
+  /** A creator's own dashboard: their figures and what automation did for them. */
+  | 'home:creator'
   | 'account:create'
   | 'account:read'
   | 'account:update'
@@ -71,6 +77,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'creator:list': anyone,
     'creator:read': inScope,
     'creator:update': inScope,
+    'creator:archive': inScope,
+    'home:agency': anyone,
     'account:create': inScope,
     'account:read': inScope,
     'account:update': inScope,
@@ -116,6 +124,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
   },
   model: {
     'creator:list': anyone,
+    'home:creator': anyone,
     'creator:read': inScope,
     'account:read': inScope,
     'conversation:read': inScope,
@@ -147,6 +156,9 @@ export function abilities(actor: Actor): Action[] {
     'creator:create',
     'creator:list',
     'creator:update',
+    'creator:archive',
+    'home:agency',
+    'home:creator',
     'account:create',
     'account:read',
     'account:update',

@@ -31,6 +31,7 @@ import type {
   Severity,
 } from '../domain';
 import type { MessageAttachment, MessageRaw } from '../platform';
+import type { CreatorAutomation } from '../schemas/creators.schema';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
@@ -48,6 +49,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role').$type<Role>().notNull(),
     disabledAt: ts('disabled_at'),
+    /** Set by an admin's password reset: the temporary password must be changed at sign-in. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -81,6 +84,10 @@ export const creators = pgTable('creators', {
     .$type<Partial<Record<string, Partial<Record<string, 'auto' | 'approve' | 'off'>>>>>()
     .notNull()
     .default({}),
+  /** Automation timings and thresholds; unset fields fall back to config (see creator-automation.ts). */
+  automation: jsonb('automation').$type<CreatorAutomation>().notNull().default({}),
+  /** Archived: out of the default lists, no automated message; fans' messages are still stored. */
+  archivedAt: ts('archived_at'),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

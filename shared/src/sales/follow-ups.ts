@@ -1,9 +1,11 @@
 import type { VelvetConfig } from '../config/velvet-config';
 import type { Db } from '../db/client';
 import { followUpsRepo, type FollowUpRecord } from '../db/repositories/follow-ups.repo';
+import { creatorsRepo } from '../db/repositories/creators.repo';
 import { outboxRepo } from '../db/repositories/outbox.repo';
 import type { PackRecord } from '../db/repositories/packs.repo';
 import type { Effects } from '../effects';
+import { creatorAutomationRules } from './automation';
 import { fillSalesTemplate, formatPrice } from './pricing';
 import type { SalesContext, SalesLang as Lang } from './sales.context';
 
@@ -34,7 +36,10 @@ export async function planFollowUp(
   const now = ctx.now();
   // A thank-you or a welcome is owed, not a nudge: outside the weekly budget.
   if (input.kind !== 'thank_you' && input.kind !== 'welcome') {
-    const budget = input.budgetPerWeek ?? ctx.config.sales.follow_up_budget_per_week;
+    const budget =
+      input.budgetPerWeek ??
+      creatorAutomationRules(await creatorsRepo.findById(tx, input.creatorId), ctx.config)
+        .followUpBudgetPerWeek;
     const used = await followUpsRepo.budgetUsed(tx, input.fanId, new Date(now.getTime() - WEEK_MS));
     if (used >= budget) return undefined;
   }

@@ -7,3 +7,4 @@ export * from './follow-ups';
 export * from './purchases';
 export * from './sales.presenter';
 export * from './pack-media';
+export * from './automation';

@@ -5,6 +5,8 @@ import type { Effects } from '../effects';
 import { stageOutbound } from '../outbound/outbound';
 import type { PackSales } from '../platform';
 import { checkoutUrl, createCheckoutToken } from './checkout-token';
+import { creatorsRepo } from '../db/repositories/creators.repo';
+import { creatorAutomationRules } from './automation';
 import { planFollowUp } from './follow-ups';
 import { fillSalesTemplate, formatPrice } from './pricing';
 import type { SalesContext, SalesLang as Lang } from './sales.context';
@@ -71,8 +73,8 @@ export async function stagePaymentRequest(
   );
   effects.outbound.push(staged);
   if (!staged.outbox) return;
-  const after = (ctx.config.sales.follow_ups[pack.type as 'feet'] ?? ctx.config.sales.follow_ups.default)!
-    .after;
+  const creator = await creatorsRepo.findById(tx, offer.creatorId);
+  const after = creatorAutomationRules(creator, ctx.config).followUpDelayMs(pack.type);
   await planFollowUp(
     tx,
     ctx,

@@ -19,6 +19,11 @@ export const publicUser = z.object({
   creatorIds: z.array(z.uuid()),
   /** Present in user management answers; a signed-in user is never disabled. */
   disabled: z.boolean().optional(),
+  /**
+   * The login is temporary (an admin's reset): the password must be changed before anything
+   * else. Named apart from the word "password", which no user answer carries.
+   */
+  temporaryLogin: z.boolean().optional(),
 });
 export type PublicUser = z.infer<typeof publicUser>;
 

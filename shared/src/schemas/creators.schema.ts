@@ -11,6 +11,57 @@ export function isIanaZone(zone: string): boolean {
   }
 }
 
+const whole = (min: number, max: number, unit: string) =>
+  z
+    .number({ message: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${min} ${unit}`)
+    .max(max, `must be at most ${max} ${unit}`);
+
+/** Pack types whose offers get a follow-up of their own delay (others use `default`). */
+export const FOLLOW_UP_PACK_TYPES = ['feet', 'lingerie', 'nude_art', 'default'] as const;
+
+/**
+ * A creator's automation timings and thresholds. Each field left out falls back to
+ * `config/velvet.yaml` (`GET /api/automation/defaults` says what that is).
+ */
+export const creatorAutomation = z.strictObject({
+  /** Minutes after an offer before its follow-up, by pack type. */
+  followUpDelayMinutes: z
+    .strictObject(
+      Object.fromEntries(
+        FOLLOW_UP_PACK_TYPES.map((t) => [t, whole(5, 10_080, 'minutes').optional()]),
+      ) as Record<(typeof FOLLOW_UP_PACK_TYPES)[number], z.ZodOptional<ReturnType<typeof whole>>>,
+    )
+    .optional(),
+  /** Follow-ups (offers and suggestions) per fan per week. */
+  followUpBudgetPerWeek: whole(0, 50, 'follow-ups').optional(),
+  /** The classifier's confidence from which a message counts as spam. */
+  spamThreshold: z
+    .number({ message: 'must be a number between 0.5 and 1' })
+    .min(0.5, 'must be at least 0.5')
+    .max(1, 'must be at most 1')
+    .optional(),
+  /** Seconds without automated replies after a spam message. */
+  spamCooldownSeconds: whole(10, 86_400, 'seconds').optional(),
+  /** Seconds after a subscription before the welcome message. */
+  welcomeDelaySeconds: whole(0, 86_400, 'seconds').optional(),
+});
+export type CreatorAutomation = z.infer<typeof creatorAutomation>;
+
+/** The config values a creator's automation falls back to, as the panel shows them. */
+export const automationDefaults = z.object({
+  followUpDelayMinutes: z.record(z.enum(FOLLOW_UP_PACK_TYPES), z.number()),
+  followUpBudgetPerWeek: z.number(),
+  spamThreshold: z.number(),
+  spamCooldownSeconds: z.number(),
+  /** By platform, with `default` for the others. */
+  welcomeDelaySeconds: z.record(z.string(), z.number()),
+  /** The market's quiet hours when the creator sets none. */
+  quietHours: z.record(z.string(), z.object({ start: z.string(), end: z.string() })),
+});
+export type AutomationDefaults = z.infer<typeof automationDefaults>;
+
 const text = (max: number) =>
   z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
@@ -39,6 +90,7 @@ export const creatorFields = {
     fr: z.string().trim().min(1).max(500).optional(),
     en: z.string().trim().min(1).max(500).optional(),
   }),
+  automation: creatorAutomation,
 };
 
 export const createCreatorBody = z.strictObject({
@@ -48,6 +100,7 @@ export const createCreatorBody = z.strictObject({
   quietHours: creatorFields.quietHours.default(null),
   disclosure: creatorFields.disclosure.default({}),
   sendPolicy: creatorFields.sendPolicy.default({}),
+  automation: creatorFields.automation.default({}),
 });
 export type CreateCreatorBody = z.infer<typeof createCreatorBody>;
 
@@ -56,6 +109,13 @@ export const patchCreatorBody = z
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
 export type PatchCreatorBody = z.infer<typeof patchCreatorBody>;
+
+/** `GET /api/creators?archived=`: working creators by default, `only` archived ones, or `all`. */
+export const listCreatorsQuery = z.strictObject({
+  archived: z
+    .enum(['exclude', 'only', 'all'], { message: 'must be exclude, only or all' })
+    .default('exclude'),
+});
 
 export const creatorView = z.object({
   id: z.uuid(),
@@ -72,6 +132,9 @@ export const creatorView = z.object({
     en: z.string().optional(),
   }),
   sendPolicy: z.record(z.string(), z.record(z.string(), z.enum(SEND_POLICIES))),
+  automation: creatorAutomation.default({}),
+  /** When it was archived; null for a working creator. */
+  archivedAt: z.string().nullable().default(null),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -11,6 +11,8 @@ export const userResponse = z.object({
   email: z.string(),
   role: z.enum(ROLES),
   creatorIds: z.array(z.string()).default([]),
+  /** Signed in with a temporary password: the UI sends them to change it first. */
+  temporaryLogin: z.boolean().optional(),
 });
 export type User = z.output<typeof userResponse>;
 

@@ -26,3 +26,18 @@ export const updateUserBody = z
     message: 'change at least one of role, creatorIds, disabled',
   });
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+/** Anyone's change of their own password: the current one proves it is them. */
+export const changePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().min(1, 'is required').max(1024),
+    newPassword: password,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    message: 'must differ from the current password',
+    path: ['newPassword'],
+  });
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+/** An admin's reset: the temporary password, shown this once and never stored in clear. */
+export const passwordResetResponse = z.object({ temporaryPassword: z.string() });

@@ -15,7 +15,8 @@ export function createDraftGenerate(ctx: WorkerContext) {
   return async function draftGenerate(job: BullJob<JobData<'draft.generate'>>): Promise<void> {
     const { messageId, selling } = job.data;
     const scene = await loadDraftScene(ctx, messageId);
-    if (!scene) return;
+    // Archived since the fan wrote: no AI draft for it.
+    if (!scene || scene.creator.archivedAt) return;
     const pitch = await pitchFor(ctx, scene, selling);
     const draft = await startDraft(ctx, scene, pitch.offer);
     const queueWaitMs = Math.max(0, Date.now() - job.timestamp);

@@ -10,6 +10,7 @@ import {
   offersRepo,
   packsRepo,
   collectEffects,
+  creatorAutomationRules,
   messagesRepo,
   notify,
   stageOutbound,
@@ -132,6 +133,7 @@ async function whyNot(
   },
 ): Promise<string | undefined> {
   const { conversation, fan, creator, offer } = state;
+  if (creator.archivedAt) return 'archived';
   if (fan.minorSignalAt) return 'minor_signal';
   if (fan.optedOutAt) return 'opted_out';
   if (fan.mutedAt) return 'muted';
@@ -147,7 +149,7 @@ async function whyNot(
     // The fan wrote after it was planned: the conversation moved on.
     if (await messagesRepo.fanWroteSince(ctx.db, conversation.id, row.createdAt)) return 'fan_replied';
     if (row.kind === 'welcome') return undefined;
-    const budget = creator.sales.followUpBudgetPerWeek ?? ctx.config.sales.follow_up_budget_per_week;
+    const budget = creatorAutomationRules(creator, ctx.config).followUpBudgetPerWeek;
     const since = new Date(ctx.now().getTime() - 7 * 24 * 3600 * 1000);
     // Pending ones count too; this one is among them.
     const used = await followUpsRepo.budgetUsed(ctx.db, fan.id, since);

@@ -10,6 +10,8 @@ import {
   followUpsRepo,
   offersRepo,
   collectEffects,
+  creatorAutomationRules,
+  creatorSafetyRules,
   fillSalesTemplate,
   formatPrice,
   openOffer,
@@ -53,6 +55,10 @@ export function createInboundProcess(ctx: WorkerContext) {
     if (!scene) return;
     const { message, conversation, fan, creator, platform, credentials } = scene;
     const stored: InboundRaw = message.raw && 'kind' in message.raw ? message.raw : { kind: 'text' };
+    const rules = creatorAutomationRules(creator, ctx.config);
+    // An archived creator's fans are still heard (stored, classified, flagged, escalated),
+    // but nothing automated answers them: no reply, offer, welcome or draft.
+    const archived = Boolean(creator.archivedAt);
 
     // Commands, button presses, subscriptions and tips are not prose: nothing to classify or draft.
     const prose = stored.kind === 'text' || stored.kind === 'edit';
@@ -76,21 +82,23 @@ export function createInboundProcess(ctx: WorkerContext) {
       inGroup: stored.group !== undefined,
       fan,
       now: ctx.now(),
-      rules: ctx.config.safety,
+      rules: creatorSafetyRules(creator, ctx.config.safety),
     });
-    const reply = await composeReply(ctx, decision, edited ? { kind: 'edit' } : stored, lang, {
-      creatorId: conversation.creatorId,
-      platform,
-      buttons: connector?.capabilities.buttons ?? false,
-      fanName: fan.displayName,
-      creatorPseudonym: creator.pseudonym,
-    });
+    const reply = archived
+      ? undefined
+      : await composeReply(ctx, decision, edited ? { kind: 'edit' } : stored, lang, {
+          creatorId: conversation.creatorId,
+          platform,
+          buttons: connector?.capabilities.buttons ?? false,
+          fanName: fan.displayName,
+          creatorPseudonym: creator.pseudonym,
+        });
     // A catalog button: that pack's offer and payment request, as if the fan had asked for it.
     const packId =
       !edited && stored.kind === 'callback' && message.text.startsWith(PACK_BUTTON)
         ? message.text.slice(PACK_BUTTON.length)
         : undefined;
-    const selling = decision.selling && decision.automated && conversation.status === 'bot';
+    const selling = !archived && decision.selling && decision.automated && conversation.status === 'bot';
     const buttonPack =
       packId && selling && connector
         ? (await packsRepo.sellable(ctx.db, conversation.creatorId, platform)).find((p) => p.id === packId)
@@ -188,8 +196,13 @@ export function createInboundProcess(ctx: WorkerContext) {
       }
       // A new subscriber: the seed's welcome, after the platform's delay (a follow-up, so
       // quiet hours, opt-outs and a fan writing first are honoured when it is due).
-      if (stored.kind === 'subscriber' && !edited && decision.automated && conversation.status === 'bot') {
-        const welcome = ctx.config.sales.welcome.after;
+      if (
+        stored.kind === 'subscriber' &&
+        !edited &&
+        !archived &&
+        decision.automated &&
+        conversation.status === 'bot'
+      ) {
         await planFollowUp(
           tx,
           salesContext(ctx),
@@ -198,7 +211,7 @@ export function createInboundProcess(ctx: WorkerContext) {
             creatorId: conversation.creatorId,
             conversationId: conversation.id,
             fanId: fan.id,
-            dueAt: new Date(ctx.now().getTime() + (welcome[platform] ?? welcome.default!)),
+            dueAt: new Date(ctx.now().getTime() + rules.welcomeDelayMs(platform)),
           },
           effects,
         );
@@ -208,7 +221,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       // An escalated conversation is a person's until they release it: no AI drafts meanwhile.
       const paused = conversation.status === 'escalated' || escalated !== undefined;
       const drafting =
-        prose && !edited && decision.automated && !said && !paused && message.text.trim() !== '';
+        prose && !edited && !archived && decision.automated && !said && !paused && message.text.trim() !== '';
       if (drafting) {
         effects.jobs.push(
           await outboxRepo.insert(tx, {

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../client';
 import { creators, userCreators } from '../schema';
 
@@ -20,13 +20,26 @@ export const creatorsRepo = {
     return row;
   },
 
-  /** `ids` undefined → every creator (admins). */
-  async list(db: Db, ids?: readonly string[]): Promise<CreatorRecord[]> {
+  /** `ids` undefined → every creator (admins); archived ones only when asked for. */
+  async list(
+    db: Db,
+    ids?: readonly string[],
+    archived: 'exclude' | 'only' | 'include' = 'include',
+  ): Promise<CreatorRecord[]> {
     if (ids && ids.length === 0) return [];
     return db
       .select()
       .from(creators)
-      .where(ids ? inArray(creators.id, [...ids]) : undefined)
+      .where(
+        and(
+          ids ? inArray(creators.id, [...ids]) : undefined,
+          archived === 'exclude'
+            ? isNull(creators.archivedAt)
+            : archived === 'only'
+              ? isNotNull(creators.archivedAt)
+              : undefined,
+        ),
+      )
       .orderBy(creators.name, creators.id);
   },
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { refreshTokens } from '../schema';
 
@@ -58,5 +58,19 @@ export const refreshTokensRepo = {
       .update(refreshTokens)
       .set({ revokedAt: at })
       .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  },
+
+  /** Ends every sign-in of the user but `keepFamilyId` (the one changing its password). */
+  async revokeUserExcept(db: Db, userId: string, keepFamilyId: string, at: Date): Promise<void> {
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: at })
+      .where(
+        and(
+          eq(refreshTokens.userId, userId),
+          ne(refreshTokens.familyId, keepFamilyId),
+          isNull(refreshTokens.revokedAt),
+        ),
+      );
   },
 };

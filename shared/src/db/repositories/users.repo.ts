@@ -9,6 +9,8 @@ export interface UserRecord {
   role: Role;
   passwordHash: string;
   disabledAt: Date | null;
+  /** A temporary password from an admin's reset: it must be changed before anything else. */
+  mustChangePassword: boolean;
   creatorIds: string[];
 }
 
@@ -60,7 +62,13 @@ export const usersRepo = {
 
   async list(db: Db): Promise<Omit<UserRecord, 'passwordHash'>[]> {
     const rows = await db
-      .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+      .select({
+        id: users.id,
+        email: users.email,
+        role: users.role,
+        disabledAt: users.disabledAt,
+        mustChangePassword: users.mustChangePassword,
+      })
       .from(users)
       .orderBy(users.createdAt);
     const scopes = await db.select().from(userCreators);
@@ -69,6 +77,16 @@ export const usersRepo = {
       role: row.role,
       creatorIds: scopes.filter((s) => s.userId === row.id).map((s) => s.creatorId),
     }));
+  },
+
+  /** A new password hash; `mustChange` marks a temporary one. False when there is no such user. */
+  async setPassword(db: Db, id: string, passwordHash: string, mustChange: boolean): Promise<boolean> {
+    const rows = await db
+      .update(users)
+      .set({ passwordHash, mustChangePassword: mustChange })
+      .where(eq(users.id, id))
+      .returning({ id: users.id });
+    return rows.length === 1;
   },
 
   async addScope(db: Db, userId: string, creatorId: string): Promise<void> {

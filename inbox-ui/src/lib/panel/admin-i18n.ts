@@ -1,0 +1,245 @@
+import type { Lang } from '$lib/i18n';
+
+/** The words of the home screens, passwords, archiving and automation settings. */
+export const adminText = {
+  en: {
+    // Home
+    homeTitle: 'Home',
+    studioTitle: 'My studio',
+    lastDays: 'Last {n} days',
+    creatorsManaged: 'Creators managed',
+    archivedCount: '{n} archived',
+    manageCreators: 'Manage creators',
+    performance: 'Performance across platforms',
+    platformCol: 'Platform',
+    allPlatforms: 'All platforms',
+    messagesIn: 'Fan messages',
+    messagesOut: 'Replies sent',
+    replyTime: 'Median reply time',
+    conversion: 'Conversion',
+    revenue: 'Revenue',
+    noFigures: 'No messages or offers in this period yet.',
+    approvals: 'Waiting for approval',
+    approvalsCount: '{n} replies wait for a person',
+    oldestWaiting: 'oldest waiting {d}',
+    openApprovals: 'Open approvals',
+    alerts: 'Open alerts',
+    noAlerts: 'Nothing needs attention.',
+    accountAttention: '{a} ({c}) needs attention',
+    escalated: '{n} escalated conversations',
+    minors: '{n} fans flagged as possibly under 18',
+    held: '{n} drafts held by the checks',
+    openInbox: 'Open the inbox',
+    openAccounts: 'Open accounts',
+    activity: 'Recent activity',
+    activitySoon:
+      'The activity log (sign-ins, settings changes, approvals, automated actions) will appear here once it is available on this hub.',
+    firstAccountTitle: 'Connect your first account',
+    firstAccountText:
+      'No platform account is connected yet. Connect a Telegram bot, Fanvue or OnlyFans for a creator to start receiving fan messages.',
+    firstCreatorText: 'Start by creating a creator, then connect their platform accounts.',
+    createCreator: 'Create a creator',
+    connectAccount: 'Connect an account',
+    automationDid: 'What automation did',
+    automationNone: 'Nothing automated was sent in this period.',
+    kinds: { auto_reply: 'AI reply sent', offer: 'Offer made', follow_up: 'Follow-up sent' },
+    followUpKinds: {
+      offer: 'offer reminder',
+      welcome: 'welcome',
+      suggestion: 'suggestion',
+      thank_you: 'thank-you',
+    } as Record<string, string>,
+    toFan: 'to {f}',
+    myFigures: 'My figures',
+    loadFailed: 'Could not load the figures.',
+
+    // Passwords
+    accountTitle: 'My account',
+    changePassword: 'Change my password',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    confirmPassword: 'New password again',
+    passwordHint: 'At least 12 characters.',
+    mismatch: 'does not match the new password',
+    passwordChanged: 'Your password is changed. Your other sign-ins are ended.',
+    mustChange: 'You signed in with a temporary password. Choose your own password to continue.',
+    resetPassword: 'Reset password',
+    resetConfirm: 'Reset the password of {e}? Their sign-ins end at once.',
+    resetYes: 'Yes, reset',
+    temporaryTitle: 'Temporary password for {e}',
+    temporaryText:
+      'Give it to them by a safe channel: it is shown only this once. They must choose their own at their next sign-in.',
+    copy: 'Copy',
+    copied: 'Copied.',
+    done: 'Done',
+    mustChangeBadge: 'must change password',
+
+    // Archive
+    archive: 'Archive',
+    unarchive: 'Unarchive',
+    archiveConfirm:
+      'Archive {c}? They leave the lists and nothing automated is sent for them; fans’ messages are still received and shown.',
+    archiveYes: 'Yes, archive',
+    archivedNotice: '{c} is archived.',
+    unarchivedNotice: '{c} is back among the working creators.',
+    archivedTitle: 'Archived creators',
+    archivedSince: 'archived {d}',
+    showArchived: 'Show archived creators',
+    hideArchived: 'Hide archived creators',
+    noArchived: 'No archived creator.',
+
+    // Automation
+    automation: 'Automation',
+    automationTitle: 'Automation settings · {c}',
+    automationHint: 'Leave a field empty to use the default shown beside it.',
+    followUps: 'Follow-ups after an offer',
+    followUpDelay: 'Delay for {p} (minutes)',
+    packTypes: {
+      feet: 'feet packs',
+      lingerie: 'lingerie packs',
+      nude_art: 'art nude packs',
+      default: 'other packs',
+    } as Record<string, string>,
+    budget: 'Follow-ups per fan per week',
+    spamThreshold: 'Spam threshold (0.5–1)',
+    spamThresholdHint: 'How sure the classifier must be before a message counts as spam.',
+    spamCooldown: 'Spam cooldown (seconds)',
+    welcomeDelay: 'Welcome delay (seconds)',
+    quietFrom: 'Quiet hours from',
+    quietUntil: 'Quiet hours until',
+    quietHint: 'No automated message in this local window; empty for the market default ({s}–{e}).',
+    defaultIs: 'Default: {v}',
+    automationSaved: 'Automation settings of {c} saved.',
+  },
+  fr: {
+    homeTitle: 'Accueil',
+    studioTitle: 'Mon studio',
+    lastDays: '{n} derniers jours',
+    creatorsManaged: 'Créatrices gérées',
+    archivedCount: '{n} archivée(s)',
+    manageCreators: 'Gérer les créatrices',
+    performance: 'Performances, toutes plateformes',
+    platformCol: 'Plateforme',
+    allPlatforms: 'Toutes les plateformes',
+    messagesIn: 'Messages de fans',
+    messagesOut: 'Réponses envoyées',
+    replyTime: 'Délai de réponse médian',
+    conversion: 'Conversion',
+    revenue: 'Chiffre d’affaires',
+    noFigures: 'Aucun message ni offre sur cette période pour l’instant.',
+    approvals: 'En attente de validation',
+    approvalsCount: '{n} réponses attendent une personne',
+    oldestWaiting: 'la plus ancienne attend depuis {d}',
+    openApprovals: 'Ouvrir les validations',
+    alerts: 'Alertes ouvertes',
+    noAlerts: 'Rien ne demande d’attention.',
+    accountAttention: '{a} ({c}) demande une intervention',
+    escalated: '{n} conversations escaladées',
+    minors: '{n} fans signalés comme peut-être mineurs',
+    held: '{n} brouillons retenus par les contrôles',
+    openInbox: 'Ouvrir la messagerie',
+    openAccounts: 'Ouvrir les comptes',
+    activity: 'Activité récente',
+    activitySoon:
+      'Le journal d’activité (connexions, réglages, validations, actions automatiques) s’affichera ici dès qu’il sera disponible sur ce hub.',
+    firstAccountTitle: 'Connectez votre premier compte',
+    firstAccountText:
+      'Aucun compte de plateforme n’est encore connecté. Connectez un bot Telegram, Fanvue ou OnlyFans pour une créatrice afin de recevoir les messages des fans.',
+    firstCreatorText: 'Commencez par créer une créatrice, puis connectez ses comptes.',
+    createCreator: 'Créer une créatrice',
+    connectAccount: 'Connecter un compte',
+    automationDid: 'Ce que l’automatisation a fait',
+    automationNone: 'Rien d’automatique n’a été envoyé sur cette période.',
+    kinds: { auto_reply: 'Réponse IA envoyée', offer: 'Offre faite', follow_up: 'Relance envoyée' },
+    followUpKinds: {
+      offer: 'rappel d’offre',
+      welcome: 'bienvenue',
+      suggestion: 'suggestion',
+      thank_you: 'remerciement',
+    } as Record<string, string>,
+    toFan: 'à {f}',
+    myFigures: 'Mes chiffres',
+    loadFailed: 'Impossible de charger les chiffres.',
+
+    accountTitle: 'Mon compte',
+    changePassword: 'Changer mon mot de passe',
+    currentPassword: 'Mot de passe actuel',
+    newPassword: 'Nouveau mot de passe',
+    confirmPassword: 'Nouveau mot de passe, encore',
+    passwordHint: 'Au moins 12 caractères.',
+    mismatch: 'ne correspond pas au nouveau mot de passe',
+    passwordChanged: 'Votre mot de passe est changé. Vos autres connexions sont terminées.',
+    mustChange: 'Vous êtes connecté·e avec un mot de passe temporaire. Choisissez le vôtre pour continuer.',
+    resetPassword: 'Réinitialiser le mot de passe',
+    resetConfirm: 'Réinitialiser le mot de passe de {e} ? Ses connexions se terminent aussitôt.',
+    resetYes: 'Oui, réinitialiser',
+    temporaryTitle: 'Mot de passe temporaire pour {e}',
+    temporaryText:
+      'Transmettez-le par un canal sûr : il n’est affiché qu’une fois. La personne devra choisir le sien à sa prochaine connexion.',
+    copy: 'Copier',
+    copied: 'Copié.',
+    done: 'Terminé',
+    mustChangeBadge: 'doit changer son mot de passe',
+
+    archive: 'Archiver',
+    unarchive: 'Désarchiver',
+    archiveConfirm:
+      'Archiver {c} ? Elle quitte les listes et rien d’automatique n’est envoyé pour elle ; les messages des fans sont toujours reçus et affichés.',
+    archiveYes: 'Oui, archiver',
+    archivedNotice: '{c} est archivée.',
+    unarchivedNotice: '{c} est de retour parmi les créatrices actives.',
+    archivedTitle: 'Créatrices archivées',
+    archivedSince: 'archivée le {d}',
+    showArchived: 'Afficher les créatrices archivées',
+    hideArchived: 'Masquer les créatrices archivées',
+    noArchived: 'Aucune créatrice archivée.',
+
+    automation: 'Automatisation',
+    automationTitle: 'Réglages d’automatisation · {c}',
+    automationHint: 'Laissez un champ vide pour utiliser la valeur par défaut indiquée.',
+    followUps: 'Relances après une offre',
+    followUpDelay: 'Délai pour les {p} (minutes)',
+    packTypes: {
+      feet: 'packs pieds',
+      lingerie: 'packs lingerie',
+      nude_art: 'packs nu artistique',
+      default: 'autres packs',
+    } as Record<string, string>,
+    budget: 'Relances par fan et par semaine',
+    spamThreshold: 'Seuil de spam (0,5–1)',
+    spamThresholdHint: 'La certitude du classifieur à partir de laquelle un message compte comme spam.',
+    spamCooldown: 'Pause après un spam (secondes)',
+    welcomeDelay: 'Délai du message de bienvenue (secondes)',
+    quietFrom: 'Heures calmes, de',
+    quietUntil: 'Heures calmes, jusqu’à',
+    quietHint: 'Aucun message automatique dans cette plage locale ; vide pour la valeur du marché ({s}–{e}).',
+    defaultIs: 'Par défaut : {v}',
+    automationSaved: 'Réglages d’automatisation de {c} enregistrés.',
+  },
+} satisfies Record<Lang, unknown>;
+
+export type AdminText = (typeof adminText)[Lang];
+
+/** "3 min", "1 h 05", "42 s": a duration in words a person reads at a glance. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${String(m % 60).padStart(2, '0')}`;
+}
+
+export function money(cents: number, currency: string, lang: Lang): string {
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export function percent(rate: number | null, lang: Lang): string {
+  return rate === null
+    ? '—'
+    : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(rate);
+}

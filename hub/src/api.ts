@@ -2,7 +2,9 @@ import { accountsApi } from './accounts/accounts.api';
 import { authApi } from './auth/auth.api';
 import { backupApi } from './backup/backup.api';
 import { conversationsApi } from './conversations/conversations.api';
-import { creatorsApi } from './creators/creators.api';
+import { creatorArchiveApi, creatorsApi } from './creators/creators.api';
+import { overviewApi } from './home/overview.api';
+import { passwordApi } from './auth/password.api';
 import { draftsApi } from './drafts/drafts.api';
 import { fansApi } from './fans/fans.api';
 import { healthApi } from './health/health.api';
@@ -37,6 +39,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...authApi,
   ...usersApi,
   ...creatorsApi,
+  ...creatorArchiveApi,
+  ...overviewApi,
+  ...passwordApi,
   ...platformsApi,
   ...accountsApi,
   ...conversationsApi,

@@ -1,3 +1,5 @@
+import sharp from 'sharp';
+import { NOTIFICATION_KINDS, notificationsRepo } from '@velvet/shared';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Router } from 'express';
@@ -16,9 +18,17 @@ const NOT_2XX: Record<string, number> = {
   // A made-up authorization code and state: the browser is sent back to the panel, saying so.
   'GET /api/oauth/:platform/callback': 303,
   'GET /oauth/:platform/callback': 303,
+  // A wrong current password on purpose: the actors' own passwords must not change here.
+  'POST /api/me/password': 422,
 };
 
 const BACKUP = 'velvet-2026-01-31T02-00-00-000Z.tar.gz';
+
+/** A small JPEG whose bytes differ with `seed`, so two uploads are two files. */
+const realJpeg = (seed: number) =>
+  sharp({ create: { width: 32 + seed, height: 40, channels: 3, background: '#2c3e50' } })
+    .jpeg()
+    .toBuffer();
 
 /** Every operation of the document, as `METHOD /path` with Express's `:params`. */
 function documented(): string[] {
@@ -106,6 +116,14 @@ describe('the API document (issue 24)', () => {
 
     // Made along the way: a pack never offered (to delete), an open offer (to cancel).
     const made: Record<string, string> = {};
+    // A notification of the admin's to acknowledge.
+    const me = await w.actors.admin.get('/api/me');
+    const [notice] = await notificationsRepo.insertFor(w.hub.ctx.db, [me.body.user.id], {
+      kind: NOTIFICATION_KINDS[0],
+      severity: 'warning',
+      message: 'Check this',
+    });
+    made.notification = String(notice!.id);
     const session = new Client(w.hub.url);
     await session.login(w.fuzzUser.email, w.fuzzUser.password);
 
@@ -129,6 +147,8 @@ describe('the API document (issue 24)', () => {
         // The sandbox fan confirmed being 18 or older: offers may be made to them.
         if (route === 'POST /api/conversations/:id/offers') return w.ids.conversation[1]!;
         if (route === 'GET /api/messages/:id/attachments/:index') return photo.id;
+        if (name === 'file') return made.packFile!;
+        if (route === 'POST /api/notifications/:id/ack') return made.notification!;
         if (segments[i - 1] === 'users') return w.ids.managedUser[0]!;
         return w.ids[KIND_BY_SEGMENT[segments[i - 1]!]!][0]!;
       });
@@ -156,6 +176,10 @@ describe('the API document (issue 24)', () => {
         );
         headers['content-type'] = 'application/json';
         headers[auth.header] = auth.value;
+      } else if (spec.body === 'multipart' && route.startsWith('POST /api/creators/')) {
+        // The library and the packs read the whole image: a real one.
+        body = new FormData();
+        body.append('file', new Blob([new Uint8Array(await realJpeg(route.length))]), 'photo.jpg');
       } else if (spec.body === 'multipart') {
         body = new FormData();
         body.append('caption', 'pour toi');
@@ -172,6 +196,7 @@ describe('the API document (issue 24)', () => {
         problems.push(`${route}: ${response.status} ${text.slice(0, 200)}`);
       answered.push(`${route} → ${response.status}`);
       if (route === 'POST /api/creators/:id/packs') made.pack = json?.id;
+      if (route === 'POST /api/creators/:id/pack-media') made.packFile = json?.file;
       if (route === 'POST /api/conversations/:id/offers') made.offer = json?.offer?.id;
       if (route === 'POST /api/offers/:id/cancel') {
         // Cancelling the offer cancelled its follow-up: a new offer plans a new one.

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { createCreatorBody, creatorView, patchCreatorBody, teamResponse } from '@velvet/shared';
+import {
+  automationDefaults,
+  createCreatorBody,
+  creatorView,
+  listCreatorsQuery,
+  patchCreatorBody,
+  teamResponse,
+} from '@velvet/shared';
 import type { ApiRoute } from '../http/openapi';
 
 export const creatorsApi: ApiRoute[] = [
@@ -16,6 +23,7 @@ export const creatorsApi: ApiRoute[] = [
     summary: 'List the creators in the caller’s scope',
     access: 'any signed-in user (their creators; all for admins)',
     auth: 'bearer',
+    query: listCreatorsQuery,
     responses: {
       200: { description: 'Creators in scope', schema: z.object({ creators: z.array(creatorView) }) },
     },
@@ -41,5 +49,29 @@ export const creatorsApi: ApiRoute[] = [
     auth: 'bearer',
     body: patchCreatorBody,
     responses: { 200: { description: 'The creator as changed', schema: creatorView } },
+  },
+];
+
+export const creatorArchiveApi: ApiRoute[] = [
+  {
+    route: 'GET /api/automation/defaults',
+    summary: 'The automation settings a creator gets when it sets none (from the config)',
+    access: 'any signed-in user',
+    auth: 'bearer',
+    responses: { 200: { description: 'The defaults', schema: automationDefaults } },
+  },
+  {
+    route: 'POST /api/creators/:id/archive',
+    summary: 'Archive a creator: out of the default lists, nothing automated goes out',
+    action: 'creator:archive',
+    auth: 'bearer',
+    responses: { 200: { description: 'The creator, archived', schema: creatorView } },
+  },
+  {
+    route: 'POST /api/creators/:id/unarchive',
+    summary: 'Bring an archived creator back',
+    action: 'creator:archive',
+    auth: 'bearer',
+    responses: { 200: { description: 'The creator, working again', schema: creatorView } },
   },
 ];

@@ -51,6 +51,8 @@ export const KIND_BY_SEGMENT: Record<string, IdKind> = {
   'follow-ups': 'followUp',
   drafts: 'draft',
   telegram: 'account',
+  media: 'media',
+  posts: 'post',
 };
 
 /** An id of a real record of the right kind most often, else a random UUID or no UUID at all. */

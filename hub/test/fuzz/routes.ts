@@ -162,17 +162,18 @@ export const ROUTES: Record<string, RouteSpec> = {
       kind: 'text',
       text: 'Ce soir',
       hashtags: ['paris'],
-      accountIds: w.ids.account.slice(0, 1),
+      // The sandbox account: Velvet publishes there.
+      accountIds: w.ids.account.slice(1, 2),
     }),
   },
   'GET /api/posts/:id': { body: 'none' },
   'PATCH /api/posts/:id': { body: 'json', example: () => ({ version: 1, text: 'Demain' }) },
-  'DELETE /api/posts/:id': { body: 'none' },
   'POST /api/posts/:id/schedule': {
     body: 'json',
     example: () => ({ at: new Date(Date.now() + 3_600_000).toISOString(), timeZone: 'Europe/Paris' }),
   },
   'POST /api/posts/:id/unschedule': { body: 'json', example: () => ({}) },
+  'DELETE /api/posts/:id': { body: 'none' },
 
   'POST /api/intents/classify': { body: 'json', example: () => ({ text: 'tu as des photos ?', lang: 'fr' }) },
   'POST /api/messages/:id/intent': { body: 'json', example: () => ({ intent: 'greeting' }) },

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createCheckoutToken, draftsRepo } from '@velvet/shared';
@@ -49,7 +50,9 @@ export type IdKind =
   | 'draft'
   | 'user'
   /** A user only `PATCH /api/users/:id` changes: disabling the actors would end their sessions. */
-  | 'managedUser';
+  | 'managedUser'
+  | 'media'
+  | 'post';
 
 /**
  * One hub with a record of every kind the routes name (creators, a Telegram and a sandbox
@@ -120,6 +123,28 @@ export async function createWorld(): Promise<World> {
     admin.post(`/api/creators/${creatorA}/accounts`, {
       platform: 'sandbox',
       credentials: { token: SANDBOX_TOKEN },
+    }),
+  );
+
+  // An image in the creator's library, and a post to the sandbox account.
+  const form = new FormData();
+  const jpeg = await sharp({ create: { width: 64, height: 80, channels: 3, background: '#8e44ad' } })
+    .jpeg()
+    .toBuffer();
+  form.set('file', new Blob([new Uint8Array(jpeg)]), 'library.jpg');
+  const media = (await (
+    await fetch(`${hub.url}/api/creators/${creatorA}/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: form,
+    })
+  ).json()) as { id: string };
+  const post = await ok(
+    'post',
+    admin.post(`/api/creators/${creatorA}/posts`, {
+      kind: 'text',
+      text: 'Bonsoir',
+      accountIds: [sandbox.id],
     }),
   );
 
@@ -243,6 +268,8 @@ export async function createWorld(): Promise<World> {
       draft: drafts,
       user: users.filter((u) => u.email !== 'managed@fuzz.velvet').map((u) => u.id),
       managedUser: users.filter((u) => u.email === 'managed@fuzz.velvet').map((u) => u.id),
+      media: [media.id],
+      post: [post.id],
     },
     webhookAuth,
     fuzzUser,

@@ -31,9 +31,6 @@ export const adminText = {
     held: '{n} drafts held by the checks',
     openInbox: 'Open the inbox',
     openAccounts: 'Open accounts',
-    activity: 'Recent activity',
-    activitySoon:
-      'The activity log (sign-ins, settings changes, approvals, automated actions) will appear here once it is available on this hub.',
     firstAccountTitle: 'Connect your first account',
     firstAccountText:
       'No platform account is connected yet. Connect a Telegram bot, Fanvue or OnlyFans for a creator to start receiving fan messages.',
@@ -139,9 +136,6 @@ export const adminText = {
     held: '{n} brouillons retenus par les contrôles',
     openInbox: 'Ouvrir la messagerie',
     openAccounts: 'Ouvrir les comptes',
-    activity: 'Activité récente',
-    activitySoon:
-      'Le journal d’activité (connexions, réglages, validations, actions automatiques) s’affichera ici dès qu’il sera disponible sur ce hub.',
     firstAccountTitle: 'Connectez votre premier compte',
     firstAccountText:
       'Aucun compte de plateforme n’est encore connecté. Connectez un bot Telegram, Fanvue ou OnlyFans pour une créatrice afin de recevoir les messages des fans.',

@@ -29,6 +29,11 @@ ENV NODE_ENV=production \
     PORT=8080 \
     DATA_DIR=/data \
     MEDIA_DIR=/data/media
+# pg_dump and pg_restore for the scheduled backups: Debian 12's client is PostgreSQL 15, the
+# version docker-compose.yml runs (pg_dump cannot dump a newer server).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends postgresql-client-15 \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./

@@ -164,6 +164,14 @@ describe('Dockerfile', () => {
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   const stages = dockerfile.split(/^FROM /m).slice(1);
 
+  it('carries the pg_dump of the PostgreSQL major the compose file runs, for scheduled backups', () => {
+    const client = /postgresql-client-(\d+)/.exec(stages.at(-1)!)?.[1];
+    const compose = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    const server = /image: postgres:(\d+)/.exec(compose)?.[1];
+    expect(client).toBeDefined();
+    expect(client).toBe(server);
+  });
+
   it('installs from the lockfile on Node 20, builds the UI, runs as a user that is not root', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20[-.]/m);
     expect(stages.length).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSeconds } from './cpu';
+import { fanText } from './fan-texts';
+import { openSockets, rssMiB } from './sockets';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startTelegramStandin, telegramUpdates } from '@velvet/platforms/testing';
 import { Client, creatorBody } from '../../hub/test/harness';
@@ -9,17 +12,6 @@ import { paced, round, summarize } from './stats';
 const TOKEN = '7400000003:AAH-bench-bot-token-for-the-scale-bench01';
 /** Operators watching the creator the load is for; every other socket watches another creator. */
 const WATCHERS = 100;
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 /** nginx's master and its workers. */
 function withChildren(pid: number): number[] {
@@ -35,40 +27,6 @@ function withChildren(pid: number): number[] {
     }
   }
   return pids;
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return round(Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN) / 1024, 1);
-}
-
-/** Words instead of numbers, so no text looks like an age to the safety gates. */
-function words(i: number): string {
-  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo'];
-  let out = '';
-  do {
-    out += syllables[i % syllables.length];
-    i = Math.floor(i / syllables.length);
-  } while (i > 0);
-  return out;
-}
-
-async function openSockets(count: number, open: (i: number) => Socket, batch = 200): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let start = 0; start < count; start += batch) {
-    const group = Array.from({ length: Math.min(batch, count - start) }, (_, k) => open(start + k));
-    await Promise.all(
-      group.map(
-        (socket) =>
-          new Promise<void>((resolve, reject) => {
-            socket.once('connect', () => resolve());
-            socket.once('connect_error', (error) => reject(error));
-          }),
-      ),
-    );
-    sockets.push(...group);
-  }
-  return sockets;
 }
 
 export interface ScaleRun {
@@ -152,10 +110,11 @@ async function scaleRun(options: { hubs: number; sockets: number; rate: number; 
     await new Promise((r) => setTimeout(r, 1000));
 
     const listener = sockets[0]!;
-    const sentAt = new Map<string, number>();
+    // The texts repeat after a couple of thousand: each text's sends are matched in order.
+    const sentAt = new Map<string, number[]>();
     const latencies: number[] = [];
     listener.on('message:new', (payload: { message: { text: string } }) => {
-      const started = sentAt.get(payload.message.text);
+      const started = sentAt.get(payload.message.text)?.shift();
       if (started !== undefined) latencies.push(performance.now() - started);
     });
 
@@ -165,18 +124,18 @@ async function scaleRun(options: { hubs: number; sockets: number; rate: number; 
       nginx: withChildren(nginx.pid!),
     };
     const cpu = () => ({
-      hubs: pids.hubs.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
-      workers: pids.workers.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
-      nginx: pids.nginx.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+      hubs: pids.hubs.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+      workers: pids.workers.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+      nginx: pids.nginx.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
     });
 
     let errors = 0;
     const before = cpu();
     const began = performance.now();
     await paced(options.rate, options.seconds, async (i) => {
-      const text = `hey you, thinking of you tonight ${words(i)}`;
+      const text = fanText(i);
       const chatId = 500_000 + (i % 400);
-      sentAt.set(text, performance.now());
+      sentAt.set(text, [...(sentAt.get(text) ?? []), performance.now()]);
       const response = await postTelegram(
         front.url,
         accountId,

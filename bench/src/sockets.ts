@@ -10,14 +10,18 @@ const TOKEN = '7400000002:AAH-bench-bot-token-for-the-socket-bench1';
 const ROOM = 1000;
 
 /** Resident set size of a process, in MiB, from /proc. */
-function rssMiB(pid: number): number {
+export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
   return Math.round((kib / 1024) * 10) / 10;
 }
 
 /** Opens sockets in batches so the handshakes do not all land in the same tick. */
-async function openSockets(count: number, open: (i: number) => Socket, batch = 250): Promise<Socket[]> {
+export async function openSockets(
+  count: number,
+  open: (i: number) => Socket,
+  batch = 250,
+): Promise<Socket[]> {
   const sockets: Socket[] = [];
   for (let start = 0; start < count; start += batch) {
     const group = Array.from({ length: Math.min(batch, count - start) }, (_, k) => open(start + k));

@@ -175,7 +175,9 @@ describe('operator inbox in Chromium', () => {
       'Dashboard',
       'Creators',
       'Accounts',
+      'Catalog',
       'Users',
+      'Activity',
       'Backups',
       'My account',
     ]);

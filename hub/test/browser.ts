@@ -30,6 +30,13 @@ export async function signIn(
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Each role lands where its abilities say (Home, My studio, the inbox); a test that wants
+  // another screen goes there as a person would, by its address.
+  await page.waitForURL((at) => at.pathname !== '/');
+  // The reload signs in again from the refresh cookie: wait for that before the test moves on,
+  // or a navigation could cut the rotation short and the next one present a spent token.
+  if (new URL(page.url()).pathname !== landing.split('?')[0])
+    await page.goto(`${url}${landing}`, { waitUntil: 'networkidle' });
   await page.waitForURL(`**${landing}`);
 }
 

@@ -69,6 +69,7 @@ describe('platforms and connected accounts', () => {
     });
     // Only platforms with a connector: none that would store credentials and answer 404.
     expect(listed.body.platforms.map((p: { platform: string }) => p.platform).sort()).toEqual([
+      'discord',
       'fanvue',
       'onlyfans',
       'sandbox',

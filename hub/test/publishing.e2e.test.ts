@@ -143,8 +143,9 @@ describe('publishing scheduled posts', () => {
     });
     const refused = await admin.post(`/api/posts/${photoless.body.id}/schedule`, { at: inSeconds(60) });
     expect(refused.status).toBe(422);
-    expect(refused.body.error.code).toBe('not_ready');
-    expect(refused.body.error.message).toBe('Fix these first: Feed: text + photo takes exactly one image');
+    expect(refused.body.error.details.fields).toEqual([
+      { path: `targets.${accountId}.media`, message: 'Feed: text + photo takes exactly one image' },
+    ]);
     expect((await stateOf(photoless.body.id)).state).toBe('draft');
     const post = await draft('Too late');
     const past = await admin.post(`/api/posts/${post.id}/schedule`, { at: '2020-01-01T08:00:00+01:00' });

@@ -56,7 +56,7 @@ export const postsApi: ApiRoute[] = [
     route: 'POST /api/posts/:id/schedule',
     summary: 'Put the post’s ready targets on the calendar, or move them',
     description:
-      'A target not ready: `422 not_ready` with `details.targets` (nothing is scheduled); already published or being published: `409 target_locked`.',
+      'A target not ready: `422` with each problem at `targets.<accountId>.<field>` (nothing is scheduled); already published or being published: `409 target_locked`.',
     action: 'post:write',
     auth: 'bearer',
     body: schedulePostBody,

@@ -202,19 +202,16 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
           'target_locked',
           `Already ${live.map((t) => `${t.state} on ${t.platform}`).join(', ')}: it cannot be scheduled again`,
         );
+      // Nothing is scheduled while a target is not ready: each problem on its target's field.
       const notReady = chosen.filter((t) => t.problems.length > 0);
       if (notReady.length)
-        throw new AppError(
-          422,
-          'not_ready',
-          `Fix these first: ${notReady.map((t) => `${t.accountLabel || t.platform}: ${t.problems.map((p) => p.message).join('; ')}`).join(' — ')}`,
-          {
-            targets: notReady.map((t) => ({
-              accountId: t.accountId,
-              platform: t.platform,
-              problems: t.problems,
+        throw new ValidationFailed(
+          notReady.flatMap((t) =>
+            t.problems.map((p) => ({
+              path: `targets.${t.accountId}.${p.field}`,
+              message: `${t.accountLabel || t.platform}: ${p.message}`,
             })),
-          },
+          ),
         );
       const creator = await creatorsRepo.findById(db, post.creatorId);
       const { outbox } = await postScheduleRepo.schedule(

@@ -41,7 +41,8 @@ describe('sign-in page in Chromium', () => {
 
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/inbox$/);
+    // Admins land on Home.
+    await page.waitForURL(/\/home$/);
     await page.getByText(`Signed in as ${ADMIN.email} (admin)`).waitFor();
 
     await page.reload();

@@ -18,6 +18,7 @@ import {
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import type { ReceivedUpload } from '../http/multipart';
+import { sniffFileType } from '../http/file-types';
 import { parseBody } from '../http/validate';
 import { attachmentUploadFields } from './attachments.schema';
 import type { ConversationsService } from './conversations.service';
@@ -193,13 +194,10 @@ function fileTooLarge(platform: string, limit: number): AppError {
 }
 
 /** The image formats chat platforms show as photos, recognised by their first bytes. */
+const PHOTO_TYPES: ReadonlySet<string> = new Set(['image/jpeg', 'image/png', 'image/webp']);
 function sniff(head: Buffer): string | undefined {
-  if (head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return 'image/jpeg';
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return 'image/png';
-  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
-    return 'image/webp';
-  return undefined;
+  const type = sniffFileType(head);
+  return type && PHOTO_TYPES.has(type) ? type : undefined;
 }
 
 /** A display name without paths or control characters, at most 128 characters. */

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import { createFile, type Movie, type MP4BoxBuffer } from 'mp4box';
 import { AppError } from '@velvet/shared';
+import { sniffFileType } from '../http/file-types';
 
 export interface ProbedMedia {
   kind: 'image' | 'video';
@@ -23,18 +24,9 @@ const ACCEPTED = 'JPEG, PNG, WebP or GIF images, or MP4 or MOV videos';
 
 /** The format of a file from its first bytes; what the client claimed does not count. */
 export function sniffMedia(head: Buffer): { kind: 'image' | 'video'; mime: string } | undefined {
-  if (head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])))
-    return { kind: 'image', mime: 'image/jpeg' };
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return { kind: 'image', mime: 'image/png' };
-  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
-    return { kind: 'image', mime: 'image/webp' };
-  if (/^GIF8[79]a$/.test(head.subarray(0, 6).toString('latin1'))) return { kind: 'image', mime: 'image/gif' };
-  if (head.subarray(4, 8).toString('latin1') === 'ftyp') {
-    const brand = head.subarray(8, 12).toString('latin1');
-    return { kind: 'video', mime: brand === 'qt  ' ? 'video/quicktime' : 'video/mp4' };
-  }
-  return undefined;
+  const mime = sniffFileType(head);
+  if (!mime || mime === 'video/webm') return undefined;
+  return { kind: mime.startsWith('image/') ? 'image' : 'video', mime };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
+import { sniffFileType } from '../http/file-types';
 import type { ReceivedUpload } from '../http/multipart';
 import { ValidationFailed } from '../http/validate';
 
@@ -36,15 +37,22 @@ const FORMATS: Record<Format['ext'], Format> = {
 
 /** The format by the file's first bytes, whatever its name or declared type say. */
 export function sniffPackMedia(head: Buffer): Format | undefined {
-  const ascii = (from: number, to: number) => head.subarray(from, to).toString('latin1');
-  if (head.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))) return FORMATS.jpg;
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
-    return FORMATS.png;
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return FORMATS.webp;
-  // ISO base media (MP4, and QuickTime's .mov, which platforms take as MP4): `ftyp` at byte 4.
-  if (ascii(4, 8) === 'ftyp' && !/^(heic|heix|mif1|avif)/.test(ascii(8, 12))) return FORMATS.mp4;
-  if (head.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return FORMATS.webm;
-  return undefined;
+  switch (sniffFileType(head)) {
+    case 'image/jpeg':
+      return FORMATS.jpg;
+    case 'image/png':
+      return FORMATS.png;
+    case 'image/webp':
+      return FORMATS.webp;
+    // QuickTime's .mov is taken as MP4 by the platforms.
+    case 'video/mp4':
+    case 'video/quicktime':
+      return FORMATS.mp4;
+    case 'video/webm':
+      return FORMATS.webm;
+    default:
+      return undefined;
+  }
 }
 
 const refused = (message: string) => new ValidationFailed([{ path: 'file', message }]);

@@ -11,6 +11,7 @@ import {
   postScheduleRepo,
   type OutboxRelay,
   type SchedulePostBody,
+  type MediaAssetRecord,
   type PatchPostBody,
   type PostRecord,
   type PostTargetState,
@@ -35,9 +36,15 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
       db,
       rows.map((p) => p.id),
     );
+    // The media of every post listed, one query per creator (a list is one creator's).
+    const library = new Map<string, MediaAssetRecord[]>();
+    for (const creatorId of new Set(rows.map((p) => p.creatorId))) {
+      const ids = [...new Set(rows.filter((p) => p.creatorId === creatorId).flatMap((p) => p.mediaIds))];
+      library.set(creatorId, await postsRepo.media(db, creatorId, ids));
+    }
     const views: PostView[] = [];
     for (const post of rows) {
-      const media = await postsRepo.media(db, post.creatorId, post.mediaIds);
+      const media = library.get(post.creatorId)!;
       const mine = targets.filter((t) => t.target.postId === post.id);
       const presented = mine.map(({ target, accountLabel }) => {
         const { problems } = postProblems(

@@ -97,7 +97,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   // costs nothing unless the answer is an error or slow, not the API's per-request logger.
   app.use('/webhooks', quietRequestLog(ctx.logger, ctx.env.LOG_SLOW_REQUEST_MS));
   app.use(paymentsWebhookRoutes(deps.payments));
-  app.use(webhooksRoutes(ctx, deps.connectors, deps.receive, deps.webhookAccounts));
+  app.use(webhooksRoutes(deps.connectors, deps.receive, deps.webhookAccounts));
   app.use(
     pinoHttp({
       logger: ctx.logger,

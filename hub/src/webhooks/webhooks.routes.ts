@@ -1,7 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { NotFound, Unauthorized } from '@velvet/shared';
 import type { Connectors, WebhookRequest } from '@velvet/platforms';
-import type { HubContext } from '../context';
 import { parseId, refuseDeep } from '../http/validate';
 import type { AccountCache, WebhookAccount } from './account-cache';
 import type { EventReceiver } from './receive';
@@ -15,7 +14,6 @@ type WithRawBody = Request & { rawBody?: Buffer };
  * the exact bytes the platform sent.
  */
 export function webhooksRoutes(
-  _ctx: HubContext,
   connectors: Connectors,
   receive: EventReceiver,
   accounts: AccountCache,

@@ -288,6 +288,11 @@ export interface ServerToClientEvents {
   'conversation:update': (payload: ConversationUpdatePayload) => void;
   /** An admin erased a fan (GDPR): their messages' texts and media are gone. */
   'fan:erased': (payload: FanErasedPayload) => void;
+  /**
+   * Sent once on a fresh connection, the log offset after it: a client that drops before any
+   * other event still recovers what it missed (clients echo the last offset they got).
+   */
+  'sync:offset': (payload: Record<string, never>) => void;
 }
 export type ServerEventName = keyof ServerToClientEvents;
 export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];

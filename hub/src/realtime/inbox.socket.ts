@@ -151,6 +151,14 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
     }
   };
 
+  // Socket.IO clients only echo offsets they were sent: give a new one the log's head, or a
+  // client whose hub dies before any event reached it would reconnect without recovery.
+  const startOffset = async (socket: InboxSocket) => {
+    const offset = await log.head().catch(() => null);
+    if (offset && socket.connected)
+      (socket as unknown as { emit(...args: unknown[]): void }).emit('sync:offset', {}, offset);
+  };
+
   const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
     inbox.on('connection', (socket: InboxSocket) => {
       // A recovered session brings its old rooms back; keep only what the user may see now.
@@ -161,6 +169,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
       void socket.join(allowed);
       persistSession(socket);
       if (socket.recovered) void replayGap(socket);
+      else void startOffset(socket);
 
       const handle =
         <S extends z.ZodType, R extends object>(

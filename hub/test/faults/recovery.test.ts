@@ -67,4 +67,30 @@ describe('recovery of missed events under a steady stream', () => {
     });
     socket.disconnect();
   }, 60_000);
+
+  it('recovers a client whose connection drops before any event reached it', async () => {
+    const publisher = createEmitterPublisher(redis, hub.redisPrefix, new EventLog(redis, hub.redisPrefix));
+    const socket = await inboxClient(hub.url, admin.token);
+    const received: string[] = [];
+    socket.on('conversation:update', (payload) => received.push(payload.conversationId));
+    const offered = new Promise<void>((resolve) => socket.once('sync:offset', () => resolve()));
+    await offered;
+    expect(received).toEqual([]);
+
+    // Drop it, and make it miss an event before it is back.
+    socket.io.reconnection(false);
+    socket.io.engine.close();
+    await until(() => socket.disconnected || undefined, 5000, 'disconnect');
+    await publisher.emit({ creatorId: 'c0ffee00-0000-4000-8000-000000000000' }, 'conversation:update', {
+      conversationId: 'while-away',
+      status: 'bot',
+    });
+    socket.io.reconnection(true);
+    socket.connect();
+    await until(() => socket.connected || undefined, 5000, 'reconnect');
+
+    expect(socket.recovered).toBe(true);
+    await until(() => received.includes('while-away') || undefined, 5000, 'the missed event');
+    socket.disconnect();
+  });
 });

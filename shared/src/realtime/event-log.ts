@@ -42,6 +42,15 @@ export class EventLog {
     return id!;
   }
 
+  /**
+   * The newest entry's id: the offset a client that has received nothing yet starts from.
+   * An empty log gets a marker entry (no rooms, replayed to no one) so there is one.
+   */
+  async head(): Promise<string> {
+    const [last] = await this.redis.xrevrange(this.key, '+', '-', 'COUNT', 1);
+    return last ? last[0] : this.append([], 'sync:offset', {});
+  }
+
   /** Events after `offset`; null when the offset is no longer in the log (too old, or flushed). */
   async after(offset: string, limit = 10_000): Promise<LoggedEvent[] | null> {
     if (!/^\d+-\d+$/.test(offset)) return null;

@@ -79,16 +79,35 @@ describe('retention policy', () => {
         select conversation_id, id, ${`brouillon ${status}`}, ${status}, now() - interval '2 hours'
           from messages where conversation_id = ${active}`);
     }
+    // The admin's notifications: one read two hours ago, one never read, one read just now.
+    for (const [message, readAt, age] of [
+      ['old and read', 'now()', '2 hours'],
+      ['old and unread', null, '2 hours'],
+      ['new and read', 'now()', '1 minute'],
+    ] as const) {
+      await hub.ctx.db.execute(sql`
+        insert into notifications (user_id, kind, severity, message, read_at, created_at)
+        select id, 'platform_error', 'warning', ${message}, ${readAt ? sql`now()` : sql`null`},
+               now() - ${age}::interval
+          from users where email = 'admin@test.velvet'`);
+    }
     hub.ctx.config.retention = {
       inactive_fan_messages: HOUR,
       unsent_drafts: HOUR,
       raw_payloads: HOUR,
+      read_notifications: HOUR,
       every: 300,
     };
 
     const preview = await admin.get('/api/retention/preview');
     expect(preview.status).toBe(200);
-    expect(preview.body.next).toEqual({ conversations: 1, messages: 2, unsentDrafts: 1, rawPayloads: 1 });
+    expect(preview.body.next).toEqual({
+      conversations: 1,
+      messages: 2,
+      unsentDrafts: 1,
+      rawPayloads: 1,
+      notifications: 1,
+    });
     expect(preview.body.policy).toMatchObject({ inactiveFanMessagesDays: expect.any(Number) });
     const count = () => q<{ n: number }>(sql`select count(*)::int as n from messages`).then((r) => r[0]!.n);
     const messagesBefore = await count();
@@ -111,7 +130,13 @@ describe('retention policy', () => {
         10_000,
         'a retention report',
       );
-      expect(report!.data).toMatchObject({ conversations: 1, messages: 2, unsentDrafts: 1, rawPayloads: 1 });
+      expect(report!.data).toMatchObject({
+        conversations: 1,
+        messages: 2,
+        unsentDrafts: 1,
+        rawPayloads: 1,
+        notifications: 1,
+      });
     } finally {
       await workers.stop();
     }
@@ -132,8 +157,22 @@ describe('retention policy', () => {
       { status: 'rejected', text: '' },
     ]);
 
+    // What the admin still sees: the unread one, and the one read within the hour.
+    const kept = await admin.get('/api/notifications');
+    expect(kept.status).toBe(200);
+    expect(kept.body.notifications.map((n: { message: string }) => n.message).sort()).toEqual([
+      'new and read',
+      'old and unread',
+    ]);
+
     const after = await admin.get('/api/retention/preview');
-    expect(after.body.next).toEqual({ conversations: 0, messages: 0, unsentDrafts: 0, rawPayloads: 0 });
+    expect(after.body.next).toEqual({
+      conversations: 0,
+      messages: 0,
+      unsentDrafts: 0,
+      rawPayloads: 0,
+      notifications: 0,
+    });
   });
 
   it('shows the preview to admins only', async () => {

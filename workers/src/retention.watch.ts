@@ -36,7 +36,10 @@ export function watchRetention(ctx: WorkerContext): { stop(): void; run(): Promi
     await run();
   };
   const enabled =
-    policy.inactive_fan_messages !== null || policy.unsent_drafts !== null || policy.raw_payloads !== null;
+    policy.inactive_fan_messages !== null ||
+    policy.unsent_drafts !== null ||
+    policy.raw_payloads !== null ||
+    policy.read_notifications !== null;
   const timer = enabled
     ? setInterval(
         () => void tick().catch((error: unknown) => ctx.logger.warn({ err: error }, 'retention run failed')),

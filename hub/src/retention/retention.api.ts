@@ -17,6 +17,7 @@ export const retentionApi: ApiRoute[] = [
             inactiveFanMessagesDays: days,
             unsentDraftsDays: days,
             rawPayloadsDays: days,
+            readNotificationsDays: days,
             everyHours: z.number(),
           }),
           next: z.object({
@@ -24,6 +25,7 @@ export const retentionApi: ApiRoute[] = [
             messages: z.number().int(),
             unsentDrafts: z.number().int(),
             rawPayloads: z.number().int(),
+            notifications: z.number().int(),
           }),
         }),
       },

@@ -18,6 +18,7 @@ export function retentionRoutes(ctx: HubContext): Router {
         inactiveFanMessagesDays: days(policy.inactive_fan_messages),
         unsentDraftsDays: days(policy.unsent_drafts),
         rawPayloadsDays: days(policy.raw_payloads),
+        readNotificationsDays: days(policy.read_notifications),
         everyHours: policy.every / 3_600_000,
       },
       next: await previewRetention(ctx.db, policy, ctx.now()),

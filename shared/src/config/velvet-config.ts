@@ -173,13 +173,20 @@ const velvetConfigSchema = z.strictObject({
       unsent_drafts: duration.nullable(),
       /** The platform's raw payload kept with each fan message, this old. */
       raw_payloads: duration.nullable(),
+      /** Notifications their person has read, this old, are deleted (unread ones stay). */
+      read_notifications: duration.nullable().default(90 * 86_400_000),
       every: duration,
     })
-    .default({ inactive_fan_messages: null, unsent_drafts: null, raw_payloads: null, every: 86_400_000 }),
+    .default({
+      inactive_fan_messages: null,
+      unsent_drafts: null,
+      raw_payloads: null,
+      read_notifications: 90 * 86_400_000,
+      every: 86_400_000,
+    }),
   /**
    * Scheduled backups, taken by the workers once per `every` into `dir` (null: DATA_DIR/backups),
-   * keeping the newest `keep`. Needs PostgreSQL: a running embedded database cannot be copied
-   * consistently, so in that shape each run fails with a `backup_failed` alert saying so.
+   * keeping the newest `keep`. The embedded database is copied live, like PostgreSQL.
    */
   backups: z
     .strictObject({

@@ -12,6 +12,8 @@ export interface RetentionReport {
   drafts: number;
   unsentDrafts: number;
   rawPayloads: number;
+  /** Read notifications deleted. */
+  notifications: number;
   /** Operator uploads to delete from MEDIA_DIR (a run only). */
   mediaKeys: string[];
 }
@@ -33,6 +35,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date)
     drafts: 0,
     unsentDrafts: 0,
     rawPayloads: 0,
+    notifications: 0,
     mediaKeys: [],
   };
   if (policy.inactive_fan_messages !== null) {
@@ -67,6 +70,15 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now: Date)
     );
     report.rawPayloads = rows.length;
   }
+  if (policy.read_notifications !== null) {
+    const rows = await selectRows<{ id: number }>(
+      db,
+      sql`delete from notifications
+           where read_at is not null and created_at < ${before(now, policy.read_notifications)}::timestamptz
+       returning id`,
+    );
+    report.notifications = rows.length;
+  }
   return report;
 }
 
@@ -80,11 +92,13 @@ export async function previewRetention(
   const inactive = policy.inactive_fan_messages === null ? never : before(now, policy.inactive_fan_messages);
   const drafts = policy.unsent_drafts === null ? never : before(now, policy.unsent_drafts);
   const raw = policy.raw_payloads === null ? never : before(now, policy.raw_payloads);
+  const read = policy.read_notifications === null ? never : before(now, policy.read_notifications);
   const [row] = await selectRows<{
     conversations: number;
     messages: number;
     unsent_drafts: number;
     raw_payloads: number;
+    notifications: number;
   }>(
     db,
     sql`with stale as (
@@ -103,12 +117,15 @@ export async function previewRetention(
               and (text <> '' or edited_text is not null or reject_reason is not null)) as unsent_drafts,
           (select count(*)::int from messages
             where direction = 'in' and created_at < ${raw}::timestamptz and raw ? 'update'
-              and conversation_id not in (select id from stale)) as raw_payloads`,
+              and conversation_id not in (select id from stale)) as raw_payloads,
+          (select count(*)::int from notifications
+            where read_at is not null and created_at < ${read}::timestamptz) as notifications`,
   );
   return {
     conversations: row?.conversations ?? 0,
     messages: row?.messages ?? 0,
     unsentDrafts: row?.unsent_drafts ?? 0,
     rawPayloads: row?.raw_payloads ?? 0,
+    notifications: row?.notifications ?? 0,
   };
 }

@@ -41,7 +41,7 @@ export const backupsText = {
     schedule: 'A backup every {every}, keeping the newest {keep}.',
     scheduleOff: 'Scheduled backups are turned off (backups.enabled in velvet.yaml).',
     unsupported:
-      'This installation uses the embedded database, which cannot be copied while Velvet runs: scheduled backups need PostgreSQL. Stop Velvet and run “npm run backup” instead.',
+      'This database cannot be copied while Velvet runs, so no backup is scheduled. Stop Velvet and run “npm run backup” instead.',
     lastOk: 'Last backup {when}: {name}, {size}, written in {duration}.',
     lastFailed: 'The last backup, {when}, failed: {error}. Earlier backups are kept.',
     never: 'No scheduled backup has run yet.',
@@ -65,7 +65,7 @@ export const backupsText = {
     schedule: 'Une sauvegarde toutes les {every}, les {keep} plus récentes sont gardées.',
     scheduleOff: 'Les sauvegardes planifiées sont désactivées (backups.enabled dans velvet.yaml).',
     unsupported:
-      'Cette installation utilise la base intégrée, qui ne peut pas être copiée pendant que Velvet tourne : les sauvegardes planifiées demandent PostgreSQL. Arrêtez Velvet et lancez « npm run backup ».',
+      'Cette base ne peut pas être copiée pendant que Velvet tourne : aucune sauvegarde n’est planifiée. Arrêtez Velvet et lancez « npm run backup ».',
     lastOk: 'Dernière sauvegarde {when} : {name}, {size}, écrite en {duration}.',
     lastFailed:
       'La dernière sauvegarde, {when}, a échoué : {error}. Les sauvegardes précédentes sont gardées.',

@@ -124,7 +124,9 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   const authenticate = createAuthenticate(ctx, deps.gate);
   const limiter = new LoginLimiter(ctx.redis, ctx.redisPrefix, ctx.config.auth.login);
   const auth = createAuthService(ctx, limiter, deps.access);
-  const creators = createCreatorsService(ctx, deps.access);
+  const creators = createCreatorsService(ctx, deps.access, {
+    archived: (creatorId) => deps.conversations.retireArchived(creatorId),
+  });
 
   app.use(healthRoutes(ctx));
   const accounts = createAccountsService(ctx, creators, deps.connectors, deps.webhookAccounts);

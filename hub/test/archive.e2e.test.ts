@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from './harness';
 import { creatorBody } from './harness';
-import { Stack, until, type VelvetProcess } from './stack';
+import { inboxClient, Stack, until, type VelvetProcess } from './stack';
 
 const TOKEN = 'archive-sandbox-token';
 
@@ -17,6 +17,7 @@ describe('archived creators and automation settings, end to end', () => {
   let creatorId: string;
   let accountId: string;
   let serial = 0;
+  let waitingDraft: { id: string; status: string } | undefined;
 
   const post = async (fan: string, body: Record<string, unknown>) => {
     const response = await fetch(`${hub.url}/webhooks/sandbox/${accountId}`, {
@@ -88,14 +89,34 @@ describe('archived creators and automation settings, end to end', () => {
   it('a working creator’s fan gets an AI draft', async () => {
     await post('fan-a', { text: 'coucou, tu vas bien ?' });
     const message = await processed('fan-a');
-    await until(async () => (await draftsFor(message.id)).length > 0, 20_000, 'a draft');
+    [waitingDraft] = await until(
+      async () => {
+        const rows = await stack.query<{ id: string; status: string }>(
+          `select id, status from drafts where message_id = '${message.id}' and status <> 'drafting'`,
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      20_000,
+      'a draft',
+    );
+    // This creator's policy holds drafts for a person (the next test withdraws it).
+    expect(waitingDraft!.status).toBe('pending_approval');
   });
 
   it('archived: the fan’s message is stored and shown, nothing automated answers, planned follow-ups stop', async () => {
     await admin.patch(`/api/creators/${creatorId}`, { automation: { welcomeDelaySeconds: 1 } });
     await post('sub-2', { event: 'subscriber' });
     const planned = await processed('sub-2');
+    const socket = await inboxClient(hub.url!, admin.token);
+    const withdrawn = new Promise<unknown>((resolve) => socket.once('draft:superseded', resolve));
     expect((await admin.post(`/api/creators/${creatorId}/archive`)).status).toBe(200);
+
+    // The draft waiting for a person is withdrawn: approving it would send an automated reply.
+    expect(await withdrawn).toMatchObject({ draftId: waitingDraft!.id, reason: 'archived' });
+    const approved = await socket.emitWithAck('draft:approve', { draftId: waitingDraft!.id });
+    expect(approved.ok).toBe(false);
+    expect((await admin.get(`/api/drafts/${waitingDraft!.id}`)).body.draft.status).toBe('superseded');
+    socket.disconnect();
 
     await post('fan-b', { text: 'tu es là ? je voudrais ton pack pieds' });
     await post('sub-3', { event: 'subscriber' });

@@ -99,7 +99,8 @@ export interface DeliveryPayload {
 }
 
 /** Why a draft gave way: the fan wrote again, or what a person did. */
-export type DraftRetiredReason = 'fan_wrote' | 'human_replied' | 'escalated' | 'assigned' | 'resolved';
+export type DraftRetiredReason =
+  'fan_wrote' | 'human_replied' | 'escalated' | 'assigned' | 'resolved' | 'archived';
 
 export interface DraftSupersededPayload {
   draftId: string;

@@ -152,6 +152,22 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
   }
 
   return {
+    /**
+     * The creator was archived: nothing automated goes out for it any more, so its drafts
+     * still being written or waiting for a person are withdrawn. Returns how many went.
+     */
+    async retireArchived(creatorId: string): Promise<number> {
+      let count = 0;
+      for (const conversationId of await draftsRepo.conversationsWaiting(db, creatorId)) {
+        const effects = collectEffects(creatorId, conversationId);
+        const retired = await db.transaction((tx) => retireDrafts(tx, sales, conversationId, effects));
+        await flushEffects({ ...deps, db }, effects);
+        await announceRetired(ctx, deps.publisher, { creatorId, conversationId }, retired, 'archived');
+        count += retired.length;
+      }
+      return count;
+    },
+
     load,
 
     async list(actor: Actor, query: ListConversationsQuery) {

@@ -17,7 +17,12 @@ import type { AccessEvents } from '../auth/session-gate';
 import { authorize } from '../http/authorize';
 import { presentCreator } from './creators.presenter';
 
-export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
+/** What else archiving a creator sets off: its waiting drafts are withdrawn. */
+export interface CreatorHooks {
+  archived(creatorId: string): Promise<number>;
+}
+
+export function createCreatorsService(ctx: HubContext, access: AccessEvents, hooks?: CreatorHooks) {
   const { db } = ctx;
 
   /** 404 for a creator that does not exist, 403 for one outside the actor's scope. */
@@ -69,18 +74,20 @@ export function createCreatorsService(ctx: HubContext, access: AccessEvents) {
     /**
      * Archived: out of the default lists, and the workers send nothing automated for it
      * (drafts, offers, follow-ups, welcomes); fans' messages are still stored and shown.
+     * Drafts already waiting are withdrawn: approving one would send an automated reply.
      */
     async archive(actor: Actor, id: string, archived: boolean): Promise<CreatorView> {
       const creator = await load(actor, id, 'creator:archive');
       if (archived === (creator.archivedAt !== null)) return presentCreator(creator);
       const updated = await creatorsRepo.update(db, id, { archivedAt: archived ? ctx.now() : null });
       if (!updated) throw new NotFound('Creator');
+      const retiredDrafts = archived && hooks ? await hooks.archived(id) : 0;
       await auditRepo.record(db, {
         actorId: actor.id,
         action: archived ? 'creator.archive' : 'creator.unarchive',
         targetType: 'creator',
         targetId: id,
-        data: { name: creator.name },
+        data: { name: creator.name, ...(retiredDrafts > 0 ? { retiredDrafts } : {}) },
       });
       return presentCreator(updated);
     },

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { drafts } from '../schema';
+import { conversations, drafts } from '../schema';
 
 export type DraftRecord = typeof drafts.$inferSelect;
 
@@ -79,6 +79,21 @@ export const draftsRepo = {
       .where(and(eq(drafts.id, id), inArray(drafts.status, ['pending_approval', 'blocked'])))
       .returning({ id: drafts.id });
     return rows.length === 1;
+  },
+
+  /** The conversations of a creator holding a draft being written or waiting for a person. */
+  async conversationsWaiting(db: Db, creatorId: string): Promise<string[]> {
+    const rows = await db
+      .selectDistinct({ id: drafts.conversationId })
+      .from(drafts)
+      .innerJoin(conversations, eq(conversations.id, drafts.conversationId))
+      .where(
+        and(
+          eq(conversations.creatorId, creatorId),
+          inArray(drafts.status, ['drafting', 'pending_approval', 'blocked']),
+        ),
+      );
+    return rows.map((r) => r.id);
   },
 
   /**

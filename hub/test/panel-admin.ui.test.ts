@@ -335,7 +335,17 @@ describe('panel administration in Chromium', () => {
         expect(await phoneProblems(page)).toEqual([]);
       }
       await shot(page, `home-${width}`);
+      if (width === 1440) {
+        // One creator's figures: Léa has no account, so no approval and no platform row.
+        await page.getByLabel('Show', { exact: true }).selectOption({ label: 'Léa' });
+        await page.waitForURL(/\/home\?creator=/);
+        await expect.poll(() => page.locator('[data-creators-managed] [data-count]').textContent()).toBe('1');
+        expect(await page.locator('[data-approvals] [data-count]').textContent()).toBe('0');
+        expect(await page.locator('[data-platform-row="sandbox"]').count()).toBe(0);
+        await page.getByLabel('Show', { exact: true }).selectOption({ label: 'All creators' });
+        await expect.poll(() => page.locator('[data-creators-managed] [data-count]').textContent()).toBe('2');
+      }
       await page.context().close();
     }
-  });
+  }, 60_000);
 });

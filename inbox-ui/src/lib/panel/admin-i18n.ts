@@ -5,6 +5,8 @@ export const adminText = {
   en: {
     // Home
     homeTitle: 'Home',
+    homeScope: 'Show',
+    allCreators: 'All creators',
     studioTitle: 'My studio',
     lastDays: 'Last {n} days',
     creatorsManaged: 'Creators managed',
@@ -110,6 +112,8 @@ export const adminText = {
   },
   fr: {
     homeTitle: 'Accueil',
+    homeScope: 'Afficher',
+    allCreators: 'Toutes les créatrices',
     studioTitle: 'Mon studio',
     lastDays: '{n} derniers jours',
     creatorsManaged: 'Créatrices gérées',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Request, RequestHandler, Response } from 'express';
+import { markRoutine } from './logger';
 
 export const UI_HANDLER = fileURLToPath(new URL('../../inbox-ui/build/handler.js', import.meta.url));
 /** Written by `scripts/ui-build.mjs` (`npm run build`) with its process id while it builds. */
@@ -81,6 +82,8 @@ const BUILDING = {
 function buildingPage(req: Request, res: Response) {
   const lang = req.acceptsLanguages('en', 'fr') === 'fr' ? 'fr' : 'en';
   const text = BUILDING[lang];
+  // Every reload while the build runs would otherwise be logged as a server error.
+  markRoutine(res);
   res
     .status(503)
     .set({

@@ -7,5 +7,7 @@ const hubUrl = process.env.VELVET_HUB_URL;
 
 export default defineConfig({
   plugins: [tailwindcss(), sveltekit()],
+  // Gzipping every chunk only to print its size costs seconds of each build; nobody reads it.
+  build: { reportCompressedSize: false },
   server: hubUrl ? { proxy: { '/api': { target: hubUrl, changeOrigin: false } } } : undefined,
 });

@@ -31,6 +31,7 @@ import { createNotificationsService } from './notifications/notifications.servic
 import { createPushService } from './push/push.service';
 import { metricsRoutes } from './metrics/metrics.routes';
 import { createMetricsService } from './metrics/metrics.service';
+import { metricsAuth } from './metrics/scrape-token';
 import { intentsRoutes } from './intents/intents.routes';
 import { createIntentsService } from './intents/intents.service';
 import type { HubContext } from './context';
@@ -163,7 +164,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(metrics.api);
   api.use(notFound);
   app.use('/api', api);
-  app.use('/metrics', authenticate, requirePasswordChanged, metrics.prometheus);
+  app.use('/metrics', metricsAuth(ctx, authenticate), metrics.prometheus);
 
   if (deps.ui) app.use(deps.ui);
   app.use(notFound);

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { startTime } from 'pino-http';
 import { describe, expect, it } from 'vitest';
-import { requestLogLevel } from './logger';
+import { markRoutine, requestLogLevel } from './logger';
 
 const response = (statusCode: number, ageMs: number) =>
   ({ statusCode, [startTime]: Date.now() - ageMs }) as unknown as ServerResponse;
@@ -15,5 +15,10 @@ describe('requestLogLevel', () => {
     expect(level({} as never, response(200, 600))).toBe('warn');
     expect(level({} as never, response(503, 1))).toBe('error');
     expect(level({} as never, response(200, 1), new Error('boom'))).toBe('error');
+  });
+  it('keeps an expected 503 (the interface being built) out of the error log', () => {
+    const building = response(503, 1);
+    markRoutine(building);
+    expect(level({} as never, building)).toBe('debug');
   });
 });

@@ -44,8 +44,16 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
  * The level of a request's log line: server errors always, slow requests as warnings, the
  * rest (every 2xx, 3xx and 4xx in time) only at debug, so the default level stays quiet.
  */
+const routine = Symbol('routine answer');
+
+/** An answer that is expected despite its status (the 503 "interface being built" page). */
+export function markRoutine(res: ServerResponse): void {
+  (res as ServerResponse & { [routine]?: boolean })[routine] = true;
+}
+
 export function requestLogLevel(slowMs: number) {
   return (_req: IncomingMessage, res: ServerResponse, error?: Error): Level => {
+    if ((res as ServerResponse & { [routine]?: boolean })[routine]) return 'debug';
     if (error || res.statusCode >= 500) return 'error';
     const started = (res as ServerResponse & { [startTime]?: number })[startTime];
     return started !== undefined && Date.now() - started >= slowMs ? 'warn' : 'debug';

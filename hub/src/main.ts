@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadEnv, type Env } from '@velvet/shared';
 import { createLogger, writeAfterLogs } from './logger';
 import { ROLES, startRuntime, type ProcessRole } from './runtime';
+import { uiState } from './ui';
 
 function fail(message: string): never {
   process.stderr.write(`velvet: ${message}\n`);
@@ -31,7 +32,12 @@ try {
 }
 
 const lines = [`Velvet is running (role: ${role}).`];
-if (runtime.url) lines.push('', `Open ${runtime.url}`);
+if (runtime.url) {
+  lines.push('', `Open ${runtime.url}`);
+  const ui = uiState();
+  if (ui === 'building') lines.push('(the interface is being built: that page reloads itself when ready)');
+  if (ui === 'absent') lines.push('(no interface built: run `npm run build`; the API works meanwhile)');
+}
 if (runtime.admin) {
   lines.push(`First admin: ${runtime.admin.email}`);
   if (runtime.admin.password)

@@ -40,6 +40,9 @@ export const metricsApi: ApiRoute[] = [
     summary: 'The same figures for Prometheus',
     action: 'metrics:read',
     auth: 'bearer',
+    description:
+      'Besides an access token, the bearer may be the scrape token set in `METRICS_TOKEN` (figures over every creator). Failed attempts are limited per client address (429).',
+    errors: [429],
     responses: {
       200: {
         description: 'Prometheus text exposition format 0.0.4',

@@ -2,7 +2,10 @@ import { Router } from 'express';
 import { actorOf } from '../auth/authenticate';
 import { toPrometheus, type createMetricsService } from './metrics.service';
 
-/** `GET /api/metrics` (JSON, dashboard) and `GET /metrics` (Prometheus), for admins and managers. */
+/**
+ * `GET /api/metrics` (JSON, dashboard) and `GET /metrics` (Prometheus), for admins and managers;
+ * `/metrics` also for Prometheus with the scrape token (every creator, as an admin sees it).
+ */
 export function metricsRoutes(metrics: ReturnType<typeof createMetricsService>) {
   const api = Router();
   api.get('/metrics', async (req, res) => {
@@ -10,7 +13,7 @@ export function metricsRoutes(metrics: ReturnType<typeof createMetricsService>) 
   });
   const prometheus = Router();
   prometheus.get('/', async (req, res) => {
-    const snapshot = await metrics.read(actorOf(req));
+    const snapshot = res.locals.scrape === true ? await metrics.snapshot() : await metrics.read(actorOf(req));
     res.type('text/plain; version=0.0.4').send(toPrometheus(snapshot));
   });
   return { api, prometheus };

@@ -44,6 +44,12 @@ describe('loadEnv', () => {
     expect(cluster.REDIS_URL).toBe('redis+cluster://n1:7000,n2:7001');
   });
 
+  it('takes a scrape token as given or as its digest, two while rotating', () => {
+    const token = 'a'.repeat(32);
+    const digest = `sha256:${'0f'.repeat(32)}`;
+    expect(loadEnv({ METRICS_TOKEN: `${token},${digest}` }).METRICS_TOKEN).toBe(`${token},${digest}`);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT: /],
     [{ PORT: '70000' }, /PORT: must be between 0 and 65535/],
@@ -57,6 +63,8 @@ describe('loadEnv', () => {
     [{ OLLAMA_HOST: 'ftp://x' }, /OLLAMA_HOST: /],
     [{ VELVET_HUB_ID: 'Hub 1' }, /VELVET_HUB_ID: lowercase letters/],
     [{ LOG_SLOW_REQUEST_MS: '0' }, /LOG_SLOW_REQUEST_MS: must be at least 1/],
+    [{ METRICS_TOKEN: 'too-short' }, /METRICS_TOKEN: must be a token of at least 32 characters/],
+    [{ METRICS_TOKEN: 'sha256:abc' }, /METRICS_TOKEN: must be a token/],
   ])('names the bad key in %o', (source, message) => {
     expect(() => loadEnv(source)).toThrow(message);
   });

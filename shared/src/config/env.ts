@@ -87,6 +87,25 @@ const envSchema = z
         .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-" only (at most 32)')
         .optional(),
     ),
+    /**
+     * Prometheus's scrape token for `GET /metrics` (`Authorization: Bearer …`): the token
+     * itself (at least 32 characters) or only its digest, `sha256:<64 hex>`; two,
+     * comma-separated, while rotating. Unset → only signed-in admins and managers.
+     */
+    METRICS_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .refine(
+          (value) =>
+            value
+              .split(',')
+              .every(
+                (part) => /^sha256:[0-9a-f]{64}$/.test(part.trim()) || /^[^\s,]{32,}$/.test(part.trim()),
+              ),
+          'must be a token of at least 32 characters (no spaces or commas) or sha256:<64 hex digits>, two comma-separated while rotating',
+        )
+        .optional(),
+    ),
     TELEGRAM_API_ROOT: url(['http', 'https']).default('https://api.telegram.org'),
     DISCORD_API_ROOT: url(['http', 'https']).default('https://discord.com/api'),
     FANVUE_API_ROOT: url(['http', 'https']).default('https://api.fanvue.com'),

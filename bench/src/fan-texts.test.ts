@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIntentClassifier } from '@velvet/llm';
-import { loadVelvetConfig } from '@velvet/shared';
+import { creatorSafetyRules, loadVelvetConfig } from '@velvet/shared';
 import { evaluateGates } from '../../workers/src/safety/gates';
 import { ROOT } from '../../hub/test/harness';
 import { FAN_TEXT_COUNT, fanText } from './fan-texts';
@@ -31,7 +31,8 @@ describe('bench fan texts', () => {
           mutedAt: null,
         },
         now: new Date(),
-        rules: config.safety,
+        humanRequest: result.humanRequest !== undefined,
+        rules: creatorSafetyRules(undefined, config.safety),
       });
       const drafted = decision.automated && decision.reply === undefined;
       return drafted

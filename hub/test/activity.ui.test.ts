@@ -65,6 +65,7 @@ describe('activity log and notifications in Chromium', () => {
         fanId: fan!.id,
         platformChatId: 'noa',
         status: 'escalated',
+        escalationReason: 'minor_signal',
       })
       .returning();
     conversationId = conversation!.id;
@@ -142,6 +143,8 @@ describe('activity log and notifications in Chromium', () => {
     await followUp.locator('[data-open-conversation]').click();
     await page.waitForURL(`**/inbox?conversation=${conversationId}`);
     await page.getByTestId('escalated-banner').waitFor();
+    // The banner says why it is escalated.
+    expect(await page.getByTestId('escalation-reason').textContent()).toContain('The fan may be under 18.');
     // A minor flag: an admin may clear it from the conversation.
     await page.getByRole('button', { name: 'Clear: not a minor' }).waitFor();
 

@@ -14,6 +14,7 @@ export {
   type MinorOutcome,
 } from './safety/minor-gate';
 export { detectOptOut } from './safety/opt-out.rule';
+export { detectHumanRequest } from './safety/human-request.rule';
 export { normalizeText } from './intents/text.normalize';
 export { validateDraft, type ValidationContext } from './drafting/validator';
 export { resolvePolicy, type CreatorSendPolicy, type PolicyInput } from './drafting/policy';

@@ -23,6 +23,22 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const CONVERSATION_STATUSES = ['bot', 'human', 'escalated', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
+/**
+ * Why a conversation is escalated, shown in the inbox: a minor signal (certain or not), one of the
+ * escalation rules (a technical issue, a complaint or refund request, a fan asking for a person,
+ * three template fallbacks in a row), or a person's own choice.
+ */
+export const ESCALATION_REASONS = [
+  'minor_signal',
+  'minor_uncertain',
+  'technical_issue',
+  'complaint_refund',
+  'human_request',
+  'fallbacks',
+  'manual',
+] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
 export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 
@@ -92,6 +108,7 @@ export type ActivityActorKind = (typeof ACTIVITY_ACTOR_KINDS)[number];
 export const ALERT_KINDS = [
   'minor_signal',
   'minor_uncertain',
+  'escalation',
   'llm_down',
   'platform_error',
   'response_time',
@@ -117,6 +134,7 @@ export const DEFAULT_PUSH: Record<PushKind, boolean> = {
   draft: true,
   minor_signal: true,
   minor_uncertain: true,
+  escalation: true,
   llm_down: true,
   platform_error: true,
   response_time: false,

@@ -5,6 +5,7 @@ import type {
   AlertKind,
   ConversationStatus,
   DraftStatus,
+  EscalationReason,
   FollowUpKind,
   FollowUpStatus,
   Intent,
@@ -113,6 +114,8 @@ export interface ConversationUpdatePayload {
   status: ConversationStatus;
   assignedTo?: string | null;
   snoozedUntil?: string | null;
+  /** Why it is escalated, when it is (an `EscalationReason`). */
+  escalationReason?: EscalationReason | null;
 }
 
 /** A fan's data was erased: drop their conversation and anything cached of it. */

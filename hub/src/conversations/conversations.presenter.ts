@@ -25,6 +25,7 @@ export function presentConversation(row: ConversationListRow): z.input<typeof co
     snoozedUntil: row.snoozedUntil?.toISOString() ?? null,
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     waitingSince: row.waitingSince?.toISOString() ?? null,
+    escalationReason: row.escalationReason,
     fan: row.fan,
     lastMessage: row.lastMessage,
   };

@@ -147,6 +147,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       status: updated.status,
       assignedTo: updated.assignedTo,
       snoozedUntil: updated.snoozedUntil?.toISOString() ?? null,
+      escalationReason: updated.escalationReason,
     });
     if (retired) await announceRetired(ctx, deps.publisher, target, retired.drafts, retired.reason);
   }
@@ -400,7 +401,12 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
       return changeState(
         actor,
         conversation,
-        { status: 'escalated', assignedTo: conversation.assignedTo },
+        {
+          status: 'escalated',
+          assignedTo: conversation.assignedTo,
+          // Escalated already (by a rule, a minor signal): that reason still says why.
+          ...(conversation.status === 'escalated' ? {} : { escalationReason: 'manual' as const }),
+        },
         'conversation.escalate',
         'escalated',
       );
@@ -464,6 +470,7 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
         const retired = await retireDrafts(tx, sales, conversation.id, effects);
         const updated = await conversationsRepo.setState(tx, conversation.id, {
           status: 'escalated',
+          escalationReason: 'minor_signal',
           resolvedAt: null,
           snoozedUntil: null,
         });

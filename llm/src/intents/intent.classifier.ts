@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Intent } from '@velvet/shared';
 import { decideMinor, MINOR_UNCERTAIN_THRESHOLD, type MinorDecision } from '../safety/minor-gate';
+import { detectHumanRequest } from '../safety/human-request.rule';
 import { detectOptOut } from '../safety/opt-out.rule';
 import { extractFeatures } from './features.hash';
 import { compileModel, parseModel, type IntentModelFile } from './intent.model';
@@ -35,6 +36,11 @@ export interface IntentResult {
    * `other`), or emoji only (a compliment when warm). The minor gate still reads all of it.
    */
   shape?: Exclude<MessageShapeKind, 'plain'>;
+  /**
+   * The fan's words asking for a person ("je veux parler à un humain"), whatever the intent: a rule
+   * beside the taxonomy, which the escalation gate reads.
+   */
+  humanRequest?: string;
 }
 
 /** How sure a shape rule is that a message asks for nothing (below the auto-send bar on purpose). */
@@ -115,6 +121,7 @@ export function createIntentClassifier(
         const confidence = Math.max(RULE_CONFIDENCE, scores.opt_out ?? 0);
         return { intent: 'opt_out', confidence, lang, scores, minor };
       }
+      const humanRequest = detectHumanRequest(shape.own) ?? undefined;
       let best = -1;
       for (let i = 0; i < probabilities.length; i++) {
         if (i === minorIndex && minor.outcome === 'none') continue;
@@ -128,6 +135,7 @@ export function createIntentClassifier(
         lang,
         scores,
         minor,
+        ...(humanRequest ? { humanRequest } : {}),
       };
     },
   };

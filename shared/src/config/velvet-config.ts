@@ -212,6 +212,9 @@ const velvetConfigSchema = z.strictObject({
       minor_signal: z.number().min(0).max(1).optional(),
       opt_out: z.number().min(0).max(1),
       spam: z.number().min(0).max(1),
+      // Escalation rules; older config files without them escalate from 0.6.
+      technical_issue: z.number().min(0).max(1).default(0.6),
+      complaint_refund: z.number().min(0).max(1).default(0.6),
     }),
     spam_cooldown: duration,
     spam_mute_after: positiveInt,

@@ -21,6 +21,7 @@ import type {
   ActivityActorKind,
   ConversationStatus,
   DraftStatus,
+  EscalationReason,
   Intent,
   MessageDirection,
   MessageSender,
@@ -204,6 +205,8 @@ export const conversations = pgTable(
     snoozedUntil: ts('snoozed_until'),
     /** When a person resolved it (status `closed`); a fan message reopens it. */
     resolvedAt: ts('resolved_at'),
+    /** Why it is escalated (an `EscalationReason`); cleared when it leaves `escalated`. */
+    escalationReason: text('escalation_reason').$type<EscalationReason>(),
     createdAt: createdAt(),
   },
   (t) => [

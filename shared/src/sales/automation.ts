@@ -1,6 +1,6 @@
 import type { VelvetConfig } from '../config/velvet-config';
 import type { CreatorRecord } from '../db/repositories/creators.repo';
-import type { AutomationDefaults } from '../schemas/creators.schema';
+import { ESCALATION_RULES, type AutomationDefaults, type EscalationRule } from '../schemas/creators.schema';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -40,11 +40,23 @@ export function creatorAutomationRules(
   };
 }
 
+/** Which escalation rules hold for this creator's conversations: each one unless switched off. */
+export function creatorEscalationRules(
+  creator: AutomationSource | undefined,
+): Record<EscalationRule, boolean> {
+  const own = creator?.automation?.escalation ?? {};
+  return Object.fromEntries(ESCALATION_RULES.map((rule) => [rule, own[rule] !== false])) as Record<
+    EscalationRule,
+    boolean
+  >;
+}
+
 /** The safety rules the gates apply to this creator's fans: its spam threshold and cooldown. */
 export function creatorSafetyRules(creator: AutomationSource | undefined, safety: VelvetConfig['safety']) {
   const own = creator?.automation ?? {};
   return {
     ...safety,
+    escalation: creatorEscalationRules(creator),
     min_confidence: { ...safety.min_confidence, spam: own.spamThreshold ?? safety.min_confidence.spam },
     spam_cooldown:
       own.spamCooldownSeconds !== undefined ? own.spamCooldownSeconds * SECOND : safety.spam_cooldown,

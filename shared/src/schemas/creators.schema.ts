@@ -18,6 +18,18 @@ const whole = (min: number, max: number, unit: string) =>
     .min(min, `must be at least ${min} ${unit}`)
     .max(max, `must be at most ${max} ${unit}`);
 
+/**
+ * The escalation rules a creator may switch off, each named after the reason it records. Minor
+ * signals are not among them: they always escalate.
+ */
+export const ESCALATION_RULES = [
+  'technical_issue',
+  'complaint_refund',
+  'human_request',
+  'fallbacks',
+] as const;
+export type EscalationRule = (typeof ESCALATION_RULES)[number];
+
 /** Pack types whose offers get a follow-up of their own delay (others use `default`). */
 export const FOLLOW_UP_PACK_TYPES = ['feet', 'lingerie', 'nude_art', 'default'] as const;
 
@@ -46,6 +58,14 @@ export const creatorAutomation = z.strictObject({
   spamCooldownSeconds: whole(10, 86_400, 'seconds').optional(),
   /** Seconds after a subscription before the welcome message. */
   welcomeDelaySeconds: whole(0, 86_400, 'seconds').optional(),
+  /** Escalation rules switched off for this creator (each is on when left out). */
+  escalation: z
+    .strictObject(
+      Object.fromEntries(
+        ESCALATION_RULES.map((rule) => [rule, z.boolean({ message: 'must be true or false' }).optional()]),
+      ) as Record<EscalationRule, z.ZodOptional<z.ZodBoolean>>,
+    )
+    .optional(),
 });
 export type CreatorAutomation = z.infer<typeof creatorAutomation>;
 

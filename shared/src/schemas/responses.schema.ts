@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, CONVERSATION_STATUSES, PLATFORMS, ROLES } from '../domain';
+import { ATTACHMENT_KINDS, CONVERSATION_STATUSES, ESCALATION_REASONS, PLATFORMS, ROLES } from '../domain';
 
 /*
  * What the hub answers, as the inbox parses it: the presenters are typed against these
@@ -79,6 +79,8 @@ export const conversationResponse = z.object({
   resolvedAt: iso.nullish(),
   /** The first fan message still unanswered, when the fan is waiting. */
   waitingSince: iso.nullish(),
+  /** Why it is escalated (a rule, a minor signal, a person); null otherwise. */
+  escalationReason: z.enum(ESCALATION_REASONS).nullish(),
   fan: z.object({
     id: z.string(),
     displayName: z.string(),

@@ -1,6 +1,7 @@
 import {
   auditRepo,
   conversationsRepo,
+  creatorEscalationRules,
   disclosureText,
   draftPreview,
   draftsRepo,
@@ -12,6 +13,7 @@ import {
 } from '@velvet/shared';
 import { validateDraft } from '@velvet/llm';
 import type { WorkerContext } from '../context';
+import { announceEscalation, escalateConversation } from '../escalation';
 import { notifyApprovers } from '../push/notify-approvers';
 import type { DraftPitch, DraftScene } from './draft.context';
 import type { DraftReply } from './draft.stream';
@@ -28,6 +30,8 @@ export async function finishDraft(
   pitch: DraftPitch,
   selling: boolean,
 ): Promise<void> {
+  // Escalated first, so the validator reads the new status and holds this third template back.
+  await escalateOnFallbacks(ctx, scene, draftId, reply);
   const reasons = await checkReply(ctx, scene, reply.text, pitch, selling);
   const status: DraftDonePayload['status'] = reasons.length
     ? 'blocked'
@@ -47,6 +51,37 @@ export async function finishDraft(
   });
   await notifyApprovers(ctx, { draftId, status });
   await flushEffects(ctx, scene.effects);
+}
+
+/** Templates answering in a row before a person takes over: the model is failing this fan. */
+const FALLBACKS_IN_A_ROW = 3;
+
+/** The third template in a row in this conversation (when the creator keeps the rule on) escalates it. */
+async function escalateOnFallbacks(
+  ctx: WorkerContext,
+  scene: DraftScene,
+  draftId: string,
+  reply: DraftReply,
+) {
+  const { conversation, creator, target } = scene;
+  if (reply.generatedBy !== 'fallback' || !creatorEscalationRules(creator).fallbacks) return;
+  const before = await draftsRepo.recentSources(ctx.db, conversation.id, draftId, FALLBACKS_IN_A_ROW - 1);
+  if (before.length < FALLBACKS_IN_A_ROW - 1 || before.some((source) => source !== 'fallback')) return;
+  const escalated = await ctx.db.transaction(async (tx) => {
+    const current = await conversationsRepo.findById(tx, conversation.id);
+    return current ? escalateConversation(tx, current, 'fallbacks') : undefined;
+  });
+  if (!escalated) return;
+  await announceEscalation(
+    ctx,
+    escalated,
+    {
+      kind: 'escalation',
+      severity: 'warning',
+      message: `The model could not answer ${FALLBACKS_IN_A_ROW} times in a row: conversation escalated, automation paused.`,
+    },
+    target,
+  );
 }
 
 /** For a draft that waits for a person: what will go out with it. */

@@ -1,7 +1,6 @@
 import type { Job as BullJob } from 'bullmq';
 import {
   auditRepo,
-  conversationsRepo,
   fansRepo,
   messagesRepo,
   outboxRepo,
@@ -27,6 +26,7 @@ import {
 } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
+import { announceEscalation, escalateConversation } from '../escalation';
 import { loadMessageScene } from './delivery';
 
 interface AutoReply {
@@ -80,6 +80,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       // Unknown platform: the stricter answer.
       platformVerifiesAge: connector?.capabilities.verifiesAge ?? false,
       inGroup: stored.group !== undefined,
+      humanRequest: result?.humanRequest !== undefined,
       fan,
       now: ctx.now(),
       rules: creatorSafetyRules(creator, ctx.config.safety),
@@ -132,20 +133,9 @@ export function createInboundProcess(ctx: WorkerContext) {
       effects.followUps.push(...cancelled);
       if (decision.fan.minorSignalAt)
         effects.offers.push(...(await offersRepo.cancelOpenForFan(tx, fan.id, ctx.now())));
-      const escalated =
-        decision.escalate && conversation.status !== 'escalated'
-          ? await conversationsRepo.setState(tx, conversation.id, { status: 'escalated' })
-          : undefined;
-      if (escalated) {
-        await auditRepo.automation(tx, {
-          action: 'conversation.escalate',
-          creatorId: conversation.creatorId,
-          conversationId: conversation.id,
-          targetType: 'conversation',
-          targetId: conversation.id,
-          data: { reason: why },
-        });
-      }
+      const escalated = decision.escalate
+        ? await escalateConversation(tx, conversation, decision.escalationReason ?? 'manual')
+        : undefined;
       const said = reply ?? buttonReply;
       const outbound = said
         ? await stageOutbound(
@@ -241,24 +231,7 @@ export function createInboundProcess(ctx: WorkerContext) {
       confidence: classified.confidence,
       lang: classified.lang,
     });
-    if (committed.escalated) {
-      await ctx.publisher.emit(target, 'conversation:update', {
-        conversationId: conversation.id,
-        status: 'escalated',
-        assignedTo: committed.escalated.assignedTo,
-      });
-    }
-    if (decision.alert) {
-      ctx.logger.warn({ conversationId: conversation.id, kind: decision.alert.kind }, 'safety alert');
-      await ctx.publisher.emit(target, 'alert', {
-        kind: decision.alert.kind,
-        severity: decision.alert.severity,
-        message: decision.alert.message,
-        creatorId: conversation.creatorId,
-        conversationId: conversation.id,
-        at: ctx.now().toISOString(),
-      });
-    }
+    await announceEscalation(ctx, committed.escalated, decision.alert, target);
     await flushEffects({ ...ctx, removeJob: (id) => ctx.queues['followup.send'].remove(id) }, effects);
     if (decision.fan.mutedAt && connector?.restrictSpammer) {
       await connector

@@ -13,7 +13,8 @@ const fresh: FanSafetyState = {
 const rules = {
   spam_cooldown: 300_000,
   spam_mute_after: 3,
-  min_confidence: { minor_signal: 0.3, opt_out: 0.6, spam: 0.7 },
+  min_confidence: { minor_signal: 0.3, opt_out: 0.6, spam: 0.7, technical_issue: 0.6, complaint_refund: 0.6 },
+  escalation: { technical_issue: true, complaint_refund: true, human_request: true, fallbacks: true },
 };
 const gate = (partial: Omit<Partial<GateInput>, 'fan'> & { fan?: Partial<FanSafetyState> }) =>
   evaluateGates({
@@ -245,5 +246,34 @@ describe('group chats', () => {
     const minor = gate({ inGroup: true, intent: 'minor_signal', minor: 'clear', confidence: 0.9 });
     expect(minor).toMatchObject({ escalate: true, selling: false, alert: { kind: 'minor_signal' } });
     expect(minor.reply).toBeUndefined();
+  });
+});
+
+describe('escalation rules', () => {
+  it.each([
+    ['technical_issue', { intent: 'technical_issue', confidence: 0.9 }],
+    ['complaint_refund', { intent: 'complaint_refund', confidence: 0.9 }],
+    ['human_request', { intent: 'other', confidence: 0.5, humanRequest: true }],
+  ] as const)('%s escalates, alerts and answers nothing automated', (reason, input) => {
+    const decision = gate(input);
+    expect(decision).toMatchObject({ escalate: true, escalationReason: reason, automated: false });
+    expect(decision.reply).toBeUndefined();
+    expect(decision.alert).toMatchObject({ kind: 'escalation', severity: 'warning' });
+  });
+
+  it('does not fire below the confidence bar, on other intents, or when the creator switched it off', () => {
+    expect(gate({ intent: 'technical_issue', confidence: 0.4 }).escalate).toBe(false);
+    expect(gate({ intent: 'greeting', confidence: 0.99 }).escalate).toBe(false);
+    const off = {
+      ...rules,
+      escalation: { ...rules.escalation, complaint_refund: false, human_request: false },
+    };
+    expect(gate({ intent: 'complaint_refund', confidence: 0.99, rules: off }).escalate).toBe(false);
+    expect(gate({ humanRequest: true, rules: off }).escalate).toBe(false);
+  });
+
+  it('leaves the earlier gates first: an opt-out is an opt-out, a minor a minor', () => {
+    expect(gate({ text: 'STOP', intent: 'technical_issue', confidence: 0.9 }).reasons).toEqual(['opt_out']);
+    expect(gate({ minor: 'clear', humanRequest: true }).escalationReason).toBe('minor_signal');
   });
 });

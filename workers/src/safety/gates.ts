@@ -2,6 +2,8 @@ import type { MinorOutcome } from '@velvet/llm';
 import {
   BUTTON_DATA,
   type AlertPayload,
+  type EscalationReason,
+  type EscalationRule,
   type InboundMessage,
   type Intent,
   type VelvetConfig,
@@ -32,9 +34,14 @@ export interface GateInput {
   platformVerifiesAge: boolean;
   /** A group chat: its members cannot be age-checked one by one, so nothing is automated there. */
   inGroup?: boolean;
+  /** The fan asked for a person in so many words (the classifier's rule). */
+  humanRequest?: boolean;
   fan: FanSafetyState;
   now: Date;
-  rules: Pick<VelvetConfig['safety'], 'spam_cooldown' | 'spam_mute_after' | 'min_confidence'>;
+  rules: Pick<VelvetConfig['safety'], 'spam_cooldown' | 'spam_mute_after' | 'min_confidence'> & {
+    /** The creator's escalation rules, on unless switched off. */
+    escalation: Record<EscalationRule, boolean>;
+  };
 }
 
 export interface GateDecision {
@@ -42,7 +49,13 @@ export interface GateDecision {
   fan: Partial<FanSafetyState> & { ageVerifiedMethod?: string };
   /** Hand the conversation to a human now. */
   escalate: boolean;
-  alert?: { kind: 'minor_signal' | 'minor_uncertain'; severity: AlertPayload['severity']; message: string };
+  /** Why, when escalating: recorded on the conversation and shown in the inbox. */
+  escalationReason?: EscalationReason;
+  alert?: {
+    kind: 'minor_signal' | 'minor_uncertain' | 'escalation';
+    severity: AlertPayload['severity'];
+    message: string;
+  };
   /** The one automated reply the gates allow for this message, if any. */
   reply?: SafetyReply;
   /** May an LLM draft or a template answer this message? */
@@ -79,9 +92,27 @@ const OPT_OUT =
   /^\s*(stop+|arr[eê]te?r?|arret|unsubscribe|d[ée]sabonne(r|-moi)?|desinscri(s|re|ption)|opt[ -]?out)\b[\s!.]*$/i;
 const OPT_IN = /^\s*(start|unstop|reprendre|opt[ -]?in|je reviens|i'?m back)\b/i;
 
+const ESCALATION_MESSAGES: Record<'technical_issue' | 'complaint_refund' | 'human_request', string> = {
+  technical_issue: 'A fan reports a technical issue: conversation escalated, automation paused.',
+  complaint_refund: 'A fan complains or asks for a refund: conversation escalated, automation paused.',
+  human_request: 'A fan asks to talk to a person: conversation escalated, automation paused.',
+};
+
+/** The escalation rule this message fires, if the creator has it on. */
+function escalationRule(input: GateInput): keyof typeof ESCALATION_MESSAGES | undefined {
+  const { escalation, min_confidence } = input.rules;
+  if (input.kind !== 'text') return undefined;
+  if (escalation.human_request && input.humanRequest) return 'human_request';
+  for (const intent of ['technical_issue', 'complaint_refund'] as const) {
+    if (escalation[intent] && input.intent === intent && input.confidence >= min_confidence[intent])
+      return intent;
+  }
+  return undefined;
+}
+
 /**
  * The safety gates, in order: minor signal, opt-out (and opting back in), mute, spam
- * cooldown, age gate. A pure decision; the inbound job applies it. Runs before any draft
+ * cooldown, escalation rules, age gate. A pure decision; the inbound job applies it. Runs before any draft
  * or automated message.
  */
 export function evaluateGates(input: GateInput): GateDecision {
@@ -99,10 +130,11 @@ export function evaluateGates(input: GateInput): GateDecision {
 
   // 1. Minor signal: permanent until an admin clears it.
   if (input.minor === 'clear' || (input.kind === 'callback' && input.text === AGE_NO) || fan.minorSignalAt) {
-    if (fan.minorSignalAt) return no(['minor_signal'], { escalate: true });
+    if (fan.minorSignalAt) return no(['minor_signal'], { escalate: true, escalationReason: 'minor_signal' });
     return no(['minor_signal'], {
       fan: { minorSignalAt: now },
       escalate: true,
+      escalationReason: 'minor_signal',
       // Not said into a group: its other members did not write it.
       ...(input.inGroup ? {} : { reply: 'minor_neutral' as const }),
       alert: {
@@ -118,6 +150,7 @@ export function evaluateGates(input: GateInput): GateDecision {
   if (input.minor === 'uncertain') {
     return no(['minor_uncertain'], {
       escalate: true,
+      escalationReason: 'minor_uncertain',
       alert: {
         kind: 'minor_uncertain',
         severity: 'warning',
@@ -158,6 +191,17 @@ export function evaluateGates(input: GateInput): GateDecision {
     });
   }
   if (cooling) return no(['spam_cooldown']);
+
+  // 4b. Escalation rules: what the automation should not handle alone. A person takes over at once;
+  // nothing automated answers, so the fan is not told "my team is looking" by a bot that is not.
+  const rule = escalationRule(input);
+  if (rule) {
+    return no([rule], {
+      escalate: true,
+      escalationReason: rule,
+      alert: { kind: 'escalation', severity: 'warning', message: ESCALATION_MESSAGES[rule] },
+    });
+  }
 
   // 5. Age gate where the platform does not verify age: the 18+ button, or typed where
   // the platform has no buttons ("18+", "j'ai plus de 18 ans", "yes I'm over 18").

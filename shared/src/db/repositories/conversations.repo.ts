@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { ConversationStatus, Platform } from '../../domain';
+import type { ConversationStatus, EscalationReason, Platform } from '../../domain';
 import type { FanEvent } from '../../events';
 import type { MessageRaw } from '../../platform';
 import { fanEventOf } from '../../presenters/message.presenter';
@@ -37,6 +37,8 @@ export interface ConversationState {
   assignedTo?: string | null;
   snoozedUntil?: Date | null;
   resolvedAt?: Date | null;
+  /** Leaving `escalated` clears it unless given. */
+  escalationReason?: EscalationReason | null;
 }
 
 export interface ConversationListRow {
@@ -52,6 +54,7 @@ export interface ConversationListRow {
   lastMessageAt: Date;
   snoozedUntil: Date | null;
   resolvedAt: Date | null;
+  escalationReason: EscalationReason | null;
   waitingSince: Date | null;
   fan: { id: string; displayName: string; username: string | null; language: string | null };
   /** `attachment`: the kind of the message's first file, so a photo without caption shows as one. */
@@ -98,7 +101,11 @@ export const conversationsRepo = {
   },
 
   async setState(db: Db, id: string, state: ConversationState): Promise<ConversationRecord | undefined> {
-    const [row] = await db.update(conversations).set(state).where(eq(conversations.id, id)).returning();
+    // A reason belongs to one escalation: released, resolved or handed back, it no longer holds.
+    const leaving =
+      state.status !== undefined && state.status !== 'escalated' && !('escalationReason' in state);
+    const values = leaving ? { ...state, escalationReason: null } : state;
+    const [row] = await db.update(conversations).set(values).where(eq(conversations.id, id)).returning();
     return row;
   },
 
@@ -151,6 +158,7 @@ export const conversationsRepo = {
         lastMessageAt: conversations.lastMessageAt,
         snoozedUntil: conversations.snoozedUntil,
         resolvedAt: conversations.resolvedAt,
+        escalationReason: conversations.escalationReason,
         fanId: fans.id,
         fanName: fans.displayName,
         fanUsername: fans.username,
@@ -195,6 +203,7 @@ export const conversationsRepo = {
       lastMessageAt: new Date(r.lastMessageAt ?? 0),
       snoozedUntil: r.snoozedUntil,
       resolvedAt: r.resolvedAt,
+      escalationReason: r.escalationReason,
       waitingSince: r.waitingSince ? new Date(r.waitingSince) : null,
       fan: { id: r.fanId, displayName: r.fanName, username: r.fanUsername, language: r.fanLanguage },
       lastMessage: r.last

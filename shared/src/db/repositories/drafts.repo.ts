@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { conversations, drafts } from '../schema';
 
@@ -41,6 +41,26 @@ export const draftsRepo = {
       .orderBy(desc(drafts.createdAt))
       .limit(1);
     return row;
+  },
+
+  /**
+   * How the conversation's last finished drafts before `except` were written (`llm` or
+   * `fallback`), newest first: aborted and unfinished drafts never reached the fan.
+   */
+  async recentSources(db: Db, conversationId: string, except: string, limit: number): Promise<string[]> {
+    const rows = await db
+      .select({ generatedBy: drafts.generatedBy })
+      .from(drafts)
+      .where(
+        and(
+          eq(drafts.conversationId, conversationId),
+          ne(drafts.id, except),
+          inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
+        ),
+      )
+      .orderBy(desc(drafts.createdAt), desc(drafts.id))
+      .limit(limit);
+    return rows.map((r) => r.generatedBy);
   },
 
   async findById(db: Db, id: string): Promise<DraftRecord | undefined> {

@@ -117,6 +117,11 @@ describe('panel administration in Chromium', () => {
 
       await form.getByLabel('Delay for feet packs (minutes)').fill('45');
       await form.getByLabel('Spam threshold (0.5–1)').fill('0,85');
+      // Every escalation rule starts on; this creator's fans asking for a person stay with the AI.
+      const asksForPerson = form.getByLabel('the fan asks to talk to a person');
+      expect(await asksForPerson.isChecked()).toBe(width === 1440);
+      if (width === 1440) await asksForPerson.uncheck();
+      expect(await form.getByLabel('the fan reports a technical problem').isChecked()).toBe(true);
       await form.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Automation settings of Maya saved.').waitFor();
       const saved = (await admin.get(`/api/creators/${creatorId}`)).body.automation;
@@ -124,6 +129,7 @@ describe('panel administration in Chromium', () => {
         followUpDelayMinutes: { feet: 45 },
         spamThreshold: 0.85,
         welcomeDelaySeconds: 90,
+        escalation: { human_request: false },
       });
       await page.context().close();
     }

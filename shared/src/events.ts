@@ -11,6 +11,7 @@ import type {
   MessageDirection,
   MessageSender,
   OfferStatus,
+  RefundKind,
   Severity,
 } from './domain';
 
@@ -189,6 +190,9 @@ export interface PurchaseView {
   amountCents: number;
   currency: string;
   provider: string;
+  /** Set when the charge was reversed: it no longer counts. */
+  refundedAt: string | null;
+  refundKind: RefundKind | null;
   createdAt: string;
 }
 
@@ -262,6 +266,8 @@ export interface ServerToClientEvents {
   'offer:update': (payload: OfferView) => void;
   /** A fan paid; the fan's lifetime spend changed. */
   'purchase:new': (payload: PurchaseView) => void;
+  /** A purchase was refunded or charged back; the fan's lifetime spend went down. */
+  'purchase:refunded': (payload: PurchaseView) => void;
   /** A follow-up was planned, sent or cancelled. */
   'followup:update': (payload: FollowUpView) => void;
   /** The classifier's (or an operator's) intent for a fan message. */

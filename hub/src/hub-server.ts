@@ -85,7 +85,12 @@ export async function startHubServer(
     drafts: createDraftsService(ctx, { relay, publisher, connectors: deps.connectors }),
   });
   const metricsStream = startMetricsStream(ctx, inbox.io, deps.queues);
-  const payments = createPaymentsService(ctx, { relay, publisher: inbox.publisher, queues: deps.queues });
+  const payments = createPaymentsService(ctx, {
+    relay,
+    publisher: inbox.publisher,
+    queues: deps.queues,
+    connectors: deps.connectors,
+  });
   const receive = createEventReceiver(
     ctx,
     createIngestService(ctx, { relay, publisher: inbox.publisher }),

@@ -24,6 +24,8 @@ describe('Discord → inbox → Discord', () => {
   let creatorId: string;
   let accountId: string;
   let next = 1;
+  /** The fan who bought a pack (the payment test), refunded later. */
+  let buyer: DiscordFan;
   const fan = (name: string): DiscordFan => ({
     id: String(1_100_000_000_000_000_000n + BigInt(next++)),
     username: name.toLowerCase(),
@@ -37,6 +39,17 @@ describe('Discord → inbox → Discord', () => {
       20_000,
       `"${text}" in the inbox`,
     );
+
+  /** The checkout provider's signed webhook. */
+  const notify = (body: string, secret = PAYMENT_SECRET) =>
+    fetch(`${hubs[0]!.url}/webhooks/payments/checkout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-velvet-signature': signPaymentWebhook(secret, body, new Date()),
+      },
+      body,
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   beforeAll(async () => {
     discord = await startDiscordStandin();
@@ -174,7 +187,7 @@ describe('Discord → inbox → Discord', () => {
   });
 
   it('asks for 18+ with a button, then sells a pack by checkout link; a payment sent twice grants the role once', async () => {
-    const noa = fan('Noa');
+    const noa = (buyer = fan('Noa'));
     discord.interact(noa, { command: 'packs' });
     const gate = await until(
       () => sentTo(noa).find((m) => JSON.stringify(m.components).includes('age:yes')),
@@ -219,15 +232,7 @@ describe('Discord → inbox → Discord', () => {
       amount: 1000,
       currency: 'EUR',
     });
-    const pay = () =>
-      fetch(`${hubs[0]!.url}/webhooks/payments/checkout`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-velvet-signature': signPaymentWebhook(PAYMENT_SECRET, body, new Date()),
-        },
-        body,
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { duplicate: boolean } }));
+    const pay = () => notify(body);
     expect(await pay()).toMatchObject({ status: 200, body: { duplicate: false } });
     expect(await pay()).toMatchObject({ status: 200, body: { duplicate: true } });
 
@@ -246,6 +251,77 @@ describe('Discord → inbox → Discord', () => {
       expect.objectContaining({ roleId: discord.buyerRoleId, op: 'add' }),
     ]);
     expect(sentTo(noa).filter((m) => m.embeds.length > 0)).toHaveLength(1);
+  });
+
+  it('a chargeback, delivered twice, takes the pack out of the spend and revenue and removes the role', async () => {
+    const [{ id: fanId }] = (await stack.query<{ id: string }>(
+      `select id from fans where platform_user_id = '${buyer.id}'`,
+    )) as [{ id: string }];
+    const revenue = async () => {
+      const snapshot = await socket.emitWithAck('metrics:subscribe', {});
+      return snapshot.ok ? snapshot.snapshot.conversion.revenue : undefined;
+    };
+    expect(await revenue()).toEqual([{ currency: 'EUR', amountCents: 1000 }]);
+    expect((await admin.get(`/api/fans/${fanId}`)).body.fan).toMatchObject({
+      lifetimeSpend: { cents: 1000, currency: 'EUR' },
+      purchaseCount: 1,
+    });
+
+    const reversal = (type: string, amount = 1000, chargeId = 'ch_discord_1') =>
+      JSON.stringify({ type, chargeId, amount, currency: 'EUR' });
+    // A forged or unknown notification changes nothing.
+    expect((await notify(reversal('payment.chargeback'), 'not-the-provider-secret')).status).toBe(401);
+    expect((await notify(reversal('payment.refunded', 1000, 'ch_unknown'))).status).toBe(404);
+    const partial = await notify(reversal('payment.refunded', 400));
+    expect(partial.status).toBe(400);
+    expect(partial.body.error.message).toMatch(/partial refunds are handled by hand/);
+    expect(discord.roles.filter((r) => r.userId === buyer.id && r.op === 'remove')).toEqual([]);
+
+    const first = await notify(reversal('payment.chargeback'));
+    expect(first).toMatchObject({ status: 200, body: { ok: true, duplicate: false } });
+    expect(await notify(reversal('payment.chargeback'))).toMatchObject({
+      status: 200,
+      body: { duplicate: true, purchaseId: first.body.purchaseId },
+    });
+    expect(await notify(reversal('payment.refunded'))).toMatchObject({
+      status: 200,
+      body: { duplicate: true },
+    });
+
+    // The buyer role is gone from the server: nothing granted it back since.
+    const ops = discord.roles.filter((r) => r.userId === buyer.id).map((r) => `${r.op}:${r.roleId}`);
+    expect(ops[0]).toBe(`add:${discord.buyerRoleId}`);
+    expect(ops.at(-1)).toBe(`remove:${discord.buyerRoleId}`);
+    expect(ops.slice(1).every((op) => op === `remove:${discord.buyerRoleId}`)).toBe(true);
+
+    const refunded = await until(
+      () => events.find((e) => e.event === 'purchase:refunded'),
+      10_000,
+      'purchase:refunded in the inbox',
+    );
+    expect(refunded.payload).toMatchObject({ id: first.body.purchaseId, refundKind: 'chargeback' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(events.filter((e) => e.event === 'purchase:refunded')).toHaveLength(1);
+
+    const panel = (await admin.get(`/api/fans/${fanId}`)).body;
+    expect(panel.fan).toMatchObject({ lifetimeSpend: { cents: 0 }, purchaseCount: 0 });
+    expect(panel.purchases).toEqual([
+      expect.objectContaining({ id: first.body.purchaseId, refundKind: 'chargeback' }),
+    ]);
+    expect(await revenue()).toEqual([]);
+    const byPack = await admin.get(`/api/sales/metrics?creatorId=${creatorId}&by=pack`);
+    expect(byPack.body.rows.find((r: any) => r.label === 'Pack pieds')).toMatchObject({
+      purchases: 0,
+      revenueCents: 0,
+    });
+    const activity = await admin.get('/api/activity?action=purchase.refund');
+    expect(activity.status).toBe(200);
+    expect(activity.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'purchase.refund',
+        data: expect.objectContaining({ kind: 'chargeback' }),
+      }),
+    ]);
   });
 
   it('times out a fan muted for spam on the server only when the creator turned it on', async () => {
@@ -307,16 +383,18 @@ describe('Discord → inbox → Discord', () => {
     expect(discord.timeouts.filter((t) => t.userId === first.id)).toEqual([]);
   });
 
-  it('takes over the gateway when its holder is SIGKILLed; a DM written meanwhile reaches the inbox', async () => {
+  it('takes over the gateway when its holder is SIGKILLed; a first DM written meanwhile reaches the inbox once', async () => {
     const lea = fan('Léa');
     discord.dm(lea, 'Premier message');
     await messageNew('Premier message');
 
     // A steady holder (the credentials change above reopened the session): one session, settled.
-    await until(
+    const since = (s: { identifiedAt: number; resumedAt: number[] }) =>
+      Math.max(s.identifiedAt, ...s.resumedAt);
+    const held = await until(
       () => {
         const open = discord.sessions().filter((s) => s.open);
-        return (open.length === 1 && Date.now() - open[0]!.identifiedAt > 4000) || undefined;
+        return open.length === 1 && Date.now() - since(open[0]!) > 4000 ? open[0] : undefined;
       },
       30_000,
       'one settled gateway session',
@@ -336,27 +414,41 @@ describe('Discord → inbox → Discord', () => {
     const killedAt = Date.now();
     await holder.stop('SIGKILL');
     await until(() => discord.sessions().every((s) => !s.open) || undefined, 5000, 'the session dropped');
+    // Nobody holds the gateway: a fan who never wrote before, and one who did.
+    const mia = fan('Mia');
+    discord.dm(mia, 'Coucou, c’est ma première fois ici');
     discord.dm(lea, 'Tu es partie ?');
-    const session = await until(
+    const resumed = await until(
       () =>
-        discord
-          .sessions()
-          .slice(sessionsBefore)
-          .find((s) => s.open),
+        discord.sessions().find((s) => s.id === held.id && s.open && s.resumedAt.some((at) => at > killedAt)),
       20_000,
-      'a new gateway session',
+      'the session resumed by the other hub',
     );
-    const takeoverMs = session.identifiedAt - killedAt;
+    const takeoverMs = resumed.resumedAt.at(-1)! - killedAt;
+    await messageNew('Coucou, c’est ma première fois ici');
     await messageNew('Tu es partie ?');
     const inboxMs = Date.now() - killedAt;
     console.log(
-      `discord gateway takeover: ${takeoverMs} ms after SIGKILL; missed DM in the inbox after ${inboxMs} ms`,
+      `discord gateway takeover: session resumed ${takeoverMs} ms after SIGKILL; missed DMs in the inbox after ${inboxMs} ms`,
     );
     expect(takeoverMs).toBeLessThan(15_000);
-    const [stored] = await stack.query<{ n: number }>(
-      `select count(*)::int as n from messages m join fans f on f.id = (select fan_id from conversations where id = m.conversation_id)
-       where f.platform_user_id = '${lea.id}' and m.direction = 'in'`,
-    );
-    expect(stored!.n).toBe(2);
+    // Resumed, not replaced: Discord replayed what it sent while no one listened.
+    expect(discord.sessions()).toHaveLength(sessionsBefore);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const [who, n] of [
+      [mia, 1],
+      [lea, 2],
+    ] as const) {
+      const [stored] = await stack.query<{ n: number }>(
+        `select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id
+         join fans f on f.id = c.fan_id where f.platform_user_id = '${who.id}' and m.direction = 'in'`,
+      );
+      expect(stored!.n, who.username).toBe(n);
+    }
+    expect(
+      events.filter(
+        (e) => e.event === 'message:new' && e.payload.message.text === 'Coucou, c’est ma première fois ici',
+      ),
+    ).toHaveLength(1);
   });
 });

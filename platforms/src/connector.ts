@@ -19,10 +19,20 @@ export interface LiveSink {
   /** Per chat, the newest fan message stored: anything later was missed while no one listened. */
   lastSeen(): Promise<ReadonlyMap<string, string>>;
   warn(message: string, error?: unknown): void;
+  /**
+   * Where the session's resume point is kept between processes (opaque to the hub): the
+   * next holder resumes the session and the platform replays what it sent meanwhile,
+   * including a first message from a chat no one has stored yet.
+   */
+  resumePoint: {
+    load(): Promise<string | undefined>;
+    save(value: string | undefined): Promise<void>;
+  };
 }
 
 export interface LiveSession {
-  close(): Promise<void>;
+  /** `handover`: another process will take the session on, so leave it resumable. */
+  close(options?: { handover?: boolean }): Promise<void>;
 }
 
 /**
@@ -164,6 +174,11 @@ export interface PlatformConnector {
    * creator's server), once the pack is delivered. Granting twice changes nothing.
    */
   grantBuyerAccess?(credentials: StoredCredentials, chatId: string): Promise<void>;
+  /**
+   * Takes that access back once the fan has no purchase left standing (every one refunded
+   * or charged back). Revoking twice changes nothing.
+   */
+  revokeBuyerAccess?(credentials: StoredCredentials, chatId: string): Promise<void>;
   /**
    * A fan just muted for repeated spam, restricted on the platform too where the creator
    * turned that on (Discord's server timeout). Nothing more aggressive is automated.

@@ -86,6 +86,10 @@ export type PackType = (typeof PACK_TYPES)[number];
 export const OFFER_STATUSES = ['open', 'paid', 'expired', 'cancelled'] as const;
 export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
+/** How a paid charge was reversed: the provider refunded it, or the fan's bank took it back. */
+export const REFUND_KINDS = ['refund', 'chargeback'] as const;
+export type RefundKind = (typeof REFUND_KINDS)[number];
+
 export const FOLLOW_UP_KINDS = ['offer', 'thank_you', 'suggestion', 'welcome'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 

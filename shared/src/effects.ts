@@ -24,10 +24,21 @@ export interface Effects {
   offers: OfferRecord[];
   followUps: FollowUpRecord[];
   purchases: PurchaseRecord[];
+  /** Purchases whose charge was reversed (refund or chargeback). */
+  refunds: PurchaseRecord[];
 }
 
 export function collectEffects(creatorId: string, conversationId: string): Effects {
-  return { creatorId, conversationId, outbound: [], jobs: [], offers: [], followUps: [], purchases: [] };
+  return {
+    creatorId,
+    conversationId,
+    outbound: [],
+    jobs: [],
+    offers: [],
+    followUps: [],
+    purchases: [],
+    refunds: [],
+  };
 }
 
 export interface EffectsDeps {
@@ -64,6 +75,10 @@ export async function flushEffects(deps: EffectsDeps, effects: Effects): Promise
   for (const purchase of effects.purchases) {
     const pack = purchase.packId ? await packsRepo.findById(deps.db, purchase.packId) : undefined;
     await deps.publisher.emit(target, 'purchase:new', presentPurchase(purchase, pack?.name ?? null));
+  }
+  for (const purchase of effects.refunds) {
+    const pack = purchase.packId ? await packsRepo.findById(deps.db, purchase.packId) : undefined;
+    await deps.publisher.emit(target, 'purchase:refunded', presentPurchase(purchase, pack?.name ?? null));
   }
   for (const row of effects.followUps) {
     if (row.status === 'cancelled' && deps.removeJob) {

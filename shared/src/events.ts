@@ -12,6 +12,7 @@ import type {
   MessageDirection,
   MessageSender,
   OfferStatus,
+  RefundKind,
   Severity,
 } from './domain';
 
@@ -193,6 +194,9 @@ export interface PurchaseView {
   amountCents: number;
   currency: string;
   provider: string;
+  /** Set when the charge was reversed: it no longer counts. */
+  refundedAt: string | null;
+  refundKind: RefundKind | null;
   createdAt: string;
 }
 
@@ -266,6 +270,8 @@ export interface ServerToClientEvents {
   'offer:update': (payload: OfferView) => void;
   /** A fan paid; the fan's lifetime spend changed. */
   'purchase:new': (payload: PurchaseView) => void;
+  /** A purchase was refunded or charged back; the fan's lifetime spend went down. */
+  'purchase:refunded': (payload: PurchaseView) => void;
   /** A follow-up was planned, sent or cancelled. */
   'followup:update': (payload: FollowUpView) => void;
   /** The classifier's (or an operator's) intent for a fan message. */

@@ -101,7 +101,7 @@ export const approvalsQueries = {
       selectRows<{ currency: string; cents: number; n: number }>(
         db,
         sql`select p.currency, sum(p.amount_cents)::int as cents, count(*)::int as n from purchases p
-            where p.created_at >= ${input.since.toISOString()}
+            where p.created_at >= ${input.since.toISOString()} and p.refunded_at is null
               ${input.scope ? sql`and ${inCreators(sql`p.creator_id`, input.scope)}` : sql``}
             group by p.currency order by cents desc`,
       ),

@@ -50,6 +50,7 @@ export async function fanActivity(db: Db, fanId: string) {
         packName: packs.name,
         cents: purchases.amountCents,
         currency: purchases.currency,
+        refundKind: purchases.refundKind,
         createdAt: purchases.createdAt,
       })
       .from(purchases)
@@ -85,6 +86,7 @@ export async function fanActivity(db: Db, fanId: string) {
       id: p.id,
       packName: p.packName,
       amount: { cents: p.cents, currency: p.currency },
+      refundKind: p.refundKind,
       createdAt: p.createdAt.toISOString(),
     })),
     openOffers: open.map((o) => ({

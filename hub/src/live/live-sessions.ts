@@ -12,8 +12,16 @@ export const LIVE_TICK_MS = 2_000;
 
 /** Renews the lease only if this process still holds it. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** Keeps (or forgets, when empty) the resume point only while this process holds the lease. */
+const SAVE_RESUME = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then return redis.call('del', KEYS[2]) end
+return redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3])`;
+/** A resume point older than this is useless: the platform has ended that session. */
+const RESUME_POINT_MS = 10 * 60_000;
 /** Lets the lease go only if this process holds it. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+type Why = 'disconnected' | 'new credentials' | 'lease lost' | 'shutting down';
 
 interface Held {
   /** The sealed credentials it opened with: a reconnect with new ones reopens it. */
@@ -33,6 +41,7 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
   const me = `${hostname()}:${process.pid}:${randomUUID()}`;
   const held = new Map<string, Held>();
   const key = (accountId: string) => `${ctx.redisPrefix}:live:${accountId}`;
+  const resumeKey = (accountId: string) => `${ctx.redisPrefix}:live:${accountId}:resume`;
   let stopped = false;
   let running: Promise<void> | undefined;
 
@@ -48,11 +57,25 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
         },
         lastSeen: () => messagesRepo.lastInboundPerChat(ctx.db, account.id),
         warn: (message, error) => log.warn({ err: error }, message),
+        resumePoint: {
+          load: async () => (await ctx.redis.get(resumeKey(account.id))) ?? undefined,
+          save: async (value) => {
+            await ctx.redis.eval(
+              SAVE_RESUME,
+              2,
+              key(account.id),
+              resumeKey(account.id),
+              me,
+              value ?? '',
+              String(RESUME_POINT_MS),
+            );
+          },
+        },
       });
       log.info('live connection held by this process');
       if (held.get(account.id) !== entry || stopped) {
         // Let go while it was opening: closed here, since close() waits for this very call.
-        await entry.session.close().catch(() => undefined);
+        await entry.session.close({ handover: stopped }).catch(() => undefined);
         entry.session = undefined;
       }
     } catch (error) {
@@ -62,12 +85,14 @@ export function startLiveSessions(ctx: HubContext, deps: { connectors: Connector
     }
   }
 
-  async function close(accountId: string, entry: Held, why: string): Promise<void> {
+  async function close(accountId: string, entry: Held, why: Why): Promise<void> {
     if (held.get(accountId) === entry) held.delete(accountId);
     ctx.logger.info({ accountId, why }, 'live connection let go by this process');
     await entry.opening;
+    // Another process takes it on: the session stays resumable and nothing sent meanwhile is lost.
+    const handover = why === 'shutting down' || why === 'lease lost';
     await entry.session
-      ?.close()
+      ?.close({ handover })
       .catch((error: unknown) => ctx.logger.warn({ err: error }, 'closing a live connection'));
     entry.session = undefined;
     await ctx.redis.eval(RELEASE, 1, key(accountId), me).catch(() => undefined);

@@ -76,7 +76,7 @@ export const dashboardQueries = {
     return row ?? { open: 0, escalated: 0, snoozed: 0, resolved: 0 };
   },
 
-  /** Offers made in the window and how many of them were paid; revenue by currency. */
+  /** Offers made in the window and how many of them were paid; revenue by currency, refunds left out. */
   async conversion(db: Db, scope: Scope, minutes: number) {
     const [[offers], revenue] = await Promise.all([
       selectRows<{ offers: number; paid: number }>(
@@ -87,7 +87,7 @@ export const dashboardQueries = {
       selectRows<{ currency: string; cents: number }>(
         db,
         sql`select p.currency, sum(p.amount_cents)::int as cents from purchases p
-            where p.created_at > ${since(minutes)} ${scoped(sql`p.creator_id`, scope)}
+            where p.created_at > ${since(minutes)} and p.refunded_at is null ${scoped(sql`p.creator_id`, scope)}
             group by p.currency order by cents desc`,
       ),
     ]);

@@ -10,15 +10,16 @@ export const paymentsApi: ApiRoute[] = [
     params: z.object({ provider: z.string().regex(/^[a-z0-9_-]{1,32}$/) }),
     body: {
       contentType: 'application/json',
-      description: '`{type:"payment.succeeded", chargeId, token, amount, currency}`, signed',
+      description:
+        '`{type:"payment.succeeded", chargeId, token, amount, currency}`, or `{type:"payment.refunded"|"payment.chargeback", chargeId, amount, currency}` for a reversed charge (full amount); signed',
       schema: { type: 'object' },
     },
     responses: {
       200: {
-        description: 'Recorded (`duplicate`: this charge was recorded before)',
+        description: 'Recorded (`duplicate`: this charge, or its reversal, was recorded before)',
         schema: z.object({ ok: z.literal(true), duplicate: z.boolean(), purchaseId: z.uuid() }),
       },
     },
-    errors: [400, 401, 409, 413],
+    errors: [400, 401, 404, 409, 413, 502],
   },
 ];

@@ -17,6 +17,11 @@ import {
   salesContext,
   collectEffects,
   Unauthorized,
+  Upstream,
+  conversationsRepo,
+  purchasesRepo,
+  recordRefund,
+  type PurchaseRecord,
   verifyCheckoutToken,
   verifyPaymentSignature,
   type AccountRecord,
@@ -28,20 +33,26 @@ import {
   type PreCheckout,
   type Queues,
 } from '@velvet/shared';
-import type { PlatformConnector } from '@velvet/platforms';
+import type { Connectors, PlatformConnector } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { isUuid } from '../http/validate';
 
 const OFFER_PAYLOAD = 'offer:';
 
-/** The body a checkout provider posts to `POST /webhooks/payments/:provider` (signed). */
-export const checkoutWebhookBody = z.object({
-  type: z.literal('payment.succeeded'),
+const charge = {
   chargeId: z.string().min(1).max(200),
-  token: z.string().min(1).max(300),
   amount: z.number().int().nonnegative(),
   currency: z.string().length(3),
-});
+};
+
+/** What a checkout provider posts to `POST /webhooks/payments/:provider` (signed). */
+export const checkoutWebhookBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('payment.succeeded'), token: z.string().min(1).max(300), ...charge }),
+  /** The charge was refunded, or the fan's bank took it back: same charge id, full amount. */
+  z.object({ type: z.enum(['payment.refunded', 'payment.chargeback']), ...charge }),
+]);
+
+const REFUND_KIND = { 'payment.refunded': 'refund', 'payment.chargeback': 'chargeback' } as const;
 
 /** The provider's signing secret: VELVET_PAYMENT_SECRET_<NAME>, upper-case, `-` as `_`. */
 export function paymentSecretVar(provider: string): string {
@@ -54,7 +65,7 @@ export function paymentSecretVar(provider: string): string {
  */
 export function createPaymentsService(
   ctx: HubContext,
-  deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues },
+  deps: { relay: OutboxRelay; publisher: InboxPublisher; queues: Queues; connectors: Connectors },
 ) {
   const sales = salesContext(ctx);
   const announce = (effects: Effects) =>
@@ -138,6 +149,58 @@ export function createPaymentsService(
     });
     if (result.created) await announce(effects);
     return result;
+  }
+
+  /**
+   * Records a reversed charge once; then, on every delivery while the fan has no purchase
+   * left standing, takes back what the platform granted (Discord's buyer role). A failure
+   * there answers 502, so the provider delivers again and the removal is tried again.
+   */
+  async function refund(
+    provider: string,
+    body: { type: keyof typeof REFUND_KIND; chargeId: string; amount: number; currency: string },
+  ): Promise<{ recorded: boolean; purchaseId: string }> {
+    const found = await purchasesRepo.findByCharge(ctx.db, provider, body.chargeId);
+    if (!found) throw new NotFound('Purchase for this charge');
+    const paid = found.providerAmount ?? found.amountCents;
+    const currency = (found.providerCurrency ?? found.currency).toUpperCase();
+    if (body.amount !== paid || body.currency.toUpperCase() !== currency) {
+      await deps.publisher.emit({ creatorId: found.creatorId }, 'alert', {
+        kind: 'platform_error',
+        severity: 'warning',
+        message: `A partial ${REFUND_KIND[body.type]} (${body.amount} ${body.currency} of ${paid} ${currency}, charge ${body.chargeId}) was not recorded: check it by hand.`,
+        creatorId: found.creatorId,
+        at: ctx.now().toISOString(),
+      });
+      throw new Invalid(
+        `Amount ${body.amount} ${body.currency} is not the full charge (${paid} ${currency}); partial refunds are handled by hand`,
+      );
+    }
+    const effects = collectEffects(found.creatorId, found.conversationId ?? '');
+    const result = await ctx.db.transaction((tx) =>
+      recordRefund(tx, { purchase: found, kind: REFUND_KIND[body.type], provider, at: ctx.now() }, effects),
+    );
+    if (result.created) await announce(effects);
+    await revokeAccess(result.purchase);
+    return { recorded: result.created, purchaseId: result.purchase.id };
+  }
+
+  async function revokeAccess(purchase: PurchaseRecord): Promise<void> {
+    if (!purchase.conversationId) return;
+    if ((await purchasesRepo.countStanding(ctx.db, purchase.fanId)) > 0) return;
+    const conversation = await conversationsRepo.findById(ctx.db, purchase.conversationId);
+    const account = conversation && (await accountsRepo.findById(ctx.db, conversation.accountId));
+    const connector = account && deps.connectors.get(account.platform);
+    if (!conversation || !account || !connector?.revokeBuyerAccess) return;
+    const credentials = ctx.secrets.credentials.openJson<Record<string, unknown>>(account.credentialsEnc);
+    try {
+      await connector.revokeBuyerAccess(credentials, conversation.platformChatId);
+    } catch (error) {
+      ctx.logger.warn({ err: error, accountId: account.id }, 'removing buyer access failed');
+      throw new Upstream(
+        `The refund is recorded, but ${account.platform} refused to remove the buyer access`,
+      );
+    }
   }
 
   return {
@@ -236,6 +299,7 @@ export function createPaymentsService(
       }
       const body = checkoutWebhookBody.safeParse(json);
       if (!body.success) throw new Invalid('Not a payment notification this hub understands');
+      if (body.data.type !== 'payment.succeeded') return refund(provider, body.data);
       const token = verifyCheckoutToken(ctx.secrets.checkoutKey, body.data.token, new Date(0));
       if (!token.ok) throw new Invalid(`Checkout token is ${token.reason.replace('_', ' ')}`);
       const offer = await offersRepo.findById(ctx.db, token.offerId);

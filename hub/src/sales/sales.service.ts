@@ -362,6 +362,8 @@ export function createSalesService(
           currency: purchase.currency,
           provider: purchase.provider,
           deliveredAt: purchase.deliveredAt?.toISOString() ?? null,
+          refundedAt: purchase.refundedAt?.toISOString() ?? null,
+          refundKind: purchase.refundKind ?? null,
           createdAt: purchase.createdAt.toISOString(),
         })),
         followUps: followUps.map(presentFollowUp),

@@ -309,6 +309,21 @@ export function createDiscordConnector(options: DiscordConnectorOptions) {
       );
     },
 
+    /** Removes the buyer role (a refund or chargeback); a DELETE, so removing twice is harmless. */
+    async revokeBuyerAccess(credentials: StoredCredentials, chatId: string): Promise<void> {
+      const { guildId, buyerRoleId } = typed(credentials);
+      if (!buyerRoleId) return;
+      await call(credentials, 'removing the buyer role', (rest) =>
+        rest.delete(Routes.guildMemberRole(guildId, chatId, buyerRoleId), {
+          reason: 'Velvet: the purchase was refunded or charged back',
+        }),
+      ).catch((err: unknown) => {
+        // No longer on the creator's server: nothing left to take back.
+        if (err instanceof PlatformError && err.code === 'chat_not_found') return;
+        throw err;
+      });
+    },
+
     /** A server timeout (no writing, no joining calls) when the creator turned `timeoutSpammers` on. */
     async restrictSpammer(credentials: StoredCredentials, chatId: string): Promise<void> {
       const { guildId, timeoutSpammers } = typed(credentials);
@@ -384,7 +399,6 @@ export function createDiscordConnector(options: DiscordConnectorOptions) {
       open: (credentials: StoredCredentials, sink: LiveSink): Promise<LiveSession> =>
         openDiscordGateway(
           {
-            apiRoot,
             token: typed(credentials).botToken,
             rest: restFor(credentials),
             dmChannel: (userId) => dmChannel(credentials, userId),

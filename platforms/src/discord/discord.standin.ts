@@ -8,7 +8,8 @@ import { closeServer, readBody, sleep } from '../standin-kit';
  * A local Discord (API v10) for tests, written from Discord's public documents: REST under
  * `/api/v10` (users, gateway, DM channels, messages, slash commands, interaction callbacks,
  * member roles and timeouts) and a gateway WebSocket (HELLO, IDENTIFY → READY, heartbeats,
- * MESSAGE_CREATE and INTERACTION_CREATE dispatches; a RESUME is answered with an invalid
+ * MESSAGE_CREATE and INTERACTION_CREATE dispatches; RESUME replays what a dropped session
+ * missed, then RESUMED; an unknown, expired or 1000/1001-closed session gets an invalid
  * session, so the client identifies again). Reached through DISCORD_API_ROOT.
  */
 
@@ -53,6 +54,20 @@ interface StoredMessage {
 export interface DiscordStandinOptions {
   /** Heartbeat interval the gateway asks for (Discord: 41 250 ms). */
   heartbeatMs?: number;
+  /** How long a dropped session can still be resumed (Discord does not publish it). */
+  resumeWindowMs?: number;
+}
+
+/** A gateway session: its connection, and every dispatch it was sent (replayed on RESUME). */
+interface Session {
+  id: string;
+  socket: WebSocket;
+  identifiedAt: number;
+  resumedAt: number[];
+  closedAt?: number;
+  closeCode?: number;
+  seq: number;
+  log: { op: number; t: string; s: number; d: unknown }[];
 }
 
 export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
@@ -81,8 +96,7 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
   const acted = new Set<string>();
   const strangersOpened: string[] = [];
   const faults: DiscordFault[] = [];
-  const sessions: { id: string; socket: WebSocket; identifiedAt: number; closedAt?: number; seq: number }[] =
-    [];
+  const sessions: Session[] = [];
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -114,23 +128,51 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
   }
 
   function gateway(socket: WebSocket) {
-    const session = { id: randomBytes(16).toString('hex'), socket, identifiedAt: 0, seq: 0 };
+    let session: Session | undefined;
     const send = (payload: unknown) => socket.send(JSON.stringify(payload));
     send({ op: 10, d: { heartbeat_interval: options.heartbeatMs ?? 41_250 }, s: null, t: null });
     socket.on('message', (data) => {
-      let packet: { op?: number; d?: { token?: string } };
+      let packet: { op?: number; d?: { token?: string; session_id?: string; seq?: number } };
       try {
         packet = JSON.parse(String(data));
       } catch {
         return void socket.close(4002, 'Decode error');
       }
       if (packet.op === 1) return send({ op: 11, d: null, s: null, t: null });
-      if (packet.op === 6) return send({ op: 9, d: false, s: null, t: null });
+      if (packet.op === 6) {
+        const resumed = sessions.find((s) => s.id === packet.d?.session_id);
+        const seq = Number(packet.d?.seq);
+        if (
+          packet.d?.token !== token ||
+          !resumed ||
+          !resumable(resumed) ||
+          !Number.isInteger(seq) ||
+          seq > resumed.seq
+        ) {
+          return send({ op: 9, d: false, s: null, t: null });
+        }
+        // The session moves to this connection: an older one still attached is dropped.
+        if (resumed.closedAt === undefined) resumed.socket.terminate();
+        session = resumed;
+        resumed.socket = socket;
+        resumed.closedAt = undefined;
+        resumed.closeCode = undefined;
+        resumed.resumedAt.push(Date.now());
+        for (const payload of resumed.log.filter((p) => p.s > seq)) send(payload);
+        return send({ op: 0, t: 'RESUMED', s: ++resumed.seq, d: {} });
+      }
       if (packet.op === 2) {
         if (packet.d?.token !== token) return void socket.close(4004, 'Authentication failed.');
-        session.identifiedAt = Date.now();
+        session = {
+          id: randomBytes(16).toString('hex'),
+          socket,
+          identifiedAt: Date.now(),
+          resumedAt: [],
+          seq: 0,
+          log: [],
+        };
         sessions.push(session);
-        send({
+        const ready = {
           op: 0,
           t: 'READY',
           s: ++session.seq,
@@ -144,18 +186,33 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
             application: { id: applicationId, flags: 0 },
             private_channels: [],
           },
-        });
+        };
+        session.log.push(ready);
+        send(ready);
       }
     });
-    socket.on('close', () => {
-      (session as { closedAt?: number }).closedAt = Date.now();
+    socket.on('close', (code) => {
+      if (session && session.socket === socket) {
+        session.closedAt = Date.now();
+        session.closeCode = code;
+      }
     });
+  }
+
+  /** Discord keeps a dropped session's events for a while; closing with 1000 or 1001 ends it. */
+  function resumable(session: Session): boolean {
+    if (session.closedAt === undefined) return true;
+    if (session.closeCode === 1000 || session.closeCode === 1001) return false;
+    return Date.now() - session.closedAt < (options.resumeWindowMs ?? 120_000);
   }
 
   function dispatch(t: string, d: unknown) {
     for (const session of sessions) {
+      if (!resumable(session)) continue;
+      const payload = { op: 0, t, s: ++session.seq, d };
+      session.log.push(payload);
       if (session.closedAt === undefined && session.socket.readyState === session.socket.OPEN) {
-        session.socket.send(JSON.stringify({ op: 0, t, s: ++session.seq, d }));
+        session.socket.send(JSON.stringify(payload));
       }
     }
   }
@@ -364,8 +421,15 @@ export async function startDiscordStandin(options: DiscordStandinOptions = {}) {
     roles,
     timeouts,
     strangersOpened,
-    /** Gateway sessions that identified, and whether each is still open. */
-    sessions: () => sessions.map((s) => ({ identifiedAt: s.identifiedAt, open: s.closedAt === undefined })),
+    /** Gateway sessions that identified, when each was resumed, and whether each is open. */
+    sessions: () =>
+      sessions.map((s) => ({
+        id: s.id,
+        identifiedAt: s.identifiedAt,
+        resumedAt: [...s.resumedAt],
+        open: s.closedAt === undefined,
+        closeCode: s.closeCode,
+      })),
     /** A fan writes to the bot: stored in their DM, dispatched to every open session. */
     dm(fan: DiscordFan, text: string): StoredMessage {
       acted.add(fan.id);

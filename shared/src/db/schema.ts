@@ -28,6 +28,7 @@ import type {
   NotificationKind,
   Platform,
   PushKind,
+  RefundKind,
   Role,
   Severity,
 } from '../domain';
@@ -513,10 +514,14 @@ export const purchases = pgTable(
     providerAmount: integer('provider_amount'),
     providerCurrency: text('provider_currency'),
     deliveredAt: ts('delivered_at'),
+    /** The charge was reversed: it no longer counts in revenue or the fan's spend. */
+    refundedAt: ts('refunded_at'),
+    refundKind: text('refund_kind').$type<RefundKind>(),
     raw: jsonb('raw').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
   (t) => [
+    check('purchases_refund_kind_check', sql`${t.refundKind} in ('refund','chargeback')`),
     uniqueIndex('purchases_provider_charge_key').on(t.provider, t.providerChargeId),
     index('purchases_creator_created_idx').on(t.creatorId, t.createdAt),
     index('purchases_fan_idx').on(t.fanId, t.createdAt),

@@ -8,3 +8,4 @@ export * from './purchases';
 export * from './sales.presenter';
 export * from './pack-media';
 export * from './automation';
+export * from './refunds';

@@ -40,6 +40,8 @@ export function presentPurchase(purchase: PurchaseRecord, packName: string | nul
     amountCents: purchase.amountCents,
     currency: purchase.currency,
     provider: purchase.provider,
+    refundedAt: purchase.refundedAt?.toISOString() ?? null,
+    refundKind: purchase.refundKind ?? null,
     createdAt: purchase.createdAt.toISOString(),
   };
 }

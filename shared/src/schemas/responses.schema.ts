@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ATTACHMENT_KINDS, CONVERSATION_STATUSES, ESCALATION_REASONS, PLATFORMS, ROLES } from '../domain';
+import {
+  ATTACHMENT_KINDS,
+  CONVERSATION_STATUSES,
+  ESCALATION_REASONS,
+  PLATFORMS,
+  REFUND_KINDS,
+  ROLES,
+} from '../domain';
 
 /*
  * What the hub answers, as the inbox parses it: the presenters are typed against these
@@ -182,7 +189,14 @@ export const fanPanelResponse = z.object({
     mutedAt: iso.nullable(),
   }),
   purchases: z.array(
-    z.object({ id: z.string(), packName: z.string().nullable(), amount: money, createdAt: iso }),
+    z.object({
+      id: z.string(),
+      packName: z.string().nullable(),
+      amount: money,
+      /** Refunded or charged back: no longer counted in the fan's spend. */
+      refundKind: z.enum(REFUND_KINDS).nullable(),
+      createdAt: iso,
+    }),
   ),
   openOffers: z.array(
     z.object({

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { FOLLOW_UP_KINDS, FOLLOW_UP_STATUSES, OFFER_STATUSES, PACK_TYPES, PLATFORMS } from '../domain';
+import {
+  FOLLOW_UP_KINDS,
+  FOLLOW_UP_STATUSES,
+  OFFER_STATUSES,
+  PACK_TYPES,
+  PLATFORMS,
+  REFUND_KINDS,
+} from '../domain';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
@@ -215,6 +222,8 @@ export const conversationSalesView = z.object({
       currency: z.string(),
       provider: z.string(),
       deliveredAt: z.string().nullable(),
+      refundedAt: z.string().nullable(),
+      refundKind: z.enum(REFUND_KINDS).nullable(),
       createdAt: z.string(),
     }),
   ),

@@ -31,6 +31,7 @@ const EVENTS = [
   'conversation:update',
   'offer:update',
   'purchase:new',
+  'purchase:refunded',
   'followup:update',
 ] as const;
 
@@ -428,6 +429,7 @@ export class InboxState {
     };
     socket.on('offer:update', panelChanged);
     socket.on('purchase:new', panelChanged);
+    socket.on('purchase:refunded', panelChanged);
     socket.on('followup:update', panelChanged);
     return () => {
       for (const event of EVENTS) socket.off(event);

@@ -1,4 +1,5 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { RefundKind } from '../../domain';
 import type { Db } from '../client';
 import { fans, packs, purchases } from '../schema';
 
@@ -46,6 +47,36 @@ export const purchasesRepo = {
       .where(eq(purchases.fanId, fanId))
       .orderBy(desc(purchases.createdAt))
       .limit(limit);
+  },
+
+  /** Marks a purchase reversed once; `undefined` when it already was. */
+  async markRefunded(db: Db, id: string, kind: RefundKind, at: Date): Promise<PurchaseRecord | undefined> {
+    const [row] = await db
+      .update(purchases)
+      .set({ refundedAt: at, refundKind: kind })
+      .where(and(eq(purchases.id, id), isNull(purchases.refundedAt)))
+      .returning();
+    return row;
+  },
+
+  /** Purchases of this fan that still stand (not refunded or charged back). */
+  async countStanding(db: Db, fanId: string): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(purchases)
+      .where(and(eq(purchases.fanId, fanId), isNull(purchases.refundedAt)));
+    return Number(row?.n ?? 0);
+  },
+
+  /** Takes a reversed purchase back out of the fan's lifetime spend and purchase count. */
+  async removeFromFan(db: Db, fanId: string, amountCents: number): Promise<void> {
+    await db
+      .update(fans)
+      .set({
+        lifetimeSpendCents: sql`greatest(${fans.lifetimeSpendCents} - ${amountCents}, 0)`,
+        purchaseCount: sql`greatest(${fans.purchaseCount} - 1, 0)`,
+      })
+      .where(eq(fans.id, fanId));
   },
 
   /** Adds a purchase to the fan's lifetime spend and history counters. */

@@ -28,7 +28,7 @@ const GROUPS: Record<SalesGroup, { key: SQL; label: SQL }> = {
 
 /**
  * Offers, purchases, conversion and revenue grouped one way, over offers made in
- * [from, to). A purchase counts with the offer it paid.
+ * [from, to). A purchase counts with the offer it paid, unless it was refunded or charged back.
  */
 export const salesMetricsRepo = {
   async summary(
@@ -58,7 +58,7 @@ export const salesMetricsRepo = {
       join conversations c on c.id = o.conversation_id
       join platform_accounts a on a.id = c.account_id
       left join users u on u.id = o.offered_by_user_id
-      left join purchases p on p.offer_id = o.id
+      left join purchases p on p.offer_id = o.id and p.refunded_at is null
       where ${scope}
         and o.created_at >= ${options.from.toISOString()} and o.created_at < ${options.to.toISOString()}
       group by 1, o.currency

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_stale_idx" ON "outbox" USING btree (coalesce("enqueued_at", "created_at")) WHERE "outbox"."processed_at" is null;

@@ -59,7 +59,9 @@ export interface ScheduledRun {
   unconfirmed: number;
   /** Of those, how many the publisher did receive before the worker died. */
   unconfirmedInFeed: number;
-  /** Targets neither in the feed nor flagged: silently lost (must be 0). */
+  /** Engine only: targets still waiting (scheduled or publishing) when the grace ran out. */
+  stillDue?: number;
+  /** Targets neither in the feed, nor flagged, nor still due: silently lost (must be 0). */
   lost: number;
   /** Feed time − due time, over every fired target. */
   latenessMs: ReturnType<typeof summarize>;
@@ -519,13 +521,17 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
       await stack.query<{ id: string }>("select id from post_targets where state = 'unconfirmed'")
     ).map((r) => r.id);
     const unconfirmedInFeed = unconfirmed.filter((id) => fired.has(id)).length;
+    const [stillDue] = await stack.query<{ n: number }>(
+      "select count(*)::int as n from post_targets where state in ('scheduled', 'publishing')",
+    );
     return {
       ...measured,
       enqueueSeconds,
       enqueuedLate,
       unconfirmed: unconfirmed.length,
       unconfirmedInFeed,
-      lost: measured.missing - (unconfirmed.length - unconfirmedInFeed),
+      stillDue: stillDue!.n,
+      lost: measured.missing - (unconfirmed.length - unconfirmedInFeed) - stillDue!.n,
       kill: window.kill,
       failedAttempts: stack.processes
         .filter((p) => p.role === 'workers')

@@ -313,7 +313,7 @@ if (only.has('publishing')) {
     measure: 'scheduled post target → published (sandbox feed)',
     load: load(engine),
     ...ms(engine.latenessMs),
-    value: `${outcome(engine)} (${engine.unconfirmed} unconfirmed, ${engine.unconfirmedInFeed} of them in the feed; ${engine.lost} lost); ${met ? 'meets' : 'MISSES'} p99 ≤ 1 s, 0 duplicates, 0 lost`,
+    value: `${outcome(engine)} (${engine.unconfirmed} unconfirmed, ${engine.unconfirmedInFeed} of them in the feed; ${engine.stillDue} still due at the end; ${engine.lost} lost); ${met ? 'meets' : 'MISSES'} p99 ≤ 1 s, 0 duplicates, 0 lost`,
     ratio: `${latencyRatio(engine.latenessMs, raw.latenessMs)}, workers CPU ${times(engine.cpuMsPerTarget.workers, raw.cpuMsPerTarget.workers)}, Redis ${times(engine.redisPeakMiB, raw.redisPeakMiB)} memory`,
     notes: resources(engine),
   });

@@ -68,7 +68,11 @@ export class Stack {
     return stack;
   }
 
-  async start(role: VelvetProcess['role'], extraEnv: Record<string, string> = {}): Promise<VelvetProcess> {
+  async start(
+    role: VelvetProcess['role'],
+    extraEnv: Record<string, string> = {},
+    options: { startTimeoutMs?: number } = {},
+  ): Promise<VelvetProcess> {
     const port = role === 'workers' ? undefined : await freePort();
     let output = '';
     // Benches can profile the processes: BENCH_CPU_PROF_DIR=/tmp/prof npm run bench.
@@ -93,10 +97,14 @@ export class Stack {
     );
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    const deadline = Date.now() + 45_000;
+    const deadline = Date.now() + (options.startTimeoutMs ?? 45_000);
     while (!output.includes('Velvet is running')) {
       if (child.exitCode !== null) throw new Error(`${role} exited (${child.exitCode}):\n${output}`);
-      if (Date.now() > deadline) throw new Error(`${role} did not start:\n${output}`);
+      if (Date.now() > deadline) {
+        // Not left running behind the caller's back: nobody would stop it.
+        child.kill('SIGKILL');
+        throw new Error(`${role} did not start:\n${output}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     const proc: VelvetProcess = {

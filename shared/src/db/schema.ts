@@ -312,6 +312,11 @@ export const outbox = pgTable(
     index('outbox_pending_idx')
       .on(t.id)
       .where(sql`${t.processedAt} is null`),
+    // The relay's sweep reads only what is stale, however many rows are held until later
+    // (a post scheduled for next week waits here all week).
+    index('outbox_stale_idx')
+      .on(sql`coalesce(${t.enqueuedAt}, ${t.createdAt})`)
+      .where(sql`${t.processedAt} is null`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Job } from '../../jobs';
 import type { Db } from '../client';
 import { outbox } from '../schema';
@@ -30,23 +30,23 @@ export const outboxRepo = {
     return toRow(row!);
   },
 
-  /** Work not yet done, committed or last handed to the queue before `staleBefore`. */
-  async pending(db: Db, staleBefore: Date, limit: number): Promise<OutboxRow[]> {
-    const rows = await db
+  /**
+   * Work not yet done, committed or last handed to the queue before `staleBefore`, the most
+   * overdue first. The condition is `outbox_stale_idx`'s expression, so a sweep reads only
+   * the stale rows and none of those held until later.
+   */
+  pendingQuery(db: Db, staleBefore: Date, limit: number) {
+    const since = sql`coalesce(${outbox.enqueuedAt}, ${outbox.createdAt})`;
+    return db
       .select()
       .from(outbox)
-      .where(
-        and(
-          isNull(outbox.processedAt),
-          or(
-            and(isNull(outbox.enqueuedAt), lt(outbox.createdAt, staleBefore)),
-            lt(outbox.enqueuedAt, staleBefore),
-          ),
-        ),
-      )
-      .orderBy(asc(outbox.id))
+      .where(and(isNull(outbox.processedAt), sql`${since} < ${staleBefore.toISOString()}::timestamptz`))
+      .orderBy(since, asc(outbox.id))
       .limit(limit);
-    return rows.map(toRow);
+  },
+
+  async pending(db: Db, staleBefore: Date, limit: number): Promise<OutboxRow[]> {
+    return (await outboxRepo.pendingQuery(db, staleBefore, limit)).map(toRow);
   },
 
   async markEnqueued(db: Db, ids: number[], at: Date): Promise<void> {

@@ -40,6 +40,8 @@ import { mediaRoutes } from './media/media.routes';
 import { createMediaService } from './media/media.service';
 import { localMediaStore } from './media/media.store';
 import { postsRoutes } from './posts/posts.routes';
+import { calendarRoutes } from './calendar/calendar.routes';
+import { createCalendarService } from './calendar/calendar.service';
 import { createPostsService } from './posts/posts.service';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
@@ -154,6 +156,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
   api.use(postsRoutes(createPostsService(ctx, { relay: deps.relay })));
+  api.use(calendarRoutes(createCalendarService(ctx)));
   api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(overviewRoutes(createOverviewService(ctx)));

@@ -176,6 +176,7 @@ describe('operator inbox in Chromium', () => {
       'Creators',
       'Accounts',
       'Catalog',
+      'Calendar',
       'Users',
       'Activity',
       'Backups',

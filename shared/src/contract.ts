@@ -19,3 +19,8 @@ export * from './schemas/responses.schema';
 export * from './text';
 export * from './schemas/activity.schema';
 export * from './schemas/home.schema';
+export * from './schemas/posts.schema';
+export * from './schemas/calendar.schema';
+export * from './publishing/zoned-time';
+export { DAILY_REEL_PLATFORMS, POST_KINDS, PUBLISH_PLATFORMS } from './publishing/planner';
+export type { PostKind, PublishPlatform } from './publishing/planner';

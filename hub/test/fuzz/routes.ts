@@ -174,6 +174,14 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /api/posts/:id/unschedule': { body: 'json', example: () => ({}) },
   'DELETE /api/posts/:id': { body: 'none' },
+  'GET /api/calendar': {
+    body: 'none',
+    query: (w) => ({
+      from: '2026-06-01T00:00:00+02:00',
+      to: '2026-07-01T00:00:00+02:00',
+      creatorId: w.ids.creator[0]!,
+    }),
+  },
 
   'POST /api/intents/classify': { body: 'json', example: () => ({ text: 'tu as des photos ?', lang: 'fr' }) },
   'POST /api/messages/:id/intent': { body: 'json', example: () => ({ intent: 'greeting' }) },

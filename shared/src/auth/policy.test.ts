@@ -34,5 +34,9 @@ describe('can', () => {
     expect(abilities(actor('model'))).toContain('sales:read');
     expect(abilities(actor('model'))).not.toContain('pack:write');
     expect(abilities(actor('chatter'))).not.toContain('sales:read');
+    expect(abilities(actor('manager'))).toEqual(expect.arrayContaining(['post:read', 'post:write']));
+    expect(abilities(actor('model'))).toContain('post:read');
+    expect(abilities(actor('model'))).not.toContain('post:write');
+    expect(abilities(actor('chatter'))).not.toContain('post:read');
   });
 });

@@ -170,6 +170,9 @@ export function abilities(actor: Actor): Action[] {
     // The catalog screen: packs and promo codes to edit, and the sales figures.
     'pack:write',
     'sales:read',
+    // The publishing calendar: who sees it, and who may move posts on it.
+    'post:read',
+    'post:write',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

@@ -20,5 +20,6 @@ export * from './sales-metrics.repo';
 export * from './privacy.repo';
 export * from './media.repo';
 export * from './posts.repo';
+export * from './calendar.repo';
 export * from './notifications.repo';
 export * from './message-scene.repo';

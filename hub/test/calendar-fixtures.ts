@@ -1,0 +1,79 @@
+import { createFile, type MP4BoxBuffer } from 'mp4box';
+import { accountsRepo } from '@velvet/shared';
+import type { Client, TestHub } from './harness';
+
+/** A real MP4 movie header and samples: 1080 × 1920, as a phone's vertical video reports. */
+export function verticalVideo(seconds = 15): Buffer {
+  const file = createFile();
+  file.init({ timescale: 1000, duration: seconds * 1000 });
+  const track = file.addTrack({
+    type: 'avc1',
+    width: 1080,
+    height: 1920,
+    timescale: 1000,
+    duration: seconds * 1000,
+    media_duration: seconds * 1000,
+    avcDecoderConfigRecord: new Uint8Array([1, 0x42, 0, 0x1e, 0xff, 0xe0, 0]).buffer,
+  });
+  for (let i = 0; i < seconds * 2; i++)
+    file.addSample(track, new Uint8Array(64), { duration: 500, is_sync: i === 0 });
+  const stream = file.getBuffer();
+  return Buffer.from(new Uint8Array(stream.buffer as MP4BoxBuffer, 0, stream.byteLength));
+}
+
+/** Uploads a vertical video to the creator's library, as the panel does; answers its id. */
+export async function uploadReel(hub: TestHub, client: Client, creatorId: string): Promise<string> {
+  const form = new FormData();
+  form.set('file', new Blob([new Uint8Array(verticalVideo())]), 'reel.mp4');
+  const response = await fetch(`${hub.url}/api/creators/${creatorId}/media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${client.token}` },
+    body: form,
+  });
+  if (response.status >= 300) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * An Instagram account for a creator. Its publisher comes with the publishers' issue, so
+ * nothing can connect one through the API yet: the row is written as the connection would.
+ */
+export async function instagramAccount(
+  hub: TestHub,
+  creatorId: string,
+  label = 'Instagram',
+): Promise<string> {
+  const account = await accountsRepo.create(hub.ctx.db, {
+    creatorId,
+    platform: 'instagram',
+    label,
+    credentialsEnc: hub.ctx.secrets.credentials.sealJson({ accessToken: 'unused' }),
+    settings: {},
+  });
+  return account.id;
+}
+
+/** A sandbox account connected through the API, as an admin would. */
+export async function sandboxAccount(client: Client, creatorId: string, token: string): Promise<string> {
+  const response = await client.post(`/api/creators/${creatorId}/accounts`, {
+    platform: 'sandbox',
+    credentials: { token },
+    label: 'Sandbox',
+  });
+  if (response.status !== 201) throw new Error(`sandbox account: ${JSON.stringify(response.body)}`);
+  return response.body.id as string;
+}
+
+/** Writes a post for `accountIds` and schedules it at `at`; answers its id. */
+export async function scheduledPost(
+  client: Client,
+  creatorId: string,
+  body: { kind: string; text?: string; mediaIds?: string[]; accountIds: string[] },
+  at: Date,
+): Promise<string> {
+  const created = await client.post(`/api/creators/${creatorId}/posts`, body);
+  if (created.status !== 201) throw new Error(`post: ${JSON.stringify(created.body)}`);
+  const scheduled = await client.post(`/api/posts/${created.body.id}/schedule`, { at: at.toISOString() });
+  if (scheduled.status !== 200) throw new Error(`schedule: ${JSON.stringify(scheduled.body)}`);
+  return created.body.id as string;
+}

@@ -1,0 +1,124 @@
+import type { Lang } from '$lib/i18n';
+import type { PostKind, PostTargetState, PublishPlatform } from '@velvet/shared/contract';
+
+interface CalendarText {
+  nav: string;
+  title: string;
+  myCalendar: string;
+  creator: string;
+  allCreators: string;
+  platform: string;
+  allPlatforms: string;
+  month: string;
+  week: string;
+  previous: string;
+  next: string;
+  today: string;
+  view: string;
+  timesIn: string;
+  nothing: string;
+  reelMissing: string;
+  reelPlanned: string;
+  moving: string;
+  moved: string;
+  notMoved: string;
+  readOnly: string;
+  dragHint: string;
+  forbidden: string;
+  kinds: Record<PostKind, string>;
+  states: Record<PostTargetState, string>;
+}
+
+const PLATFORM_NAMES: Record<PublishPlatform, string> = {
+  instagram: 'Instagram',
+  tiktok: 'TikTok',
+  x: 'X',
+  bluesky: 'Bluesky',
+  onlyfans: 'OnlyFans',
+  sandbox: 'Sandbox',
+};
+
+export const platformName = (platform: string) => PLATFORM_NAMES[platform as PublishPlatform] ?? platform;
+
+/** One colour per platform (text on tint, AA contrast), the same in every view. */
+export const platformTint: Record<string, string> = {
+  instagram: 'bg-pink-100 text-pink-900 ring-pink-300',
+  tiktok: 'bg-teal-100 text-teal-900 ring-teal-300',
+  x: 'bg-zinc-200 text-zinc-900 ring-zinc-400',
+  bluesky: 'bg-sky-100 text-sky-900 ring-sky-300',
+  onlyfans: 'bg-cyan-100 text-cyan-900 ring-cyan-300',
+  sandbox: 'bg-amber-100 text-amber-900 ring-amber-300',
+};
+
+export const calendarText: Record<Lang, CalendarText> = {
+  en: {
+    nav: 'Calendar',
+    title: 'Publishing calendar',
+    myCalendar: 'My calendar',
+    creator: 'Creator',
+    allCreators: 'All creators',
+    platform: 'Platform',
+    allPlatforms: 'All platforms',
+    month: 'Month',
+    week: 'Week',
+    previous: 'Previous',
+    next: 'Next',
+    today: 'Today',
+    view: 'View',
+    timesIn: 'Times in {zone}',
+    nothing: 'Nothing planned in this period.',
+    reelMissing: 'No reel on {platform}',
+    reelPlanned: 'Reel planned on {platform}',
+    moving: 'Moving…',
+    moved: 'Moved to {when}.',
+    notMoved: 'Not moved: {reason}',
+    readOnly: 'Read only: posts are moved from a computer.',
+    dragHint: 'Drag a post to another day or hour to move it; click it to edit.',
+    forbidden: 'Your role does not show the publishing calendar.',
+    kinds: { text: 'Text', text_photo: 'Text + photo', reel: 'Reel', carousel: 'Carousel' },
+    states: {
+      draft: 'draft',
+      scheduled: 'scheduled',
+      publishing: 'publishing',
+      published: 'published',
+      failed: 'failed',
+      unconfirmed: 'unconfirmed',
+      cancelled: 'cancelled',
+    },
+  },
+  fr: {
+    nav: 'Calendrier',
+    title: 'Calendrier de publication',
+    myCalendar: 'Mon calendrier',
+    creator: 'Créatrice',
+    allCreators: 'Toutes les créatrices',
+    platform: 'Plateforme',
+    allPlatforms: 'Toutes les plateformes',
+    month: 'Mois',
+    week: 'Semaine',
+    previous: 'Précédent',
+    next: 'Suivant',
+    today: 'Aujourd’hui',
+    view: 'Vue',
+    timesIn: 'Heures de {zone}',
+    nothing: 'Rien de prévu sur cette période.',
+    reelMissing: 'Pas de reel sur {platform}',
+    reelPlanned: 'Reel prévu sur {platform}',
+    moving: 'Déplacement…',
+    moved: 'Déplacé au {when}.',
+    notMoved: 'Non déplacé : {reason}',
+    readOnly: 'Lecture seule : les publications se déplacent depuis un ordinateur.',
+    dragHint: 'Glissez une publication vers un autre jour ou une autre heure ; cliquez pour la modifier.',
+    forbidden: 'Votre rôle n’affiche pas le calendrier de publication.',
+    kinds: { text: 'Texte', text_photo: 'Texte + photo', reel: 'Reel', carousel: 'Carrousel' },
+    states: {
+      draft: 'brouillon',
+      scheduled: 'programmé',
+      publishing: 'en cours',
+      published: 'publié',
+      failed: 'échec',
+      unconfirmed: 'non confirmé',
+      cancelled: 'annulé',
+    },
+  },
+};

@@ -19,3 +19,10 @@ export * from './schemas/responses.schema';
 export * from './text';
 export * from './schemas/activity.schema';
 export * from './schemas/home.schema';
+// Publishing: posts, the media library, and the text limits the post editor counts live.
+export * from './publishing/planner';
+export * from './publishing/post';
+export * from './publishing/text-limits';
+export * from './publishing/zoned-time';
+export * from './schemas/media.schema';
+export * from './schemas/posts.schema';

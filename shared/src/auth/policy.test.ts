@@ -34,5 +34,12 @@ describe('can', () => {
     expect(abilities(actor('model'))).toContain('sales:read');
     expect(abilities(actor('model'))).not.toContain('pack:write');
     expect(abilities(actor('chatter'))).not.toContain('sales:read');
+    // Content and posts: managers change them, models see their own, chatters neither.
+    expect(abilities(actor('manager'))).toEqual(
+      expect.arrayContaining(['media:read', 'media:write', 'post:read', 'post:write']),
+    );
+    expect(abilities(actor('model'))).toEqual(expect.arrayContaining(['media:read', 'post:read']));
+    expect(abilities(actor('model'))).not.toContain('post:write');
+    expect(abilities(actor('model'))).not.toContain('media:write');
   });
 });

@@ -170,6 +170,11 @@ export function abilities(actor: Actor): Action[] {
     // The catalog screen: packs and promo codes to edit, and the sales figures.
     'pack:write',
     'sales:read',
+    // The content library and the posts screens: seeing them, and changing them.
+    'media:read',
+    'media:write',
+    'post:read',
+    'post:write',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

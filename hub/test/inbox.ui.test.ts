@@ -176,6 +176,8 @@ describe('operator inbox in Chromium', () => {
       'Creators',
       'Accounts',
       'Catalog',
+      'Content',
+      'Posts',
       'Calendar',
       'Users',
       'Activity',

@@ -19,8 +19,11 @@ export * from './schemas/responses.schema';
 export * from './text';
 export * from './schemas/activity.schema';
 export * from './schemas/home.schema';
+// Publishing: posts, the media library, and the text limits the post editor counts live.
+export * from './publishing/planner';
+export * from './publishing/post';
+export * from './publishing/text-limits';
+export * from './publishing/zoned-time';
+export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';
-export * from './publishing/zoned-time';
-export { DAILY_REEL_PLATFORMS, POST_KINDS, PUBLISH_PLATFORMS } from './publishing/planner';
-export type { PostKind, PublishPlatform } from './publishing/planner';

@@ -1,6 +1,13 @@
-import { graphemes, kindProblems, mediaProblems, postText, type PostRules } from '@velvet/shared';
+import {
+  BLUESKY_MAX_GRAPHEMES,
+  graphemes,
+  kindProblems,
+  mediaProblems,
+  postText,
+  type PostRules,
+} from '@velvet/shared';
 
-export const BLUESKY_MAX_GRAPHEMES = 300;
+export { BLUESKY_MAX_GRAPHEMES };
 
 /** Bluesky: 300 graphemes, four images of at most 2,000,000 bytes each, or one video. */
 export const blueskyPostRules: PostRules = (post) => {

@@ -1,7 +1,15 @@
-import { hashtagsOf, kindProblems, mediaProblems, postText, type PostRules } from '@velvet/shared';
+import {
+  CAPTION_MAX_CHARACTERS,
+  hashtagsOf,
+  INSTAGRAM_MAX_HASHTAGS,
+  kindProblems,
+  mediaProblems,
+  postText,
+  type PostRules,
+} from '@velvet/shared';
 
-export const INSTAGRAM_MAX_CAPTION = 2200;
-export const INSTAGRAM_MAX_HASHTAGS = 30;
+export const INSTAGRAM_MAX_CAPTION = CAPTION_MAX_CHARACTERS;
+export { INSTAGRAM_MAX_HASHTAGS };
 
 /**
  * Instagram Graph API publishing: media is required (no text-only posts), captions of 2,200

@@ -1,7 +1,14 @@
-import { kindProblems, mediaProblems, postText, type PostRules } from '@velvet/shared';
+import {
+  CAPTION_MAX_CHARACTERS,
+  kindProblems,
+  mediaProblems,
+  postText,
+  TIKTOK_PHOTO_MAX_CHARACTERS,
+  type PostRules,
+} from '@velvet/shared';
 
-export const TIKTOK_MAX_VIDEO_CAPTION = 2200;
-export const TIKTOK_MAX_PHOTO_DESCRIPTION = 4000;
+export const TIKTOK_MAX_VIDEO_CAPTION = CAPTION_MAX_CHARACTERS;
+export const TIKTOK_MAX_PHOTO_DESCRIPTION = TIKTOK_PHOTO_MAX_CHARACTERS;
 
 /**
  * TikTok Content Posting API: a video, or photos (up to 35, JPEG or WebP) — never text alone.

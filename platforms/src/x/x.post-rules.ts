@@ -1,36 +1,14 @@
-import { kindProblems, mediaProblems, postText, type PostRules } from '@velvet/shared';
+import {
+  kindProblems,
+  mediaProblems,
+  postText,
+  xWeightedLength,
+  X_MAX_WEIGHTED_LENGTH,
+  type PostRules,
+} from '@velvet/shared';
 
-export const X_MAX_WEIGHTED_LENGTH = 280;
-/** Every link counts as a t.co link, whatever its length. */
-const URL_WEIGHT = 23;
-/** Code points X counts once; every other one (CJK, emoji…) counts twice (twitter-text v3). */
-const LIGHT_RANGES: readonly [number, number][] = [
-  [0, 4351],
-  [8192, 8205],
-  [8208, 8223],
-  [8242, 8247],
-];
-const URL = /\bhttps?:\/\/[^\s]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|fr|co|me|app|link|ly)(?:\/[^\s]*)?/giu;
-
-/** The length X checks against 280: links 23, an emoji 2, CJK 2, everything else 1. */
-export function xWeightedLength(text: string): number {
-  let length = 0;
-  const rest = text.replace(URL, () => {
-    length += URL_WEIGHT;
-    return '';
-  });
-  for (const { segment } of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(rest)) {
-    if (/\p{Extended_Pictographic}/u.test(segment)) {
-      length += 2;
-      continue;
-    }
-    for (const char of segment) {
-      const code = char.codePointAt(0)!;
-      length += LIGHT_RANGES.some(([from, to]) => code >= from && code <= to) ? 1 : 2;
-    }
-  }
-  return length;
-}
+// The count lives in shared so the post editor shows the same number the rules check.
+export { xWeightedLength, X_MAX_WEIGHTED_LENGTH };
 
 /** X API v2: 280 weighted characters, four images or one video (140 s, 512 MB), images 5 MB. */
 export const xPostRules: PostRules = (post) => {

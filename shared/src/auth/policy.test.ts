@@ -34,9 +34,12 @@ describe('can', () => {
     expect(abilities(actor('model'))).toContain('sales:read');
     expect(abilities(actor('model'))).not.toContain('pack:write');
     expect(abilities(actor('chatter'))).not.toContain('sales:read');
-    expect(abilities(actor('manager'))).toEqual(expect.arrayContaining(['post:read', 'post:write']));
-    expect(abilities(actor('model'))).toContain('post:read');
+    // Content and posts: managers change them, models see their own, chatters neither.
+    expect(abilities(actor('manager'))).toEqual(
+      expect.arrayContaining(['media:read', 'media:write', 'post:read', 'post:write']),
+    );
+    expect(abilities(actor('model'))).toEqual(expect.arrayContaining(['media:read', 'post:read']));
     expect(abilities(actor('model'))).not.toContain('post:write');
-    expect(abilities(actor('chatter'))).not.toContain('post:read');
+    expect(abilities(actor('model'))).not.toContain('media:write');
   });
 });

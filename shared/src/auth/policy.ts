@@ -170,7 +170,9 @@ export function abilities(actor: Actor): Action[] {
     // The catalog screen: packs and promo codes to edit, and the sales figures.
     'pack:write',
     'sales:read',
-    // The publishing calendar: who sees it, and who may move posts on it.
+    // The content library, the posts screens and the calendar: seeing them, and changing them.
+    'media:read',
+    'media:write',
     'post:read',
     'post:write',
   ];

@@ -13,6 +13,7 @@ import { buildOpenApiDocument, type ApiRoute, type OpenApiDocument } from './htt
 import { intentsApi } from './intents/intents.api';
 import { mediaApi } from './media/media.api';
 import { postsApi } from './posts/posts.api';
+import { plannerApi } from './planner/planner.api';
 import { metricsApi } from './metrics/metrics.api';
 import { paymentsApi } from './payments/payments.api';
 import { platformsApi } from './platforms/platforms.api';
@@ -53,6 +54,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...packMediaApi,
   ...mediaApi,
   ...postsApi,
+  ...plannerApi,
   ...draftsApi,
   ...pushApi,
   ...metricsApi,

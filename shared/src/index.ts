@@ -43,6 +43,7 @@ export * from './publishing/planner';
 export * from './publishing/post';
 export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
+export * from './schemas/planner.schema';
 export * from './publishing/post-content';
 export * from './schemas/activity.schema';
 export * from './notifications/notify';

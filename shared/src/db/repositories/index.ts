@@ -22,3 +22,4 @@ export * from './media.repo';
 export * from './posts.repo';
 export * from './notifications.repo';
 export * from './message-scene.repo';
+export * from './planner.repo';

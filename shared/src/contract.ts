@@ -19,3 +19,6 @@ export * from './schemas/responses.schema';
 export * from './text';
 export * from './schemas/activity.schema';
 export * from './schemas/home.schema';
+export * from './schemas/planner.schema';
+export { DAILY_REEL_PLATFORMS, POST_KINDS, PUBLISH_PLATFORMS } from './publishing/planner';
+export type { PostKind, PublishPlatform } from './publishing/planner';

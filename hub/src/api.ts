@@ -14,6 +14,7 @@ import { intentsApi } from './intents/intents.api';
 import { mediaApi } from './media/media.api';
 import { postsApi } from './posts/posts.api';
 import { calendarApi } from './calendar/calendar.api';
+import { plannerApi } from './planner/planner.api';
 import { metricsApi } from './metrics/metrics.api';
 import { paymentsApi } from './payments/payments.api';
 import { platformsApi } from './platforms/platforms.api';
@@ -55,6 +56,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...mediaApi,
   ...postsApi,
   ...calendarApi,
+  ...plannerApi,
   ...draftsApi,
   ...pushApi,
   ...metricsApi,

@@ -179,6 +179,7 @@ describe('operator inbox in Chromium', () => {
       'Content',
       'Posts',
       'Calendar',
+      'Planner',
       'Users',
       'Activity',
       'Backups',

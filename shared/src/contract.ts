@@ -27,3 +27,4 @@ export * from './publishing/zoned-time';
 export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';
+export * from './schemas/planner.schema';

@@ -119,6 +119,7 @@ export const ALERT_KINDS = [
   'conversion',
   'account_attention',
   'backup_failed',
+  'reel_missing',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const NOTICE_KINDS = ['followup_sent'] as const;
@@ -145,5 +146,6 @@ export const DEFAULT_PUSH: Record<PushKind, boolean> = {
   conversion: false,
   account_attention: true,
   backup_failed: true,
+  reel_missing: true,
   followup_sent: false,
 };

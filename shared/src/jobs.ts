@@ -31,6 +31,8 @@ export type Job =
        */
       data: { targetId: string; dueAt: number; check?: boolean; outboxId?: number };
     }
+  /** Repeated: is tomorrow's reel/short planned on every platform that owes one? */
+  | { name: 'planner.reel_check'; data: { outboxId?: number } }
   | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
@@ -48,4 +50,5 @@ export const JOB_NAMES = [
   'push.notify',
   'followup.send',
   'post.publish',
+  'planner.reel_check',
 ] as const satisfies readonly JobName[];

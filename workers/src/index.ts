@@ -29,6 +29,7 @@ export function startWorkers(ctx: WorkerContext): Workers {
     'draft.generate': ctx.config.ollama.parallel,
     'followup.send': 2,
     'post.publish': ctx.config.queues.publish_concurrency,
+    'planner.reel_check': 1,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {
@@ -46,6 +47,14 @@ export function startWorkers(ctx: WorkerContext): Workers {
     return worker;
   });
   ctx.relay.start(ctx.config.queues.outbox_sweep_interval);
+  // Every workers process declares the same scheduler: one repeat, whichever process takes it.
+  void ctx.queues['planner.reel_check']
+    .upsertJobScheduler(
+      'reel-check',
+      { every: ctx.config.alerts.reel_missing.check_every },
+      { name: 'planner.reel_check', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    )
+    .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not schedule the reel check'));
   const watcher = watchResponseTimes(ctx);
   const retention = watchRetention(ctx);
   const backups = watchBackups(ctx);

@@ -7,6 +7,7 @@ import { createInboundProcess } from './jobs/inbound.job';
 import { createOutboundSend } from './jobs/outbound.job';
 import { createFollowUpSend } from './jobs/followup.job';
 import { createPostPublish } from './jobs/publish.job';
+import { createReelCheck } from './jobs/reel-check.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -26,5 +27,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'followup.send': run(createFollowUpSend(ctx)),
     'push.notify': run(createPushNotify(ctx)),
     'post.publish': run(createPostPublish(ctx)),
+    'planner.reel_check': run(createReelCheck(ctx)),
   };
 }

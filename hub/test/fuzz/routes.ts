@@ -180,6 +180,42 @@ export const ROUTES: Record<string, RouteSpec> = {
       from: '2026-06-01T00:00:00+02:00',
       to: '2026-07-01T00:00:00+02:00',
       creatorId: w.ids.creator[0]!,
+  'GET /api/creators/:id/planner': { body: 'none' },
+  'PUT /api/creators/:id/planner': {
+    body: 'json',
+    example: () => ({
+      markets: [
+        {
+          id: 'FR',
+          market: 'FR',
+          timeZone: 'Europe/Paris',
+          active: { start: '07:00', end: '23:00' },
+          quiet: { start: '02:00', end: '06:00' },
+        },
+      ],
+      platforms: [
+        {
+          platform: 'sandbox',
+          slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
+          mix: { text_photo: 3, text: 1 },
+          dailyReel: false,
+        },
+      ],
+    }),
+  },
+  'POST /api/creators/:id/plan': { body: 'json', example: () => ({ days: 7 }) },
+  'POST /api/creators/:id/plan/accept': {
+    body: 'json',
+    example: (w) => ({
+      items: [
+        {
+          contentId: 'media:00000000-0000-4000-8000-000000000000',
+          platform: 'sandbox',
+          accountId: w.ids.account[1],
+          at: new Date(Date.now() + 86_400_000).toISOString(),
+          timeZone: 'Europe/Paris',
+        },
+      ],
     }),
   },
 

@@ -56,7 +56,9 @@ export type Action =
   | 'media:write'
   /** Posts for the publishers. */
   | 'post:read'
-  | 'post:write';
+  | 'post:write'
+  /** The planner's rules per creator and platform, "Plan the week" and accepting it. */
+  | 'planner:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -105,6 +107,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'media:write': inScope,
     'post:read': inScope,
     'post:write': inScope,
+    'planner:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -175,6 +178,8 @@ export function abilities(actor: Actor): Action[] {
     'media:write',
     'post:read',
     'post:write',
+    // The planner screen: rules per creator, plan the week.
+    'planner:write',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

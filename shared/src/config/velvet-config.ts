@@ -70,6 +70,13 @@ const velvetConfigSchema = z.strictObject({
       window: duration,
       min_offers: positiveInt,
     }),
+    /**
+     * At `at` (each platform's market time) the workers look whether tomorrow has its
+     * reel/short where the planner owes one, every `check_every`; one alert per day and platform.
+     */
+    reel_missing: z
+      .strictObject({ at: clock, check_every: duration })
+      .default({ at: '18:00', check_every: 15 * 60_000 }),
   }),
   sales: z.strictObject({
     /** How long an offer (and its payment link or invoice) stays valid. */

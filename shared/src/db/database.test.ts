@@ -24,6 +24,7 @@ const TABLES = [
   'offers',
   'outbox',
   'packs',
+  'planner_rules',
   'platform_accounts',
   'post_targets',
   'posts',

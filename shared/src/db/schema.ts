@@ -34,6 +34,7 @@ import type {
 } from '../domain';
 import type { MessageAttachment, MessageRaw } from '../platform';
 import type { CreatorAutomation } from '../schemas/creators.schema';
+import type { MarketProfile, PlatformPlan } from '../publishing/planner';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 // Millisecond precision, like JavaScript dates: keyset cursors compare exactly.
@@ -670,3 +671,18 @@ export const postTargets = pgTable(
     ),
   ],
 );
+
+/**
+ * A creator's planner: the market profiles (zones, active and quiet hours) and, per
+ * publishing platform, its slots, mix and daily reel. One row per creator; a creator
+ * without one plans from the defaults.
+ */
+export const plannerRules = pgTable('planner_rules', {
+  creatorId: uuid('creator_id')
+    .primaryKey()
+    .references(() => creators.id, { onDelete: 'cascade' }),
+  markets: jsonb('markets').$type<MarketProfile[]>().notNull(),
+  platforms: jsonb('platforms').$type<PlatformPlan[]>().notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

@@ -66,6 +66,9 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'outbound.send':
       // 'platform' backoff honours a platform's retry_after (see workers' backoff strategy).
       return { ...keep, jobId: job.data.messageId, attempts: 8, backoff: { type: 'platform', delay: 1000 } };
+    case 'planner.reel_check':
+      // Started by its job scheduler (a repeat), never enqueued by hand.
+      return { ...keep, jobId: 'planner-reel-check', attempts: 1 };
     case 'post.publish':
       // One job per target and time: moving a post makes a new job, and the old one finds
       // its target moved. Retries only cover a crash before the platform was called.

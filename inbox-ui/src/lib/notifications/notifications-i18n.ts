@@ -61,6 +61,7 @@ export const kindWords: Record<Lang, Record<PushKind, string>> = {
     conversion: 'Few offers are paid',
     account_attention: 'An account needs attention',
     backup_failed: 'A backup failed',
+    reel_missing: 'Tomorrow has no reel planned',
     followup_sent: 'Automation sent a follow-up',
   },
   fr: {
@@ -74,6 +75,7 @@ export const kindWords: Record<Lang, Record<PushKind, string>> = {
     conversion: 'Peu d’offres sont payées',
     account_attention: 'Un compte demande une intervention',
     backup_failed: 'Une sauvegarde a échoué',
+    reel_missing: 'Aucun reel prévu demain',
     followup_sent: 'L’automatisation a envoyé une relance',
   },
 };

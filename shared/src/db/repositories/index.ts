@@ -23,3 +23,4 @@ export * from './posts.repo';
 export * from './calendar.repo';
 export * from './notifications.repo';
 export * from './message-scene.repo';
+export * from './planner.repo';

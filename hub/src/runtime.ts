@@ -22,7 +22,7 @@ import {
 } from '@velvet/shared';
 import { bootstrapAdmin, seedDemo } from './admin-bootstrap';
 import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
-import { createConnectors, createPublishers, type Connectors } from '@velvet/platforms';
+import { createConnectors, createPublishers, type Connectors, type Publishers } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
 import { createBackup } from './backup/backup';
@@ -49,7 +49,13 @@ export interface Runtime {
  */
 export function startWorkerRole(
   ctx: HubContext,
-  deps: { redisUrl: string; connectors: Connectors; classifier: IntentClassifier; queues: Queues },
+  deps: {
+    redisUrl: string;
+    connectors: Connectors;
+    classifier: IntentClassifier;
+    queues: Queues;
+    publishers?: Publishers;
+  },
 ): { stop(): Promise<void> } {
   const connection = connectRedis(deps.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error) => ctx.logger.warn({ err: error }, 'redis connection error (workers)'));
@@ -65,7 +71,7 @@ export function startWorkerRole(
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
-    publishers: createPublishers({ redis: ctx.redis, redisPrefix: ctx.redisPrefix }),
+    publishers: deps.publishers ?? platformPublishers(ctx),
     backups: {
       dataDir: ctx.env.DATA_DIR,
       // The open database: the embedded one is copied through it, inside this process.
@@ -92,6 +98,11 @@ export function startWorkerRole(
       connection.disconnect();
     },
   };
+}
+
+/** Where posts are published; the hub asks them how publishing-only accounts connect. */
+export function platformPublishers(ctx: HubContext): Publishers {
+  return createPublishers({ env: ctx.env, redis: ctx.redis, redisPrefix: ctx.redisPrefix });
 }
 
 /**
@@ -153,13 +164,14 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
     // The embedded shape is the demo: its first run gets a creator with the seed's packs.
     if (admin && database.driver === 'pglite') await seedDemo(ctx);
 
-    const connectors = createConnectors(env);
+    const publishers = platformPublishers(ctx);
+    const connectors = createConnectors(env, publishers);
     const classifier = loadIntentClassifier();
     const queues = createQueues(redis, env.VELVET_REDIS_PREFIX);
     cleanups.push(() => closeQueues(queues));
 
     if (role !== 'hub') {
-      const workers = startWorkerRole(ctx, { redisUrl, connectors, classifier, queues });
+      const workers = startWorkerRole(ctx, { redisUrl, connectors, classifier, queues, publishers });
       cleanups.push(() => workers.stop());
     }
     if (role === 'workers') return { ctx, admin, stop };

@@ -67,8 +67,22 @@ describe('platforms and connected accounts', () => {
       connect: 'oauth',
       capabilities: { verifiesAge: false, packSales: { kind: 'paid_message' } },
     });
+    // A platform Velvet only publishes to: no chat side, no chat capabilities.
+    const blueskyEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'bluesky');
+    expect(blueskyEntry).toEqual({
+      platform: 'bluesky',
+      chat: false,
+      publish: true,
+      connect: 'credentials',
+      credentials: expect.objectContaining({ required: ['identifier', 'password'] }),
+    });
+    expect(listed.body.platforms.find((p: { platform: string }) => p.platform === 'sandbox')).toMatchObject({
+      chat: true,
+      publish: true,
+    });
     // Only platforms with a connector: none that would store credentials and answer 404.
     expect(listed.body.platforms.map((p: { platform: string }) => p.platform).sort()).toEqual([
+      'bluesky',
       'discord',
       'fanvue',
       'onlyfans',

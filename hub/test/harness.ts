@@ -21,7 +21,7 @@ import { createTestDatabase, createTestRedisPrefix, TEST_REDIS_URL } from '@velv
 import { loadIntentClassifier } from '@velvet/llm';
 import { createConnectors } from '@velvet/platforms';
 import { startHubServer, type HubServer } from '../src/hub-server';
-import { startWorkerRole } from '../src/runtime';
+import { platformPublishers, startWorkerRole } from '../src/runtime';
 import { hashPassword } from '../src/auth/passwords';
 import type { HubContext } from '../src/context';
 import { createLogger } from '../src/logger';
@@ -117,7 +117,7 @@ export async function startTestHub(
 
   const ui = options.ui ? await loadUi() : undefined;
   if (options.ui && !ui) throw new Error('The inbox UI is not built: run `npm run build` first');
-  const connectors = createConnectors(env);
+  const connectors = createConnectors(env, platformPublishers(ctx));
   const classifier = loadIntentClassifier();
   const queues = createQueues(redis, redisPrefix.prefix);
   const hub = await startHubServer(ctx, { connectors, classifier, queues, port: 0, host: '127.0.0.1', ui });

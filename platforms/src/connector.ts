@@ -188,13 +188,27 @@ export interface PlatformConnector {
   answerCallback?(credentials: StoredCredentials, callbackId: string, text?: string): Promise<void>;
 }
 
+/**
+ * How accounts of one platform are connected, whether it is a chat platform (its
+ * `PlatformConnector`) or one Velvet only publishes to (its `Publisher.account`).
+ */
+export interface AccountConnector {
+  readonly platform: Platform;
+  readonly connectsWith: 'credentials' | 'oauth';
+  readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
+  connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
+  disconnect(credentials: StoredCredentials): Promise<void>;
+  tokens?: TokenRefresher;
+}
+
 /** What `GET /api/platforms` tells the UI about one platform. */
 export interface PlatformDescription {
   platform: Platform;
   chat: boolean;
   publish: boolean;
   connect: 'credentials' | 'oauth';
-  capabilities: ConnectorCapabilities;
+  /** What its chats can do; absent for a platform Velvet only publishes to. */
+  capabilities?: ConnectorCapabilities;
   /** JSON Schema of the credentials form. */
   credentials: Record<string, unknown>;
 }

@@ -42,3 +42,4 @@ export { POST_RULES } from './publishing/post-rules';
 export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from './x/x.post-rules';
 export { createPublishers, type Publishers } from './publishers';
 export { createSandboxPublisher } from './sandbox/sandbox.publisher';
+export { createBlueskyPublisher } from './bluesky/bluesky.publisher';

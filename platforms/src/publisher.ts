@@ -1,5 +1,6 @@
 import type { PostContent, PostProblem, PostRules, PublishPlatform } from '@velvet/shared';
-import type { StoredCredentials } from './connector';
+import type { z } from 'zod';
+import type { ConnectResult, StoredCredentials, TokenRefresher } from './connector';
 
 /** A post published, or what is known of it: publishing late is acceptable, twice never. */
 export type PublishOutcome =
@@ -7,13 +8,38 @@ export type PublishOutcome =
   | { state: 'published'; remoteId: string; url?: string }
   /** Accepted, still processing on the platform side (a container, an upload): ask `status` later. */
   | { state: 'processing'; remoteId: string; checkAfterMs: number }
-  /** Refused. `retry` says whether the same call may be tried again later (a rate limit, a 5xx). */
-  | { state: 'failed'; reason: string; retry: boolean }
+  /**
+   * Refused. `retry` says whether the same call may be tried again later (a rate limit, a 5xx);
+   * `kind: 'refresh_token'`: the access token was refused, refresh it before that retry.
+   */
+  | { state: 'failed'; reason: string; retry: boolean; kind?: PublishErrorKind }
   /**
    * The call may have published (a timeout, a connection cut after sending): never retried
    * blindly; `status` or a human settles it.
    */
   | { state: 'unconfirmed'; reason: string };
+
+/** What the platform says of a target's post when asked before any retry. */
+export type LocateOutcome =
+  | PublishOutcome
+  /** The platform proves there is no such post: publishing it again cannot make a duplicate. */
+  | { state: 'absent' };
+
+/**
+ * How an account of a platform Velvet only publishes to (no chat connector) is connected:
+ * the form's schema, a `connect` that checks the credentials with the platform and returns
+ * what is stored sealed, and the refresh of expiring tokens.
+ */
+export interface PublishAccountConnector {
+  readonly connectsWith: 'credentials';
+  /** What the operator types; validated before anything is stored or called. */
+  readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
+  /** Throws `CredentialsRejected` (shown at `credentials.<field>`) when the platform refuses them. */
+  connect(credentials: Record<string, unknown>): Promise<ConnectResult>;
+  /** Ends what `connect` opened on the platform side (a session), where it can. */
+  disconnect?(credentials: StoredCredentials): Promise<void>;
+  tokens?: TokenRefresher;
+}
 
 /** Postiz's taxonomy of platform errors, which decides what happens to the account. */
 export type PublishErrorKind = 'refresh_token' | 'bad_body' | 'retry' | 'disconnect';
@@ -52,6 +78,14 @@ export interface Publisher {
   /** Settles a `processing` or `unconfirmed` outcome by asking the platform. */
   status(credentials: StoredCredentials, remoteId: string): Promise<PublishOutcome>;
   metrics?(credentials: StoredCredentials, remoteId: string): Promise<PostMetrics>;
+  /**
+   * Finds the post of a target whose publication is `unconfirmed` (a crash or a timeout before
+   * its id was known). Only an `absent` answer lets the engine publish again; without this
+   * method an unconfirmed target waits for a human.
+   */
+  locate?(credentials: StoredCredentials, targetId: string): Promise<LocateOutcome>;
+  /** For a platform without a chat connector: how its accounts connect. */
+  readonly account?: PublishAccountConnector;
 }
 
 /** Every problem of a post for each of its target platforms; an empty list means it may be scheduled. */

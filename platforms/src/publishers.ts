@@ -1,16 +1,29 @@
-import type { PublishPlatform } from '@velvet/shared';
+import type { Env, PublishPlatform } from '@velvet/shared';
 import type { Publisher } from './publisher';
+import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
   /** The platform's publisher, or undefined while Velvet cannot publish there yet. */
   get(platform: string): Publisher | undefined;
+  list(): readonly Publisher[];
 }
 
-/** Every platform Velvet publishes to. Adding one adds one line. */
-export function createPublishers(deps: { redis: SandboxFeedStore; redisPrefix: string }): Publishers {
+export interface PublisherDeps {
+  env: Pick<Env, 'BLUESKY_SERVICE'>;
+  redis: SandboxFeedStore;
+  redisPrefix: string;
+}
+
+/** Every platform Velvet publishes to, each pointed at its service. Adding one adds one line. */
+const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
+  (deps) => createSandboxPublisher(deps.redis, deps.redisPrefix),
+  (deps) => createBlueskyPublisher({ service: deps.env.BLUESKY_SERVICE }),
+];
+
+export function createPublishers(deps: PublisherDeps): Publishers {
   const byName = new Map<PublishPlatform, Publisher>(
-    [createSandboxPublisher(deps.redis, deps.redisPrefix)].map((p) => [p.platform, p]),
+    FACTORIES.map((make) => make(deps)).map((p) => [p.platform, p]),
   );
-  return { get: (platform) => byName.get(platform as PublishPlatform) };
+  return { get: (platform) => byName.get(platform as PublishPlatform), list: () => [...byName.values()] };
 }

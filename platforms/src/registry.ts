@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Env } from '@velvet/shared';
-import type { PlatformConnector, PlatformDescription } from './connector';
+import type { AccountConnector, PlatformConnector, PlatformDescription } from './connector';
+import type { Publishers } from './publishers';
 import { createDiscordConnector } from './discord/discord.connector';
 import { createFanvueConnector } from './fanvue/fanvue.connector';
 import { createOnlyFansConnector } from './onlyfans/onlyfans.connector';
@@ -39,26 +40,52 @@ export interface Connectors {
   /** The platform's connector, or undefined when Velvet cannot speak it yet. */
   get(platform: string): PlatformConnector | undefined;
   list(): readonly PlatformConnector[];
+  /**
+   * How an account of the platform connects: its chat connector, else the account side of a
+   * platform Velvet only publishes to (whose accounts no chat path ever sees: `get` ignores them).
+   */
+  account(platform: string): AccountConnector | undefined;
+  /** Every platform an account can be connected to. */
+  accounts(): readonly AccountConnector[];
   /** What `GET /api/platforms` serves. */
   describe(): PlatformDescription[];
 }
 
-export function createConnectors(env: ConnectorEnv): Connectors {
+/** `publishers`: the platforms Velvet publishes to, some of them with no chat side. */
+export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Connectors {
   const byName = new Map<string, PlatformConnector>();
   for (const connector of FACTORIES.map((make) => make(env))) {
     byName.set(connector.platform, connector);
   }
-  const descriptions = [...byName.values()].map((connector): PlatformDescription => ({
-    platform: connector.platform,
-    chat: true,
-    publish: false,
-    connect: connector.connectsWith,
-    capabilities: connector.capabilities,
-    credentials: z.toJSONSchema(connector.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
-  }));
+  const accounts = new Map<string, AccountConnector>(byName);
+  for (const publisher of publishers?.list() ?? []) {
+    const account = publisher.account;
+    if (!account || accounts.has(publisher.platform)) continue;
+    accounts.set(publisher.platform, {
+      platform: publisher.platform,
+      connectsWith: account.connectsWith,
+      credentialsSchema: account.credentialsSchema,
+      connect: (credentials) => account.connect(credentials),
+      disconnect: async (credentials) => account.disconnect?.(credentials),
+      ...(account.tokens ? { tokens: account.tokens } : {}),
+    });
+  }
+  const descriptions = [...accounts.values()].map((account): PlatformDescription => {
+    const chat = byName.get(account.platform);
+    return {
+      platform: account.platform,
+      chat: chat !== undefined,
+      publish: publishers?.get(account.platform) !== undefined,
+      connect: account.connectsWith,
+      ...(chat ? { capabilities: chat.capabilities } : {}),
+      credentials: z.toJSONSchema(account.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
+    };
+  });
   return {
     get: (platform) => byName.get(platform),
     list: () => [...byName.values()],
+    account: (platform) => accounts.get(platform),
+    accounts: () => [...accounts.values()],
     describe: () => descriptions,
   };
 }

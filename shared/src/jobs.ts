@@ -27,9 +27,10 @@ export type Job =
       /**
        * `dueAt` (ms): the target's scheduled time when the job was made; a job whose target
        * has moved since does nothing. `check`: ask the platform how a publication it is still
-       * processing went, instead of publishing.
+       * processing went, or whether an unconfirmed post is there (`attempt`: how many times
+       * it has been asked), instead of publishing.
        */
-      data: { targetId: string; dueAt: number; check?: boolean; outboxId?: number };
+      data: { targetId: string; dueAt: number; check?: boolean; attempt?: number; outboxId?: number };
     }
   /** Repeated: is tomorrow's reel/short planned on every platform that owes one? */
   | { name: 'planner.reel_check'; data: { outboxId?: number } }

@@ -16,9 +16,9 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type AccountConnector,
   type ConnectResult,
   type Connectors,
-  type PlatformConnector,
 } from '@velvet/platforms';
 import type { AccountCache } from '../webhooks/account-cache';
 import type { CreatorsService } from '../creators/creators.service';
@@ -42,11 +42,12 @@ export function createAccountsService(
     return updated;
   }
 
-  function connectorFor(platform: string): PlatformConnector {
-    const connector = connectors.get(platform);
+  /** The platform's chat connector, or the account side of a platform Velvet only publishes to. */
+  function connectorFor(platform: string): AccountConnector {
+    const connector = connectors.account(platform);
     if (!connector) {
       const available = connectors
-        .list()
+        .accounts()
         .map((c) => c.platform)
         .join(', ');
       throw new ValidationFailed([
@@ -57,7 +58,7 @@ export function createAccountsService(
   }
 
   /** Checks the credentials with the platform and registers our webhook there. */
-  async function connect(connector: PlatformConnector, accountId: string, typed: Record<string, unknown>) {
+  async function connect(connector: AccountConnector, accountId: string, typed: Record<string, unknown>) {
     const credentials = parseBody(connector.credentialsSchema, typed, 'credentials');
     try {
       return await connector.connect(credentials, {
@@ -105,7 +106,7 @@ export function createAccountsService(
         platform: body.platform,
         label: body.label || connected.label,
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
-        settings: { ...body.settings, ...connected.settings },
+        settings: { ...body.settings, ...connected.settings, ...identityOf(connected) },
       });
       await audit(actor.id, 'account.create', account);
       return presentAccount(account, ctx.env.PUBLIC_URL);
@@ -134,7 +135,7 @@ export function createAccountsService(
     async disconnect(actor: Actor, accountId: string): Promise<AccountView & { warning?: string }> {
       const account = await loadForUpdate(actor, accountId);
       if (account.status === 'disconnected') return presentAccount(account, ctx.env.PUBLIC_URL);
-      const connector = connectors.get(account.platform);
+      const connector = connectors.account(account.platform);
       let warning: string | undefined;
       try {
         await connector?.disconnect(ctx.secrets.credentials.openJson(account.credentialsEnc));
@@ -223,11 +224,13 @@ export function createAccountsService(
       const connector = connectorFor(account.platform);
       const connected = await connect(connector, account.id, body.credentials);
       const identity = (settings: Record<string, unknown>) => JSON.stringify(settings.bot ?? null);
-      // Another bot would inherit this one's fans: a new account is the way for it.
+      const known = account.settings.platformAccountId;
+      // Another bot (or profile) would inherit this one's fans and posts: a new account is the way for it.
       if (
-        account.settings.bot &&
-        connected.settings.bot &&
-        identity(account.settings) !== identity(connected.settings)
+        (account.settings.bot &&
+          connected.settings.bot &&
+          identity(account.settings) !== identity(connected.settings)) ||
+        (known !== undefined && connected.identity !== undefined && known !== connected.identity)
       ) {
         await connector.disconnect(connected.credentials).catch(() => undefined);
         throw new Conflict(
@@ -237,12 +240,17 @@ export function createAccountsService(
       const updated = await save(account.id, {
         status: 'active',
         credentialsEnc: ctx.secrets.credentials.sealJson(connected.credentials),
-        settings: { ...account.settings, ...connected.settings },
+        settings: { ...account.settings, ...connected.settings, ...identityOf(connected) },
       });
       await audit(actor.id, 'account.reconnect', account);
       return presentAccount(updated!, ctx.env.PUBLIC_URL);
     },
   };
+}
+
+/** The platform's own id for the account, kept so a reconnect cannot swap it for another. */
+function identityOf(connected: ConnectResult): { platformAccountId?: string } {
+  return connected.identity ? { platformAccountId: connected.identity } : {};
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -22,7 +22,7 @@ const capabilities = z.object({
 const platformsView = z.object({
   platforms: z.array(
     platformListResponse.shape.platforms.element.extend({
-      capabilities,
+      capabilities: capabilities.optional(),
       /** The JSON Schema of `credentials` for `POST /api/creators/:id/accounts`. */
       credentials: z.record(z.string(), z.unknown()),
     }),

@@ -142,7 +142,7 @@ export const postTargetsRepo = {
   async settle(
     db: Db,
     id: string,
-    from: 'publishing',
+    from: 'publishing' | 'unconfirmed',
     outcome: {
       state: 'published' | 'failed' | 'unconfirmed' | 'publishing' | 'scheduled';
       remoteId?: string | null;

@@ -180,6 +180,8 @@ export const ROUTES: Record<string, RouteSpec> = {
       from: '2026-06-01T00:00:00+02:00',
       to: '2026-07-01T00:00:00+02:00',
       creatorId: w.ids.creator[0]!,
+    }),
+  },
   'GET /api/creators/:id/planner': { body: 'none' },
   'PUT /api/creators/:id/planner': {
     body: 'json',

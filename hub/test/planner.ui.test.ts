@@ -84,7 +84,9 @@ describe('planner screen in Chromium', () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     await signIn(page, hub.url, ADMIN, '/home');
-    await page.getByRole('link', { name: 'Planner' }).first().click();
+    // On a desk the publishing screens are one place, with their own tabs.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publishing' }).click();
+    await page.getByTestId('publishing-tabs').getByRole('link', { name: 'Planner' }).click();
     await page.getByRole('heading', { name: 'Planner', level: 1 }).waitFor();
     await page.locator('[data-defaults]').waitFor();
     const instagram = page.locator('[data-platform="instagram"]');

@@ -1,9 +1,9 @@
-import { RichText, type Agent } from '@atproto/api';
+import type { Agent } from '@atproto/api';
 import { postText, type PostMedia } from '@velvet/shared';
 import type { StoredCredentials } from '../connector';
 import type { LocateOutcome, Publisher, PublishOutcome, PublishRequest } from '../publisher';
 import { blueskyPostRules } from './bluesky.post-rules';
-import { createBlueskySessions, readSession, sessionAgent, xrpcFailure } from './bluesky.session';
+import { atproto, createBlueskySessions, readSession, sessionAgent, xrpcFailure } from './bluesky.session';
 import { recordKeyFor } from './bluesky.tid';
 
 const POST = 'app.bsky.feed.post';
@@ -23,15 +23,15 @@ export interface BlueskyPublisherOptions {
 export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publisher {
   const web = options.webUrl ?? 'https://bsky.app';
   const sessions = createBlueskySessions(options.service);
-  const agentFor = (credentials: StoredCredentials) => {
+  const agentFor = async (credentials: StoredCredentials) => {
     const session = readSession(credentials);
-    return { session, agent: sessionAgent(options.service, session) };
+    return { session, agent: await sessionAgent(options.service, session) };
   };
   const urlOf = (handle: string, rkey: string) => `${web}/profile/${handle}/post/${rkey}`;
 
   /** The post under this key: published, absent (proved by the PDS), or unknown. */
   async function find(credentials: StoredCredentials, rkey: string): Promise<LocateOutcome> {
-    const { session, agent } = agentFor(credentials);
+    const { session, agent } = await agentFor(credentials);
     try {
       const { data } = await agent.com.atproto.repo.getRecord({ repo: session.did, collection: POST, rkey });
       return { state: 'published', remoteId: data.uri, url: urlOf(session.handle, rkey) };
@@ -58,13 +58,14 @@ export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publis
 
     async publish(request: PublishRequest): Promise<PublishOutcome> {
       const rkey = recordKeyFor(request.targetId);
-      const { session, agent } = agentFor(request.credentials);
+      const { session, agent } = await agentFor(request.credentials);
       // Before anything is uploaded: a post already under this key is this target's.
       const before = await find(request.credentials, rkey);
       if (before.state === 'published') return before;
 
       let record: Record<string, unknown>;
       try {
+        const { RichText } = await atproto();
         const text = new RichText({ text: postText(request.post) });
         await text.detectFacets(agent);
         const embed = await embedFor(agent, request);

@@ -1,4 +1,4 @@
-import { Agent } from '@atproto/api';
+import type { Agent } from '@atproto/api';
 import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
@@ -73,8 +73,15 @@ function scope(jwt: string): string | undefined {
   }
 }
 
+/** `@atproto/api` (its lexicons take a second of CPU to load): only loaded once Bluesky is used. */
+export const atproto = () => import('@atproto/api');
+
 /** An agent that speaks for the stored session and never refreshes it by itself. */
-export function sessionAgent(service: string, session: Pick<BlueskySession, 'did' | 'accessJwt'>): Agent {
+export async function sessionAgent(
+  service: string,
+  session: Pick<BlueskySession, 'did' | 'accessJwt'>,
+): Promise<Agent> {
+  const { Agent } = await atproto();
   return new Agent({
     did: session.did,
     async fetchHandler(pathname: string, init: RequestInit) {
@@ -86,6 +93,7 @@ export function sessionAgent(service: string, session: Pick<BlueskySession, 'did
 }
 
 async function createSession(service: string, identifier: string, password: string) {
+  const { Agent } = await atproto();
   const { data } = await new Agent({ service }).com.atproto.server.createSession({ identifier, password });
   return data;
 }
@@ -138,10 +146,8 @@ export function createBlueskySessions(service: string) {
     /** Ends the session on Bluesky; the app password itself is revoked there by its owner. */
     async disconnect(stored: StoredCredentials): Promise<void> {
       const session = readSession(stored);
-      await sessionAgent(service, {
-        did: session.did,
-        accessJwt: session.refreshJwt,
-      }).com.atproto.server.deleteSession();
+      const agent = await sessionAgent(service, { did: session.did, accessJwt: session.refreshJwt });
+      await agent.com.atproto.server.deleteSession();
     },
 
     tokens: {
@@ -153,7 +159,7 @@ export function createBlueskySessions(service: string) {
         const session = readSession(stored);
         let next: { accessJwt: string; refreshJwt: string; handle: string; did: string };
         try {
-          const refresher = sessionAgent(service, { did: session.did, accessJwt: session.refreshJwt });
+          const refresher = await sessionAgent(service, { did: session.did, accessJwt: session.refreshJwt });
           next = (await refresher.com.atproto.server.refreshSession()).data;
         } catch (error) {
           const failure = xrpcFailure(error);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, zonedInstant } from '@velvet/shared';
-import { instagramAccount, sandboxAccount, scheduledPost, uploadReel } from './calendar-fixtures';
+import { instagramAccount, sandboxAccount, scheduledPost, uploadReel } from './publishing-fixtures';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
 
 const PARIS = 'Europe/Paris';

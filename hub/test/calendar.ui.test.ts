@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, localDate, postTargetsRepo, weekday, zonedInstant } from '@velvet/shared';
-import { instagramAccount, sandboxAccount, scheduledPost, uploadReel } from './calendar-fixtures';
+import { instagramAccount, sandboxAccount, scheduledPost, uploadReel } from './publishing-fixtures';
 import { launchChromium, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createFile, type MP4BoxBuffer } from 'mp4box';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
+import { verticalVideo } from './publishing-fixtures';
 
 /** A real JPEG with EXIF orientation 6 (shown turned a quarter): stored 2000 × 1500, seen 1500 × 2000. */
 const photo = () =>
@@ -11,25 +11,6 @@ const photo = () =>
     .jpeg({ quality: 80 })
     .withMetadata({ orientation: 6 })
     .toBuffer();
-
-/** A real MP4 movie header and samples: 1080 × 1920, 15 s, as a phone's vertical video reports. */
-function verticalVideo(seconds = 15): Buffer {
-  const file = createFile();
-  file.init({ timescale: 1000, duration: seconds * 1000 });
-  const track = file.addTrack({
-    type: 'avc1',
-    width: 1080,
-    height: 1920,
-    timescale: 1000,
-    duration: seconds * 1000,
-    media_duration: seconds * 1000,
-    avcDecoderConfigRecord: new Uint8Array([1, 0x42, 0, 0x1e, 0xff, 0xe0, 0]).buffer,
-  });
-  for (let i = 0; i < seconds * 2; i++)
-    file.addSample(track, new Uint8Array(64), { duration: 500, is_sync: i === 0 });
-  const stream = file.getBuffer();
-  return Buffer.from(new Uint8Array(stream.buffer as MP4BoxBuffer, 0, stream.byteLength));
-}
 
 describe('the media library', () => {
   let hub: TestHub;

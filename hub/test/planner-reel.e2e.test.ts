@@ -1,26 +1,8 @@
-import { createFile, type MP4BoxBuffer } from 'mp4box';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate, zonedInstant } from '@velvet/shared';
 import { creatorBody, type Client } from './harness';
+import { verticalVideo } from './publishing-fixtures';
 import { Stack, until, type VelvetProcess } from './stack';
-
-function verticalVideo(seconds: number): Buffer {
-  const file = createFile();
-  file.init({ timescale: 1000, duration: seconds * 1000 });
-  const track = file.addTrack({
-    type: 'avc1',
-    width: 1080,
-    height: 1920,
-    timescale: 1000,
-    duration: seconds * 1000,
-    media_duration: seconds * 1000,
-    avcDecoderConfigRecord: new Uint8Array([1, 0x42, 0, 0x1e, 0xff, 0xe0, 0]).buffer,
-  });
-  for (let i = 0; i < seconds * 2; i++)
-    file.addSample(track, new Uint8Array(64), { duration: 500, is_sync: i === 0 });
-  const stream = file.getBuffer();
-  return Buffer.from(new Uint8Array(stream.buffer as MP4BoxBuffer, 0, stream.byteLength));
-}
 
 const FR = {
   id: 'FR',

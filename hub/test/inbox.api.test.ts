@@ -345,6 +345,8 @@ describe('inbox API: retry, read state, fan panel', () => {
           packName: 'Pieds au soleil',
           amount: { cents: 1500, currency: 'EUR' },
           createdAt: expect.any(String),
+          // Neither refunded nor charged back.
+          refundKind: null,
         },
       ]);
       expect(panel.body.openOffers).toEqual([

@@ -66,9 +66,11 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       return;
     }
 
-    // Quiet hours hold automated messages until morning; not humans', safety replies, or a paid pack.
+    // Quiet hours hold automated messages until morning; not humans', safety replies, a paid
+    // pack, or the answer to a command the fan just typed (/start at 1 a.m. is answered at once).
     const origin = message.raw && 'origin' in message.raw ? message.raw.origin : undefined;
-    if (message.sender === 'bot' && origin !== 'safety' && origin !== 'purchase' && token) {
+    const answersFanNow = origin === 'safety' || origin === 'purchase' || origin === 'command';
+    if (message.sender === 'bot' && !answersFanNow && token) {
       const until = await quietUntil(ctx, conversation.creatorId);
       if (until) {
         await job.moveToDelayed(until.getTime(), token);

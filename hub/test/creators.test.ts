@@ -154,7 +154,7 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     });
     expect(instagram.status).toBe(422);
     expect(instagram.body.error.message).toMatch(
-      /platform: instagram cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox\)/,
+      /platform: instagram cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky\)/,
     );
     // Discord is connectable: a malformed application is refused field by field, before any call.
     const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {

@@ -79,6 +79,9 @@ describe('long-polling clients through nginx with two hubs', () => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
+    // Its place in the event log: what it echoes back to recover after a drop. A client that
+    // never got one starts afresh (the inbox then reloads), which is not what is tested here.
+    await until(() => p.events.some((e) => e.event === 'sync:offset'), 10_000, 'the log offset');
     return p;
   }
 

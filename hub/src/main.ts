@@ -57,6 +57,14 @@ function frame(content: string[]): string {
 }
 
 let stopping = false;
+// Once shutting down, a late call on a connection the shutdown already closed is expected:
+// logged, not a crash that turns a clean Ctrl-C into exit code 1.
+process.on('unhandledRejection', (reason) => {
+  if (stopping) return void logger.debug({ err: reason }, 'rejected during shutdown');
+  logger.fatal({ err: reason }, 'unhandled rejection');
+  process.exitCode = 1;
+  setImmediate(() => process.exit(1));
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;

@@ -132,7 +132,9 @@ export async function startLocalRedis(dir: string, log: Log): Promise<LocalRedis
         '--logfile',
         path.join(dir, 'redis.log'),
       ],
-      { stdio: 'ignore' },
+      // Its own process group: a terminal's Ctrl-C reaches the hub, which stops Redis last,
+      // instead of taking Redis away in the middle of the hub's shutdown.
+      { stdio: 'ignore', detached: true },
     );
     const url = `redis://127.0.0.1:${port}`;
     try {

@@ -286,7 +286,7 @@ describe('catalog screen in Chromium', () => {
   it('shows nothing of the catalog to a chatter, whose abilities do not include it', async () => {
     const chatter = await hub.createUser('chatter-catalog@test.velvet', 'chatter', [creatorId]);
     const phone = await openAs(chatter, 1440);
-    expect(await phone.getByRole('link', { name: 'Catalog' }).count()).toBe(0);
+    expect(await phone.getByRole('link', { name: 'Catalog', exact: true }).count()).toBe(0);
     await go(phone, '/catalog');
     await phone.locator('[data-forbidden]').waitFor();
     expect(await phone.locator('[data-packs], [data-figures]').count()).toBe(0);

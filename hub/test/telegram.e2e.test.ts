@@ -49,7 +49,11 @@ describe('Telegram → inbox → Telegram', () => {
       ['a', TOKEN_A],
       ['b', TOKEN_B],
     ] as const) {
-      const creator = await admin.post('/api/creators', creatorBody(key === 'a' ? 'Anna' : 'Bella'));
+      // No quiet hours: command answers are automated messages, held overnight otherwise.
+      const creator = await admin.post('/api/creators', {
+        ...creatorBody(key === 'a' ? 'Anna' : 'Bella'),
+        quietHours: { start: '00:00', end: '00:00' },
+      });
       const account = await admin.post(`/api/creators/${creator.body.id}/accounts`, {
         platform: 'telegram',
         credentials: { botToken: token },

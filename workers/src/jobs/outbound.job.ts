@@ -66,11 +66,9 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
       return;
     }
 
-    // Quiet hours hold automated messages until morning; not humans', safety replies, a paid
-    // pack, or the answer to a command the fan just typed (/start at 1 a.m. is answered at once).
+    // Quiet hours hold automated messages until morning; not humans', safety replies, or a paid pack.
     const origin = message.raw && 'origin' in message.raw ? message.raw.origin : undefined;
-    const answersFanNow = origin === 'safety' || origin === 'purchase' || origin === 'command';
-    if (message.sender === 'bot' && !answersFanNow && token) {
+    if (message.sender === 'bot' && origin !== 'safety' && origin !== 'purchase' && token) {
       const until = await quietUntil(ctx, conversation.creatorId);
       if (until) {
         await job.moveToDelayed(until.getTime(), token);

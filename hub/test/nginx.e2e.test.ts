@@ -88,7 +88,7 @@ describe('two hubs behind nginx', () => {
     // A reply from the client on hub B reaches the fan, and hub A's client sees it sent.
     const onB = clients.find((c) => c.instance === direct[1])!;
     const ack = await onB.socket.emitWithAck('message:send', {
-      conversationId: clients[0]!.events[0]!.payload.conversationId,
+      conversationId: clients[0]!.events.find((e) => e.event === 'message:new')!.payload.conversationId,
       text: 'Réponse via le hub B',
     });
     expect(ack.ok).toBe(true);

@@ -130,3 +130,14 @@ export function phoneProblems(page: Page): Promise<string[]> {
     return problems;
   });
 }
+
+/** What spills sideways on the page and in the screen's scroller (`main > div`). */
+export function overflow(page: Page): Promise<{ page: number; view: number }> {
+  return page.evaluate(() => {
+    const scroller = document.querySelector('main > div') as HTMLElement;
+    return {
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      view: scroller.scrollWidth - scroller.clientWidth,
+    };
+  });
+}

@@ -7,7 +7,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
-import { launchChromium, phoneProblems, signIn } from './browser';
+import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 import { connectTelegram, postTelegram, until } from './stack';
 
@@ -37,16 +37,6 @@ function png(size: number, rgb: [number, number, number]): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
-
-/** What spills sideways on the page and in the panel's scroller. */
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const scroller = document.querySelector('main > div') as HTMLElement;
-    return {
-      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      view: scroller.scrollWidth - scroller.clientWidth,
-    };
-  });
 
 /** The catalog screen in Chromium against a real hub, its workers and a Telegram stand-in. */
 describe('catalog screen in Chromium', () => {

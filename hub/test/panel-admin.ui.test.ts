@@ -5,20 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { schema } from '@velvet/shared';
-import { launchChromium, phoneProblems, signIn } from './browser';
+import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
-
-/** Sideways spill of the page and of the panel's scroller: zero on a phone. */
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const scroller = document.querySelector('main > div') as HTMLElement;
-    return {
-      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      view: scroller.scrollWidth - scroller.clientWidth,
-    };
-  });
 
 /** Home, studio, passwords, archiving and automation settings in Chromium against a real hub. */
 describe('panel administration in Chromium', () => {

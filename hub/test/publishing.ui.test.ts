@@ -8,21 +8,11 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { accountsRepo, addDays, localDate, measurePostText, zonedInstant } from '@velvet/shared';
-import { launchChromium, phoneProblems, signIn } from './browser';
+import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 import { until } from './stack';
 
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
-
-/** What spills sideways on the page and in the screen's scroller. */
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const scroller = document.querySelector('main > div') as HTMLElement;
-    return {
-      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      view: scroller.scrollWidth - scroller.clientWidth,
-    };
-  });
 
 /**
  * The content library and the post editor in Chromium against a real hub and its workers:

@@ -3,7 +3,7 @@
 // on 127.0.0.1, Debian's Chromium, nginx, docker-compose), build the UI, type-check (tsc, svelte-check), lint
 // (ESLint, Prettier), then run every test: the server suite and the UI's component tests (vitest projects).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -122,6 +122,14 @@ await ensurePostgres();
 ensureChromium();
 ensureNginx();
 ensureDockerCompose();
+
+// `npm run up` installs without the packages' install scripts (scripts/up.mjs says why); the
+// suite needs what they build (better-sqlite3 for the Bluesky stand-in).
+const scriptsSkipped = `${root}/node_modules/.velvet-install-scripts-skipped`;
+if (existsSync(scriptsSkipped)) {
+  if (!sh('npm', ['rebuild'])) fail('npm rebuild failed');
+  rmSync(scriptsSkipped);
+}
 
 if (!sh('npm', ['run', 'build', '--silent'], { stdio: ['inherit', 'ignore', 'inherit'] }))
   fail('the inbox UI does not build');

@@ -5,10 +5,12 @@
 // login are printed as soon as the hub listens. Install and build output is shown only if they
 // fail. Signals are forwarded for a clean stop.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** Left by an install that skipped the packages' install scripts; `npm test` (scripts/test.mjs) runs them. */
+const SCRIPTS_SKIPPED = 'node_modules/.velvet-install-scripts-skipped';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -35,9 +37,14 @@ function quietly(command, args, what) {
 
 if (!existsSync(`${root}/node_modules/.package-lock.json`)) {
   // --prefer-offline: the lockfile pins every version, so cached tarballs need no revalidation.
-  const args = ['ci', '--prefer-offline', '--no-audit', '--no-fund'];
+  // --ignore-scripts: the native modules Velvet runs on (argon2, esbuild, msgpackr-extract)
+  // load binaries shipped in their packages; the install scripts only build what the tests
+  // use (better-sqlite3 for the Bluesky stand-in), which compiles SQLite for minutes when its
+  // prebuilt binary cannot be downloaded. `npm test` runs them first (SCRIPTS_SKIPPED).
+  const args = ['ci', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'];
   const install = quietly(npm, args, 'installing dependencies (npm ci)');
   if (!(await install.done)) process.exit(1);
+  writeFileSync(`${root}/${SCRIPTS_SKIPPED}`, 'npm ci --ignore-scripts: `npm rebuild` runs them\n');
   process.stdout.write(`velvet: dependencies installed (${seconds()} s)\n`);
 }
 // Imported only now: before the install there may be nothing to import it with.

@@ -229,7 +229,7 @@ if (only.has('scale')) {
       ...ms(s.latencyMs),
       value: `RSS ${s.hubRssMiB.join(' + ')} MiB; sockets per hub ${s.socketsPerHub.join(' / ')}`,
       ratio: s === single ? undefined : latencyRatio(s.latencyMs, single.latencyMs),
-      notes: `${s.delivered}/${s.sent} delivered, ${s.errors} errors; CPU per webhook: hubs ${cpu.hubs} ms, workers ${cpu.workers} ms, nginx ${cpu.nginx} ms`,
+      notes: `${s.delivered}/${s.sent} delivered, ${s.errors} errors; sockets connected in ${s.connectSeconds} s; CPU per webhook: hubs ${cpu.hubs} ms, workers ${cpu.workers} ms, nginx ${cpu.nginx} ms`,
     });
   }
 }

@@ -12,6 +12,8 @@ import { paced, round, summarize } from './stats';
 const TOKEN = '7400000003:AAH-bench-bot-token-for-the-scale-bench01';
 /** Operators watching the creator the load is for; every other socket watches another creator. */
 const WATCHERS = 100;
+/** A busy machine compiles the TypeScript of each process slowly: wait as the publishing case does. */
+const starting = { startTimeoutMs: 180_000 };
 
 /** nginx's master and its workers. */
 function withChildren(pid: number): number[] {
@@ -39,6 +41,8 @@ export interface ScaleRun {
   delivered: number;
   errors: number;
   latencyMs: ReturnType<typeof summarize>;
+  /** Time to open every socket through nginx, 100 handshakes at a time. */
+  connectSeconds: number;
   /** Sockets per hub, as nginx spread the handshakes. */
   socketsPerHub: number[];
   hubRssMiB: number[];
@@ -62,10 +66,12 @@ async function scaleRun(options: { hubs: number; sockets: number; rate: number; 
   const sockets: Socket[] = [];
   try {
     const hubs: VelvetProcess[] = await Promise.all(
-      Array.from({ length: options.hubs }, (_, i) => stack.start('hub', { VELVET_HUB_ID: `hub-${i + 1}` })),
+      Array.from({ length: options.hubs }, (_, i) =>
+        stack.start('hub', { VELVET_HUB_ID: `hub-${i + 1}` }, starting),
+      ),
     );
     const workers: VelvetProcess[] = await Promise.all(
-      Array.from({ length: options.hubs }, () => stack.start('workers')),
+      Array.from({ length: options.hubs }, () => stack.start('workers', {}, starting)),
     );
     const front = await startNginx(
       stack.dataDir,
@@ -93,16 +99,23 @@ async function scaleRun(options: { hubs: number; sockets: number; rate: number; 
       tokens.push(chatter.token!);
     }
 
+    const connecting = performance.now();
     sockets.push(
-      ...(await openSockets(options.sockets, (i) =>
-        connect(`${front.url}/inbox`, {
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-          auth: { token: tokens[i < WATCHERS ? 0 : 1] },
-        }),
+      ...(await openSockets(
+        options.sockets,
+        (i) =>
+          connect(`${front.url}/inbox`, {
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+            // Handshakes queue behind each other on a busy machine: slow is measured, not fatal.
+            timeout: 120_000,
+            auth: { token: tokens[i < WATCHERS ? 0 : 1] },
+          }),
+        100,
       )),
     );
+    const connectSeconds = round((performance.now() - connecting) / 1000, 1);
     // Each hub prefixes the Engine.IO session ids it creates with its VELVET_HUB_ID.
     const socketsPerHub = hubs.map(
       (_, i) => sockets.filter((socket) => socket.io.engine.id.startsWith(`hub-${i + 1}.`)).length,
@@ -162,6 +175,7 @@ async function scaleRun(options: { hubs: number; sockets: number; rate: number; 
       delivered: latencies.length,
       errors,
       latencyMs: summarize(latencies),
+      connectSeconds,
       socketsPerHub,
       hubRssMiB: pids.hubs.map(rssMiB),
       cpuMsPerWebhook: {

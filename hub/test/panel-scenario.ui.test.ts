@@ -160,7 +160,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
       quietHours: quiet,
       sendPolicy: { telegram: { greeting: 'auto' }, '*': { meet_request: 'off' } },
     });
-  });
+  }, 60_000);
 
   it('adds a manager and a chatter who work for that creator', async () => {
     await go(page, '/users');
@@ -186,7 +186,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
       const creators = (await client.get('/api/creators')).body.creators as { id: string }[];
       expect(creators.map((c) => c.id)).toEqual([creatorId]);
     }
-  });
+  }, 60_000);
 
   it('connects a Telegram bot, and Telegram is told where to post', async () => {
     await go(page, `/accounts?creator=${creatorId}`);
@@ -207,7 +207,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
     const hook = telegram.webhooks.get(TOKEN);
     expect(hook?.url).toBe(`https://hub.test.velvet/webhooks/telegram/${account.id}`);
     account.secret = hook!.secret_token!;
-  });
+  }, 60_000);
 
   it('adds a pack with a photo', async () => {
     await go(page, '/catalog');
@@ -230,7 +230,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
       )
       .toBe(64);
     await shot(page, 'pack-1440');
-  });
+  }, 60_000);
 
   it('sees the sale by pack once a fan buys it', async () => {
     // A fan writes; automation answers the greeting at once, as the send policy says.
@@ -331,7 +331,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
     await page.getByLabel('To', { exact: true }).fill(today);
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => reply.count()).toBe(0);
-  });
+  }, 60_000);
 
   it('is notified of an alert, on the desk and on the manager’s phone', async () => {
     const phone = await openAs(MANAGER, 390, '/home');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '@velvet/shared';
+import { schema, type Role } from '@velvet/shared';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
 import { inboxClient } from './stack';
 
@@ -272,5 +272,63 @@ describe('panel administration routes', () => {
     const bad = await clients.admin.get('/api/overview?days=0');
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields[0]).toEqual({ path: 'days', message: 'must be at least 1 day' });
+  });
+
+  it('the overview counts publications by platform in the window and scope', async () => {
+    const { db } = hub.ctx;
+    const day = 24 * 3600 * 1000;
+    const now = Date.now();
+    const accountOf = async (creatorId: string) =>
+      (
+        await clients.admin.post(`/api/creators/${creatorId}/accounts`, {
+          platform: 'sandbox',
+          credentials: { token: `publishing-${creatorId}` },
+        })
+      ).body.id as string;
+    /** One post per target state, each last changed `ago` ms before now. */
+    const post = async (creatorId: string, accountId: string, state: string, ago: number, at?: Date) => {
+      const [row] = await db
+        .insert(schema.posts)
+        .values({ creatorId, kind: 'text', text: state })
+        .returning();
+      await db.insert(schema.postTargets).values({
+        postId: row!.id,
+        accountId,
+        platform: 'sandbox',
+        state,
+        scheduledAt: at ?? null,
+        updatedAt: new Date(now - ago),
+      });
+    };
+    const ownAccount = await accountOf(own);
+    for (const [state, ago, at] of [
+      ['published', 3600_000],
+      ['published', 2 * day],
+      ['published', 10 * day], // before the window
+      ['failed', 3600_000],
+      ['unconfirmed', 20 * day], // to check, however old
+      ['scheduled', 0, new Date(now + day)],
+      ['scheduled', 0, new Date(now - day)], // overdue: not "to come"
+      ['draft', 0],
+      ['cancelled', 0],
+    ] as const)
+      await post(own, ownAccount, state, ago, at);
+    await post(other, await accountOf(other), 'published', 3600_000);
+
+    const manager = (await clients.manager.get('/api/overview?days=7')).body;
+    expect(manager.publishing.byPlatform).toEqual([
+      { platform: 'sandbox', published: 2, failed: 1, unconfirmed: 1, scheduled: 1 },
+    ]);
+    const model = (await clients.model.get('/api/overview')).body;
+    expect(model.publishing).toEqual(manager.publishing);
+    // The admin sees both creators; a wider window takes the older post in.
+    const admin = (await clients.admin.get('/api/overview?days=30')).body;
+    expect(admin.publishing.byPlatform).toEqual([
+      { platform: 'sandbox', published: 4, failed: 1, unconfirmed: 1, scheduled: 1 },
+    ]);
+    const otherOnly = (await clients.admin.get(`/api/overview?creatorId=${other}`)).body;
+    expect(otherOnly.publishing.byPlatform).toEqual([
+      { platform: 'sandbox', published: 1, failed: 0, unconfirmed: 0, scheduled: 0 },
+    ]);
   });
 });

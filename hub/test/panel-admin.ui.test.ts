@@ -315,6 +315,22 @@ describe('panel administration in Chromium', () => {
 
   it('Home consolidates the figures and shows the alerts, on a desk and on a phone', async () => {
     await hub.ctx.db.update(schema.platformAccounts).set({ status: 'needs_attention' });
+    // Two posts out on the sandbox account this week, one that failed, one to come.
+    const [account] = await hub.ctx.db.select().from(schema.platformAccounts).limit(1);
+    for (const [state, at] of [
+      ['published', null],
+      ['published', null],
+      ['failed', null],
+      ['scheduled', new Date(Date.now() + 86_400_000)],
+    ] as const) {
+      const [post] = await hub.ctx.db
+        .insert(schema.posts)
+        .values({ creatorId: account!.creatorId, kind: 'text', text: state })
+        .returning();
+      await hub.ctx.db
+        .insert(schema.postTargets)
+        .values({ postId: post!.id, accountId: account!.id, platform: 'sandbox', state, scheduledAt: at });
+    }
     for (const width of [1440, 390]) {
       const page = await open(ADMIN, width, '/home');
       await page.locator('[data-alert="account"]').getByText('needs attention').waitFor();
@@ -326,6 +342,10 @@ describe('panel administration in Chromium', () => {
       );
       expect(await row.textContent()).toContain('6 s');
       expect(await page.locator('[data-automation="auto_reply"]').textContent()).toContain('Maya');
+      const publishing = page.locator('[data-publishing-figures="sandbox"]');
+      expect(await publishing.locator('[data-figure="published"]').textContent()).toMatch(/Published\s*2/);
+      expect(await publishing.locator('[data-figure="failed"]').textContent()).toMatch(/Failed\s*1/);
+      expect(await publishing.locator('[data-figure="scheduled"]').textContent()).toMatch(/Scheduled\s*1/);
       if (width === 390) {
         expect(await overflow(page)).toEqual({ page: 0, view: 0 });
         expect(await phoneProblems(page)).toEqual([]);

@@ -64,6 +64,31 @@ export const overviewQueries = {
     );
   },
 
+  /**
+   * Post targets by platform: published or failed since `from` (their last change is the
+   * outcome), unconfirmed whatever the date, scheduled from `now` on.
+   */
+  publishingByPlatform(db: Db, scope: Scope, from: Date, now: Date) {
+    return selectRows<{
+      platform: string;
+      published: number;
+      failed: number;
+      unconfirmed: number;
+      scheduled: number;
+    }>(
+      db,
+      sql`select t.platform,
+                 count(*) filter (where t.state = 'published' and t.updated_at >= ${since(from)})::int as published,
+                 count(*) filter (where t.state = 'failed' and t.updated_at >= ${since(from)})::int as failed,
+                 count(*) filter (where t.state = 'unconfirmed')::int as unconfirmed,
+                 count(*) filter (where t.state = 'scheduled' and t.scheduled_at >= ${since(now)})::int as scheduled
+          from post_targets t join posts p on p.id = t.post_id
+          where t.state in ('published', 'failed', 'unconfirmed', 'scheduled') ${scoped(sql`p.creator_id`, scope)}
+          group by 1
+          order by 1`,
+    );
+  },
+
   /** What needs a person: accounts needing attention, escalations, minor flags, held drafts. */
   async alerts(db: Db, scope: Scope) {
     const [accounts, [counts]] = await Promise.all([

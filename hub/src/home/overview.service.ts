@@ -50,15 +50,18 @@ export function createOverviewService(ctx: HubContext) {
       const to = ctx.now();
       const from = new Date(to.getTime() - query.days * DAY_MS);
       const minutes = query.days * 24 * 60;
-      const [creators, messages, replies, sales, alerts, pending, automation] = await Promise.all([
-        overviewQueries.creators(db, scope),
-        overviewQueries.messagesByPlatform(db, scope, from),
-        overviewQueries.replyTimeByPlatform(db, scope, minutes),
-        salesMetricsRepo.summary(db, { by: 'platform', creatorIds: scope ?? undefined, from, to }),
-        overviewQueries.alerts(db, scope),
-        dashboardQueries.pending(db, scope),
-        overviewQueries.automation(db, scope, from, AUTOMATION_LIMIT),
-      ]);
+      const [creators, messages, replies, sales, alerts, pending, automation, publishing] = await Promise.all(
+        [
+          overviewQueries.creators(db, scope),
+          overviewQueries.messagesByPlatform(db, scope, from),
+          overviewQueries.replyTimeByPlatform(db, scope, minutes),
+          salesMetricsRepo.summary(db, { by: 'platform', creatorIds: scope ?? undefined, from, to }),
+          overviewQueries.alerts(db, scope),
+          dashboardQueries.pending(db, scope),
+          overviewQueries.automation(db, scope, from, AUTOMATION_LIMIT),
+          overviewQueries.publishingByPlatform(db, scope, from, to),
+        ],
+      );
 
       const platforms = new Map<string, PlatformFigures>();
       const row = (platform: string) => {
@@ -97,6 +100,9 @@ export function createOverviewService(ctx: HubContext) {
         creators: { active: creators.active, archived: creators.archived },
         accounts: creators.accounts,
         performance: { byPlatform, totals },
+        publishing: {
+          byPlatform: publishing.filter((p) => p.published + p.failed + p.unconfirmed + p.scheduled > 0),
+        },
         approvals: { pending: pending.count, oldestSeconds: pending.oldestSeconds },
         alerts: {
           accounts: alerts.accounts.map((a) => ({

@@ -28,6 +28,20 @@ const platformFigures = z.object({
 });
 export type PlatformFigures = z.infer<typeof platformFigures>;
 
+/** Posts on one platform: what went out in the window, what failed, what is still to check or to come. */
+const publishingFigures = z.object({
+  platform: z.string(),
+  /** Published during the window. */
+  published: z.number(),
+  /** Failed during the window. */
+  failed: z.number(),
+  /** Outcome unknown (the platform did not answer): someone should look, whatever the date. */
+  unconfirmed: z.number(),
+  /** Scheduled from now on. */
+  scheduled: z.number(),
+});
+export type PublishingFigures = z.infer<typeof publishingFigures>;
+
 export const automationAction = z.object({
   kind: z.enum(['auto_reply', 'offer', 'follow_up']),
   at: z.string(),
@@ -47,6 +61,8 @@ export const overviewResponse = z.object({
   /** Connected (not disconnected) platform accounts: none means "connect your first account". */
   accounts: z.number(),
   performance: z.object({ byPlatform: z.array(platformFigures), totals: platformFigures }),
+  /** Scheduled publishing, per platform with at least one post. */
+  publishing: z.object({ byPlatform: z.array(publishingFigures) }),
   approvals: z.object({ pending: z.number(), oldestSeconds: z.number().nullable() }),
   alerts: z.object({
     accounts: z.array(

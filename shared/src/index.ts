@@ -7,6 +7,7 @@ export * from './crypto/secret-box';
 export * from './crypto/secrets';
 export * from './redis/local-redis';
 export * from './redis/redis-url';
+export * from './redis/redis-lock';
 export * from './auth/policy';
 export * from './db/client';
 export * as schema from './db/schema';

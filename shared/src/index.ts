@@ -24,6 +24,7 @@ export * from './queue/outbox.relay';
 export * from './realtime/event-log';
 export * from './realtime/inbox.publisher';
 export * from './presenters/message.presenter';
+export * from './presenters/post-update.presenter';
 export * from './outbound/outbound';
 export * from './push/index';
 export * from './sales/index';

@@ -36,6 +36,15 @@ const SETTLE_ATTEMPTS = 5;
 export function createPostPublish(ctx: WorkerContext) {
   return async function postPublish(job: BullJob<JobData<'post.publish'>>, token?: string): Promise<void> {
     const { targetId, dueAt } = job.data;
+    if (!job.data.check) {
+      if (dueAt > Date.now() + 1000 && token) {
+        await job.moveToDelayed(dueAt, token);
+        throw new DelayedError();
+      }
+      // The usual case first, in one statement: still scheduled for this time, so take it.
+      const claimed = announce(await postTargetsRepo.claim(ctx.db, targetId, new Date(dueAt)));
+      if (claimed) return record(targetId, await publishClaimed(claimed), 1);
+    }
     const target = await postTargetsRepo.findById(ctx.db, targetId);
     if (!target) return;
     if (job.data.check) return checkStatus(target, job.data.attempt ?? 1);
@@ -43,14 +52,7 @@ export function createPostPublish(ctx: WorkerContext) {
       // This job already claimed it and stopped before recording the outcome.
       return interrupted(target.id, 1);
     }
-    if (target.state !== 'scheduled' || target.scheduledAt?.getTime() !== dueAt) return;
-    if (dueAt > Date.now() + 1000 && token) {
-      await job.moveToDelayed(dueAt, token);
-      throw new DelayedError();
-    }
-    const claimed = announce(await postTargetsRepo.claim(ctx.db, target.id, new Date(dueAt)));
-    if (!claimed) return;
-    await record(target.id, await publishClaimed(claimed), 1);
+    // Moved, unscheduled, cancelled or done meanwhile: this job has nothing to do.
   };
 
   /** Tells the creator's calendars that a target moved (after its commit); never fails the job. */
@@ -75,8 +77,10 @@ export function createPostPublish(ctx: WorkerContext) {
 
   /** Publishes a target this worker holds (`publishing`), or says why it cannot. */
   async function publishClaimed(target: PostTargetRecord): Promise<PublishOutcome> {
-    const post = await postsRepo.findById(ctx.db, target.postId);
-    const account = await accountsRepo.findById(ctx.db, target.accountId);
+    const [post, account] = await Promise.all([
+      postsRepo.findById(ctx.db, target.postId),
+      accountsRepo.findById(ctx.db, target.accountId),
+    ]);
     const publisher = ctx.publishers.get(target.platform);
     if (!post || !account)
       return { state: 'failed', reason: 'The post or its account was deleted', retry: false };

@@ -29,7 +29,7 @@ export interface PublishingOptions {
   targets: number;
   /** The due times are spread uniformly over this many seconds. */
   windowSeconds: number;
-  /** Seconds from the start of seeding to the first due time (seeding must fit in it). */
+  /** Seconds from the start of enqueueing to the first due time (enqueueing must fit in it). */
   leadSeconds: number;
   workers: number;
   /** After the last due time, how long to wait for stragglers (a killed worker's jobs). */
@@ -45,8 +45,15 @@ export interface ScheduledRun {
   windowSeconds: number;
   workers: number;
   offeredPerSecond: number;
-  /** Seeding (rows, where there are any) and handing every job to BullMQ. */
+  /** Engine only: writing the posts and targets as drafts, before anything is timed. */
+  seedSeconds: number;
+  /** Scheduling them (targets, held outbox rows) and handing every job to BullMQ. */
   enqueueSeconds: number;
+  /**
+   * How long before the first due time that ended: negative means the enqueueing load
+   * overlapped the measured window, and the run is not valid (raise BENCH_PUBLISH_LEAD).
+   */
+  seedingMarginSeconds: number;
   /** Jobs handed to BullMQ after their due time: the lead was too short (must be 0). */
   enqueuedLate: number;
   /** Distinct targets (or jobs) in the feed. */
@@ -328,7 +335,10 @@ async function rawRun(options: PublishingOptions, offsets: number[]): Promise<Sc
       }
     }
     const enqueueSeconds = round((Date.now() - began) / 1000, 1);
-    options.log(`raw BullMQ: ${offsets.length} delayed jobs added in ${enqueueSeconds} s; window starts`);
+    const seedingMarginSeconds = round((start - Date.now()) / 1000, 1);
+    options.log(
+      `raw BullMQ: ${offsets.length} delayed jobs added in ${enqueueSeconds} s, ${seedingMarginSeconds} s before the window`,
+    );
 
     const window = await runWindow({
       start,
@@ -356,8 +366,10 @@ async function rawRun(options: PublishingOptions, offsets: number[]): Promise<Sc
     const failed = await failedJobs(queue);
     return {
       ...measured,
+      seedSeconds: 0,
       enqueueSeconds,
       enqueuedLate,
+      seedingMarginSeconds,
       unconfirmed: 0,
       unconfirmedInFeed: 0,
       lost: measured.missing,
@@ -421,50 +433,69 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
     }
 
     const { db } = database;
-    const began = Date.now();
-    const start = began + options.leadSeconds * 1000;
-    const due = new Map<string, number>();
-    let enqueuedLate = 0;
+    // Phase 1, untimed: the posts and their targets, as drafts (no time, no job yet).
+    const seedStarted = Date.now();
+    const targetIds: string[] = [];
     for (let from = 0; from < offsets.length; from += CHUNK) {
-      const times = offsets.slice(from, from + CHUNK).map((offset) => start + offset);
+      const count = Math.min(CHUNK, offsets.length - from);
       // Two targets per post, on the two accounts of one creator, at the same time.
-      const postTimes = times.filter((_, i) => i % 2 === 0);
-      const rows = await db.transaction(async (tx) => {
+      const ids = await db.transaction(async (tx) => {
         const created = await tx
           .insert(schema.posts)
           .values(
-            postTimes.map((_, i) => ({
+            Array.from({ length: Math.ceil(count / 2) }, (_, i) => ({
               creatorId: accounts[(from / 2 + i) % accounts.length]!.creatorId,
               kind: 'text',
               text: `Bonsoir ! Post ${from / 2 + i} du jour`,
             })),
           )
           .returning({ id: schema.posts.id, creatorId: schema.posts.creatorId });
-        const targets = await tx
-          .insert(schema.postTargets)
-          .values(
-            times.map((at, i) => {
-              const post = created[Math.floor(i / 2)]!;
-              const owner = accounts.find((a) => a.creatorId === post.creatorId)!;
-              return {
-                postId: post.id,
-                accountId: owner.accountIds[i % 2]!,
-                platform: 'sandbox' as const,
-                state: 'scheduled',
-                scheduledAt: new Date(at),
-                timeZone: 'Europe/Paris',
-              };
-            }),
-          )
-          .returning({ id: schema.postTargets.id, scheduledAt: schema.postTargets.scheduledAt });
+        const rows = Array.from({ length: count }, (_, i) => {
+          const post = created[Math.floor(i / 2)]!;
+          const owner = accounts.find((a) => a.creatorId === post.creatorId)!;
+          return { postId: post.id, accountId: owner.accountIds[i % 2]!, platform: 'sandbox' as const };
+        });
+        const inserted = await tx.insert(schema.postTargets).values(rows).returning({
+          id: schema.postTargets.id,
+          postId: schema.postTargets.postId,
+          accountId: schema.postTargets.accountId,
+        });
+        // RETURNING order is not promised: match each row back to its place.
+        const byKey = new Map(inserted.map((t) => [`${t.postId}|${t.accountId}`, t.id]));
+        return rows.map((r) => byKey.get(`${r.postId}|${r.accountId}`)!);
+      });
+      targetIds.push(...ids);
+    }
+    const seedSeconds = round((Date.now() - seedStarted) / 1000, 1);
+    options.log(`engine: ${offsets.length} draft targets seeded in ${seedSeconds} s (before the window)`);
+
+    // Phase 2: each target scheduled with its held outbox row, as `postScheduleRepo.schedule`
+    // writes them, then handed to BullMQ by the relay's own `dispatch` as the hub does after
+    // the commit. It must end before the first due time, or the run says it is invalid.
+    const began = Date.now();
+    const start = began + options.leadSeconds * 1000;
+    const due = new Map<string, number>();
+    let enqueuedLate = 0;
+    for (let from = 0; from < offsets.length; from += CHUNK) {
+      const ids = targetIds.slice(from, from + CHUNK);
+      const times = offsets.slice(from, from + CHUNK).map((offset) => start + offset);
+      const rows = await db.transaction(async (tx) => {
+        // Ids and times are the bench's own (uuids, integers): inlined as array literals.
+        await tx.execute(
+          `update post_targets t
+              set state = 'scheduled', scheduled_at = 'epoch'::timestamptz + x.ms * interval '1 millisecond',
+                  time_zone = 'Europe/Paris', updated_at = now()
+             from unnest('{${ids.join(',')}}'::uuid[], '{${times.join(',')}}'::bigint[]) as x(id, ms)
+            where t.id = x.id`,
+        );
         const outbox = await tx
           .insert(schema.outbox)
           .values(
-            targets.map((t) => ({
+            ids.map((id, i) => ({
               topic: 'post.publish',
-              payload: { targetId: t.id, dueAt: t.scheduledAt!.getTime() },
+              payload: { targetId: id, dueAt: times[i]! },
               // Held until due, like `outboxRepo.insert(…, { holdUntil })`.
-              enqueuedAt: t.scheduledAt!,
+              enqueuedAt: new Date(times[i]!),
             })),
           )
           .returning();
@@ -482,8 +513,9 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
       }
     }
     const enqueueSeconds = round((Date.now() - began) / 1000, 1);
+    const seedingMarginSeconds = round((start - Date.now()) / 1000, 1);
     options.log(
-      `engine: ${offsets.length} targets seeded and enqueued in ${enqueueSeconds} s; window starts`,
+      `engine: ${offsets.length} targets scheduled and enqueued in ${enqueueSeconds} s, ${seedingMarginSeconds} s before the window`,
     );
 
     const window = await runWindow({
@@ -526,8 +558,10 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
     );
     return {
       ...measured,
+      seedSeconds,
       enqueueSeconds,
       enqueuedLate,
+      seedingMarginSeconds,
       unconfirmed: unconfirmed.length,
       unconfirmedInFeed,
       stillDue: stillDue!.n,

@@ -157,7 +157,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(backupRoutes(ctx));
   api.use(salesRoutes(createSalesService(ctx, deps)));
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
-  const posts = createPostsService(ctx, { relay: deps.relay });
+  const posts = createPostsService(ctx, { relay: deps.relay, publisher: deps.publisher });
   api.use(postsRoutes(posts));
   api.use(plannerRoutes(createPlannerService(ctx, { posts })));
   api.use(calendarRoutes(createCalendarService(ctx)));

@@ -68,7 +68,9 @@ export async function startTestHub(
   const driver = options.driver ?? 'postgres';
   const pgDb = driver === 'postgres' ? await createTestDatabase() : undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'velvet-hub-'));
-  const redisPrefix = createTestRedisPrefix();
+  // A second hub beside a first one shares its Redis keys (queues, locks); the first cleans up.
+  const shared = options.env?.VELVET_REDIS_PREFIX;
+  const redisPrefix = shared ? { prefix: shared, cleanup: async () => {} } : createTestRedisPrefix();
   const env = loadEnv(
     {
       DATA_DIR: dataDir,

@@ -339,4 +339,72 @@ describe('the planner', () => {
     const next = await admin.post(`/api/creators/${creatorId}/plan`, {});
     expect(next.body.items).toEqual([]);
   });
+
+  it('places one set of posts when two admins on two hubs accept the same plan at once', async () => {
+    // A second hub on the same database and Redis: the lock must hold across processes.
+    const other = await startTestHub({
+      env: { DATABASE_URL: hub.ctx.env.DATABASE_URL!, VELVET_REDIS_PREFIX: hub.ctx.redisPrefix },
+    });
+    try {
+      const mia = (await admin.post('/api/creators', creatorBody('Mia'))).body.id as string;
+      const feed = await account(mia, 'instagram');
+      await admin.put(`/api/creators/${mia}/planner`, {
+        markets: [MARKETS[0]],
+        platforms: [
+          {
+            platform: 'instagram',
+            slots: [{ profile: 'FR', start: '08:00', end: '20:00', posts: 3, jitterMinutes: 10 }],
+            mix: { text_photo: 1 },
+            dailyReel: false,
+          },
+        ],
+      });
+      for (let i = 0; i < 6; i++) {
+        const photo = await sharp({
+          create: {
+            width: 1080,
+            height: 1350,
+            channels: 3,
+            background: `#${(0x405060 + i * 0x0a0a0a).toString(16)}`,
+          },
+        })
+          .jpeg()
+          .toBuffer();
+        await upload(mia, photo, `mia-${i}.jpg`);
+      }
+      const plan = await admin.post(`/api/creators/${mia}/plan`, { days: 3 });
+      const items = (plan.body.items as Item[]).map(({ contentId, platform, accountId, at, timeZone }) => ({
+        contentId,
+        platform,
+        accountId,
+        at,
+        timeZone,
+      }));
+      expect(items).toHaveLength(6);
+      const second = new Client(other.url);
+      await second.login(ADMIN.email, ADMIN.password);
+      const [a, b] = await Promise.all([
+        admin.post(`/api/creators/${mia}/plan/accept`, { items }),
+        second.post(`/api/creators/${mia}/plan/accept`, { items }),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      const scheduled = [...a.body.scheduled, ...b.body.scheduled];
+      expect(scheduled).toHaveLength(6);
+      // Whichever came second placed nothing, and says why for every item.
+      const loser = a.body.scheduled.length ? b : a;
+      expect(loser.body.notPlaced).toHaveLength(6);
+
+      const posts = (await admin.get(`/api/creators/${mia}/posts?limit=50`)).body.posts as {
+        mediaIds: string[];
+        targets: { accountId: string; state: string }[];
+      }[];
+      expect(posts).toHaveLength(6);
+      expect(new Set(posts.flatMap((p) => p.mediaIds)).size).toBe(6);
+      expect(posts.flatMap((p) => p.targets)).toEqual(
+        Array.from({ length: 6 }, () => expect.objectContaining({ accountId: feed, state: 'scheduled' })),
+      );
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
 });

@@ -215,4 +215,37 @@ describe('posts and their targets', () => {
     expect(removal.body.error.message).toMatch(/live \(or may be\) on sandbox/);
     expect((await admin.get(`/api/posts/${post.id}`)).body.text).toBe('Live');
   });
+
+  it('cancels what has not gone out, keeps it on record, and never cancels under a publication', async () => {
+    const post = (
+      await admin.post(`/api/creators/${creatorId}/posts`, {
+        kind: 'text',
+        text: 'Called off',
+        accountIds: [sandbox],
+      })
+    ).body;
+    const at = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await admin.post(`/api/posts/${post.id}/schedule`, { at })).status).toBe(200);
+
+    await hub.ctx.db.execute(sql`update post_targets set state = 'publishing' where post_id = ${post.id}`);
+    const busy = await admin.post(`/api/posts/${post.id}/cancel`, {});
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe('publishing');
+    expect((await admin.get(`/api/posts/${post.id}`)).body.targets[0].state).toBe('publishing');
+
+    await hub.ctx.db.execute(sql`update post_targets set state = 'scheduled' where post_id = ${post.id}`);
+    const cancelled = await admin.post(`/api/posts/${post.id}/cancel`, {});
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.targets[0]).toMatchObject({ accountId: sandbox, state: 'cancelled' });
+    // It cannot come back on the calendar by accident, and a stranger's account is named.
+    const again = await admin.post(`/api/posts/${post.id}/schedule`, { at });
+    expect(again.status).toBe(409);
+    const stranger = await admin.post(`/api/posts/${post.id}/cancel`, {
+      accountIds: ['00000000-0000-4000-8000-000000000000'],
+    });
+    expect(stranger.status).toBe(422);
+    expect((await admin.get(`/api/creators/${creatorId}/posts?state=cancelled`)).body.posts).toContainEqual(
+      expect.objectContaining({ id: post.id }),
+    );
+  });
 });

@@ -15,6 +15,7 @@ import type {
   RefundKind,
   Severity,
 } from './domain';
+import type { PostTargetState } from './schemas/posts.schema';
 
 /** Socket.IO `/inbox` event maps (CONTRACT.md), typed at both ends. */
 
@@ -262,7 +263,30 @@ export interface MetricsSnapshot {
   queues: Record<string, { waiting: number; active: number; delayed: number; failed: number }>;
 }
 
+/**
+ * One target of a post changed (scheduled, moved, claimed, published, failed, unconfirmed,
+ * taken back to draft), or the post was created, edited or deleted: sent to the creator's
+ * room once committed. Small on purpose: a view re-reads the post (or its period) over HTTP.
+ */
+export interface PostUpdatePayload {
+  postId: string;
+  creatorId: string;
+  targetId: string;
+  accountId: string;
+  platform: string;
+  status: PostTargetState;
+  scheduledAt: string | null;
+  /** Once published: the post on the platform. */
+  url?: string | null;
+  /** Why it failed or is unconfirmed. */
+  error?: string | null;
+  /** The post (or this target of it) no longer exists. */
+  deleted?: true;
+}
+
 export interface ServerToClientEvents {
+  /** A post's target changed state or time, or the post was created, edited or deleted. */
+  'post:update': (payload: PostUpdatePayload) => void;
   'draft:decided': (payload: DraftDecidedPayload) => void;
   /** Live dashboard figures, every few seconds, to sockets that asked (`metrics:subscribe`). */
   'metrics:update': (payload: MetricsSnapshot) => void;

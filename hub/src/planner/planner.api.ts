@@ -41,10 +41,11 @@ export const plannerApi: ApiRoute[] = [
     route: 'POST /api/creators/:id/plan/accept',
     summary: 'Schedule the accepted items of a proposal',
     description:
-      'Each item is checked again (account, time, market hours, free slot, content still ready); those that cannot be placed any more come back in `notPlaced` with their reason.',
+      'Each item is checked again (account, time, market hours, free slot, content still ready); those that cannot be placed any more come back in `notPlaced` with their reason. One acceptance per creator runs at a time (across hubs): a concurrent one waits, then reports the items already placed; `409 plan_busy` when it waited 30 s in vain.',
     action: 'planner:write',
     auth: 'bearer',
     body: acceptPlanBody,
+    errors: [409],
     responses: { 200: { description: 'What was scheduled, and what was not', schema: acceptPlanView } },
   },
 ];

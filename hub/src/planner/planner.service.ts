@@ -5,7 +5,9 @@ import {
   creatorsRepo,
   localDate,
   localMinutes,
+  LockBusy,
   NotFound,
+  withRedisLock,
   planWeek,
   plannerRepo,
   postProblems,
@@ -262,105 +264,123 @@ export function createPlannerService(ctx: HubContext, deps: { posts: PostsServic
      */
     async accept(actor: Actor, creatorId: string, body: AcceptPlanBody): Promise<AcceptPlanView> {
       await creatorOf(actor, creatorId);
-      const now = ctx.now();
-      const accounts = await accountsRepo.listByCreator(db, creatorId);
-      const byPlatform = accountsByPlatform(accounts);
-      const rules = await rulesOf(creatorId, [...byPlatform.keys()]);
-      const calendar = await plannerRepo.calendar(
-        db,
-        creatorId,
-        new Date(now.getTime() - DAY_MS),
-        new Date(now.getTime() + 368 * DAY_MS),
-      );
-      const taken = calendar.flatMap((row) => (row.at ? [{ platform: row.platform, at: row.at }] : []));
-      const { content, accountOf } = await readyContent(creatorId, byPlatform);
-      const result: AcceptPlanView = { scheduled: [], notPlaced: [] };
-      const refuse = (item: AcceptPlanBody['items'][number], reason: string) =>
-        result.notPlaced.push({ contentId: item.contentId, platform: item.platform, at: item.at, reason });
-
-      const items = [...body.items].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-      const placeable: AcceptPlanBody['items'] = [];
-      for (const item of items) {
-        const at = new Date(item.at);
-        const account = accounts.find((a) => a.id === item.accountId);
-        const ready = content.find((c) => c.id === item.contentId);
-        const clash = taken.find(
-          (t) => t.platform === item.platform && Math.abs(t.at.getTime() - at.getTime()) < SAME_SLOT_MS,
+      // One acceptance per creator at a time, across hubs: a second one (another admin, a
+      // double click) waits, then finds the content already placed and says so per item.
+      try {
+        return await withRedisLock(ctx.redis, `${ctx.redisPrefix}:planner:accept:${creatorId}`, () =>
+          placePlan(actor, creatorId, body),
         );
-        const reason =
-          !account || account.platform !== item.platform
-            ? `the account is not one of this creator's ${item.platform} accounts`
-            : account.status === 'disconnected'
-              ? 'the account is disconnected: reconnect it first'
-              : at.getTime() <= now.getTime() + 60_000
-                ? 'this time has passed: plan the week again'
-                : at.getTime() > now.getTime() + 366 * DAY_MS
-                  ? 'is more than a year ahead'
-                  : (marketRefusal(rules.markets, at, item.timeZone) ??
-                    (clash
-                      ? `another post is on ${item.platform} at ${localDate(clash.at, item.timeZone)} ${clockText(localMinutes(clash.at, item.timeZone))} (${item.timeZone})`
-                      : !ready || !ready.platforms?.includes(item.platform)
-                        ? item.contentId.startsWith('post:')
-                          ? `this post is no longer a draft ready for ${item.platform}`
-                          : `this file is used by a post now, or cannot go to ${item.platform}`
-                        : accountOf.get(`${item.contentId}|${item.platform}`) !== item.accountId
-                          ? 'the post has no draft target on this account'
-                          : placeable.some(
-                                (p) => p.contentId === item.contentId && p.platform === item.platform,
-                              )
-                            ? `it is already placed on ${item.platform} in this plan`
-                            : undefined));
-        if (reason) refuse(item, reason);
-        else {
-          placeable.push(item);
-          taken.push({ platform: item.platform, at });
-        }
+      } catch (error) {
+        if (error instanceof LockBusy)
+          throw new AppError(
+            409,
+            'plan_busy',
+            'Another plan is being accepted for this creator: look at the calendar, then try again',
+          );
+        throw error;
       }
-
-      // A library file becomes one post, with a target on each platform it was placed on.
-      const postOf = new Map<string, string>();
-      for (const item of placeable) {
-        const [type, id] = item.contentId.split(':') as ['post' | 'media', string];
-        if (type === 'post') postOf.set(item.contentId, id);
-        else if (!postOf.has(item.contentId)) {
-          const group = placeable.filter((p) => p.contentId === item.contentId);
-          try {
-            const post = await deps.posts.create(actor, creatorId, {
-              kind: content.find((c) => c.id === item.contentId)!.kind,
-              text: '',
-              hashtags: [],
-              mediaIds: [id],
-              variants: {},
-              accountIds: group.map((p) => p.accountId),
-            });
-            postOf.set(item.contentId, post.id);
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            postOf.set(item.contentId, '');
-          }
-        }
-      }
-      for (const item of placeable) {
-        const postId = postOf.get(item.contentId);
-        if (!postId) {
-          refuse(item, 'the post for this file could not be written');
-          continue;
-        }
-        try {
-          await deps.posts.schedule(actor, postId, {
-            at: item.at,
-            timeZone: item.timeZone,
-            accountIds: [item.accountId],
-          });
-          result.scheduled.push({ contentId: item.contentId, platform: item.platform, postId, at: item.at });
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          refuse(item, error.message);
-        }
-      }
-      return result;
     },
   };
+
+  async function placePlan(actor: Actor, creatorId: string, body: AcceptPlanBody): Promise<AcceptPlanView> {
+    const now = ctx.now();
+    const accounts = await accountsRepo.listByCreator(db, creatorId);
+    const byPlatform = accountsByPlatform(accounts);
+    const rules = await rulesOf(creatorId, [...byPlatform.keys()]);
+    const calendar = await plannerRepo.calendar(
+      db,
+      creatorId,
+      new Date(now.getTime() - DAY_MS),
+      new Date(now.getTime() + 368 * DAY_MS),
+    );
+    const taken = calendar.flatMap((row) => (row.at ? [{ platform: row.platform, at: row.at }] : []));
+    const { content, accountOf } = await readyContent(creatorId, byPlatform);
+    const result: AcceptPlanView = { scheduled: [], notPlaced: [] };
+    const refuse = (item: AcceptPlanBody['items'][number], reason: string) =>
+      result.notPlaced.push({ contentId: item.contentId, platform: item.platform, at: item.at, reason });
+
+    const items = [...body.items].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const placeable: AcceptPlanBody['items'] = [];
+    for (const item of items) {
+      const at = new Date(item.at);
+      const account = accounts.find((a) => a.id === item.accountId);
+      const ready = content.find((c) => c.id === item.contentId);
+      const clash = taken.find(
+        (t) => t.platform === item.platform && Math.abs(t.at.getTime() - at.getTime()) < SAME_SLOT_MS,
+      );
+      const reason =
+        !account || account.platform !== item.platform
+          ? `the account is not one of this creator's ${item.platform} accounts`
+          : account.status === 'disconnected'
+            ? 'the account is disconnected: reconnect it first'
+            : at.getTime() <= now.getTime() + 60_000
+              ? 'this time has passed: plan the week again'
+              : at.getTime() > now.getTime() + 366 * DAY_MS
+                ? 'is more than a year ahead'
+                : (marketRefusal(rules.markets, at, item.timeZone) ??
+                  (clash
+                    ? `another post is on ${item.platform} at ${localDate(clash.at, item.timeZone)} ${clockText(localMinutes(clash.at, item.timeZone))} (${item.timeZone})`
+                    : !ready || !ready.platforms?.includes(item.platform)
+                      ? item.contentId.startsWith('post:')
+                        ? `this post is no longer a draft ready for ${item.platform}`
+                        : `this file is used by a post now, or cannot go to ${item.platform}`
+                      : accountOf.get(`${item.contentId}|${item.platform}`) !== item.accountId
+                        ? 'the post has no draft target on this account'
+                        : placeable.some(
+                              (p) => p.contentId === item.contentId && p.platform === item.platform,
+                            )
+                          ? `it is already placed on ${item.platform} in this plan`
+                          : undefined));
+      if (reason) refuse(item, reason);
+      else {
+        placeable.push(item);
+        taken.push({ platform: item.platform, at });
+      }
+    }
+
+    // A library file becomes one post, with a target on each platform it was placed on.
+    const postOf = new Map<string, string>();
+    for (const item of placeable) {
+      const [type, id] = item.contentId.split(':') as ['post' | 'media', string];
+      if (type === 'post') postOf.set(item.contentId, id);
+      else if (!postOf.has(item.contentId)) {
+        const group = placeable.filter((p) => p.contentId === item.contentId);
+        try {
+          const post = await deps.posts.create(actor, creatorId, {
+            kind: content.find((c) => c.id === item.contentId)!.kind,
+            text: '',
+            hashtags: [],
+            mediaIds: [id],
+            variants: {},
+            accountIds: group.map((p) => p.accountId),
+          });
+          postOf.set(item.contentId, post.id);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          postOf.set(item.contentId, '');
+        }
+      }
+    }
+    for (const item of placeable) {
+      const postId = postOf.get(item.contentId);
+      if (!postId) {
+        refuse(item, 'the post for this file could not be written');
+        continue;
+      }
+      try {
+        await deps.posts.schedule(actor, postId, {
+          at: item.at,
+          timeZone: item.timeZone,
+          accountIds: [item.accountId],
+        });
+        result.scheduled.push({ contentId: item.contentId, platform: item.platform, postId, at: item.at });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        refuse(item, error.message);
+      }
+    }
+    return result;
+  }
 }
 
 export type PlannerService = ReturnType<typeof createPlannerService>;

@@ -64,6 +64,17 @@ export const postsApi: ApiRoute[] = [
     errors: [409],
   },
   {
+    route: 'POST /api/posts/:id/cancel',
+    summary: 'Cancel targets that have not gone out (all by default)',
+    description:
+      'Draft, scheduled and failed targets become `cancelled` and are never published; published and unconfirmed ones stay as they are. A target being published: `409 publishing`, nothing changes.',
+    action: 'post:write',
+    auth: 'bearer',
+    body: unschedulePostBody,
+    responses: { 200: { description: 'The post', schema: postView } },
+    errors: [409],
+  },
+  {
     route: 'POST /api/posts/:id/unschedule',
     summary: 'Take scheduled targets back to draft',
     action: 'post:write',

@@ -43,6 +43,10 @@ export function postsRoutes(posts: PostsService): Router {
     const { accountIds } = parseBody(unschedulePostBody, req.body);
     res.json(await posts.unschedule(actorOf(req), parseId(req.params.id, 'Post'), accountIds));
   });
+  router.post('/posts/:id/cancel', async (req, res) => {
+    const { accountIds } = parseBody(unschedulePostBody, req.body);
+    res.json(await posts.cancel(actorOf(req), parseId(req.params.id, 'Post'), accountIds));
+  });
   router.delete('/posts/:id', async (req, res) => {
     await posts.remove(actorOf(req), parseId(req.params.id, 'Post'));
     res.status(204).end();

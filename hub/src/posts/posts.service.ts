@@ -9,7 +9,10 @@ import {
   type CreatePostBody,
   postProblems,
   postScheduleRepo,
+  type InboxPublisher,
   type OutboxRelay,
+  presentPostUpdate,
+  type PostTargetChange,
   type SchedulePostBody,
   type MediaAssetRecord,
   type PatchPostBody,
@@ -28,8 +31,26 @@ import { ValidationFailed } from '../http/validate';
  * post is read, so the reasons a post cannot go somewhere are always current; a post being
  * published is never edited underneath, and an edit made on an older version is refused.
  */
-export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }) {
+export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay; publisher: InboxPublisher }) {
   const { db } = ctx;
+
+  /**
+   * After commit, tells the creator's room about each target of the post as it now is, and
+   * about the targets in `before` that are gone (removed, or the post deleted).
+   */
+  async function announce(postId: string, creatorId: string, before: PostTargetChange[] = []) {
+    const now = (await postsRepo.targets(db, [postId])).map((t) => t.target);
+    const gone = before.filter((b) => !now.some((t) => t.id === b.id));
+    for (const target of [
+      ...now.map((t) => ({ t, deleted: false })),
+      ...gone.map((t) => ({ t, deleted: true })),
+    ])
+      await deps.publisher
+        .emit({ creatorId }, 'post:update', presentPostUpdate(target.t, creatorId, target.deleted))
+        .catch((error: unknown) => ctx.logger.warn({ err: error, postId }, 'post:update not sent'));
+  }
+
+  const targetsOf = async (postId: string) => (await postsRepo.targets(db, [postId])).map((t) => t.target);
 
   async function present(rows: PostRecord[]): Promise<PostView[]> {
     const targets = await postsRepo.targets(
@@ -148,6 +169,7 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
         },
         targets,
       );
+      await announce(post.id, creatorId);
       return (await present([post]))[0]!;
     },
 
@@ -159,6 +181,7 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
       const post = await load(actor, id, 'post:write');
       const targets = await resolve(post.creatorId, body);
       const { version, accountIds, ...change } = body;
+      const before = await targetsOf(id);
       const outcome = await postsRepo.update(db, id, version, change, accountIds ? targets : undefined);
       if (outcome === 'missing') throw new NotFound('Post');
       if (outcome === 'stale')
@@ -177,6 +200,7 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
           'target_locked',
           `A target that is ${outcome.locked.join(', ')} cannot be removed: cancel it first`,
         );
+      await announce(id, post.creatorId, before);
       return (await present([(await postsRepo.findById(db, id))!]))[0]!;
     },
 
@@ -229,12 +253,13 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
         body.timeZone ?? creator?.timezone ?? 'UTC',
       );
       await deps.relay.dispatchSoon(outbox);
+      await announce(id, post.creatorId);
       return (await present([(await postsRepo.findById(db, id))!]))[0]!;
     },
 
     /** Takes scheduled targets off the calendar: they are drafts again. */
     async unschedule(actor: Actor, id: string, accountIds?: string[]): Promise<PostView> {
-      await load(actor, id, 'post:write');
+      const post = await load(actor, id, 'post:write');
       const view = (await present([(await postsRepo.findById(db, id))!]))[0]!;
       const chosen = view.targets.filter((t) => !accountIds || accountIds.includes(t.accountId));
       const busy = chosen.filter((t) => t.state === 'publishing');
@@ -249,11 +274,42 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
         id,
         chosen.filter((t) => t.state === 'scheduled').map((t) => t.id),
       );
+      await announce(id, post.creatorId);
+      return (await present([(await postsRepo.findById(db, id))!]))[0]!;
+    },
+
+    /**
+     * Cancels targets that have not gone out (all by default): they stay on record as
+     * `cancelled` and are never published. A target being published cannot be held back
+     * (`409 publishing`, nothing changes); published or unconfirmed ones are left as they are.
+     */
+    async cancel(actor: Actor, id: string, accountIds?: string[]): Promise<PostView> {
+      const post = await load(actor, id, 'post:write');
+      const targets = await targetsOf(id);
+      const unknown = (accountIds ?? []).filter((a) => !targets.some((t) => t.accountId === a));
+      if (unknown.length)
+        throw new ValidationFailed(
+          unknown.map((a) => ({ path: 'accountIds', message: `${a} is not a target of this post` })),
+        );
+      const chosen = targets.filter((t) => !accountIds || accountIds.includes(t.accountId));
+      const outcome = await postScheduleRepo.cancel(
+        db,
+        id,
+        chosen.map((t) => t.id),
+      );
+      if (outcome === 'publishing')
+        throw new AppError(
+          409,
+          'publishing',
+          'This post is being published right now: it can no longer be held back',
+        );
+      await announce(id, post.creatorId);
       return (await present([(await postsRepo.findById(db, id))!]))[0]!;
     },
 
     async remove(actor: Actor, id: string) {
-      await load(actor, id, 'post:write');
+      const post = await load(actor, id, 'post:write');
+      const before = await targetsOf(id);
       const outcome = await postsRepo.delete(db, id);
       if (outcome === 'missing') throw new NotFound('Post');
       if (outcome !== 'deleted')
@@ -262,6 +318,7 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay }
           'published',
           `This post is live (or may be) on ${outcome.live.join(', ')}: remove it there; Velvet keeps its record`,
         );
+      await announce(id, post.creatorId, before);
     },
   };
 }

@@ -173,6 +173,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     example: () => ({ at: new Date(Date.now() + 3_600_000).toISOString(), timeZone: 'Europe/Paris' }),
   },
   'POST /api/posts/:id/unschedule': { body: 'json', example: () => ({}) },
+  'POST /api/posts/:id/cancel': { body: 'json', example: () => ({}) },
   'DELETE /api/posts/:id': { body: 'none' },
   'GET /api/calendar': {
     body: 'none',

@@ -7,7 +7,9 @@ import {
   postsRepo,
   postTargetsRepo,
   postProblems,
+  presentPostUpdate,
   type AccountRecord,
+  type MovedTarget,
   type JobData,
   type PostTargetRecord,
 } from '@velvet/shared';
@@ -34,6 +36,15 @@ const SETTLE_ATTEMPTS = 5;
 export function createPostPublish(ctx: WorkerContext) {
   return async function postPublish(job: BullJob<JobData<'post.publish'>>, token?: string): Promise<void> {
     const { targetId, dueAt } = job.data;
+    if (!job.data.check) {
+      if (dueAt > Date.now() + 1000 && token) {
+        await job.moveToDelayed(dueAt, token);
+        throw new DelayedError();
+      }
+      // The usual case first, in one statement: still scheduled for this time, so take it.
+      const claimed = announce(await postTargetsRepo.claim(ctx.db, targetId, new Date(dueAt)));
+      if (claimed) return record(targetId, await publishClaimed(claimed), 1);
+    }
     const target = await postTargetsRepo.findById(ctx.db, targetId);
     if (!target) return;
     if (job.data.check) return checkStatus(target, job.data.attempt ?? 1);
@@ -41,20 +52,35 @@ export function createPostPublish(ctx: WorkerContext) {
       // This job already claimed it and stopped before recording the outcome.
       return interrupted(target.id, 1);
     }
-    if (target.state !== 'scheduled' || target.scheduledAt?.getTime() !== dueAt) return;
-    if (dueAt > Date.now() + 1000 && token) {
-      await job.moveToDelayed(dueAt, token);
-      throw new DelayedError();
-    }
-    const claimed = await postTargetsRepo.claim(ctx.db, target.id, new Date(dueAt));
-    if (!claimed) return;
-    await record(target.id, await publishClaimed(claimed), 1);
+    // Moved, unscheduled, cancelled or done meanwhile: this job has nothing to do.
   };
+
+  /** Tells the creator's calendars that a target moved (after its commit); never fails the job. */
+  function announce(moved: MovedTarget | undefined): MovedTarget | undefined {
+    if (moved)
+      void ctx.publisher
+        .emit({ creatorId: moved.creatorId }, 'post:update', presentPostUpdate(moved, moved.creatorId))
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error, targetId: moved.id }, 'post:update not sent'),
+        );
+    return moved;
+  }
+
+  /** Moves a target this worker holds (`from`) to the outcome, and says so. */
+  async function settleTarget(
+    targetId: string,
+    from: 'publishing' | 'unconfirmed',
+    outcome: Parameters<typeof postTargetsRepo.settle>[3],
+  ) {
+    return announce(await postTargetsRepo.settle(ctx.db, targetId, from, outcome));
+  }
 
   /** Publishes a target this worker holds (`publishing`), or says why it cannot. */
   async function publishClaimed(target: PostTargetRecord): Promise<PublishOutcome> {
-    const post = await postsRepo.findById(ctx.db, target.postId);
-    const account = await accountsRepo.findById(ctx.db, target.accountId);
+    const [post, account] = await Promise.all([
+      postsRepo.findById(ctx.db, target.postId),
+      accountsRepo.findById(ctx.db, target.accountId),
+    ]);
     const publisher = ctx.publishers.get(target.platform);
     if (!post || !account)
       return { state: 'failed', reason: 'The post or its account was deleted', retry: false };
@@ -109,7 +135,7 @@ export function createPostPublish(ctx: WorkerContext) {
   async function record(targetId: string, outcome: LocateOutcome, attempt: number): Promise<void> {
     switch (outcome.state) {
       case 'published':
-        await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+        await settleTarget(targetId, 'publishing', {
           state: 'published',
           remoteId: outcome.remoteId,
           remoteUrl: outcome.url ?? null,
@@ -117,7 +143,7 @@ export function createPostPublish(ctx: WorkerContext) {
         });
         return;
       case 'processing':
-        await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+        await settleTarget(targetId, 'publishing', {
           state: 'publishing',
           remoteId: outcome.remoteId,
         });
@@ -127,14 +153,14 @@ export function createPostPublish(ctx: WorkerContext) {
           // Refused for now (a rate limit, the platform down, a token to refresh): try again later.
           const at = new Date(Date.now() + (outcome.kind === 'refresh_token' ? 5_000 : 5 * 60_000));
           at.setUTCMilliseconds(0);
-          await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+          await settleTarget(targetId, 'publishing', {
             state: 'scheduled',
             scheduledAt: at,
             lastError: outcome.reason,
           });
           return later(targetId, { dueAt: at.getTime() });
         }
-        await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+        await settleTarget(targetId, 'publishing', {
           state: 'failed',
           lastError: outcome.reason,
         });
@@ -143,7 +169,7 @@ export function createPostPublish(ctx: WorkerContext) {
         // Only `locate` answers this, and it is handled where it is asked.
         return;
       case 'unconfirmed':
-        await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+        await settleTarget(targetId, 'publishing', {
           state: 'unconfirmed',
           lastError: outcome.reason,
         });
@@ -153,7 +179,7 @@ export function createPostPublish(ctx: WorkerContext) {
 
   /** A worker died holding the target: nobody knows whether the platform got the post. */
   async function interrupted(targetId: string, attempt: number) {
-    await postTargetsRepo.settle(ctx.db, targetId, 'publishing', {
+    await settleTarget(targetId, 'publishing', {
       state: 'unconfirmed',
       lastError: 'Publishing was interrupted: checking on the platform whether the post is there',
     });
@@ -165,7 +191,7 @@ export function createPostPublish(ctx: WorkerContext) {
     const target = await postTargetsRepo.findById(ctx.db, targetId);
     if (!target || !ctx.publishers.get(target.platform)?.locate) return;
     if (attempt > SETTLE_ATTEMPTS) {
-      await postTargetsRepo.settle(ctx.db, targetId, 'unconfirmed', {
+      await settleTarget(targetId, 'unconfirmed', {
         state: 'unconfirmed',
         lastError: `${target.lastError ?? 'Unknown outcome'} — ${target.platform} gave no clear answer: check there whether the post is live`,
       });
@@ -199,7 +225,7 @@ export function createPostPublish(ctx: WorkerContext) {
   ) {
     if (!publisher.locate) return;
     // Held while asking, as while publishing: a worker dying here leaves it `publishing` again.
-    if (!(await postTargetsRepo.settle(ctx.db, target.id, 'unconfirmed', { state: 'publishing' }))) return;
+    if (!(await settleTarget(target.id, 'unconfirmed', { state: 'publishing' }))) return;
     let found: LocateOutcome;
     try {
       found = await withTimeout(publisher.locate(await credentialsOf(account), target.id));

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { mediaAssets, platformAccounts, posts, postTargets } from '../schema';
 import { outboxRepo, type OutboxRow } from './outbox.repo';
@@ -6,6 +6,14 @@ import { outboxRepo, type OutboxRow } from './outbox.repo';
 export type PostRecord = typeof posts.$inferSelect;
 export type PostTargetRecord = typeof postTargets.$inferSelect;
 export type NewPost = typeof posts.$inferInsert;
+/** A target as the engine moves it, with its post's creator (whose room hears of it). */
+export type MovedTarget = PostTargetRecord & { creatorId: string };
+
+/** RETURNING the whole target and its post's creator, in the same statement. */
+const movedTarget = () => ({
+  ...getTableColumns(postTargets),
+  creatorId: sql<string>`(select p.creator_id from posts p where p.id = ${postTargets.postId})`,
+});
 
 export const postsRepo = {
   async create(
@@ -127,18 +135,21 @@ export const postTargetsRepo = {
    * Takes a due target for publishing: only a target still scheduled for `dueAt` moves to
    * `publishing`, so two workers (or a retried job) never both get it.
    */
-  async claim(db: Db, id: string, dueAt: Date): Promise<PostTargetRecord | undefined> {
+  async claim(db: Db, id: string, dueAt: Date): Promise<MovedTarget | undefined> {
     const [row] = await db
       .update(postTargets)
       .set({ state: 'publishing', updatedAt: new Date() })
       .where(
         and(eq(postTargets.id, id), eq(postTargets.state, 'scheduled'), eq(postTargets.scheduledAt, dueAt)),
       )
-      .returning();
+      .returning(movedTarget());
     return row;
   },
 
-  /** Records what the platform answered for a target this worker holds (`from` state). */
+  /**
+   * Records what the platform answered for a target this worker holds (`from` state): the
+   * target as it now is, or undefined when it was no longer in `from`.
+   */
   async settle(
     db: Db,
     id: string,
@@ -150,13 +161,13 @@ export const postTargetsRepo = {
       lastError?: string | null;
       scheduledAt?: Date;
     },
-  ): Promise<boolean> {
-    const rows = await db
+  ): Promise<MovedTarget | undefined> {
+    const [row] = await db
       .update(postTargets)
       .set({ ...outcome, updatedAt: new Date() })
       .where(and(eq(postTargets.id, id), eq(postTargets.state, from)))
-      .returning({ id: postTargets.id });
-    return rows.length > 0;
+      .returning(movedTarget());
+    return row;
   },
 };
 
@@ -200,6 +211,41 @@ export const postScheduleRepo = {
         .set({ version: sql`${posts.version} + 1`, updatedAt: new Date() })
         .where(eq(posts.id, postId));
       return { targets, outbox: rows };
+    });
+  },
+
+  /**
+   * Cancels the chosen targets that have not gone out (draft, scheduled, failed): their jobs
+   * then find nothing to do. Refused as a whole while one of them is being published.
+   */
+  async cancel(
+    db: Db,
+    postId: string,
+    targetIds: string[],
+  ): Promise<{ cancelled: PostTargetRecord[] } | 'publishing'> {
+    return db.transaction(async (tx) => {
+      await tx.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)).for('update');
+      const chosen = await tx
+        .select()
+        .from(postTargets)
+        .where(and(eq(postTargets.postId, postId), inArray(postTargets.id, targetIds)));
+      if (chosen.some((t) => t.state === 'publishing')) return 'publishing';
+      const cancelled = await tx
+        .update(postTargets)
+        .set({ state: 'cancelled', updatedAt: new Date() })
+        .where(
+          and(
+            eq(postTargets.postId, postId),
+            inArray(postTargets.id, targetIds),
+            inArray(postTargets.state, ['draft', 'scheduled', 'failed']),
+          ),
+        )
+        .returning();
+      await tx
+        .update(posts)
+        .set({ version: sql`${posts.version} + 1`, updatedAt: new Date() })
+        .where(eq(posts.id, postId));
+      return { cancelled };
     });
   },
 

@@ -180,7 +180,9 @@ export function createPostPublish(ctx: WorkerContext) {
     await later(targetId, { dueAt: Date.now() + SETTLE_AFTER_MS * attempt, check: true, attempt });
   }
 
-  const locateHint = (target: PostTargetRecord, publisher: Publisher) => locateHintOf(ctx, target, publisher);
+  function locateHint(target: PostTargetRecord, publisher: Publisher) {
+    return locateHintOf(ctx, target, publisher);
+  }
 
   async function checkStatus(target: PostTargetRecord, attempt: number): Promise<void> {
     const account = await accountsRepo.findById(ctx.db, target.accountId);

@@ -148,6 +148,27 @@ describe('X publishing through hub and workers', () => {
     }, 240_000);
   }
 
+  it('a refresh token X refuses fails the post with the reason, and the account needs attention', async () => {
+    // The creator revoked the app on X: the access token is refused, then the refresh token.
+    x.revokeAll();
+    const post = await textPost('Après la révocation');
+    await admin.post(`/api/posts/${post.id}/schedule`, { at: inSeconds(1) });
+    const target = await until(
+      async () => {
+        const t = await targetOf(post.id);
+        return t.state === 'failed' ? t : undefined;
+      },
+      90_000,
+      'the target failed',
+    );
+    expect(target.error).toMatch(/refused the refresh token: reconnect the account/);
+    const accounts = await admin.get(`/api/creators/${creatorId}/accounts`);
+    const account = accounts.body.accounts.find((a: { id: string }) => a.id === accountId);
+    expect(account.status).toBe('needs_attention');
+    expect(x.posts.filter((p) => p.text.startsWith('Après'))).toHaveLength(0);
+    expect(x.refreshes.at(-1)!.refused).toBe(true);
+  }, 120_000);
+
   it('never writes X tokens or the client secret in the logs', () => {
     const logs = hub.output() + workers.output() + doomedOutput.join('');
     for (const secret of [...x.issued, CLIENT.clientSecret]) expect(logs).not.toContain(secret);

@@ -4,6 +4,7 @@ import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
   accountsRepo,
   outboxRepo,
+  PlatformError,
   postsRepo,
   postTargetsRepo,
   postProblems,
@@ -68,8 +69,20 @@ export function createPostPublish(ctx: WorkerContext) {
       return { state: 'failed', reason: problems.map((p) => p.message).join('; '), retry: false };
     const files = post.mediaIds.flatMap((id) => media.filter((m) => m.id === id));
 
+    let credentials: Record<string, unknown>;
     try {
-      const credentials = await credentialsOf(account);
+      credentials = await credentialsOf(account);
+    } catch (error) {
+      // Nothing was sent: a refused refresh (reconnect the account) fails, a blip retries.
+      const final = error instanceof PlatformError && error.kind === 'permanent';
+      return {
+        state: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+        retry: !final,
+        kind: final ? 'disconnect' : 'retry',
+      };
+    }
+    try {
       killPoint('publish:before-call');
       const outcome = await withTimeout(
         publisher.publish({

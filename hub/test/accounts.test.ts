@@ -88,6 +88,7 @@ describe('platforms and connected accounts', () => {
       'onlyfans',
       'sandbox',
       'telegram',
+      'x',
     ]);
   });
 

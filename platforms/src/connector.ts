@@ -199,6 +199,8 @@ export interface AccountConnector {
   connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
   disconnect(credentials: StoredCredentials): Promise<void>;
   tokens?: TokenRefresher;
+  /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
+  oauth?: OAuthFlow;
 }
 
 /** What `GET /api/platforms` tells the UI about one platform. */

@@ -1,6 +1,6 @@
 import type { PostContent, PostProblem, PostRules, PublishPlatform } from '@velvet/shared';
 import type { z } from 'zod';
-import type { ConnectResult, StoredCredentials, TokenRefresher } from './connector';
+import type { ConnectResult, OAuthFlow, StoredCredentials, TokenRefresher } from './connector';
 
 /** A post published, or what is known of it: publishing late is acceptable, twice never. */
 export type PublishOutcome =
@@ -12,7 +12,14 @@ export type PublishOutcome =
    * Refused. `retry` says whether the same call may be tried again later (a rate limit, a 5xx);
    * `kind: 'refresh_token'`: the access token was refused, refresh it before that retry.
    */
-  | { state: 'failed'; reason: string; retry: boolean; kind?: PublishErrorKind }
+  | {
+      state: 'failed';
+      reason: string;
+      retry: boolean;
+      kind?: PublishErrorKind;
+      /** When the platform said its limit reopens (epoch ms): no retry before then. */
+      retryAt?: number;
+    }
   /**
    * The call may have published (a timeout, a connection cut after sending): never retried
    * blindly; `status` or a human settles it.
@@ -31,7 +38,7 @@ export type LocateOutcome =
  * what is stored sealed, and the refresh of expiring tokens.
  */
 export interface PublishAccountConnector {
-  readonly connectsWith: 'credentials';
+  readonly connectsWith: 'credentials' | 'oauth';
   /** What the operator types; validated before anything is stored or called. */
   readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
   /** Throws `CredentialsRejected` (shown at `credentials.<field>`) when the platform refuses them. */
@@ -39,6 +46,8 @@ export interface PublishAccountConnector {
   /** Ends what `connect` opened on the platform side (a session), where it can. */
   disconnect?(credentials: StoredCredentials): Promise<void>;
   tokens?: TokenRefresher;
+  /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
+  oauth?: OAuthFlow;
 }
 
 /** Postiz's taxonomy of platform errors, which decides what happens to the account. */
@@ -55,6 +64,15 @@ export interface PublishRequest {
   mediaUrls: readonly string[];
   /** The media bytes, for platforms that take uploads. */
   readMedia(index: number): Promise<Buffer>;
+}
+
+/**
+ * What a platform without a key of Velvet's own on its posts (X) matches a post by: the content
+ * sent, and the earliest time an attempt could have published it.
+ */
+export interface LocateHint {
+  post: PostContent;
+  since: Date;
 }
 
 export interface PostMetrics {
@@ -83,7 +101,7 @@ export interface Publisher {
    * its id was known). Only an `absent` answer lets the engine publish again; without this
    * method an unconfirmed target waits for a human.
    */
-  locate?(credentials: StoredCredentials, targetId: string): Promise<LocateOutcome>;
+  locate?(credentials: StoredCredentials, targetId: string, hint?: LocateHint): Promise<LocateOutcome>;
   /** For a platform without a chat connector: how its accounts connect. */
   readonly account?: PublishAccountConnector;
 }

@@ -1,6 +1,7 @@
 import type { Env, PublishPlatform } from '@velvet/shared';
 import type { Publisher } from './publisher';
 import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
+import { createXPublisher } from './x/x.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -10,7 +11,7 @@ export interface Publishers {
 }
 
 export interface PublisherDeps {
-  env: Pick<Env, 'BLUESKY_SERVICE'>;
+  env: Pick<Env, 'BLUESKY_SERVICE' | 'X_API_ROOT' | 'X_AUTH_ROOT' | 'X_CLIENT_ID' | 'X_CLIENT_SECRET'>;
   redis: SandboxFeedStore;
   redisPrefix: string;
 }
@@ -19,6 +20,13 @@ export interface PublisherDeps {
 const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
   (deps) => createSandboxPublisher(deps.redis, deps.redisPrefix),
   (deps) => createBlueskyPublisher({ service: deps.env.BLUESKY_SERVICE }),
+  ({ env }) =>
+    createXPublisher({
+      apiRoot: env.X_API_ROOT,
+      authRoot: env.X_AUTH_ROOT,
+      clientId: env.X_CLIENT_ID,
+      clientSecret: env.X_CLIENT_SECRET,
+    }),
 ];
 
 export function createPublishers(deps: PublisherDeps): Publishers {

@@ -68,6 +68,7 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
       connect: (credentials) => account.connect(credentials),
       disconnect: async (credentials) => account.disconnect?.(credentials),
       ...(account.tokens ? { tokens: account.tokens } : {}),
+      ...(account.oauth ? { oauth: account.oauth } : {}),
     });
   }
   const descriptions = [...accounts.values()].map((account): PlatformDescription => {

@@ -44,11 +44,12 @@ export function createOAuthService(
   const redirectUri = (platform: Platform) => `${ctx.env.PUBLIC_URL}/api/oauth/${platform}/callback`;
 
   function flowOf(platform: string): { platform: Platform; flow: OAuthFlow } {
-    const connector = deps.connectors.get(platform);
-    if (!connector?.oauth || !(PLATFORMS as readonly string[]).includes(platform)) {
+    // A chat platform's connector or a publish-only platform's account side, alike.
+    const account = deps.connectors.account(platform);
+    if (!account?.oauth || !(PLATFORMS as readonly string[]).includes(platform)) {
       throw new NotFound('OAuth connection for this platform');
     }
-    return { platform: connector.platform, flow: connector.oauth };
+    return { platform: account.platform, flow: account.oauth };
   }
 
   return {

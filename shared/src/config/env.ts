@@ -119,6 +119,11 @@ const envSchema = z
     ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
     BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
     X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
+    /** X's consent page host (`/i/oauth2/authorize`); the token endpoint lives under X_API_ROOT. */
+    X_AUTH_ROOT: url(['http', 'https']).default('https://x.com'),
+    /** The X app's OAuth 2.0 client; unset → connecting X answers 503 saying so. No secret: a public client. */
+    X_CLIENT_ID: optionalString,
+    X_CLIENT_SECRET: optionalString,
     INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
     TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
     /** Web push (VAPID) key pair, base64url; unset → derived from VELVET_SECRET. */

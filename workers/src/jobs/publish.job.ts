@@ -4,6 +4,7 @@ import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
   accountsRepo,
   outboxRepo,
+  PlatformError,
   postsRepo,
   postTargetsRepo,
   postProblems,
@@ -13,7 +14,7 @@ import {
   type JobData,
   type PostTargetRecord,
 } from '@velvet/shared';
-import type { LocateOutcome, Publisher, PublishOutcome } from '@velvet/platforms';
+import type { LocateHint, LocateOutcome, Publisher, PublishOutcome } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import { killPoint } from '../kill-point';
 
@@ -94,8 +95,20 @@ export function createPostPublish(ctx: WorkerContext) {
       return { state: 'failed', reason: problems.map((p) => p.message).join('; '), retry: false };
     const files = post.mediaIds.flatMap((id) => media.filter((m) => m.id === id));
 
+    let credentials: Record<string, unknown>;
     try {
-      const credentials = await credentialsOf(account);
+      credentials = await credentialsOf(account);
+    } catch (error) {
+      // Nothing was sent: a refused refresh (reconnect the account) fails, a blip retries.
+      const final = error instanceof PlatformError && error.kind === 'permanent';
+      return {
+        state: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+        retry: !final,
+        kind: final ? 'disconnect' : 'retry',
+      };
+    }
+    try {
       killPoint('publish:before-call');
       const outcome = await withTimeout(
         publisher.publish({
@@ -151,7 +164,13 @@ export function createPostPublish(ctx: WorkerContext) {
       case 'failed':
         if (outcome.retry) {
           // Refused for now (a rate limit, the platform down, a token to refresh): try again later.
-          const at = new Date(Date.now() + (outcome.kind === 'refresh_token' ? 5_000 : 5 * 60_000));
+          // Not before the platform's limit reopens, when it said when (X's x-rate-limit-reset).
+          const at = new Date(
+            Math.max(
+              Date.now() + (outcome.kind === 'refresh_token' ? 5_000 : 5 * 60_000),
+              outcome.retryAt ?? 0,
+            ),
+          );
           at.setUTCMilliseconds(0);
           await settleTarget(targetId, 'publishing', {
             state: 'scheduled',
@@ -200,6 +219,10 @@ export function createPostPublish(ctx: WorkerContext) {
     await later(targetId, { dueAt: Date.now() + SETTLE_AFTER_MS * attempt, check: true, attempt });
   }
 
+  function locateHint(target: PostTargetRecord, publisher: Publisher) {
+    return locateHintOf(ctx, target, publisher);
+  }
+
   async function checkStatus(target: PostTargetRecord, attempt: number): Promise<void> {
     const account = await accountsRepo.findById(ctx.db, target.accountId);
     const publisher = ctx.publishers.get(target.platform);
@@ -228,7 +251,9 @@ export function createPostPublish(ctx: WorkerContext) {
     if (!(await settleTarget(target.id, 'unconfirmed', { state: 'publishing' }))) return;
     let found: LocateOutcome;
     try {
-      found = await withTimeout(publisher.locate(await credentialsOf(account), target.id));
+      found = await withTimeout(
+        publisher.locate(await credentialsOf(account), target.id, await locateHint(target, publisher)),
+      );
     } catch (error) {
       found = {
         state: 'unconfirmed',
@@ -238,6 +263,22 @@ export function createPostPublish(ctx: WorkerContext) {
     if (found.state === 'absent') return record(target.id, await publishClaimed(target), attempt + 1);
     await record(target.id, found, attempt + 1);
   }
+}
+
+/**
+ * What a platform that finds posts by their content needs: the content as it was sent, and
+ * the earliest time it could have been published (the target's due time).
+ */
+async function locateHintOf(
+  ctx: WorkerContext,
+  target: PostTargetRecord,
+  publisher: Publisher,
+): Promise<LocateHint | undefined> {
+  const post = await postsRepo.findById(ctx.db, target.postId);
+  if (!post || !target.scheduledAt) return undefined;
+  const media = await postsRepo.media(ctx.db, post.creatorId, post.mediaIds);
+  const { content } = postProblems(post, target.platform, media, publisher.rules);
+  return { post: content, since: target.scheduledAt };
 }
 
 /** The bytes of a library file under MEDIA_DIR (keys are written by the hub, checked again here). */

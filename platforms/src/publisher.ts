@@ -12,7 +12,14 @@ export type PublishOutcome =
    * Refused. `retry` says whether the same call may be tried again later (a rate limit, a 5xx);
    * `kind: 'refresh_token'`: the access token was refused, refresh it before that retry.
    */
-  | { state: 'failed'; reason: string; retry: boolean; kind?: PublishErrorKind }
+  | {
+      state: 'failed';
+      reason: string;
+      retry: boolean;
+      kind?: PublishErrorKind;
+      /** When the platform says when to come back (a quota window, a rate-limit reset). */
+      retryAfterMs?: number;
+    }
   /**
    * The call may have published (a timeout, a connection cut after sending): never retried
    * blindly; `status` or a human settles it.

@@ -31,6 +31,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /webhooks/:platform/:accountId': { body: 'webhook' },
   'GET /healthz': { body: 'none' },
+  'GET /public/media/:id': { body: 'none', query: () => ({ expires: '1', signature: 'forged' }) },
 
   'POST /api/auth/login': {
     body: 'json',

@@ -1,6 +1,7 @@
 import type { Env, PublishPlatform } from '@velvet/shared';
 import type { Publisher } from './publisher';
 import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
+import { createInstagramPublisher, type InstagramStore } from './instagram/instagram.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -10,8 +11,8 @@ export interface Publishers {
 }
 
 export interface PublisherDeps {
-  env: Pick<Env, 'BLUESKY_SERVICE'>;
-  redis: SandboxFeedStore;
+  env: Pick<Env, 'BLUESKY_SERVICE' | 'INSTAGRAM_API_ROOT' | 'PUBLIC_URL'>;
+  redis: SandboxFeedStore & InstagramStore;
   redisPrefix: string;
 }
 
@@ -19,6 +20,13 @@ export interface PublisherDeps {
 const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
   (deps) => createSandboxPublisher(deps.redis, deps.redisPrefix),
   (deps) => createBlueskyPublisher({ service: deps.env.BLUESKY_SERVICE }),
+  (d) =>
+    createInstagramPublisher({
+      apiRoot: d.env.INSTAGRAM_API_ROOT,
+      publicUrl: d.env.PUBLIC_URL,
+      store: d.redis,
+      prefix: d.redisPrefix,
+    }),
 ];
 
 export function createPublishers(deps: PublisherDeps): Publishers {

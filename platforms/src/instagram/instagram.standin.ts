@@ -108,7 +108,11 @@ export async function startInstagramStandin(options: {
     calls += 1;
     res.writeHead(status, {
       'content-type': 'application/json; charset=UTF-8',
-      'x-app-usage': JSON.stringify({ call_count: Math.min(100, calls), total_cputime: 1, total_time: 1 }),
+      'x-app-usage': JSON.stringify({
+        call_count: Math.min(95, Math.floor(calls / 10)),
+        total_cputime: 1,
+        total_time: 1,
+      }),
       ...headers,
     });
     res.end(JSON.stringify(body));

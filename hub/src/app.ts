@@ -39,6 +39,7 @@ import { attachmentsRoutes } from './conversations/attachments.routes';
 import { mediaRoutes } from './media/media.routes';
 import { createMediaService } from './media/media.service';
 import { localMediaStore } from './media/media.store';
+import { publicMediaRoutes } from './media/public-media.routes';
 import { postsRoutes } from './posts/posts.routes';
 import { calendarRoutes } from './calendar/calendar.routes';
 import { createCalendarService } from './calendar/calendar.service';
@@ -134,6 +135,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   });
 
   app.use(healthRoutes(ctx));
+  app.use(publicMediaRoutes(ctx, localMediaStore(ctx.env.MEDIA_DIR)));
   const accounts = createAccountsService(ctx, creators, deps.connectors, deps.webhookAccounts);
   const oauth = createOAuthService(ctx, { connectors: deps.connectors, creators, accounts });
   app.use(oauthCallbackRoutes(oauth));

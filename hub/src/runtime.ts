@@ -71,6 +71,7 @@ export function startWorkerRole(
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
+    publicUrl: ctx.env.PUBLIC_URL,
     publishers: deps.publishers ?? platformPublishers(ctx),
     backups: {
       dataDir: ctx.env.DATA_DIR,

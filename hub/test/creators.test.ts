@@ -148,13 +148,13 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     expect(badPlatform.body.error.message).toMatch(/platform must be one of telegram/);
 
     // A platform without a connector is refused: no credentials stored, no webhook URL that answers 404.
-    const instagram = await admin.post(`/api/creators/${creator.id}/accounts`, {
-      platform: 'instagram',
+    const tiktok = await admin.post(`/api/creators/${creator.id}/accounts`, {
+      platform: 'tiktok',
       credentials: { botToken: 'x'.repeat(60) },
     });
-    expect(instagram.status).toBe(422);
-    expect(instagram.body.error.message).toMatch(
-      /platform: instagram cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky\)/,
+    expect(tiktok.status).toBe(422);
+    expect(tiktok.body.error.message).toMatch(
+      /platform: tiktok cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky, instagram\)/,
     );
     // Discord is connectable: a malformed application is refused field by field, before any call.
     const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {

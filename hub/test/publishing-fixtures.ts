@@ -35,8 +35,9 @@ export async function uploadReel(hub: TestHub, client: Client, creatorId: string
 }
 
 /**
- * An Instagram account for a creator. Its publisher comes with the publishers' issue, so
- * nothing can connect one through the API yet: the row is written as the connection would.
+ * An Instagram account for a creator, for tests that only plan posts: connecting one through
+ * the API needs the Graph API stand-in (see instagram.e2e.test.ts), so the row is written as
+ * the connection would.
  */
 export async function instagramAccount(
   hub: TestHub,

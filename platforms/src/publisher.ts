@@ -19,6 +19,8 @@ export type PublishOutcome =
       kind?: PublishErrorKind;
       /** When the platform said its limit reopens (epoch ms): no retry before then. */
       retryAt?: number;
+      /** When the platform says when to come back (a quota window, a rate-limit reset). */
+      retryAfterMs?: number;
     }
   /**
    * The call may have published (a timeout, a connection cut after sending): never retried

@@ -2,6 +2,7 @@ import type { Env, PublishPlatform } from '@velvet/shared';
 import type { Publisher } from './publisher';
 import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
 import { createXPublisher } from './x/x.publisher';
+import { createInstagramPublisher, type InstagramStore } from './instagram/instagram.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -11,8 +12,17 @@ export interface Publishers {
 }
 
 export interface PublisherDeps {
-  env: Pick<Env, 'BLUESKY_SERVICE' | 'X_API_ROOT' | 'X_AUTH_ROOT' | 'X_CLIENT_ID' | 'X_CLIENT_SECRET'>;
-  redis: SandboxFeedStore;
+  env: Pick<
+    Env,
+    | 'BLUESKY_SERVICE'
+    | 'X_API_ROOT'
+    | 'X_AUTH_ROOT'
+    | 'X_CLIENT_ID'
+    | 'X_CLIENT_SECRET'
+    | 'INSTAGRAM_API_ROOT'
+    | 'PUBLIC_URL'
+  >;
+  redis: SandboxFeedStore & InstagramStore;
   redisPrefix: string;
 }
 
@@ -26,6 +36,13 @@ const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
       authRoot: env.X_AUTH_ROOT,
       clientId: env.X_CLIENT_ID,
       clientSecret: env.X_CLIENT_SECRET,
+    }),
+  (d) =>
+    createInstagramPublisher({
+      apiRoot: d.env.INSTAGRAM_API_ROOT,
+      publicUrl: d.env.PUBLIC_URL,
+      store: d.redis,
+      prefix: d.redisPrefix,
     }),
 ];
 

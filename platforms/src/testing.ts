@@ -8,6 +8,7 @@ export * from './conformance';
 export { createConnectors } from './registry';
 export * from './discord/discord.standin';
 export * from './fanvue/fanvue.standin';
+export * from './instagram/instagram.standin';
 export { connectFanvueThroughHub } from './fanvue/fanvue.conformance';
 export * from './onlyfans/onlyfans.standin';
 export * from './telegram/telegram.standin';

@@ -44,6 +44,7 @@ export * from './publishing/zoned-time';
 export * from './publishing/planner';
 export * from './publishing/post';
 export * from './publishing/text-limits';
+export * from './publishing/media-url';
 export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';

@@ -43,5 +43,7 @@ export interface WorkerContext {
   };
   /** Where operators' uploads are kept (MEDIA_DIR). */
   mediaDir: string;
+  /** This hub's public address (PUBLIC_URL): where platforms fetch signed media from. */
+  publicUrl: string;
   now: () => Date;
 }

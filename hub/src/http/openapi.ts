@@ -95,6 +95,7 @@ const ERRORS: Record<number, { name: string; description: string; schema: z.ZodT
     description: 'The body is over the limit; nothing of it was kept',
     schema: errorBody,
   },
+  410: { name: 'Gone', description: 'The address was genuine but has expired', schema: errorBody },
   422: {
     name: 'ValidationFailed',
     description: 'Well-formed, but a field breaks the schema: each bad field is named',

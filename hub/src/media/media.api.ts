@@ -80,4 +80,16 @@ export const mediaApi: ApiRoute[] = [
     auth: 'bearer',
     responses: { 200: { description: 'The thumbnail', contentType: 'image/webp' } },
   },
+  {
+    route: 'GET /public/media/:id',
+    summary: 'A library file, for a platform that fetches media itself (Instagram)',
+    access: 'anyone holding an address the workers signed for this item',
+    auth: 'signature',
+    description:
+      'No sign-in: the query’s `expires` (Unix seconds) and `signature` (HMAC-SHA256 of the media id and `expires` with a key derived from VELVET_SECRET) must match. A wrong or missing signature answers 403; a genuine one past its expiry 410.',
+    responses: {
+      200: { description: 'The file, served in a sandbox (CSP `sandbox`, nosniff)', contentType: '*/*' },
+    },
+    errors: [403, 410],
+  },
 ];

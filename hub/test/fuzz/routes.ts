@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { signMediaUrl } from '@velvet/shared';
 import { telegramUpdates } from '@velvet/platforms/testing';
 import type { World } from './world';
 
@@ -31,6 +32,21 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /webhooks/:platform/:accountId': { body: 'webhook' },
   'GET /healthz': { body: 'none' },
+  'GET /public/media/:id': {
+    body: 'none',
+    // The address the workers would hand a platform for this medium.
+    query: (w) =>
+      Object.fromEntries(
+        new URL(
+          signMediaUrl(
+            w.hub.url,
+            w.hub.ctx.secrets.mediaUrlKey,
+            w.ids.media[0]!,
+            new Date(Date.now() + 3600_000),
+          ),
+        ).searchParams,
+      ),
+  },
 
   'POST /api/auth/login': {
     body: 'json',

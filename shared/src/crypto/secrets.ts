@@ -10,6 +10,8 @@ export interface Secrets {
   credentials: SecretBox;
   /** HMAC key for single-use checkout tokens. */
   checkoutKey: Buffer;
+  /** HMAC key for the signed, expiring media addresses platforms fetch (`signMediaUrl`). */
+  mediaUrlKey: Buffer;
 }
 
 /**
@@ -36,5 +38,6 @@ export function deriveSecrets(secret: string): Secrets {
     jwtKey: deriveKey(secret, 'jwt'),
     credentials: new SecretBox(deriveKey(secret, 'credentials')),
     checkoutKey: deriveKey(secret, 'checkout'),
+    mediaUrlKey: deriveKey(secret, 'media-url'),
   };
 }

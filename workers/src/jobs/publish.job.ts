@@ -9,6 +9,7 @@ import {
   postTargetsRepo,
   postProblems,
   presentPostUpdate,
+  signMediaUrl,
   type AccountRecord,
   type MovedTarget,
   type JobData,
@@ -20,6 +21,8 @@ import { killPoint } from '../kill-point';
 
 /** A publish call that has not answered by then has an unknown outcome. */
 const PUBLISH_TIMEOUT_MS = 60_000;
+/** How long a signed media address lets a platform fetch the file (Instagram fetches while processing). */
+const MEDIA_URL_TTL_MS = 2 * 60 * 60_000;
 /** How long after an unknown outcome the platform is asked whether the post is there. */
 const SETTLE_AFTER_MS = 3_000;
 /** Asking that many times without a clear answer leaves the target to a human. */
@@ -89,11 +92,18 @@ export function createPostPublish(ctx: WorkerContext) {
       return { state: 'failed', reason: `Velvet cannot publish to ${target.platform}`, retry: false };
     if (account.status === 'disconnected')
       return { state: 'failed', reason: 'The account is disconnected: reconnect it', retry: false };
+    if (account.status === 'needs_attention')
+      return {
+        state: 'failed',
+        reason: 'The account needs attention (its access was refused): reconnect it, then schedule again',
+        retry: false,
+      };
     const media = await postsRepo.media(ctx.db, post.creatorId, post.mediaIds);
     const { content, problems } = postProblems(post, target.platform, media, publisher.rules);
     if (problems.length)
       return { state: 'failed', reason: problems.map((p) => p.message).join('; '), retry: false };
     const files = post.mediaIds.flatMap((id) => media.filter((m) => m.id === id));
+    const urlsExpire = new Date(Date.now() + MEDIA_URL_TTL_MS);
 
     let credentials: Record<string, unknown>;
     try {
@@ -116,7 +126,7 @@ export function createPostPublish(ctx: WorkerContext) {
           credentials,
           targetId: target.id,
           post: content,
-          mediaUrls: [],
+          mediaUrls: files.map((f) => signMediaUrl(ctx.publicUrl, ctx.secrets.mediaUrlKey, f.id, urlsExpire)),
           readMedia: (index) => readLibraryFile(ctx.mediaDir, files[index]?.storageKey),
         }),
       );
@@ -164,13 +174,9 @@ export function createPostPublish(ctx: WorkerContext) {
       case 'failed':
         if (outcome.retry) {
           // Refused for now (a rate limit, the platform down, a token to refresh): try again later.
-          // Not before the platform's limit reopens, when it said when (X's x-rate-limit-reset).
-          const at = new Date(
-            Math.max(
-              Date.now() + (outcome.kind === 'refresh_token' ? 5_000 : 5 * 60_000),
-              outcome.retryAt ?? 0,
-            ),
-          );
+          // Not before the platform said its limit reopens (a quota window, X's x-rate-limit-reset).
+          const wait = outcome.retryAfterMs ?? (outcome.kind === 'refresh_token' ? 5_000 : 5 * 60_000);
+          const at = new Date(Math.max(Date.now() + wait, outcome.retryAt ?? 0));
           at.setUTCMilliseconds(0);
           await settleTarget(targetId, 'publishing', {
             state: 'scheduled',
@@ -286,6 +292,10 @@ async function readLibraryFile(mediaDir: string, key: string | undefined): Promi
   if (!key || key.includes('..') || !/^[a-z0-9][a-z0-9/_.-]*$/i.test(key))
     throw new Error('this media item is not in the library');
   return readFile(path.join(mediaDir, key));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {

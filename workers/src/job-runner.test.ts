@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, outboxRepo, type Database } from '@velvet/shared';
 import { createTestDatabase, type TestDatabase } from '@velvet/shared/testing';
 import type { WorkerContext } from './context';
-import { withOutboxBookkeeping } from './job-runner';
+import { settleInTransaction, withOutboxBookkeeping } from './job-runner';
 
 describe('the job runner marks outbox rows', () => {
   let testDb: TestDatabase;
@@ -20,7 +20,7 @@ describe('the job runner marks outbox rows', () => {
     await testDb?.drop();
   });
 
-  async function run(outcome: () => Promise<void>) {
+  async function run(outcome: (job: BullJob) => Promise<void>) {
     const row = await outboxRepo.insert(database.db, { name: 'inbound.process', data: { messageId: 'm' } });
     const job = { data: { messageId: 'm', outboxId: row.id } } as unknown as BullJob;
     const error = await withOutboxBookkeeping(
@@ -55,5 +55,18 @@ describe('the job runner marks outbox rows', () => {
     });
     expect(later.error).toBeInstanceOf(DelayedError);
     expect(later.settled).toBe(false);
+  });
+  it('takes the mark a handler made in its own transaction, and only if it committed', async () => {
+    const committed = await run((job) =>
+      database.db.transaction((tx) => settleInTransaction(tx, job, new Date())),
+    );
+    expect(committed).toEqual({ error: undefined, settled: true });
+    const rolledBack = await run((job) =>
+      database.db.transaction(async (tx) => {
+        await settleInTransaction(tx, job, new Date());
+        throw new Error('deadlock detected');
+      }),
+    );
+    expect(rolledBack).toMatchObject({ settled: false });
   });
 });

@@ -1,7 +1,36 @@
 import { UnrecoverableError, type Job as BullJob } from 'bullmq';
-import { outboxRepo, type JobName } from '@velvet/shared';
+import { outboxRepo, type Db, type JobName } from '@velvet/shared';
 import type { WorkerContext } from './context';
 import type { Handler } from './registry';
+
+/** Jobs whose handler marked their outbox row inside its own transaction. */
+const settledInside = new WeakSet<BullJob>();
+
+/**
+ * For a handler whose work is one transaction: marks the job's outbox row processed in it,
+ * so the mark commits with the work (one write and one commit fewer per job) and the
+ * runner does not write it again.
+ */
+export async function settleInTransaction(tx: Db, job: BullJob, at: Date): Promise<void> {
+  const { id, settled } = outboxRowOf(job);
+  if (id === null) return;
+  await outboxRepo.markProcessed(tx, id, at);
+  settled();
+}
+
+/**
+ * The job's outbox row (null: none), for a handler that marks it processed in one of its
+ * own statements; `settled()` once that statement ran.
+ */
+export interface JobOutbox {
+  id: number | null;
+  settled(): void;
+}
+
+export function outboxRowOf(job: BullJob): JobOutbox {
+  const id = (job.data as { outboxId?: number }).outboxId ?? null;
+  return { id, settled: () => void settledInside.add(job) };
+}
 
 /**
  * The runner's bookkeeping, so that no handler does it by hand: once a handler is done
@@ -24,6 +53,6 @@ export function withOutboxBookkeeping<N extends JobName>(
       if (error instanceof UnrecoverableError) await settle();
       throw error;
     }
-    await settle();
+    if (!settledInside.has(job)) await settle();
   };
 }

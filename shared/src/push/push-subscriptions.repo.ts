@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Role } from '../domain';
-import { selectRows, type Db } from '../db/client';
+import { preparedRows, selectRows, type Db } from '../db/client';
 import { pushSubscriptions } from '../db/schema';
 
 export type PushSubscriptionRecord = typeof pushSubscriptions.$inferSelect;
@@ -56,6 +56,23 @@ export const pushSubscriptionsRepo = {
       .from(pushSubscriptions)
       .where(eq(pushSubscriptions.userId, userId));
     return rows.map((r) => r.endpoint);
+  },
+
+  /**
+   * Whether anyone who may work on this creator has a device to push to: most drafts are
+   * for creators nobody follows by push, and they need no push job at all.
+   */
+  async anyForCreator(db: Db, creatorId: string): Promise<boolean> {
+    const rows = await preparedRows<{ one: number }>(
+      db,
+      'push_any_for_creator',
+      sql`select 1 as one from push_subscriptions s join users u on u.id = s.user_id
+          where u.disabled_at is null
+            and (u.role = 'admin' or exists (
+              select 1 from user_creators uc where uc.user_id = u.id and uc.creator_id = ${creatorId}))
+          limit 1`,
+    );
+    return rows.length > 0;
   },
 
   /**

@@ -6,6 +6,7 @@ import {
   draftPreview,
   draftsRepo,
   flushEffects,
+  outboxRepo,
   stageOutbound,
   stagePaymentRequest,
   type DraftDonePayload,
@@ -14,6 +15,7 @@ import {
 import { validateDraft } from '@velvet/llm';
 import type { WorkerContext } from '../context';
 import { announceEscalation, escalateConversation } from '../escalation';
+import type { JobOutbox } from '../job-runner';
 import { notifyApprovers } from '../push/notify-approvers';
 import type { DraftPitch, DraftScene } from './draft.context';
 import type { DraftReply } from './draft.stream';
@@ -29,6 +31,7 @@ export async function finishDraft(
   reply: DraftReply,
   pitch: DraftPitch,
   selling: boolean,
+  outbox: JobOutbox,
 ): Promise<void> {
   // Escalated first, so the validator reads the new status and holds this third template back.
   await escalateOnFallbacks(ctx, scene, draftId, reply);
@@ -38,7 +41,7 @@ export async function finishDraft(
     : scene.policy === 'auto'
       ? 'auto_sent'
       : 'pending_approval';
-  const finished = await commitDraft(ctx, scene, draftId, reply, pitch, { status, reasons });
+  const finished = await commitDraft(ctx, scene, draftId, reply, pitch, { status, reasons }, outbox);
   if (!finished) return;
   await ctx.publisher.emit(scene.target, 'draft:done', {
     draftId,
@@ -49,7 +52,7 @@ export async function finishDraft(
     ...(reasons.length ? { reasons } : {}),
     ...previewOf(ctx, scene, pitch, status),
   });
-  await notifyApprovers(ctx, { draftId, status });
+  await notifyApprovers(ctx, { draftId, creatorId: scene.conversation.creatorId, status });
   await flushEffects(ctx, scene.effects);
 }
 
@@ -133,13 +136,26 @@ async function commitDraft(
   { text, generatedBy, timings }: DraftReply,
   { offer, pack }: DraftPitch,
   { status, reasons }: { status: DraftDonePayload['status']; reasons: string[] },
+  outbox: JobOutbox,
 ) {
   const { message, conversation, capabilities, lang, effects } = scene;
-  // Nothing else to write with a draft that waits or is blocked: one statement, no transaction.
-  if (status !== 'auto_sent')
-    return draftsRepo.finish(ctx.db, draftId, { text, status, reasons, generatedBy, timings });
+  const update = { text, status, reasons, generatedBy, timings };
+  // Nothing else to write with a draft that waits or is blocked: one statement, the job's
+  // outbox row marked in it.
+  if (status !== 'auto_sent') {
+    const finished = await draftsRepo.finishSettling(ctx.db, draftId, update, {
+      id: outbox.id,
+      at: ctx.now(),
+    });
+    outbox.settled();
+    return finished;
+  }
   return ctx.db.transaction(async (tx) => {
-    const finished = await draftsRepo.finish(tx, draftId, { text, status, reasons, generatedBy, timings });
+    const finished = await draftsRepo.finish(tx, draftId, update);
+    if (outbox.id !== null) {
+      await outboxRepo.markProcessed(tx, outbox.id, ctx.now());
+      outbox.settled();
+    }
     const sent =
       finished && status === 'auto_sent'
         ? await stageOutbound(

@@ -1,6 +1,7 @@
 import type { Job as BullJob } from 'bullmq';
 import { draftsRepo, flushEffects, type JobData, type OfferRecord } from '@velvet/shared';
 import type { WorkerContext } from '../context';
+import { outboxRowOf } from '../job-runner';
 import { loadDraftScene, pitchFor, type DraftScene } from './draft.context';
 import { finishDraft } from './draft.finish';
 import { streamReply } from './draft.stream';
@@ -23,14 +24,14 @@ export function createDraftGenerate(ctx: WorkerContext) {
     const reply = await streamReply(ctx, scene, { draftId: draft.id, facts: pitch.facts, queueWaitMs });
     // Aborted by a newer fan message, whose own job takes over.
     if (!reply) return;
-    await finishDraft(ctx, scene, draft.id, reply, pitch, selling);
+    await finishDraft(ctx, scene, draft.id, reply, pitch, selling, outboxRowOf(job));
   };
 }
 
 /** The draft row, with the offer it presents announced, then `draft:start` to the inbox. */
 async function startDraft(ctx: WorkerContext, scene: DraftScene, offer: OfferRecord | undefined) {
   const { message, conversation, model, intent, effects } = scene;
-  const draft = await draftsRepo.create(ctx.db, {
+  const draft = await draftsRepo.start(ctx.db, {
     conversationId: conversation.id,
     messageId: message.id,
     model: model.name,

@@ -27,6 +27,7 @@ import {
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
 import { announceEscalation, escalateConversation } from '../escalation';
+import { settleInTransaction } from '../job-runner';
 import { loadMessageScene } from './delivery';
 
 interface AutoReply {
@@ -220,6 +221,7 @@ export function createInboundProcess(ctx: WorkerContext) {
           }),
         );
       }
+      await settleInTransaction(tx, job, ctx.now());
       return { escalated };
     });
 

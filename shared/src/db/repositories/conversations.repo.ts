@@ -4,6 +4,7 @@ import type { FanEvent } from '../../events';
 import type { MessageRaw } from '../../platform';
 import { fanEventOf } from '../../presenters/message.presenter';
 import type { Db } from '../client';
+import { prepareOnce } from '../prepared';
 import { conversations, creators, fans, messages, platformAccounts, users } from '../schema';
 
 export type ConversationRecord = typeof conversations.$inferSelect;
@@ -96,7 +97,14 @@ export const conversationsRepo = {
   },
 
   async findById(db: Db, id: string): Promise<ConversationRecord | undefined> {
-    const [row] = await db.select().from(conversations).where(eq(conversations.id, id)).limit(1);
+    const [row] = await prepareOnce(db, 'conversation_by_id', (on) =>
+      on
+        .select()
+        .from(conversations)
+        .where(eq(conversations.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare('conversation_by_id'),
+    ).execute({ id });
     return row;
   },
 

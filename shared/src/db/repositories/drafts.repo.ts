@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { Db } from '../client';
+import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { preparedRows, type Db } from '../client';
+import { prepareOnce } from '../prepared';
 import { conversations, drafts } from '../schema';
 
 export type DraftRecord = typeof drafts.$inferSelect;
@@ -10,20 +11,57 @@ export const draftsRepo = {
     return row!;
   },
 
+  /** The draft job's row, written as it starts streaming: a prepared statement. */
+  async start(
+    db: Db,
+    input: Pick<
+      typeof drafts.$inferInsert,
+      'conversationId' | 'messageId' | 'model' | 'intent' | 'template' | 'intentConfidence' | 'offerId'
+    >,
+  ): Promise<DraftRecord> {
+    const [row] = await prepareOnce(db, 'draft_start', (on) =>
+      on
+        .insert(drafts)
+        .values({
+          conversationId: sql.placeholder('conversationId'),
+          messageId: sql.placeholder('messageId'),
+          model: sql.placeholder('model'),
+          intent: sql.placeholder('intent'),
+          template: sql.placeholder('template'),
+          intentConfidence: sql.placeholder('intentConfidence'),
+          offerId: sql.placeholder('offerId'),
+        })
+        .returning()
+        .prepare('draft_start'),
+    ).execute({
+      conversationId: input.conversationId,
+      messageId: input.messageId,
+      model: input.model ?? null,
+      intent: input.intent ?? null,
+      template: input.template ?? null,
+      intentConfidence: input.intentConfidence ?? null,
+      offerId: input.offerId ?? null,
+    });
+    return row!;
+  },
+
   /** Whether a draft for this fan message already finished (a re-run after a killed worker). */
   async finishedForMessage(db: Db, conversationId: string, messageId: string): Promise<boolean> {
-    const [row] = await db
-      .select({ id: drafts.id })
-      .from(drafts)
-      .where(
-        and(
-          // The conversation index finds the few drafts; the message narrows them.
-          eq(drafts.conversationId, conversationId),
-          eq(drafts.messageId, messageId),
-          inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
-        ),
-      )
-      .limit(1);
+    const [row] = await prepareOnce(db, 'draft_finished_for_message', (on) =>
+      on
+        .select({ id: drafts.id })
+        .from(drafts)
+        .where(
+          and(
+            // The conversation index finds the few drafts; the message narrows them.
+            eq(drafts.conversationId, sql.placeholder('conversationId')),
+            eq(drafts.messageId, sql.placeholder('messageId')),
+            inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
+          ),
+        )
+        .limit(1)
+        .prepare('draft_finished_for_message'),
+    ).execute({ conversationId, messageId });
     return row !== undefined;
   },
 
@@ -79,6 +117,33 @@ export const draftsRepo = {
       .set({ ...update, updatedAt: new Date() })
       .where(and(eq(drafts.id, id), eq(drafts.status, 'drafting')))
       .returning({ id: drafts.id });
+    return rows.length === 1;
+  },
+
+  /**
+   * `finish` for a draft whose outcome is the job's whole write (it waits, or is blocked):
+   * the job's outbox row (null: none) is marked processed in the same statement, one
+   * prepared write and one commit.
+   */
+  async finishSettling(
+    db: Db,
+    id: string,
+    update: Pick<DraftRecord, 'text' | 'status' | 'reasons' | 'generatedBy' | 'timings'>,
+    outbox: { id: number | null; at: Date },
+  ): Promise<boolean> {
+    const rows = await preparedRows<{ id: string }>(
+      db,
+      'draft_finish_settling',
+      sql`with o as (
+            update outbox set processed_at = ${outbox.at.toISOString()}::timestamptz
+            where id = ${outbox.id}::bigint and processed_at is null
+          )
+          update drafts set text = ${update.text}, status = ${update.status},
+            reasons = ${JSON.stringify(update.reasons)}::jsonb, generated_by = ${update.generatedBy},
+            timings = ${JSON.stringify(update.timings)}::jsonb, updated_at = now()
+          where id = ${id} and status = 'drafting'
+          returning id`,
+    );
     return rows.length === 1;
   },
 

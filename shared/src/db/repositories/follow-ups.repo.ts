@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { prepareOnce } from '../prepared';
 import { followUps, outbox } from '../schema';
 
 export type FollowUpRecord = typeof followUps.$inferSelect;
@@ -38,17 +39,38 @@ export const followUpsRepo = {
     at: Date,
     kinds?: FollowUpRecord['kind'][],
   ): Promise<FollowUpRecord[]> {
-    const rows = await db
-      .update(followUps)
-      .set({ status: 'cancelled', cancelReason: reason, updatedAt: at })
-      .where(
-        and(
-          scopeWhere(scope),
-          eq(followUps.status, 'pending'),
-          kinds ? inArray(followUps.kind, kinds) : undefined,
-        ),
-      )
-      .returning();
+    // Every fan message cancels its conversation's planned nudges: a prepared statement.
+    const rows =
+      'conversationId' in scope && kinds
+        ? await prepareOnce(db, 'follow_ups_cancel_for_conversation', (on) =>
+            on
+              .update(followUps)
+              .set({
+                status: 'cancelled',
+                cancelReason: sql`${sql.placeholder('reason')}`,
+                updatedAt: sql`${sql.placeholder('at')}::timestamptz`,
+              })
+              .where(
+                and(
+                  eq(followUps.conversationId, sql.placeholder('conversationId')),
+                  eq(followUps.status, 'pending'),
+                  sql`${followUps.kind} = any(${sql.placeholder('kinds')})`,
+                ),
+              )
+              .returning()
+              .prepare('follow_ups_cancel_for_conversation'),
+          ).execute({ conversationId: scope.conversationId, reason, at: at.toISOString(), kinds })
+        : await db
+            .update(followUps)
+            .set({ status: 'cancelled', cancelReason: reason, updatedAt: at })
+            .where(
+              and(
+                scopeWhere(scope),
+                eq(followUps.status, 'pending'),
+                kinds ? inArray(followUps.kind, kinds) : undefined,
+              ),
+            )
+            .returning();
     await followUpsRepo.closeOutbox(
       db,
       rows.map((r) => r.id),

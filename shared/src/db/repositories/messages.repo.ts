@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
+import { prepareOnce } from '../prepared';
 import type { Intent } from '../../domain';
 import { conversations, messages } from '../schema';
 
@@ -200,17 +201,30 @@ export const messagesRepo = {
   },
 
   async setIntent(db: Db, id: string, intent: Intent, confidence: number, lang: string): Promise<void> {
-    await db.update(messages).set({ intent, intentConfidence: confidence, lang }).where(eq(messages.id, id));
+    await prepareOnce(db, 'message_set_intent', (on) =>
+      on
+        .update(messages)
+        .set({
+          intent: sql`${sql.placeholder('intent')}`,
+          intentConfidence: sql`${sql.placeholder('confidence')}`,
+          lang: sql`${sql.placeholder('lang')}`,
+        })
+        .where(eq(messages.id, sql.placeholder('id')))
+        .prepare('message_set_intent'),
+    ).execute({ id, intent, confidence, lang });
   },
 
   /** The last `limit` messages of a thread, oldest first. */
   async recent(db: Db, conversationId: string, limit: number): Promise<MessageRecord[]> {
-    const rows = await db
-      .select()
-      .from(messages)
-      .where(eq(messages.conversationId, conversationId))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(limit);
+    const rows = await prepareOnce(db, 'messages_recent', (on) =>
+      on
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, sql.placeholder('conversationId')))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(sql.placeholder('limit'))
+        .prepare('messages_recent'),
+    ).execute({ conversationId, limit });
     return rows.reverse();
   },
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Job } from '../../jobs';
 import type { Db } from '../client';
+import { prepareOnce } from '../prepared';
 import { outbox } from '../schema';
 
 export interface OutboxRow {
@@ -19,12 +20,23 @@ export const outboxRepo = {
    * a due time, the sweep then re-enqueues it only if it has not run by that time.
    */
   async insert(db: Db, job: Job, options: { holdUntil?: Date } = {}): Promise<OutboxRow> {
+    if (!options.holdUntil) {
+      // Every fan message writes one: a prepared statement.
+      const [row] = await prepareOnce(db, 'outbox_insert', (on) =>
+        on
+          .insert(outbox)
+          .values({ topic: sql.placeholder('topic'), payload: sql.placeholder('payload') })
+          .returning()
+          .prepare('outbox_insert'),
+      ).execute({ topic: job.name, payload: job.data });
+      return toRow(row!);
+    }
     const [row] = await db
       .insert(outbox)
       .values({
         topic: job.name,
         payload: job.data as Record<string, unknown>,
-        ...(options.holdUntil ? { enqueuedAt: options.holdUntil } : {}),
+        enqueuedAt: options.holdUntil,
       })
       .returning();
     return toRow(row!);
@@ -58,10 +70,13 @@ export const outboxRepo = {
   },
 
   async markProcessed(db: Db, id: number, at: Date): Promise<void> {
-    await db
-      .update(outbox)
-      .set({ processedAt: at })
-      .where(and(eq(outbox.id, id), isNull(outbox.processedAt)));
+    await prepareOnce(db, 'outbox_mark_processed', (on) =>
+      on
+        .update(outbox)
+        .set({ processedAt: sql`${sql.placeholder('at')}::timestamptz` })
+        .where(and(eq(outbox.id, sql.placeholder('id')), isNull(outbox.processedAt)))
+        .prepare('outbox_mark_processed'),
+    ).execute({ id, at: at.toISOString() });
   },
 
   async countPending(db: Db): Promise<number> {

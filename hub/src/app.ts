@@ -134,7 +134,13 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   });
 
   app.use(healthRoutes(ctx));
-  const accounts = createAccountsService(ctx, creators, deps.connectors, deps.webhookAccounts);
+  const accounts = createAccountsService(
+    ctx,
+    creators,
+    deps.connectors,
+    deps.webhookAccounts,
+    deps.publisher,
+  );
   const oauth = createOAuthService(ctx, { connectors: deps.connectors, creators, accounts });
   app.use(oauthCallbackRoutes(oauth));
 

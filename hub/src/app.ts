@@ -136,7 +136,13 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
 
   app.use(healthRoutes(ctx));
   app.use(publicMediaRoutes(ctx, localMediaStore(ctx.env.MEDIA_DIR)));
-  const accounts = createAccountsService(ctx, creators, deps.connectors, deps.webhookAccounts);
+  const accounts = createAccountsService(
+    ctx,
+    creators,
+    deps.connectors,
+    deps.webhookAccounts,
+    deps.publisher,
+  );
   const oauth = createOAuthService(ctx, { connectors: deps.connectors, creators, accounts });
   app.use(oauthCallbackRoutes(oauth));
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { schema } from '@velvet/shared';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
-import { inboxClient, postTelegram } from './stack';
+import { inboxClient, postTelegram, until } from './stack';
 
 const BOT = '123456780:AAH-accounts_test_token_value_0123456789';
 const OTHER_BOT = '223456780:AAH-another_bot_token_value_0123456789';
@@ -166,6 +166,95 @@ describe('platforms and connected accounts', () => {
     expect(actions).toEqual(expect.arrayContaining(['account.disconnect', 'account.reconnect']));
     for (const body of [gone.body, back.body]) expect(JSON.stringify(body)).not.toContain(BOT);
     expect(hub.logs.join('')).not.toContain(BOT);
+  });
+
+  it('tests a connection: a revoked token asks for a reconnect, a lost webhook is named', async () => {
+    const connected = await admin.post(`/api/creators/${creatorId}/accounts`, {
+      platform: 'telegram',
+      label: 'Check bot',
+      credentials: { botToken: OTHER_BOT },
+    });
+    expect(connected.status).toBe(201);
+    const accountId: string = connected.body.id;
+    const check = () => admin.post(`/api/accounts/${accountId}/check`);
+
+    const fine = await check();
+    expect(fine.status).toBe(200);
+    expect(fine.body).toMatchObject({ ok: true, account: { id: accountId, status: 'active' } });
+    expect(fine.body.problem).toBeUndefined();
+
+    // Only people who may change the account may test it.
+    const chatter = await hub.createUser('check-chatter@test.velvet', 'chatter', [creatorId]);
+    const chatterClient = new Client(hub.url);
+    await chatterClient.login(chatter.email, chatter.password);
+    expect((await chatterClient.post(`/api/accounts/${accountId}/check`)).status).toBe(403);
+
+    // Telegram kept failing to reach this hub: said, with Telegram's reason; nothing changes.
+    telegram.failDeliveries(OTHER_BOT, 'Connection timed out', 4);
+    const failing = await check();
+    expect(failing.body).toMatchObject({ ok: false, reconnect: false, account: { status: 'active' } });
+    expect(failing.body.problem).toMatch(/could not deliver here.*Connection timed out/);
+    telegram.failDeliveries(OTHER_BOT, 'Connection timed out', 0);
+    expect((await check()).body.ok).toBe(true);
+
+    // The webhook was removed elsewhere: fans' messages no longer arrive.
+    const webhookBefore = telegram.webhooks.get(OTHER_BOT)!;
+    telegram.webhooks.delete(OTHER_BOT);
+    const lost = await check();
+    expect(lost.body).toMatchObject({ ok: false, reconnect: false, account: { status: 'active' } });
+    expect(lost.body.problem).toMatch(/no webhook/);
+    telegram.webhooks.set(OTHER_BOT, webhookBefore);
+
+    // Revoked in @BotFather: the account needs attention, with the reason, and one alert.
+    const alerts = await inboxClient(hub.url, admin.token);
+    const alerted: { kind: string; accountId?: string }[] = [];
+    alerts.on('alert', (alert: { kind: string; accountId?: string }) => alerted.push(alert));
+    telegram.revoke(OTHER_BOT);
+    const revoked = await check();
+    expect(revoked.body).toMatchObject({
+      ok: false,
+      reconnect: true,
+      account: { status: 'needs_attention', lastError: expect.stringMatching(/refuses this bot token/) },
+    });
+    expect((await check()).body.account.status).toBe('needs_attention');
+    const listed = await admin.get(`/api/creators/${creatorId}/accounts`);
+    expect(listed.body.accounts.find((a: { id: string }) => a.id === accountId)).toMatchObject({
+      status: 'needs_attention',
+      lastError: expect.stringMatching(/refuses this bot token/),
+    });
+
+    // Telegram unreachable: an answer, not an error, and the account is left as it was.
+    telegram.restore(OTHER_BOT);
+    telegram.failNext('getMe', { closeConnection: true });
+    const unreachable = await check();
+    expect(unreachable.status).toBe(200);
+    expect(unreachable.body).toMatchObject({
+      ok: false,
+      reconnect: false,
+      account: { status: 'needs_attention' },
+    });
+    expect(unreachable.body.problem).toMatch(/could not be reached/);
+
+    // The token works again: a passing test makes the account active.
+    const back = await check();
+    expect(back.body).toMatchObject({ ok: true, account: { status: 'active', lastError: null } });
+    await until(() => alerted.length > 0, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alerted.filter((a) => a.kind === 'account_attention' && a.accountId === accountId)).toHaveLength(
+      1,
+    );
+    alerts.close();
+
+    const disconnected = await admin.delete(`/api/accounts/${accountId}`);
+    expect(disconnected.body.status).toBe('disconnected');
+    expect((await check()).status).toBe(409);
+
+    const actions = (await hub.ctx.db.select().from(schema.auditLog)).filter(
+      (r) => r.action === 'account.check',
+    );
+    expect(actions.map((r) => r.data.ok)).toEqual([true, false, true, false, false, false, false, true]);
+    expect(JSON.stringify(actions)).not.toContain(OTHER_BOT);
+    expect(hub.logs.join('')).not.toContain(OTHER_BOT);
   });
 
   it('lets admins and managers rename an account and turn group chats on, and nobody else', async () => {

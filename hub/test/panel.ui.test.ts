@@ -161,6 +161,11 @@ describe('management panel in Chromium', () => {
     expect(await page.content()).not.toContain(TOKEN);
     await page.screenshot({ path: path.join(SHOTS, 'panel-accounts.png'), fullPage: true });
 
+    await account.getByRole('button', { name: 'Test the connection' }).click();
+    const tested = account.locator('[data-check]');
+    await expect.poll(() => tested.getAttribute('data-check')).toBe('ok');
+    expect(await tested.textContent()).toMatch(/The connection works \(tested at \d\d:\d\d/);
+
     await account.getByRole('button', { name: 'Disconnect' }).click();
     await account.getByText('Disconnect Maya test bot?').waitFor();
     await expect.poll(() => focused(page)).toBe('Cancel');
@@ -353,6 +358,14 @@ describe('management panel in Chromium', () => {
     await page.getByText('Maya phone is connected again.').waitFor();
     await expect.poll(() => account.getAttribute('data-status')).toBe('active');
     expect(await account.textContent()).not.toContain('Last error');
+
+    // Fixed on the platform's side: a passing connection test makes the account active again.
+    expect(await accountsRepo.markNeedsAttention(hub.ctx.db, id)).toBe(true);
+    await go(page, `/accounts?creator=${creatorId}`);
+    await account.getByText('Needs attention').waitFor();
+    await account.getByRole('button', { name: 'Test the connection' }).click();
+    await expect.poll(() => account.getAttribute('data-status')).toBe('active');
+    await expect.poll(() => account.locator('[data-check]').getAttribute('data-check')).toBe('ok');
   });
 
   it('shows a chatter no user administration at /users', async () => {

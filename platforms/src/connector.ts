@@ -112,6 +112,17 @@ export interface TokenRefresher {
 
 export type PreCheckoutAnswer = { ok: true } | { ok: false; error: string };
 
+/** What testing a connection found: nothing wrong, or what is, in words an operator acts on. */
+export type ConnectionCheck =
+  | { ok: true }
+  /** `reconnect`: the platform refused the credentials for good; only new ones help. */
+  | { ok: false; problem: string; reconnect: boolean };
+
+export interface CheckOptions {
+  /** Where the platform should be delivering this account's events. */
+  webhookUrl: string;
+}
+
 /**
  * A chat platform. Everything that differs between platforms lives behind this shape, in
  * `platforms/<name>/`; the hub and the workers ask it, never a platform's name.
@@ -133,6 +144,12 @@ export interface PlatformConnector {
   connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
   /** Removes what `connect` registered on the platform side. */
   disconnect(credentials: StoredCredentials): Promise<void>;
+  /**
+   * Tests the stored credentials with the platform and changes nothing there: they still
+   * work, and the platform still delivers to this deployment where it can tell. Throws
+   * (`PlatformError`) only when the platform cannot be reached.
+   */
+  check(credentials: StoredCredentials, options: CheckOptions): Promise<ConnectionCheck>;
 
   /** Is this call really from the platform (secret header, signature)? Constant time. */
   verifyWebhook(request: WebhookRequest, credentials: StoredCredentials): boolean;
@@ -198,6 +215,8 @@ export interface AccountConnector {
   readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
   connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
   disconnect(credentials: StoredCredentials): Promise<void>;
+  /** Tests the connection (`PlatformConnector.check`); absent where the platform offers no way. */
+  check?(credentials: StoredCredentials, options: CheckOptions): Promise<ConnectionCheck>;
   tokens?: TokenRefresher;
   /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
   oauth?: OAuthFlow;

@@ -1,6 +1,12 @@
 import type { PostContent, PostProblem, PostRules, PublishPlatform } from '@velvet/shared';
 import type { z } from 'zod';
-import type { ConnectResult, OAuthFlow, StoredCredentials, TokenRefresher } from './connector';
+import type {
+  ConnectionCheck,
+  ConnectResult,
+  OAuthFlow,
+  StoredCredentials,
+  TokenRefresher,
+} from './connector';
 
 /** A post published, or what is known of it: publishing late is acceptable, twice never. */
 export type PublishOutcome =
@@ -47,6 +53,8 @@ export interface PublishAccountConnector {
   connect(credentials: Record<string, unknown>): Promise<ConnectResult>;
   /** Ends what `connect` opened on the platform side (a session), where it can. */
   disconnect?(credentials: StoredCredentials): Promise<void>;
+  /** Tests that the stored credentials still work, changing nothing. */
+  check?(credentials: StoredCredentials): Promise<ConnectionCheck>;
   tokens?: TokenRefresher;
   /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
   oauth?: OAuthFlow;

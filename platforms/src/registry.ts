@@ -67,6 +67,7 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
       credentialsSchema: account.credentialsSchema,
       connect: (credentials) => account.connect(credentials),
       disconnect: async (credentials) => account.disconnect?.(credentials),
+      ...(account.check ? { check: account.check.bind(account) } : {}),
       ...(account.tokens ? { tokens: account.tokens } : {}),
       ...(account.oauth ? { oauth: account.oauth } : {}),
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  accountCheckView,
   accountView,
   createAccountBody,
   oauthCallbackQuery,
@@ -65,6 +66,16 @@ export const accountsApi: ApiRoute[] = [
         schema: accountView.extend({ warning: z.string().optional() }),
       },
     },
+  },
+  {
+    route: 'POST /api/accounts/:id/check',
+    summary: 'Test the connection with the platform',
+    action: 'account:update',
+    auth: 'bearer',
+    description:
+      'Asks the platform whether the stored credentials still work (and, where it can tell, that it still delivers here); changes nothing there. Credentials refused for good put the account in `needs_attention` with one alert; a passing test of such an account makes it active again. A platform that cannot be reached is an answer (`ok: false`), not an error.',
+    responses: { 200: { description: 'What the test found', schema: accountCheckView } },
+    errors: [409],
   },
   {
     route: 'POST /api/accounts/:id/reconnect',

@@ -28,6 +28,10 @@ export function accountsRoutes(accounts: AccountsService): Router {
     res.json(await accounts.disconnect(actorOf(req), parseId(req.params.id, 'Account')));
   });
 
+  router.post('/accounts/:id/check', async (req, res) => {
+    res.json(await accounts.check(actorOf(req), parseId(req.params.id, 'Account')));
+  });
+
   router.post('/accounts/:id/reconnect', async (req, res) => {
     const body = parseBody(reconnectAccountBody, req.body);
     res.json(await accounts.reconnect(actorOf(req), parseId(req.params.id, 'Account'), body));

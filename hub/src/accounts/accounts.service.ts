@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   accountsRepo,
   auditRepo,
+  createAccountAttention,
+  createCredentialsKeeper,
+  type AccountCheckView,
+  type InboxPublisher,
   Conflict,
   NotFound,
   PlatformError,
@@ -17,6 +21,7 @@ import {
 import {
   CredentialsRejected,
   type AccountConnector,
+  type ConnectionCheck,
   type ConnectResult,
   type Connectors,
 } from '@velvet/platforms';
@@ -32,8 +37,12 @@ export function createAccountsService(
   creators: CreatorsService,
   connectors: Connectors,
   webhookAccounts: Pick<AccountCache, 'forget'>,
+  publisher: InboxPublisher,
 ) {
   const { db } = ctx;
+  const needsAttention = createAccountAttention({ ...ctx, publisher });
+  // A connection test refreshes expiring tokens the way sends do: one process at a time.
+  const keeper = createCredentialsKeeper({ ...ctx, needsAttention });
 
   /** Every change to an account goes through here: the webhooks' cached copy is dropped on every hub. */
   async function save(id: string, patch: Parameters<typeof accountsRepo.update>[2]) {
@@ -62,7 +71,7 @@ export function createAccountsService(
     const credentials = parseBody(connector.credentialsSchema, typed, 'credentials');
     try {
       return await connector.connect(credentials, {
-        webhookUrl: `${ctx.env.PUBLIC_URL}/webhooks/${connector.platform}/${accountId}`,
+        webhookUrl: webhookUrlOf(connector.platform, accountId),
         commands: ctx.config.command_menu,
       });
     } catch (error) {
@@ -93,7 +102,76 @@ export function createAccountsService(
     });
   }
 
+  /** Asks the platform, turning "could not reach it" into an answer rather than an error. */
+  async function ask(account: AccountRecord, connector: AccountConnector): Promise<ConnectionCheck> {
+    try {
+      const credentials = await keeper.open(account, connector.tokens);
+      return await connector.check!(credentials, {
+        webhookUrl: webhookUrlOf(connector.platform, account.id),
+      });
+    } catch (error) {
+      if (error instanceof PlatformError && error.code === 'reconnect_required') {
+        return { ok: false, problem: error.message, reconnect: true };
+      }
+      ctx.logger.warn(
+        { err: error, accountId: account.id },
+        'the connection test did not reach the platform',
+      );
+      const reason = error instanceof PlatformError ? error.message : 'no answer';
+      return {
+        ok: false,
+        problem: `${account.platform} could not be reached (${reason}); nothing was changed, try again in a moment`,
+        reconnect: false,
+      };
+    }
+  }
+
+  function webhookUrlOf(platform: string, accountId: string): string {
+    return `${ctx.env.PUBLIC_URL}/webhooks/${platform}/${accountId}`;
+  }
+
   return {
+    /**
+     * Tests the connection with the platform. A refusal of the credentials puts the account in
+     * "needs attention" (one alert); a passing test of such an account makes it active again.
+     */
+    async check(actor: Actor, accountId: string): Promise<AccountCheckView> {
+      const account = await loadForUpdate(actor, accountId);
+      if (account.status === 'disconnected') {
+        throw new Conflict('The account is disconnected: reconnect it, then test it');
+      }
+      const connector = connectors.account(account.platform);
+      if (!connector?.check) throw new Conflict(`${account.platform} offers no way to test a connection`);
+      const result = await ask(account, connector);
+      let current = account;
+      if (result.ok && account.status === 'needs_attention') {
+        current = (await save(account.id, { status: 'active' })) ?? account;
+      } else if (!result.ok && result.reconnect) {
+        await needsAttention(account, { reason: result.problem });
+        current = (await accountsRepo.findById(db, account.id)) ?? account;
+      }
+      await auditRepo.record(db, {
+        actorId: actor.id,
+        action: 'account.check',
+        creatorId: account.creatorId,
+        targetType: 'platform_account',
+        targetId: account.id,
+        data: {
+          creatorId: account.creatorId,
+          platform: account.platform,
+          ok: result.ok,
+          ...(result.ok ? {} : { problem: result.problem }),
+        },
+      });
+      const reason = !result.ok && current.status === 'needs_attention' ? result.problem : null;
+      return {
+        ok: result.ok,
+        ...(result.ok ? {} : { problem: result.problem, reconnect: result.reconnect }),
+        checkedAt: ctx.now().toISOString(),
+        account: presentAccount(current, ctx.env.PUBLIC_URL, reason),
+      };
+    },
+
     async create(actor: Actor, creatorId: string, body: CreateAccountBody): Promise<AccountView> {
       await creators.load(actor, creatorId, 'creator:read');
       authorize(actor, 'account:create', { creatorId });

@@ -96,6 +96,13 @@ export function describeConnector(kit: ConformanceKit): void {
       });
     });
 
+    it('passes the connection test of a freshly connected account, changing nothing', async () => {
+      const checked = await admin.post(`/api/accounts/${accountId}/check`);
+      responses.push(JSON.stringify(checked.body));
+      expect(checked.status, JSON.stringify(checked.body)).toBe(200);
+      expect(checked.body).toMatchObject({ ok: true, account: { id: accountId, status: 'active' } });
+    });
+
     it('refuses a webhook with a wrong or missing signature: 401, nothing stored', async () => {
       const [sample] = standIn.samples();
       const raw = JSON.stringify(sample!.body);

@@ -134,6 +134,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     query: () => ({ code: 'fuzz-code', state: 'fuzz-state' }),
   },
   'PATCH /api/accounts/:id': { body: 'json', example: () => ({ label: 'Renommé', groups: true }) },
+  'POST /api/accounts/:id/check': { body: 'none' },
   'POST /api/accounts/:id/reconnect': {
     body: 'json',
     example: (w) => ({ credentials: { botToken: w.telegram.token } }),

@@ -53,6 +53,7 @@ export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publis
       credentialsSchema: sessions.credentialsSchema,
       connect: sessions.connect,
       disconnect: sessions.disconnect,
+      check: sessions.check,
       tokens: sessions.tokens,
     },
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectionCheck,
   type ConnectResult,
   type StoredCredentials,
   type TokenRefresher,
@@ -141,6 +142,34 @@ export function createBlueskySessions(service: string) {
         label: `@${data.handle}`,
         identity: data.did,
       };
+    },
+
+    /** The stored session still speaks for the account (`getSession`). */
+    async check(stored: StoredCredentials): Promise<ConnectionCheck> {
+      const session = readSession(stored);
+      const agent = await sessionAgent(service, session);
+      try {
+        const { data } = await agent.com.atproto.server.getSession();
+        if (data.did !== session.did) {
+          return {
+            ok: false,
+            problem: 'This session speaks for another Bluesky account: reconnect.',
+            reconnect: true,
+          };
+        }
+        return { ok: true };
+      } catch (error) {
+        const failure = xrpcFailure(error);
+        if (failure?.status === 401 || failure?.status === 400) {
+          return {
+            ok: false,
+            problem: `Bluesky refused the session (${failure.error}): the app password may have been revoked; reconnect with a new one.`,
+            reconnect: true,
+          };
+        }
+        const said = failure?.message ?? (error instanceof Error ? error.message : String(error));
+        throw new PlatformError(`Bluesky did not answer the connection test: ${said}`, 'retryable');
+      }
     },
 
     /** Ends the session on Bluesky; the app password itself is revoked there by its owner. */

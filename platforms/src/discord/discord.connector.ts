@@ -14,6 +14,7 @@ import {
 import {
   CredentialsRejected,
   type CommandMenuItem,
+  type ConnectionCheck,
   type ConnectOptions,
   type ConnectResult,
   type LiveSession,
@@ -384,6 +385,24 @@ export function createDiscordConnector(options: DiscordConnectorOptions) {
         label: `@${me.username}`,
         identity: credentials.applicationId,
       };
+    },
+
+    /** The bot token still works; DMs arrive over the gateway, which the live session watches. */
+    async check(credentials: StoredCredentials): Promise<ConnectionCheck> {
+      try {
+        await call(credentials, 'checking the token', (rest) => rest.get('/users/@me'));
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof PlatformError && err.code === 'invalid_token') {
+          return {
+            ok: false,
+            problem:
+              'Discord refuses this bot token: it was reset in the Developer Portal. Reconnect with the current token.',
+            reconnect: true,
+          };
+        }
+        throw err;
+      }
     },
 
     /** Removes the slash commands from the server; the gateway session ends with the account. */

@@ -10,6 +10,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectionCheck,
   type ConnectResult,
   type PlatformConnector,
   type SendLimits,
@@ -147,6 +148,37 @@ export function createFanvueConnector(options: FanvueConnectorOptions) {
     async disconnect(stored: StoredCredentials): Promise<void> {
       const parsed = fanvueStoredCredentials.safeParse(stored);
       if (parsed.success) await api.revoke(parsed.data.refreshToken);
+    },
+
+    /** The access token still speaks for the connected creator (`/users/me`). */
+    async check(stored: StoredCredentials): Promise<ConnectionCheck> {
+      const credentials = credentialsOf(stored);
+      try {
+        const me = fvMe.safeParse(
+          await api.call(credentials.accessToken, credentials.userUuid, 'the connection test', '/users/me', {
+            method: 'GET',
+            lostAnswer: 'retryable',
+          }),
+        );
+        if (me.success && me.data.uuid !== credentials.userUuid) {
+          return {
+            ok: false,
+            problem: 'This Fanvue login now speaks for another creator: reconnect the account.',
+            reconnect: true,
+          };
+        }
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof PlatformError && err.code === 'invalid_token') {
+          return {
+            ok: false,
+            problem:
+              'Fanvue refused the access token (revoked, or the app lost its access): reconnect the account.',
+            reconnect: true,
+          };
+        }
+        throw err;
+      }
     },
 
     oauth: {

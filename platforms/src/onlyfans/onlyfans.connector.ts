@@ -11,6 +11,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectionCheck,
   type ConnectResult,
   type PlatformConnector,
   type SendLimits,
@@ -119,6 +120,31 @@ export function createOnlyFansConnector(options: OnlyFansConnectorOptions) {
         settings: { provider: provider.name, providerAccountId: typed.data.accountId },
         label: `OnlyFans ${typed.data.accountId}`,
       };
+    },
+
+    /** The provider still accepts the key for this account. */
+    async check(stored: StoredCredentials): Promise<ConnectionCheck> {
+      const parsed = storedCredentials.safeParse(stored);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          problem: 'The stored credentials are unusable: reconnect the account.',
+          reconnect: true,
+        };
+      }
+      try {
+        await provider.checkAccount(parsed.data);
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof CredentialsRejected) {
+          return {
+            ok: false,
+            problem: `${err.message}: reconnect with current credentials.`,
+            reconnect: true,
+          };
+        }
+        throw err;
+      }
     },
 
     /** The provider's webhook lives in its console: nothing to remove through the API. */

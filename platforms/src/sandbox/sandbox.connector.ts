@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { formatIssues, type WebhookParse } from '@velvet/shared';
-import type { PlatformConnector, StoredCredentials, WebhookRequest } from '../connector';
+import type { ConnectionCheck, PlatformConnector, StoredCredentials, WebhookRequest } from '../connector';
 
 /** Header a sandbox webhook call carries the account's token in. */
 export const SANDBOX_TOKEN_HEADER = 'x-velvet-sandbox-token';
@@ -55,6 +55,10 @@ export function createSandboxConnector() {
       return { credentials: credentials.parse(input), settings: {}, label: 'Sandbox' };
     },
     async disconnect() {},
+    /** Nothing to reach: the sandbox lives inside Velvet. */
+    async check(): Promise<ConnectionCheck> {
+      return { ok: true };
+    },
 
     verifyWebhook(request: WebhookRequest, stored: StoredCredentials): boolean {
       const header = request.headers[SANDBOX_TOKEN_HEADER];

@@ -14,6 +14,8 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type CheckOptions,
+  type ConnectionCheck,
   type ConnectOptions,
   type ConnectResult,
   type PlatformConnector,
@@ -356,6 +358,54 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
         settings: { bot: { id: String(me.id), username: me.username } },
         label: `@${me.username}`,
       };
+    },
+
+    /**
+     * The token still works (`getMe`) and Telegram still delivers here (`getWebhookInfo`):
+     * the webhook points at this deployment and its last delivery, if recent, did not fail.
+     */
+    async check(credentials: StoredCredentials, checkOptions: CheckOptions): Promise<ConnectionCheck> {
+      const refused = await call(credentials, 'getMe', async (api) => {
+        try {
+          await api.getMe();
+          return false;
+        } catch (err) {
+          // Telegram answers 404 rather than 401 to a token it cannot even parse.
+          if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) return true;
+          throw err;
+        }
+      }).catch((err: unknown) => {
+        if (err instanceof PlatformError && err.code === 'invalid_token') return true;
+        throw err;
+      });
+      if (refused) {
+        return {
+          ok: false,
+          problem:
+            'Telegram refuses this bot token: it was revoked or replaced in @BotFather. Reconnect with the current token.',
+          reconnect: true,
+        };
+      }
+      const info = await call(credentials, 'getWebhookInfo', (api) => api.getWebhookInfo());
+      if (info.url !== checkOptions.webhookUrl) {
+        return {
+          ok: false,
+          problem: info.url
+            ? "Telegram delivers this bot's messages to another address: reconnect the account to bring them back here."
+            : "Telegram has no webhook for this bot, so fans' messages do not reach Velvet: reconnect the account.",
+          reconnect: false,
+        };
+      }
+      // Telegram keeps the last error after deliveries recover; updates waiting say they have not.
+      const failedAt = info.last_error_date ? info.last_error_date * 1000 : undefined;
+      if (failedAt !== undefined && info.pending_update_count > 0) {
+        return {
+          ok: false,
+          problem: `Telegram could not deliver here at ${new Date(failedAt).toISOString()}: ${info.last_error_message ?? 'no reason given'}. Check that PUBLIC_URL reaches this hub over HTTPS.`,
+          reconnect: false,
+        };
+      }
+      return { ok: true };
     },
 
     /** Stops Telegram's deliveries to this deployment; updates wait on Telegram's side. */

@@ -121,6 +121,15 @@ export interface TelegramStandin {
     bytes: Buffer | Uint8Array,
     options?: { fileId?: string; fileUniqueId?: string; path?: string; token?: string },
   ): TelegramStandinFile;
+  /** The token stops working (revoked in @BotFather): every call with it answers 401. */
+  revoke(token: string): void;
+  /** A revoked token works again. */
+  restore(token: string): void;
+  /**
+   * Telegram failed to deliver to the bot's webhook: `getWebhookInfo` reports the error, and
+   * `pending` updates waiting (0: deliveries have recovered since).
+   */
+  failDeliveries(token: string, message: string, pending: number): void;
   /** Called as each request arrives, before it is answered; returns an unsubscribe function. */
   onCall(listener: (call: TelegramStandinCall) => void): () => void;
   close(): Promise<void>;
@@ -159,6 +168,7 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
       throw new Error('Stand-in tokens look like Telegram ones: "<bot id>:<secret>"');
   }
   const accepted = new Set(tokens);
+  const deliveryFailures = new Map<string, { date: number; message: string; pending: number }>();
   const sent: TelegramSentMessage[] = [];
   const webhooks = new Map<string, TelegramRecordedWebhook>();
   const callbackAnswers: TelegramCallbackAnswer[] = [];
@@ -387,10 +397,12 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     },
     getWebhookInfo: (token) => {
       const webhook = webhooks.get(token);
+      const failure = deliveryFailures.get(token);
       return {
         url: webhook?.url ?? '',
         has_custom_certificate: false,
-        pending_update_count: 0,
+        pending_update_count: failure?.pending ?? 0,
+        ...(failure ? { last_error_date: failure.date, last_error_message: failure.message } : {}),
         ...(webhook?.allowed_updates ? { allowed_updates: webhook.allowed_updates } : {}),
       };
     },
@@ -594,6 +606,15 @@ export async function startTelegramStandin(options: { tokens?: string[] } = {}):
     preCheckoutAnswers,
     media,
     calls,
+    revoke(token) {
+      accepted.delete(token);
+    },
+    restore(token) {
+      accepted.add(token);
+    },
+    failDeliveries(token, message, pending) {
+      deliveryFailures.set(token, { date: Math.floor(Date.now() / 1000), message, pending });
+    },
     failNext(method, fault, times = 1, match) {
       const queue = faults.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push({ fault, match });

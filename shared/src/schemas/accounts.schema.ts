@@ -42,6 +42,18 @@ export const accountView = z.object({
 });
 export type AccountView = z.infer<typeof accountView>;
 
+/** `POST /api/accounts/:id/check`: what testing the connection found, and the account after it. */
+export const accountCheckView = z.object({
+  ok: z.boolean(),
+  /** What is wrong, in words an operator acts on. */
+  problem: z.string().optional(),
+  /** Only new credentials help (the account now needs attention). */
+  reconnect: z.boolean().optional(),
+  checkedAt: z.string(),
+  account: accountView,
+});
+export type AccountCheckView = z.infer<typeof accountCheckView>;
+
 /**
  * Starts connecting an OAuth platform for a creator: `accountId` reconnects that account
  * (its fans and history carry on) instead of adding one.

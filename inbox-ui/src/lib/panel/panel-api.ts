@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountView, creatorView, publicUser } from '@velvet/shared/contract';
+import { accountCheckView, accountView, creatorView, publicUser } from '@velvet/shared/contract';
 import type { ApiFailure } from '$lib/api';
 import { session } from '$lib/session.svelte';
 
@@ -54,6 +54,9 @@ export const panelApi = {
       method: 'POST',
       body: { credentials },
     }),
+  /** Asks the platform whether the account still works; changes nothing there. */
+  check: (accountId: string) =>
+    session.request(accountCheckView, `/api/accounts/${id(accountId)}/check`, { method: 'POST' }),
   disconnect: (accountId: string) =>
     session.request(disconnected, `/api/accounts/${id(accountId)}`, { method: 'DELETE' }),
   /** Where to send the browser to authorize Velvet on Fanvue; it comes back to /accounts. */

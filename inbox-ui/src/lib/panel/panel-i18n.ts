@@ -45,6 +45,10 @@ export const panelText = {
     reconnect: 'Reconnect',
     reconnectTitle: 'New credentials for {a}',
     reconnectedNotice: '{a} is connected again.',
+    check: 'Test the connection',
+    checking: 'Testing…',
+    checkOk: 'The connection works (tested at {t}).',
+    checkProblem: 'Connection problem (tested at {t}):',
     fanvueConnect: 'Connect Fanvue',
     fanvueHint: 'Opens Fanvue to authorize Velvet, then comes back here.',
     fanvueUnavailable:
@@ -170,6 +174,10 @@ export const panelText = {
     reconnect: 'Reconnecter',
     reconnectTitle: 'Nouveaux identifiants pour {a}',
     reconnectedNotice: '{a} est de nouveau connecté.',
+    check: 'Tester la connexion',
+    checking: 'Test en cours…',
+    checkOk: 'La connexion fonctionne (testée à {t}).',
+    checkProblem: 'Problème de connexion (testée à {t}) :',
     fanvueConnect: 'Connecter Fanvue',
     fanvueHint: 'Ouvre Fanvue pour autoriser Velvet, puis revient ici.',
     fanvueUnavailable:

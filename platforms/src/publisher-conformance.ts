@@ -123,6 +123,13 @@ export function describePublisher(kit: PublisherKit): void {
       expect(await s.count(marker)).toBe(1);
     });
 
+    it('passes the connection test of its connected account, as the Accounts screen runs it', async () => {
+      const check = s.publisher.account?.check;
+      expect(check, 'a publisher with accounts can test their connection').toBeDefined();
+      const result = await check!.call(s.publisher.account, s.credentials);
+      expect(result).toEqual({ ok: true });
+    });
+
     it('never puts a secret in an outcome', () => {
       expect(outcomes.length).toBeGreaterThan(4);
       const text = JSON.stringify(outcomes);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectionCheck,
   type ConnectResult,
   type StoredCredentials,
   type TokenRefresher,
@@ -82,6 +83,25 @@ export function createInstagramAccounts(graph: Graph): PublishAccountConnector {
       const username = user.username ?? igUserId;
       const credentials: InstagramCredentials = { igUserId, igAccessToken, username, tokenExpiresAt: null };
       return { credentials, settings: { username }, label: `@${username}`, identity: igUserId };
+    },
+
+    /** The token still opens the account and may still publish (the quota edge). */
+    async check(credentials): Promise<ConnectionCheck> {
+      const { igUserId, igAccessToken } = readInstagram(credentials);
+      try {
+        await graph.get(`${igUserId}/content_publishing_limit`, igAccessToken, {
+          fields: 'quota_usage,config',
+        });
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof GraphError) || error.transient) throw error;
+        const reason = TOKEN_CODES.has(error.code)
+          ? 'Instagram refused the access token (expired or revoked)'
+          : PERMISSION_CODES.has(error.code)
+            ? 'The token may no longer publish (the content-publish permission was removed)'
+            : `Instagram refused the account (${error.message})`;
+        return { ok: false, problem: `${reason}: reconnect the account with a new token.`, reconnect: true };
+      }
     },
 
     tokens: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
   CredentialsRejected,
+  type ConnectionCheck,
   type ConnectResult,
   type OAuthFlow,
   type StoredCredentials,
@@ -113,6 +114,25 @@ export function createXAccount(
     async disconnect(stored) {
       const parsed = xStoredCredentials.safeParse(stored);
       if (parsed.success) await api.revoke(parsed.data.refreshToken);
+    },
+    /** The access token still speaks for the connected X user (`/2/users/me`). */
+    async check(stored): Promise<ConnectionCheck> {
+      const credentials = readXCredentials(stored);
+      const who = await api.call(credentials.accessToken, 'GET', '/2/users/me', 'the connection test');
+      if (who.status === 401 || who.status === 403) {
+        return {
+          ok: false,
+          problem: `X refused the access token (${who.status}): the app's access was revoked; reconnect the account.`,
+          reconnect: true,
+        };
+      }
+      const user = who.status === 200 ? me.safeParse(who.body) : undefined;
+      if (!user?.success)
+        throw new PlatformError(`X answered ${who.status} to the connection test`, 'retryable');
+      if (user.data.data.id !== credentials.userId) {
+        return { ok: false, problem: 'This X token speaks for another account: reconnect.', reconnect: true };
+      }
+      return { ok: true };
     },
     tokens,
     oauth,

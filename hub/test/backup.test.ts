@@ -236,5 +236,17 @@ describe('backup and restore', () => {
     } finally {
       await reopened.close();
     }
-  }, 240_000);
+
+    // A backup written before the database archive was compressed once (`pglite.tar.gz`
+    // inside) still restores.
+    const unpacked = path.join(dir, 'embedded-unpacked');
+    mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', embeddedFile, '-C', unpacked]);
+    execFileSync('gzip', [path.join(unpacked, 'pglite.tar')]);
+    const older = path.join(dir, 'embedded-older.tar.gz');
+    execFileSync('tar', ['-czf', older, '-C', unpacked, './manifest.json', './pglite.tar.gz', './media']);
+    const fromOlder = npm('restore', [older], { DATA_DIR: path.join(dir, 'embedded-older') });
+    expect(fromOlder.status, fromOlder.stderr).toBe(0);
+    expect(fromOlder.stdout).toMatch(/12 messages/);
+  }, 420_000);
 });

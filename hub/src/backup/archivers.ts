@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Database, Env } from '@velvet/shared';
@@ -171,15 +172,15 @@ function postgresArchiver(url: string): DatabaseArchiver {
   };
 }
 
+/** The embedded database in a backup: PGlite's `dumpDataDir` tar, gzipped. */
+const ARCHIVE = 'pglite.tar.gz';
+
 /**
  * The embedded shape: PGlite's own data directory archive. PGlite is one process's
  * database: the running hub dumps it through its open connection (`live`); any other
  * process may only touch it while Velvet is stopped (its local Redis child's pid file says
  * it runs).
  */
-/** The embedded database in a backup: PGlite's `dumpDataDir` tar, compressed by the backup's own gzip. */
-const ARCHIVE = 'pglite.tar';
-
 function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver {
   const dbDir = path.join(dataDir, 'db');
   const refuseWhileRunning = (advice: string) => {
@@ -206,10 +207,10 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
     async dump(dir) {
       if (live?.dumpLive) {
         const { archive, read } = await live.dumpLive((query) => snapshotWith(query));
-        // Written as it is once the database is released: the backup's own `tar -czf`, in
-        // another process, compresses it (once, not a second time over gzip output).
+        // Compressed once the database is released, on libuv's threads.
         await pipeline(
           Readable.fromWeb(archive.stream() as WebReadableStream),
+          createGzip(),
           createWriteStream(path.join(dir, ARCHIVE)),
         );
         return read;
@@ -221,7 +222,7 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
       const db = await open();
       try {
         const snapshot = await snapshotWith((sql) => db.query(sql));
-        const archive = await db.dumpDataDir('none');
+        const archive = await db.dumpDataDir('gzip');
         await writeFile(path.join(dir, ARCHIVE), Buffer.from(await archive.arrayBuffer()));
         return snapshot;
       } finally {
@@ -235,8 +236,8 @@ function pgliteArchiver(dataDir: string, live?: LiveDatabase): DatabaseArchiver 
     },
     async restore(dir, force) {
       refuseWhileRunning('stop it, then run `npm run restore`');
-      // Backups written before this was compressed once hold it gzipped.
-      const archive = [ARCHIVE, `${ARCHIVE}.gz`].map((name) => path.join(dir, name)).find(existsSync);
+      // A plain `pglite.tar` (gunzipped by hand) is taken as well.
+      const archive = [ARCHIVE, 'pglite.tar'].map((name) => path.join(dir, name)).find(existsSync);
       if (!archive)
         throw new BackupError('This backup holds a PostgreSQL dump: set DATABASE_URL to restore it');
       if (force) await rm(dbDir, { recursive: true, force: true });

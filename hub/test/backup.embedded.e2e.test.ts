@@ -162,7 +162,7 @@ describe('backups of the embedded database while Velvet runs', () => {
     } finally {
       await database.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all(hubs.map((hub) => stop(hub)));

@@ -236,5 +236,16 @@ describe('backup and restore', () => {
     } finally {
       await reopened.close();
     }
-  }, 240_000);
+
+    // One whose database archive was gunzipped by hand (`pglite.tar`) restores too.
+    const unpacked = path.join(dir, 'embedded-unpacked');
+    mkdirSync(unpacked);
+    execFileSync('tar', ['-xzf', embeddedFile, '-C', unpacked]);
+    execFileSync('gzip', ['-d', path.join(unpacked, 'pglite.tar.gz')]);
+    const older = path.join(dir, 'embedded-older.tar.gz');
+    execFileSync('tar', ['-czf', older, '-C', unpacked, './manifest.json', './pglite.tar', './media']);
+    const fromOlder = npm('restore', [older], { DATA_DIR: path.join(dir, 'embedded-older') });
+    expect(fromOlder.status, fromOlder.stderr).toBe(0);
+    expect(fromOlder.stdout).toMatch(/12 messages/);
+  }, 420_000);
 });

@@ -43,7 +43,12 @@ export function watchBackups(ctx: WorkerContext): { stop(): void; run(): Promise
       ctx.logger.info({ backup: report }, 'backup written');
     } catch (error) {
       await rm(part, { force: true }).catch(() => undefined);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason =
+        error instanceof Error
+          ? error.message
+          : typeof error === 'object' && error !== null
+            ? JSON.stringify(error)
+            : String(error);
       const durationMs = Date.now() - started;
       ctx.logger.error({ err: error, dir }, 'scheduled backup failed');
       await auditRepo

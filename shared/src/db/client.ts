@@ -89,6 +89,7 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir);
   const db = drizzle(client, { schema });
+  let dumps: Promise<unknown> = Promise.resolve();
   return {
     db: db as unknown as Db,
     driver: 'pglite',
@@ -102,12 +103,18 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
     // this process waits, so the counts read and the files archived are one point in time.
     // The checkpoint flushes committed pages, so the archive opens without WAL replay. No
     // compression here: gzip of the whole directory would hold every query for many seconds.
-    dumpLive: (read) =>
-      client.transaction(async (tx) => {
-        const value = await read((query) => tx.query(query));
-        await tx.exec('checkpoint');
-        return { archive: await client.dumpDataDir('none'), read: value };
-      }),
+    // One at a time: a scheduled backup and `npm run backup` may ask at once.
+    dumpLive(read) {
+      const run = dumps.then(() =>
+        client.transaction(async (tx) => {
+          const value = await read((query) => tx.query(query));
+          await tx.exec('checkpoint');
+          return { archive: await client.dumpDataDir('none'), read: value };
+        }),
+      );
+      dumps = run.catch(() => undefined);
+      return run;
+    },
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
     },

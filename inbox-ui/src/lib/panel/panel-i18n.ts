@@ -49,6 +49,7 @@ export const panelText = {
     oauthHint: 'Opens {p} to authorize Velvet, then comes back here.',
     oauthUnavailable: '{p} cannot be connected from this hub yet (its connection route is not installed).',
     oauthConnected: '{p} account connected.',
+    accountConnected: 'Account connected.',
     oauthError: 'The platform connection did not finish ({code}). Try again.',
     labelHint: 'A name your team recognizes, e.g. “Maya – main”.',
     webhookUrl: 'Webhook address',
@@ -174,6 +175,7 @@ export const panelText = {
     oauthUnavailable:
       '{p} ne peut pas encore être connecté depuis ce hub (sa route de connexion n’est pas installée).',
     oauthConnected: 'Compte {p} connecté.',
+    accountConnected: 'Compte connecté.',
     oauthError: 'La connexion à la plateforme n’a pas abouti ({code}). Réessayez.',
     labelHint: 'Un nom que l’équipe reconnaît, par ex. « Maya – principal ».',
     webhookUrl: 'Adresse du webhook',

@@ -45,6 +45,7 @@ describe('platforms and connected accounts', () => {
     const telegramEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'telegram');
     expect(telegramEntry).toEqual({
       platform: 'telegram',
+      label: 'Telegram',
       chat: true,
       publish: false,
       connect: 'credentials',
@@ -71,24 +72,63 @@ describe('platforms and connected accounts', () => {
     const blueskyEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'bluesky');
     expect(blueskyEntry).toEqual({
       platform: 'bluesky',
+      label: 'Bluesky',
       chat: false,
       publish: true,
       connect: 'credentials',
       credentials: expect.objectContaining({ required: ['identifier', 'password'] }),
+      post: {
+        text: { counting: 'graphemes', maxLength: 300 },
+        dailyReel: true,
+        defaultMix: expect.objectContaining({ text_photo: expect.any(Number) }),
+      },
     });
     expect(listed.body.platforms.find((p: { platform: string }) => p.platform === 'sandbox')).toMatchObject({
       chat: true,
       publish: true,
     });
-    // Only platforms with a connector: none that would store credentials and answer 404.
-    expect(listed.body.platforms.map((p: { platform: string }) => p.platform).sort()).toEqual([
-      'bluesky',
-      'discord',
-      'fanvue',
-      'onlyfans',
-      'sandbox',
-      'telegram',
-      'x',
+    // Only platforms with a connector offer a way to connect: none that would store
+    // credentials and answer 404.
+    type Entry = { platform: string; connect: string; label: string; post?: { text: unknown } };
+    const entries = listed.body.platforms as Entry[];
+    expect(
+      entries
+        .filter((p) => p.connect !== 'none')
+        .map((p) => p.platform)
+        .sort(),
+    ).toEqual(['bluesky', 'discord', 'fanvue', 'instagram', 'onlyfans', 'sandbox', 'telegram', 'x']);
+    // Platforms whose posting rules are known are named and described, with nothing to connect.
+    expect(
+      entries
+        .filter((p) => p.connect === 'none')
+        .map((p) => p.platform)
+        .sort(),
+    ).toEqual(['tiktok']);
+    expect(entries.find((p) => p.platform === 'instagram')).toMatchObject({
+      platform: 'instagram',
+      label: 'Instagram',
+      chat: false,
+      publish: true,
+      connect: 'credentials',
+      post: {
+        text: { counting: 'chars', maxLength: 2200, maxHashtags: 30 },
+        dailyReel: true,
+        defaultMix: expect.any(Object),
+      },
+    });
+    expect(entries.find((p) => p.platform === 'x')).toMatchObject({ label: 'X', connect: 'oauth' });
+    expect(entries.find((p) => p.platform === 'x')?.post?.text).toEqual({
+      counting: 'weighted',
+      maxLength: 280,
+    });
+    expect(entries.find((p) => p.platform === 'tiktok')).toMatchObject({ label: 'TikTok', connect: 'none' });
+    // OnlyFans chats and publishes: one entry, with both sides.
+    expect(entries.filter((p) => p.platform === 'onlyfans')).toEqual([
+      expect.objectContaining({
+        label: 'OnlyFans',
+        chat: true,
+        post: expect.objectContaining({ dailyReel: false }),
+      }),
     ]);
   });
 

@@ -190,6 +190,8 @@ describe('management panel in Chromium', () => {
         body: JSON.stringify({ error: { code: 'not_found', message: 'Not found' } }),
       }),
     );
+    // One button per platform that connects by OAuth, named from GET /api/platforms.
+    await page.locator('[data-oauth="fanvue"]').getByText('Opens Fanvue to authorize Velvet').waitFor();
     await page.getByRole('button', { name: 'Connect Fanvue' }).click();
     await page.getByText('Fanvue cannot be connected from this hub yet').waitFor();
 
@@ -205,7 +207,8 @@ describe('management panel in Chromium', () => {
     });
     await page.getByRole('button', { name: 'Connect Fanvue' }).click();
     await page.waitForURL('**/accounts?connected=*');
-    await page.getByText('Fanvue account connected.').waitFor();
+    // The way back names the account it connected (not one of this creator's here: said plainly).
+    await page.getByText('Account connected.').waitFor();
     expect(sent).toEqual({ creatorId });
     await page.unroute('**/api/accounts/fanvue/oauth');
 

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { accountsRepo, addDays, localDate, measurePostText, zonedInstant } from '@velvet/shared';
+import { PUBLISH_PROFILES } from '@velvet/platforms';
 import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 import { until } from './stack';
@@ -153,7 +154,11 @@ describe('content and posts screens in Chromium', () => {
     const short = 'Séance photo à la plage ce matin ☀️';
     await editor.getByLabel('Version for X').fill(short);
     // Its text, then the hashtags it lacks, the sun counted twice: as X will count it.
-    const expected = measurePostText('x', { text: short, hashtags: ['plage', 'paris'], hasVideo: false });
+    const expected = measurePostText(PUBLISH_PROFILES.get('x')!.text, {
+      text: short,
+      hashtags: ['plage', 'paris'],
+      hasVideo: false,
+    });
     expect(expected.length).toBe(33 + 2 + '\n\n#plage #paris'.length);
     await expect.poll(() => xCount.textContent()).toMatch(new RegExp(`^\\s*${expected.length} / 280`));
     await editor.getByRole('button', { name: 'Schedule' }).click();

@@ -7,6 +7,8 @@ import type {
   OutboundMessage,
   OutboundPaidMessage,
   Platform,
+  PostKind,
+  PostTextRules,
   SendResult,
   VelvetConfig,
   WebhookParse,
@@ -129,6 +131,8 @@ export interface CheckOptions {
  */
 export interface PlatformConnector {
   readonly platform: Platform;
+  /** The platform's name as people write it, shown everywhere the UI names it. */
+  readonly label: string;
   /** How operators connect an account: a credentials form, or an OAuth redirect. */
   readonly connectsWith: 'credentials' | 'oauth';
   /** What the operator types to connect; validated before anything is stored or called. */
@@ -211,6 +215,7 @@ export interface PlatformConnector {
  */
 export interface AccountConnector {
   readonly platform: Platform;
+  readonly label: string;
   readonly connectsWith: 'credentials' | 'oauth';
   readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
   connect(credentials: Record<string, unknown>, options: ConnectOptions): Promise<ConnectResult>;
@@ -222,16 +227,25 @@ export interface AccountConnector {
   oauth?: OAuthFlow;
 }
 
-/** What `GET /api/platforms` tells the UI about one platform. */
+/**
+ * What `GET /api/platforms` tells the UI about one platform: every platform Velvet chats on,
+ * publishes to, or knows the posting rules of. `connect: 'none'`: no account of it can be
+ * connected from this hub yet (its publisher is not written).
+ */
 export interface PlatformDescription {
   platform: Platform;
+  /** The platform's name as people write it: the one place the UI takes it from. */
+  label: string;
   chat: boolean;
+  /** Velvet can publish there (its publisher exists). */
   publish: boolean;
-  connect: 'credentials' | 'oauth';
+  connect: 'credentials' | 'oauth' | 'none';
   /** What its chats can do; absent for a platform Velvet only publishes to. */
   capabilities?: ConnectorCapabilities;
-  /** JSON Schema of the credentials form. */
-  credentials: Record<string, unknown>;
+  /** JSON Schema of the credentials form; absent when `connect` is `none`. */
+  credentials?: Record<string, unknown>;
+  /** Its posting rules as data, for a platform posts can target. */
+  post?: { text: PostTextRules; dailyReel: boolean; defaultMix: Partial<Record<PostKind, number>> };
 }
 
 /** The platform refused what the operator typed: shown on the form, at `credentials.<field>`. */

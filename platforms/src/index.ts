@@ -38,7 +38,7 @@ export {
 export * from './registry';
 export { createSandboxConnector, SANDBOX_TOKEN_HEADER } from './sandbox/sandbox.connector';
 export * from './publisher';
-export { POST_RULES } from './publishing/post-rules';
+export { POST_RULES, PUBLISH_PROFILES, owesDailyReel } from './publishing/post-rules';
 export { xWeightedLength, X_MAX_WEIGHTED_LENGTH } from './x/x.post-rules';
 export { createPublishers, type Publishers } from './publishers';
 export { createSandboxPublisher } from './sandbox/sandbox.publisher';

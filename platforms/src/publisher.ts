@@ -1,4 +1,11 @@
-import type { PostContent, PostProblem, PostRules, PublishPlatform } from '@velvet/shared';
+import type {
+  PostContent,
+  PostKind,
+  PostProblem,
+  PostRules,
+  PostTextRules,
+  PublishPlatform,
+} from '@velvet/shared';
 import type { z } from 'zod';
 import type {
   ConnectionCheck,
@@ -58,6 +65,25 @@ export interface PublishAccountConnector {
   tokens?: TokenRefresher;
   /** For `connectsWith: 'oauth'`: the redirect flow that replaces `connect`. */
   oauth?: OAuthFlow;
+}
+
+/**
+ * What Velvet knows of publishing to a platform, whether or not its publisher exists yet:
+ * declared in `platforms/<name>/<name>.post-rules.ts`, registered in `PUBLISH_PROFILES`,
+ * served as data (all but `rules`) by `GET /api/platforms`.
+ */
+export interface PublishProfile {
+  readonly platform: PublishPlatform;
+  /** The platform's name as people write it. */
+  readonly label: string;
+  /** The full check of a post (kinds, text, media); it measures text with `text`. */
+  readonly rules: PostRules;
+  /** The text limits, as data the post editor counts from. */
+  readonly text: PostTextRules;
+  /** Whether a creator's plan may owe a reel/short there every day. */
+  readonly dailyReel: boolean;
+  /** A new creator's mix of kinds there (weights); a kind absent is not planned. */
+  readonly defaultMix: Readonly<Partial<Record<PostKind, number>>>;
 }
 
 /** Postiz's taxonomy of platform errors, which decides what happens to the account. */

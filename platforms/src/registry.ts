@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { Env } from '@velvet/shared';
+import type { Env, PublishPlatform } from '@velvet/shared';
 import type { AccountConnector, PlatformConnector, PlatformDescription } from './connector';
+import type { PublishProfile } from './publisher';
 import type { Publishers } from './publishers';
+import { PUBLISH_PROFILES } from './publishing/post-rules';
 import { createDiscordConnector } from './discord/discord.connector';
 import { createFanvueConnector } from './fanvue/fanvue.connector';
 import { createOnlyFansConnector } from './onlyfans/onlyfans.connector';
@@ -63,6 +65,7 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
     if (!account || accounts.has(publisher.platform)) continue;
     accounts.set(publisher.platform, {
       platform: publisher.platform,
+      label: PUBLISH_PROFILES.get(publisher.platform)?.label ?? publisher.platform,
       connectsWith: account.connectsWith,
       credentialsSchema: account.credentialsSchema,
       connect: (credentials) => account.connect(credentials),
@@ -72,17 +75,34 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
       ...(account.oauth ? { oauth: account.oauth } : {}),
     });
   }
-  const descriptions = [...accounts.values()].map((account): PlatformDescription => {
+  const described = [...accounts.values()].map((account): PlatformDescription => {
     const chat = byName.get(account.platform);
+    const profile = PUBLISH_PROFILES.get(account.platform as PublishPlatform);
     return {
       platform: account.platform,
+      label: account.label,
       chat: chat !== undefined,
       publish: publishers?.get(account.platform) !== undefined,
       connect: account.connectsWith,
       ...(chat ? { capabilities: chat.capabilities } : {}),
       credentials: z.toJSONSchema(account.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
+      ...(profile ? { post: postData(profile) } : {}),
     };
   });
+  // Platforms whose rules are known but whose accounts cannot be connected yet: named, not offered.
+  const descriptions = [
+    ...described,
+    ...[...PUBLISH_PROFILES.values()]
+      .filter((profile) => !accounts.has(profile.platform))
+      .map((profile): PlatformDescription => ({
+        platform: profile.platform,
+        label: profile.label,
+        chat: false,
+        publish: publishers?.get(profile.platform) !== undefined,
+        connect: 'none',
+        post: postData(profile),
+      })),
+  ];
   return {
     get: (platform) => byName.get(platform),
     list: () => [...byName.values()],
@@ -91,3 +111,10 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
     describe: () => descriptions,
   };
 }
+
+/** What the UI may know of a platform's posting rules: the data, not the check itself. */
+const postData = (profile: PublishProfile): NonNullable<PlatformDescription['post']> => ({
+  text: profile.text,
+  dailyReel: profile.dailyReel,
+  defaultMix: profile.defaultMix,
+});

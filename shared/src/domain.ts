@@ -16,6 +16,10 @@ export const PLATFORMS = [
 ] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** Where posts are published (chat platforms are elsewhere). */
+export const PUBLISH_PLATFORMS = ['instagram', 'tiktok', 'x', 'bluesky', 'onlyfans', 'sandbox'] as const;
+export type PublishPlatform = (typeof PUBLISH_PLATFORMS)[number];
+
 /** `needs_attention`: connected, but the platform needs a human (expired session, a code). */
 export const ACCOUNT_STATUSES = ['active', 'needs_attention', 'disconnected'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];

@@ -3,7 +3,6 @@ import {
   calendarRepo,
   can,
   creatorsRepo,
-  DAILY_REEL_PLATFORMS,
   localDate,
   NotFound,
   zonedInstant,
@@ -14,8 +13,10 @@ import {
   type CreatorRecord,
   type PostKind,
   type PostTargetState,
+  PUBLISH_PLATFORMS,
   type PublishPlatform,
 } from '@velvet/shared';
+import { owesDailyReel } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 
@@ -79,7 +80,9 @@ export function createCalendarService(ctx: HubContext) {
       }
 
       // The reel owed per local day, from today on, for the days wholly inside the span.
-      const platforms = DAILY_REEL_PLATFORMS.filter((p) => !query.platform || p === query.platform);
+      const platforms = PUBLISH_PLATFORMS.filter(
+        (p) => owesDailyReel(p) && (!query.platform || p === query.platform),
+      );
       const owing = await calendarRepo.accountsOn(db, ids, platforms);
       const reels: CalendarResponse['reels'] = [];
       const seen = new Set<string>();

@@ -1,24 +1,10 @@
 import {
-  DAILY_REEL_PLATFORMS,
   DEFAULT_MARKET_PROFILES,
   type MarketProfile,
   type PlatformPlan,
-  type PostKind,
   type PublishPlatform,
 } from '@velvet/shared';
-
-/**
- * What each platform takes by default, text + photo first (the seed's priority): Instagram
- * and TikTok carry no text-only posts; X and Bluesky do, a little.
- */
-const DEFAULT_MIX: Record<PublishPlatform, Partial<Record<PostKind, number>>> = {
-  instagram: { text_photo: 4, carousel: 2, reel: 1 },
-  tiktok: { reel: 2, carousel: 1 },
-  x: { text_photo: 4, text: 2, reel: 1 },
-  bluesky: { text_photo: 4, text: 2, reel: 1 },
-  onlyfans: { text_photo: 4, carousel: 2, reel: 1 },
-  sandbox: { text_photo: 4, text: 2, carousel: 1, reel: 1 },
-};
+import { PUBLISH_PROFILES } from '@velvet/platforms';
 
 /**
  * A new creator's planner: France and both US coasts, and for each platform the creator
@@ -42,8 +28,9 @@ export function defaultPlanner(platforms: readonly PublishPlatform[]): {
         { profile: 'FR', start: '19:00', end: '22:00', posts: 1, jitterMinutes: 20 },
         { profile: 'US-East', start: '19:00', end: '22:00', posts: 1, jitterMinutes: 20 },
       ],
-      mix: { ...DEFAULT_MIX[platform] },
-      dailyReel: DAILY_REEL_PLATFORMS.includes(platform),
+      // Each publisher's default mix and whether a reel is owed there (text + photo first).
+      mix: { ...PUBLISH_PROFILES.get(platform)?.defaultMix },
+      dailyReel: PUBLISH_PROFILES.get(platform)?.dailyReel ?? false,
     })),
   };
 }

@@ -31,7 +31,7 @@ import {
   type PublishPlatform,
   type ReadyContent,
 } from '@velvet/shared';
-import { POST_RULES } from '@velvet/platforms';
+import { owesDailyReel, POST_RULES } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import type { PostsService } from '../posts/posts.service';
@@ -206,6 +206,7 @@ export function createPlannerService(ctx: HubContext, deps: { posts: PostsServic
       );
       const { content, labels, accountOf } = await readyContent(creatorId, byPlatform);
       const week = planWeek({
+        owesReel: owesDailyReel,
         seed: creatorId,
         start,
         days: body.days,

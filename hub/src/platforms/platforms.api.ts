@@ -23,8 +23,8 @@ const platformsView = z.object({
   platforms: z.array(
     platformListResponse.shape.platforms.element.extend({
       capabilities: capabilities.optional(),
-      /** The JSON Schema of `credentials` for `POST /api/creators/:id/accounts`. */
-      credentials: z.record(z.string(), z.unknown()),
+      /** The JSON Schema of `credentials` for `POST /api/creators/:id/accounts`; absent for `connect: none`. */
+      credentials: z.record(z.string(), z.unknown()).optional(),
     }),
   ),
 });

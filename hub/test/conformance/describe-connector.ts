@@ -89,6 +89,7 @@ export function describeConnector(kit: ConformanceKit): void {
       responses.push(JSON.stringify(listed.body));
       const entry = listed.body.platforms.find((p: { platform: string }) => p.platform === kit.platform);
       expect(entry).toMatchObject({
+        label: expect.stringMatching(/\S/),
         chat: true,
         connect: expect.stringMatching(/^(credentials|oauth)$/),
         capabilities: { aiAutoSend: expect.any(Boolean), verifiesAge: expect.any(Boolean) },

@@ -1,19 +1,23 @@
 import {
-  BLUESKY_MAX_GRAPHEMES,
-  graphemes,
+  countText,
   kindProblems,
   mediaProblems,
   postText,
   type PostRules,
+  type PostTextRules,
 } from '@velvet/shared';
+import type { PublishProfile } from '../publisher';
 
-export { BLUESKY_MAX_GRAPHEMES };
+/** Bluesky counts user-perceived characters (graphemes): 300. */
+export const blueskyPostText: PostTextRules = { counting: 'graphemes', maxLength: 300 };
+
+export const BLUESKY_MAX_GRAPHEMES = blueskyPostText.maxLength!;
 
 /** Bluesky: 300 graphemes, four images of at most 2,000,000 bytes each, or one video. */
 export const blueskyPostRules: PostRules = (post) => {
   const text = postText(post);
   const problems = [...kindProblems(post)];
-  const length = graphemes(text);
+  const length = countText(text, blueskyPostText.counting);
   if (length > BLUESKY_MAX_GRAPHEMES)
     problems.push({
       field: 'text',
@@ -28,4 +32,13 @@ export const blueskyPostRules: PostRules = (post) => {
     }),
   );
   return problems;
+};
+
+export const blueskyPublishing: PublishProfile = {
+  platform: 'bluesky',
+  label: 'Bluesky',
+  rules: blueskyPostRules,
+  text: blueskyPostText,
+  dailyReel: true,
+  defaultMix: { text_photo: 4, text: 2, reel: 1 },
 };

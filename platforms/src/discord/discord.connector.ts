@@ -196,6 +196,7 @@ export function createDiscordConnector(options: DiscordConnectorOptions) {
 
   const connector = {
     platform: 'discord' as const,
+    label: 'Discord',
     connectsWith: 'credentials' as const,
     credentialsSchema: discordCredentials,
     capabilities: {

@@ -119,6 +119,7 @@ export function createFanvueConnector(options: FanvueConnectorOptions) {
 
   const connector = {
     platform: 'fanvue' as const,
+    label: 'Fanvue',
     connectsWith: 'oauth' as const,
     credentialsSchema: fanvueCredentials,
     capabilities: {

@@ -1,15 +1,19 @@
 import {
-  CAPTION_MAX_CHARACTERS,
+  countText,
   hashtagsOf,
-  INSTAGRAM_MAX_HASHTAGS,
   kindProblems,
   mediaProblems,
   postText,
   type PostRules,
+  type PostTextRules,
 } from '@velvet/shared';
+import type { PublishProfile } from '../publisher';
 
-export const INSTAGRAM_MAX_CAPTION = CAPTION_MAX_CHARACTERS;
-export { INSTAGRAM_MAX_HASHTAGS };
+/** Captions of 2,200 characters (UTF-16 units, as the Graph API counts) with at most 30 hashtags. */
+export const instagramPostText: PostTextRules = { counting: 'chars', maxLength: 2200, maxHashtags: 30 };
+
+export const INSTAGRAM_MAX_CAPTION = instagramPostText.maxLength!;
+export const INSTAGRAM_MAX_HASHTAGS = instagramPostText.maxHashtags!;
 
 /**
  * Instagram Graph API publishing: media is required (no text-only posts), captions of 2,200
@@ -24,10 +28,11 @@ export const instagramPostRules: PostRules = (post) => {
       field: 'kind',
       message: 'Instagram needs media: choose text + photo, a reel or a carousel',
     });
-  if (text.length > INSTAGRAM_MAX_CAPTION)
+  const length = countText(text, instagramPostText.counting);
+  if (length > INSTAGRAM_MAX_CAPTION)
     problems.push({
       field: 'text',
-      message: `Instagram: the caption has ${text.length} characters, the limit is ${INSTAGRAM_MAX_CAPTION}`,
+      message: `Instagram: the caption has ${length} characters, the limit is ${INSTAGRAM_MAX_CAPTION}`,
     });
   const tags = hashtagsOf(text).length;
   if (tags > INSTAGRAM_MAX_HASHTAGS)
@@ -46,4 +51,13 @@ export const instagramPostRules: PostRules = (post) => {
   if (carousel && post.media.length > 10)
     problems.push({ field: 'media', message: 'Instagram: a carousel holds at most 10 items' });
   return problems;
+};
+
+export const instagramPublishing: PublishProfile = {
+  platform: 'instagram',
+  label: 'Instagram',
+  rules: instagramPostRules,
+  text: instagramPostText,
+  dailyReel: true,
+  defaultMix: { text_photo: 4, carousel: 2, reel: 1 },
 };

@@ -89,6 +89,7 @@ export function createOnlyFansConnector(options: OnlyFansConnectorOptions) {
 
   const connector = {
     platform: 'onlyfans' as const,
+    label: 'OnlyFans',
     connectsWith: 'credentials' as const,
     credentialsSchema: onlyfansCredentials,
     capabilities: {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { measurePostText, type PostContent, type PostMedia } from '@velvet/shared';
-import { POST_RULES } from './post-rules';
+import { POST_RULES, PUBLISH_PROFILES } from './post-rules';
+
+/** The text rules the platform declares: what `GET /api/platforms` serves the editor. */
+const textOf = (platform: string) => PUBLISH_PROFILES.get(platform as 'x')!.text;
 
 const photo: PostMedia = { kind: 'image', mime: 'image/jpeg', bytes: 300_000, width: 1080, height: 1350 };
 const reel: PostMedia = {
@@ -32,11 +35,11 @@ describe('the editor’s text count agrees with each platform’s rules', () => 
   for (const { platform, unit, media, kind } of cases) {
     it(`${platform}, counting “${unit}” with ${kind}`, () => {
       const hasVideo = media.some((m) => m.kind === 'video');
-      const { max, length: one } = measurePostText(platform, { text: unit, hashtags: [], hasVideo });
+      const { max, length: one } = measurePostText(textOf(platform), { text: unit, hashtags: [], hasVideo });
       expect(max).toBeGreaterThan(0);
       const fits = unit.repeat(Math.floor(max! / one));
       const over = fits + unit;
-      const at = (text: string) => measurePostText(platform, { text, hashtags: ['paris'], hasVideo });
+      const at = (text: string) => measurePostText(textOf(platform), { text, hashtags: ['paris'], hasVideo });
       // The hashtag is part of what the platform shows: the count includes it.
       expect(at('').length).toBeGreaterThan(0);
       const withTag = (text: string) => ({ kind, text, hashtags: ['paris'], media });
@@ -49,14 +52,16 @@ describe('the editor’s text count agrees with each platform’s rules', () => 
       expect(refusesText(platform, withTag(tooLong))).toBe(true);
       expect(refusesText(platform, { kind, text: fits, hashtags: [], media })).toBe(false);
       expect(refusesText(platform, { kind, text: over, hashtags: [], media })).toBe(
-        measurePostText(platform, { text: over, hashtags: [], hasVideo }).length > max!,
+        measurePostText(textOf(platform), { text: over, hashtags: [], hasVideo }).length > max!,
       );
     });
   }
 
   it('counts Instagram hashtags against its 30', () => {
     const tags = Array.from({ length: 31 }, (_, i) => `tag${i}`);
-    expect(measurePostText('instagram', { text: 'hi', hashtags: tags, hasVideo: false })).toMatchObject({
+    expect(
+      measurePostText(textOf('instagram'), { text: 'hi', hashtags: tags, hasVideo: false }),
+    ).toMatchObject({
       hashtags: 31,
       maxHashtags: 30,
     });
@@ -68,7 +73,9 @@ describe('the editor’s text count agrees with each platform’s rules', () => 
   });
 
   it('sets no text limit where the platform has none', () => {
-    expect(measurePostText('onlyfans', { text: 'x'.repeat(5000), hashtags: [], hasVideo: false })).toEqual({
+    expect(
+      measurePostText(textOf('onlyfans'), { text: 'x'.repeat(5000), hashtags: [], hasVideo: false }),
+    ).toEqual({
       length: 5000,
       hashtags: 0,
     });

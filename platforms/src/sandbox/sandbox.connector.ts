@@ -38,6 +38,7 @@ const sandboxMessage = z.strictObject({
 export function createSandboxConnector() {
   return {
     platform: 'sandbox' as const,
+    label: 'Sandbox',
     connectsWith: 'credentials' as const,
     credentialsSchema: credentials,
     capabilities: {

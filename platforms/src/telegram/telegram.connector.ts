@@ -111,6 +111,7 @@ export function createTelegramConnector(options: TelegramConnectorOptions) {
 
   const connector = {
     platform: 'telegram' as const,
+    label: 'Telegram',
     connectsWith: 'credentials' as const,
     credentialsSchema: telegramCredentials,
     capabilities: {

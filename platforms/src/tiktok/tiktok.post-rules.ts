@@ -1,14 +1,19 @@
 import {
-  CAPTION_MAX_CHARACTERS,
+  countText,
   kindProblems,
+  maxTextLength,
   mediaProblems,
   postText,
-  TIKTOK_PHOTO_MAX_CHARACTERS,
   type PostRules,
+  type PostTextRules,
 } from '@velvet/shared';
+import type { PublishProfile } from '../publisher';
 
-export const TIKTOK_MAX_VIDEO_CAPTION = CAPTION_MAX_CHARACTERS;
-export const TIKTOK_MAX_PHOTO_DESCRIPTION = TIKTOK_PHOTO_MAX_CHARACTERS;
+/** A photo post's description holds 4,000 characters; a video's caption 2,200. */
+export const tiktokPostText: PostTextRules = { counting: 'chars', maxLength: 4000, maxLengthWithVideo: 2200 };
+
+export const TIKTOK_MAX_VIDEO_CAPTION = tiktokPostText.maxLengthWithVideo!;
+export const TIKTOK_MAX_PHOTO_DESCRIPTION = tiktokPostText.maxLength!;
 
 /**
  * TikTok Content Posting API: a video, or photos (up to 35, JPEG or WebP) — never text alone.
@@ -24,11 +29,12 @@ export const tiktokPostRules: PostRules = (post) => {
       message: 'TikTok needs a video or photos: choose a reel, text + photo or a carousel',
     });
   const video = post.media.some((m) => m.kind === 'video');
-  const limit = video ? TIKTOK_MAX_VIDEO_CAPTION : TIKTOK_MAX_PHOTO_DESCRIPTION;
-  if (text.length > limit)
+  const limit = maxTextLength(tiktokPostText, video)!;
+  const length = countText(text, tiktokPostText.counting);
+  if (length > limit)
     problems.push({
       field: 'text',
-      message: `TikTok: the ${video ? 'caption' : 'description'} has ${text.length} characters, the limit is ${limit}`,
+      message: `TikTok: the ${video ? 'caption' : 'description'} has ${length} characters, the limit is ${limit}`,
     });
   problems.push(
     ...mediaProblems(post, 'TikTok', {
@@ -37,4 +43,13 @@ export const tiktokPostRules: PostRules = (post) => {
     }),
   );
   return problems;
+};
+
+export const tiktokPublishing: PublishProfile = {
+  platform: 'tiktok',
+  label: 'TikTok',
+  rules: tiktokPostRules,
+  text: tiktokPostText,
+  dailyReel: true,
+  defaultMix: { reel: 2, carousel: 1 },
 };

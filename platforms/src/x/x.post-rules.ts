@@ -1,20 +1,26 @@
 import {
+  countText,
   kindProblems,
   mediaProblems,
   postText,
-  xWeightedLength,
-  X_MAX_WEIGHTED_LENGTH,
+  weightedLength,
   type PostRules,
+  type PostTextRules,
 } from '@velvet/shared';
+import type { PublishProfile } from '../publisher';
 
-// The count lives in shared so the post editor shows the same number the rules check.
-export { xWeightedLength, X_MAX_WEIGHTED_LENGTH };
+/** X API v2: 280 weighted characters (links 23, emoji and CJK 2). */
+export const xPostText: PostTextRules = { counting: 'weighted', maxLength: 280 };
+
+export const X_MAX_WEIGHTED_LENGTH = xPostText.maxLength!;
+/** The count the editor shows and the rules check, from the same shared function. */
+export const xWeightedLength = weightedLength;
 
 /** X API v2: 280 weighted characters, four images or one video (140 s, 512 MB), images 5 MB. */
 export const xPostRules: PostRules = (post) => {
   const text = postText(post);
   const problems = [...kindProblems(post)];
-  const length = xWeightedLength(text);
+  const length = countText(text, xPostText.counting);
   if (length > X_MAX_WEIGHTED_LENGTH)
     problems.push({
       field: 'text',
@@ -33,4 +39,13 @@ export const xPostRules: PostRules = (post) => {
     }),
   );
   return problems;
+};
+
+export const xPublishing: PublishProfile = {
+  platform: 'x',
+  label: 'X',
+  rules: xPostRules,
+  text: xPostText,
+  dailyReel: true,
+  defaultMix: { text_photo: 4, text: 2, reel: 1 },
 };

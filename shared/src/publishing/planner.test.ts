@@ -22,6 +22,9 @@ const local = (at: Date, zone: string) => {
   return `${localDate(at, zone)} ${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
+/** What the publishers declare: OnlyFans and the sandbox owe no daily reel. */
+const owesReel = (platform: PlatformPlan['platform']) => platform !== 'onlyfans' && platform !== 'sandbox';
+
 const content = (kind: ReadyContent['kind'], n: number): ReadyContent[] =>
   Array.from({ length: n }, (_, i) => ({ id: `${kind}-${i}`, kind }));
 
@@ -200,6 +203,7 @@ describe('plan the week', () => {
 
   it('fills every slot, one reel a day first, then the mix with text + photo ahead', () => {
     const week = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       now,
@@ -226,6 +230,7 @@ describe('plan the week', () => {
 
   it('does not double-book a slot already taken, nor reuse its content, nor plan the past', () => {
     const first = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       now,
@@ -241,6 +246,7 @@ describe('plan the week', () => {
     }));
     const later = new Date(first.proposals[2]!.at.getTime() + 60_000);
     const again = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       now: later,
@@ -264,6 +270,7 @@ describe('plan the week', () => {
       mix: { text_photo: 1, carousel: 1 },
     });
     const week = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       days: 2,
@@ -277,6 +284,7 @@ describe('plan the week', () => {
 
   it('says which slots nothing ready could fill, and which days will lack their reel', () => {
     const week = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       days: 3,
@@ -306,6 +314,7 @@ describe('plan the week', () => {
       ],
     });
     const week = planWeek({
+      owesReel,
       seed: 'c1',
       start: '2027-06-07',
       days: 1,
@@ -337,11 +346,11 @@ describe('the daily reel alert', () => {
       { platform: 'tiktok' as const, at: reelAt, kind: 'text_photo' as const },
     ];
     // OnlyFans owes no daily reel, Bluesky's plan does not ask for one.
-    expect(missingReels(plans, scheduled, '2027-06-08')).toEqual([
+    expect(missingReels(plans, scheduled, '2027-06-08', owesReel)).toEqual([
       { platform: 'tiktok', date: '2027-06-08' },
     ]);
     // The reel at 23:30 in Paris counts for the 8th (the day is Paris's); the 9th lacks both.
-    expect(missingReels(plans, scheduled, '2027-06-09')).toEqual([
+    expect(missingReels(plans, scheduled, '2027-06-09', owesReel)).toEqual([
       { platform: 'instagram', date: '2027-06-09' },
       { platform: 'tiktok', date: '2027-06-09' },
     ]);

@@ -1,15 +1,18 @@
+import type { PublishPlatform } from '../domain';
 import { addDays, clockMinutes, clockText, localDate, zonedInstant } from './zoned-time';
 
 /** What a post is; each publisher says which kinds its platform takes. */
 export const POST_KINDS = ['text', 'text_photo', 'reel', 'carousel'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 
-/** Where posts are published (chat platforms are elsewhere). */
-export const PUBLISH_PLATFORMS = ['instagram', 'tiktok', 'x', 'bluesky', 'onlyfans', 'sandbox'] as const;
-export type PublishPlatform = (typeof PUBLISH_PLATFORMS)[number];
+// The enum lives with the other platform names; importers of this module keep finding it here.
+export { PUBLISH_PLATFORMS, type PublishPlatform } from '../domain';
 
-/** The platforms that owe a reel/short every day when the creator's plan asks for it. */
-export const DAILY_REEL_PLATFORMS: readonly PublishPlatform[] = ['instagram', 'tiktok', 'x', 'bluesky'];
+/**
+ * Whether a platform owes a reel/short every day when the creator's plan asks for it: its
+ * publisher's `dailyReel` (`platforms/<name>/<name>.post-rules.ts`), passed in by the caller.
+ */
+export type OwesReel = (platform: PublishPlatform) => boolean;
 
 /** Ties in the mix go to the earlier kind here: text + photo first. */
 const KIND_PRIORITY: readonly PostKind[] = ['text_photo', 'carousel', 'reel', 'text'];
@@ -240,6 +243,7 @@ export function planWeek(input: {
   profiles?: readonly MarketProfile[];
   content: readonly ReadyContent[];
   scheduled: readonly ScheduledPost[];
+  owesReel: OwesReel;
 }): WeekPlan {
   const profiles = input.profiles ?? DEFAULT_MARKET_PROFILES;
   const days = input.days ?? 7;
@@ -280,7 +284,7 @@ export function planWeek(input: {
         result.proposals.some(
           (p) => p.platform === plan.platform && p.reel && localDate(p.at, zone) === date,
         );
-      const wantsReel = plan.dailyReel && DAILY_REEL_PLATFORMS.includes(plan.platform);
+      const wantsReel = plan.dailyReel && input.owesReel(plan.platform);
       if (wantsReel && !hasReel()) {
         const reel = input.content.find(
           (c) =>
@@ -321,10 +325,11 @@ export function missingReels(
   plans: readonly PlatformPlan[],
   scheduled: readonly ScheduledPost[],
   date: string,
+  owesReel: OwesReel,
   profiles: readonly MarketProfile[] = DEFAULT_MARKET_PROFILES,
 ): ReelGap[] {
   return plans
-    .filter((plan) => plan.dailyReel && DAILY_REEL_PLATFORMS.includes(plan.platform))
+    .filter((plan) => plan.dailyReel && owesReel(plan.platform))
     .filter((plan) => {
       const zone = dayZone(plan, profiles);
       return !scheduled.some(

@@ -1,15 +1,35 @@
 import { graphemes, hashtagsOf, postText } from './post';
 
 /*
- * How long each platform lets a post's text be, counted the way that platform counts: the
- * post editor shows these numbers live, and the platforms' rules check against the same
- * functions (a test holds the two together), so what the editor says is what scheduling says.
+ * How long a platform lets a post's text be is data its publisher declares (`PostTextRules`,
+ * in `platforms/<name>/<name>.post-rules.ts`) and `GET /api/platforms` serves: the post editor
+ * counts from that data with the functions below, and each platform's rules check against the
+ * same data and functions (a test holds the two together), so what the editor says is what
+ * scheduling says.
  */
 
-export const X_MAX_WEIGHTED_LENGTH = 280;
+/** How a platform counts a text's length. */
+export const TEXT_COUNTINGS = ['weighted', 'graphemes', 'chars'] as const;
+export type TextCounting = (typeof TEXT_COUNTINGS)[number];
+
+/** A platform's limits on a post's text, as data. */
+export interface PostTextRules {
+  /**
+   * `weighted`: links 23, emoji and CJK 2, everything else 1 (twitter-text v3);
+   * `graphemes`: user-perceived characters; `chars`: UTF-16 units, as most APIs count.
+   */
+  counting: TextCounting;
+  /** The most the text may count; absent when the platform sets no limit. */
+  maxLength?: number;
+  /** The limit instead when the post carries a video (a caption rather than a description). */
+  maxLengthWithVideo?: number;
+  /** The most hashtags one post may carry, where the platform sets a number. */
+  maxHashtags?: number;
+}
+
 /** Every link counts as a t.co link, whatever its length. */
 const URL_WEIGHT = 23;
-/** Code points X counts once; every other one (CJK, emoji…) counts twice (twitter-text v3). */
+/** Code points counted once; every other one (CJK, emoji…) counts twice (twitter-text v3). */
 const LIGHT_RANGES: readonly [number, number][] = [
   [0, 4351],
   [8192, 8205],
@@ -18,8 +38,8 @@ const LIGHT_RANGES: readonly [number, number][] = [
 ];
 const URL = /\bhttps?:\/\/[^\s]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|fr|co|me|app|link|ly)(?:\/[^\s]*)?/giu;
 
-/** The length X checks against 280: links 23, an emoji 2, CJK 2, everything else 1. */
-export function xWeightedLength(text: string): number {
+/** The weighted length: links 23, an emoji 2, CJK 2, everything else 1. */
+export function weightedLength(text: string): number {
   let length = 0;
   const rest = text.replace(URL, () => {
     length += URL_WEIGHT;
@@ -38,61 +58,34 @@ export function xWeightedLength(text: string): number {
   return length;
 }
 
-/** Bluesky counts user-perceived characters (graphemes). */
-export const BLUESKY_MAX_GRAPHEMES = 300;
-/** Instagram captions and TikTok video captions, in UTF-16 units as their APIs count. */
-export const CAPTION_MAX_CHARACTERS = 2200;
-/** A TikTok photo post's description. */
-export const TIKTOK_PHOTO_MAX_CHARACTERS = 4000;
-export const INSTAGRAM_MAX_HASHTAGS = 30;
-
-export interface TextLimit {
-  /** How the platform counts: shown beside the number. */
-  unit: 'characters' | 'graphemes' | 'weighted';
-  max: number;
-  count: (text: string) => number;
-}
-
-/**
- * The text limit a platform sets for a post (TikTok's depends on whether it carries a
- * video); none for platforms without one (OnlyFans, the sandbox).
- */
-export function textLimitFor(platform: string, hasVideo: boolean): TextLimit | undefined {
-  switch (platform) {
-    case 'x':
-      return { unit: 'weighted', max: X_MAX_WEIGHTED_LENGTH, count: xWeightedLength };
-    case 'bluesky':
-      return { unit: 'graphemes', max: BLUESKY_MAX_GRAPHEMES, count: graphemes };
-    case 'instagram':
-      return { unit: 'characters', max: CAPTION_MAX_CHARACTERS, count: (text) => text.length };
-    case 'tiktok':
-      return {
-        unit: 'characters',
-        max: hasVideo ? CAPTION_MAX_CHARACTERS : TIKTOK_PHOTO_MAX_CHARACTERS,
-        count: (text) => text.length,
-      };
-    default:
-      return undefined;
+/** The length of `text` counted the way `counting` says. */
+export function countText(text: string, counting: TextCounting): number {
+  switch (counting) {
+    case 'weighted':
+      return weightedLength(text);
+    case 'graphemes':
+      return graphemes(text);
+    case 'chars':
+      return text.length;
   }
 }
 
-/** The most hashtags a platform takes in one post, where it sets a number. */
-export function hashtagLimitFor(platform: string): number | undefined {
-  return platform === 'instagram' ? INSTAGRAM_MAX_HASHTAGS : undefined;
+/** The text limit that applies to a post, if the rules set one. */
+export function maxTextLength(rules: PostTextRules, hasVideo: boolean): number | undefined {
+  return (hasVideo ? rules.maxLengthWithVideo : undefined) ?? rules.maxLength;
 }
 
-/** What one target's text measures against its platform's limits, as the editor shows it. */
+/** What one target's text measures against its platform's rules (none: no limit), as the editor shows it. */
 export function measurePostText(
-  platform: string,
+  rules: PostTextRules | undefined,
   post: { text: string; hashtags: readonly string[]; hasVideo: boolean },
-): { length: number; max?: number; unit?: TextLimit['unit']; hashtags: number; maxHashtags?: number } {
+): { length: number; max?: number; unit?: TextCounting; hashtags: number; maxHashtags?: number } {
   const text = postText(post);
-  const limit = textLimitFor(platform, post.hasVideo);
-  const maxHashtags = hashtagLimitFor(platform);
+  const max = rules && maxTextLength(rules, post.hasVideo);
   return {
-    length: limit ? limit.count(text) : text.length,
-    ...(limit ? { max: limit.max, unit: limit.unit } : {}),
+    length: rules ? countText(text, rules.counting) : text.length,
+    ...(rules && max !== undefined ? { max, unit: rules.counting } : {}),
     hashtags: hashtagsOf(text).length,
-    ...(maxHashtags !== undefined ? { maxHashtags } : {}),
+    ...(rules?.maxHashtags !== undefined ? { maxHashtags: rules.maxHashtags } : {}),
   };
 }

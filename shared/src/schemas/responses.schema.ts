@@ -7,6 +7,8 @@ import {
   REFUND_KINDS,
   ROLES,
 } from '../domain';
+import { POST_KINDS } from '../publishing/planner';
+import { TEXT_COUNTINGS } from '../publishing/text-limits';
 
 /*
  * What the hub answers, as the inbox parses it: the presenters are typed against these
@@ -214,13 +216,35 @@ export const fanPanelResponse = z.object({
 });
 export type FanPanel = z.output<typeof fanPanelResponse>;
 
+/** A platform's text limits as data (`PostTextRules`): the post editor counts from it. */
+export const postTextRules = z.object({
+  counting: z.enum(TEXT_COUNTINGS),
+  maxLength: z.number().int().positive().optional(),
+  maxLengthWithVideo: z.number().int().positive().optional(),
+  maxHashtags: z.number().int().nonnegative().optional(),
+});
+
 export const platformListResponse = z.object({
   platforms: z.array(
     z.object({
       platform: z.enum(PLATFORMS),
+      /** The platform's name as people write it: the UI names platforms from this alone. */
+      label: z.string(),
       chat: z.boolean(),
+      /** Velvet can publish there (its publisher exists). */
       publish: z.boolean(),
-      connect: z.enum(['credentials', 'oauth']),
+      /** `none`: known (its posting rules), but no account of it can be connected yet. */
+      connect: z.enum(['credentials', 'oauth', 'none']),
+      /** Posting rules as data, for a platform posts can target. */
+      post: z
+        .object({
+          text: postTextRules,
+          /** A creator's plan may owe a reel/short there every day. */
+          dailyReel: z.boolean(),
+          /** A new creator's mix of post kinds there (weights). */
+          defaultMix: z.partialRecord(z.enum(POST_KINDS), z.number()),
+        })
+        .optional(),
     }),
   ),
 });

@@ -2,7 +2,6 @@ import {
   accountsRepo,
   addDays,
   clockMinutes,
-  DAILY_REEL_PLATFORMS,
   localDate,
   localMinutes,
   missingReels,
@@ -10,19 +9,11 @@ import {
   type PostKind,
   type PublishPlatform,
 } from '@velvet/shared';
+import { owesDailyReel, PUBLISH_PROFILES } from '@velvet/platforms';
 import type { WorkerContext } from '../context';
 import type { Handler } from '../registry';
 
 const DAY_MS = 86_400_000;
-
-const NAMES: Record<PublishPlatform, string> = {
-  instagram: 'Instagram',
-  tiktok: 'TikTok',
-  x: 'X',
-  bluesky: 'Bluesky',
-  onlyfans: 'OnlyFans',
-  sandbox: 'Sandbox',
-};
 
 /**
  * The daily reel's safety net. Once a platform's market day reaches the configured hour
@@ -39,8 +30,7 @@ export function createReelCheck(ctx: WorkerContext): Handler<'planner.reel_check
       const accounts = await accountsRepo.listByCreator(ctx.db, rules.creatorId);
       const connected = new Set(accounts.filter((a) => a.status !== 'disconnected').map((a) => a.platform));
       const owed = rules.platforms.filter(
-        (plan) =>
-          plan.dailyReel && DAILY_REEL_PLATFORMS.includes(plan.platform) && connected.has(plan.platform),
+        (plan) => plan.dailyReel && owesDailyReel(plan.platform) && connected.has(plan.platform),
       );
       if (owed.length === 0) continue;
       const calendar = await plannerRepo.calendar(
@@ -57,13 +47,13 @@ export function createReelCheck(ctx: WorkerContext): Handler<'planner.reel_check
         const zone = rules.markets.find((m) => m.id === profile)?.timeZone ?? rules.markets[0]?.timeZone;
         if (!zone || localMinutes(now, zone) < clockMinutes(at)) continue;
         const tomorrow = addDays(localDate(now, zone), 1);
-        if (missingReels([plan], scheduled, tomorrow, rules.markets).length === 0) continue;
+        if (missingReels([plan], scheduled, tomorrow, owesDailyReel, rules.markets).length === 0) continue;
         const key = `${ctx.redisPrefix}:alert:reel_missing:${rules.creatorId}:${plan.platform}:${tomorrow}`;
         if ((await ctx.connection.set(key, '1', 'PX', 3 * DAY_MS, 'NX')) !== 'OK') continue;
         await ctx.publisher.emit({ creatorId: rules.creatorId }, 'alert', {
           kind: 'reel_missing',
           severity: 'warning',
-          message: `No reel/short is planned on ${NAMES[plan.platform]} for tomorrow (${tomorrow}, ${zone}): add one in the planner.`,
+          message: `No reel/short is planned on ${PUBLISH_PROFILES.get(plan.platform)?.label ?? plan.platform} for tomorrow (${tomorrow}, ${zone}): add one in the planner.`,
           creatorId: rules.creatorId,
           at: now.toISOString(),
         });

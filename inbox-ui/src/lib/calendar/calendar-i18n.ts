@@ -1,5 +1,5 @@
 import type { Lang } from '$lib/i18n';
-import type { PostKind, PostTargetState, PublishPlatform } from '@velvet/shared/contract';
+import type { PostKind, PostTargetState } from '@velvet/shared/contract';
 
 interface CalendarText {
   nav: string;
@@ -29,26 +29,7 @@ interface CalendarText {
   states: Record<PostTargetState, string>;
 }
 
-const PLATFORM_NAMES: Record<PublishPlatform, string> = {
-  instagram: 'Instagram',
-  tiktok: 'TikTok',
-  x: 'X',
-  bluesky: 'Bluesky',
-  onlyfans: 'OnlyFans',
-  sandbox: 'Sandbox',
-};
-
-export const platformName = (platform: string) => PLATFORM_NAMES[platform as PublishPlatform] ?? platform;
-
-/** One colour per platform (text on tint, AA contrast), the same in every view. */
-export const platformTint: Record<string, string> = {
-  instagram: 'bg-pink-100 text-pink-900 ring-pink-300',
-  tiktok: 'bg-teal-100 text-teal-900 ring-teal-300',
-  x: 'bg-zinc-200 text-zinc-900 ring-zinc-400',
-  bluesky: 'bg-sky-100 text-sky-900 ring-sky-300',
-  onlyfans: 'bg-cyan-100 text-cyan-900 ring-cyan-300',
-  sandbox: 'bg-amber-100 text-amber-900 ring-amber-300',
-};
+export { platformName } from '$lib/platforms.svelte';
 
 export const calendarText: Record<Lang, CalendarText> = {
   en: {

@@ -13,6 +13,16 @@ export const platformClass: Record<string, string> = {
   onlyfans: 'bg-cyan-100 text-cyan-900',
 };
 
+/** The calendar's chips: one colour per publishing platform, the same in every view. */
+export const platformTint: Record<string, string> = {
+  instagram: 'bg-pink-100 text-pink-900 ring-pink-300',
+  tiktok: 'bg-teal-100 text-teal-900 ring-teal-300',
+  x: 'bg-zinc-200 text-zinc-900 ring-zinc-400',
+  bluesky: 'bg-sky-100 text-sky-900 ring-sky-300',
+  onlyfans: 'bg-cyan-100 text-cyan-900 ring-cyan-300',
+  sandbox: 'bg-amber-100 text-amber-900 ring-amber-300',
+};
+
 export function money(cents: number, currency: string, lang: string): string {
   try {
     return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(cents / 100);

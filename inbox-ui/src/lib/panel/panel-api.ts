@@ -14,16 +14,18 @@ export type ManagedUser = z.output<typeof publicUser>;
 
 const platformDescription = z.object({
   platform: z.string(),
+  label: z.string(),
   chat: z.boolean(),
   publish: z.boolean(),
-  connect: z.enum(['credentials', 'oauth']),
+  connect: z.enum(['credentials', 'oauth', 'none']),
   /** JSON Schema of the credentials form. */
   credentials: z
     .object({
       properties: z.record(z.string(), z.object({ type: z.string().optional() }).loose()).default({}),
       required: z.array(z.string()).default([]),
     })
-    .loose(),
+    .loose()
+    .default({ properties: {}, required: [] }),
 });
 export type PlatformDescription = z.output<typeof platformDescription>;
 
@@ -59,9 +61,12 @@ export const panelApi = {
     session.request(accountCheckView, `/api/accounts/${id(accountId)}/check`, { method: 'POST' }),
   disconnect: (accountId: string) =>
     session.request(disconnected, `/api/accounts/${id(accountId)}`, { method: 'DELETE' }),
-  /** Where to send the browser to authorize Velvet on Fanvue; it comes back to /accounts. */
-  fanvueOAuth: (creatorId: string) =>
-    session.request(oauthStart, '/api/accounts/fanvue/oauth', { method: 'POST', body: { creatorId } }),
+  /** Where to send the browser to authorize Velvet on a platform that connects by OAuth; it comes back to /accounts. */
+  oauthStart: (platform: string, creatorId: string) =>
+    session.request(oauthStart, `/api/accounts/${id(platform)}/oauth`, {
+      method: 'POST',
+      body: { creatorId },
+    }),
 
   users: () => session.request(users, '/api/users'),
   createUser: (body: { email: string; password: string; role: string; creatorIds: string[] }) =>

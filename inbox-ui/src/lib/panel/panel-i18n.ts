@@ -49,11 +49,11 @@ export const panelText = {
     checking: 'Testing…',
     checkOk: 'The connection works (tested at {t}).',
     checkProblem: 'Connection problem (tested at {t}):',
-    fanvueConnect: 'Connect Fanvue',
-    fanvueHint: 'Opens Fanvue to authorize Velvet, then comes back here.',
-    fanvueUnavailable:
-      'Fanvue cannot be connected from this hub yet (its connection route is not installed).',
-    fanvueConnected: 'Fanvue account connected.',
+    oauthConnect: 'Connect {p}',
+    oauthHint: 'Opens {p} to authorize Velvet, then comes back here.',
+    oauthUnavailable: '{p} cannot be connected from this hub yet (its connection route is not installed).',
+    oauthConnected: '{p} account connected.',
+    accountConnected: 'Account connected.',
     oauthError: 'The platform connection did not finish ({code}). Try again.',
     labelHint: 'A name your team recognizes, e.g. “Maya – main”.',
     webhookUrl: 'Webhook address',
@@ -178,11 +178,12 @@ export const panelText = {
     checking: 'Test en cours…',
     checkOk: 'La connexion fonctionne (testée à {t}).',
     checkProblem: 'Problème de connexion (testée à {t}) :',
-    fanvueConnect: 'Connecter Fanvue',
-    fanvueHint: 'Ouvre Fanvue pour autoriser Velvet, puis revient ici.',
-    fanvueUnavailable:
-      'Fanvue ne peut pas encore être connecté depuis ce hub (sa route de connexion n’est pas installée).',
-    fanvueConnected: 'Compte Fanvue connecté.',
+    oauthConnect: 'Connecter {p}',
+    oauthHint: 'Ouvre {p} pour autoriser Velvet, puis revient ici.',
+    oauthUnavailable:
+      '{p} ne peut pas encore être connecté depuis ce hub (sa route de connexion n’est pas installée).',
+    oauthConnected: 'Compte {p} connecté.',
+    accountConnected: 'Compte connecté.',
     oauthError: 'La connexion à la plateforme n’a pas abouti ({code}). Réessayez.',
     labelHint: 'Un nom que l’équipe reconnaît, par ex. « Maya – principal ».',
     webhookUrl: 'Adresse du webhook',
@@ -291,21 +292,8 @@ export const credentialLabels: Record<Lang, Record<string, string>> = {
   },
 };
 
-const PLATFORM_NAMES: Record<string, string> = {
-  telegram: 'Telegram',
-  onlyfans: 'OnlyFans',
-  fanvue: 'Fanvue',
-  sandbox: 'Sandbox',
-  discord: 'Discord',
-  bluesky: 'Bluesky',
-  x: 'X',
-  instagram: 'Instagram',
-  tiktok: 'TikTok',
-};
-
-export function platformName(platform: string): string {
-  return PLATFORM_NAMES[platform] ?? platform;
-}
+/** Platform names come from the hub's descriptors, never from a table here. */
+export { platformName } from '$lib/platforms.svelte';
 
 export function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);

@@ -91,7 +91,7 @@ const en = {
   dropVariant: 'Use the main text on {p}',
   count: '{n} / {max}',
   countUnit: {
-    characters: 'characters',
+    chars: 'characters',
     graphemes: 'characters (graphemes)',
     weighted: 'as X counts (links 23, emoji 2)',
   },
@@ -218,7 +218,7 @@ const fr: typeof en = {
   dropVariant: 'Utiliser le texte principal sur {p}',
   count: '{n} / {max}',
   countUnit: {
-    characters: 'caractères',
+    chars: 'caractères',
     graphemes: 'caractères (graphèmes)',
     weighted: 'comptés comme X (liens 23, emoji 2)',
   },

@@ -113,7 +113,7 @@ export function createPostPublish(ctx: WorkerContext) {
       const final = error instanceof PlatformError && error.kind === 'permanent';
       return {
         state: 'failed',
-        reason: error instanceof Error ? error.message : String(error),
+        reason: errorText(error),
         retry: !final,
         kind: final ? 'disconnect' : 'retry',
       };
@@ -137,7 +137,7 @@ export function createPostPublish(ctx: WorkerContext) {
     } catch (error) {
       return {
         state: 'unconfirmed',
-        reason: `No clear answer from ${target.platform}: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `No clear answer from ${target.platform}: ${errorText(error)}`,
       };
     }
   }
@@ -263,7 +263,7 @@ export function createPostPublish(ctx: WorkerContext) {
     } catch (error) {
       found = {
         state: 'unconfirmed',
-        reason: `${target.platform} did not say whether the post is there: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `${target.platform} did not say whether the post is there: ${errorText(error)}`,
       };
     }
     if (found.state === 'absent') return record(target.id, await publishClaimed(target), attempt + 1);

@@ -49,6 +49,7 @@ describe('platforms and connected accounts', () => {
       chat: true,
       publish: false,
       connect: 'credentials',
+      webhooksFrom: 'internet',
       capabilities: {
         aiAutoSend: true,
         verifiesAge: false,
@@ -60,7 +61,13 @@ describe('platforms and connected accounts', () => {
       credentials: expect.objectContaining({
         type: 'object',
         required: ['botToken'],
-        properties: { botToken: expect.objectContaining({ type: 'string' }) },
+        // The form's field named by the platform, in both languages.
+        properties: {
+          botToken: expect.objectContaining({
+            type: 'string',
+            label: { en: 'Bot token (from @BotFather)', fr: 'Jeton du bot (donné par @BotFather)' },
+          }),
+        },
       }),
     });
     const fanvueEntry = listed.body.platforms.find((p: { platform: string }) => p.platform === 'fanvue');
@@ -86,6 +93,8 @@ describe('platforms and connected accounts', () => {
     expect(listed.body.platforms.find((p: { platform: string }) => p.platform === 'sandbox')).toMatchObject({
       chat: true,
       publish: true,
+      // Posted to from this machine: the accounts page warns about no public address for it.
+      webhooksFrom: 'this_machine',
     });
     // Only platforms with a connector offer a way to connect: none that would store
     // credentials and answer 404.

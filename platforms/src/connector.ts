@@ -64,6 +64,14 @@ export interface WebhookRequest {
   body: unknown;
 }
 
+/**
+ * What the connect form shows beside a credentials field, in both languages; carried in the
+ * JSON Schema `GET /api/platforms` serves (`label`), with `secret: false` for a field shown as typed.
+ */
+export function fieldLabel(en: string, fr: string, options: { secret?: false } = {}) {
+  return { label: { en, fr }, ...options };
+}
+
 /** Credentials as stored (sealed at rest): what the operator typed plus what `connect` added. */
 export type StoredCredentials = Record<string, unknown>;
 
@@ -138,6 +146,8 @@ export interface PlatformConnector {
   /** What the operator types to connect; validated before anything is stored or called. */
   readonly credentialsSchema: z.ZodType<Record<string, unknown>>;
   readonly capabilities: ConnectorCapabilities;
+  /** Its webhooks are posted from this machine (the sandbox), not from the internet. */
+  readonly local?: boolean;
   /** Send limits, from `platforms.<name>` in velvet.yaml. */
   limits(config: VelvetConfig['platforms']): SendLimits;
 
@@ -242,6 +252,11 @@ export interface PlatformDescription {
   connect: 'credentials' | 'oauth' | 'none';
   /** What its chats can do; absent for a platform Velvet only publishes to. */
   capabilities?: ConnectorCapabilities;
+  /**
+   * Where its webhooks come from, for a chat platform: the internet (the hub's `PUBLIC_URL`
+   * must be reachable from there), or this machine (the sandbox).
+   */
+  webhooksFrom?: 'internet' | 'this_machine';
   /** JSON Schema of the credentials form; absent when `connect` is `none`. */
   credentials?: Record<string, unknown>;
   /** Its posting rules as data, for a platform posts can target. */

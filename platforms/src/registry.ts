@@ -84,7 +84,12 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
       chat: chat !== undefined,
       publish: publishers?.get(account.platform) !== undefined,
       connect: account.connectsWith,
-      ...(chat ? { capabilities: chat.capabilities } : {}),
+      ...(chat
+        ? {
+            capabilities: chat.capabilities,
+            webhooksFrom: chat.local ? ('this_machine' as const) : ('internet' as const),
+          }
+        : {}),
       credentials: z.toJSONSchema(account.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
       ...(profile ? { post: postData(profile) } : {}),
     };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
   CredentialsRejected,
+  fieldLabel,
   type ConnectionCheck,
   type ConnectResult,
   type StoredCredentials,
@@ -12,8 +13,27 @@ import {
 /** What the operator types: the handle (or email) and an app password, never the account password. */
 export const blueskyCredentials = z.strictObject({
   // Not a secret: the form shows it as typed.
-  identifier: z.string().trim().min(1, 'must be a handle or an email').max(256).meta({ secret: false }),
-  password: z.string().trim().min(1, 'must be an app password').max(256),
+  identifier: z
+    .string()
+    .trim()
+    .min(1, 'must be a handle or an email')
+    .max(256)
+    .meta(
+      fieldLabel('Handle or email (name.bsky.social)', 'Identifiant ou e-mail (nom.bsky.social)', {
+        secret: false,
+      }),
+    ),
+  password: z
+    .string()
+    .trim()
+    .min(1, 'must be an app password')
+    .max(256)
+    .meta(
+      fieldLabel(
+        'App password (Settings → Privacy and security → App passwords)',
+        'Mot de passe d’application (Paramètres → Confidentialité et sécurité → Mots de passe d’application)',
+      ),
+    ),
 });
 
 /** What is kept sealed: the login (to sign in again if the session dies) and the session. */

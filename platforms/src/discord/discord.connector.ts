@@ -13,6 +13,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  fieldLabel,
   type CommandMenuItem,
   type ConnectionCheck,
   type ConnectOptions,
@@ -66,20 +67,38 @@ export const discordCredentials = z.strictObject({
     .regex(
       /^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$/,
       'must be the bot token from the Developer Portal (Bot → Reset Token)',
-    ),
-  applicationId: snowflake('application id'),
+    )
+    .meta(fieldLabel('Bot token (Developer Portal → Bot)', 'Jeton du bot (Developer Portal → Bot)')),
+  applicationId: snowflake('application id').meta(
+    fieldLabel('Application id', 'Identifiant de l’application'),
+  ),
   publicKey: z
     .string()
     .trim()
-    .regex(/^[0-9a-fA-F]{64}$/, 'must be the public key from the Developer Portal (64 hex characters)'),
-  guildId: snowflake('server (guild) id'),
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the public key from the Developer Portal (64 hex characters)')
+    .meta(fieldLabel('Public key (64 hex characters)', 'Clé publique (64 caractères hexadécimaux)')),
+  guildId: snowflake('server (guild) id').meta(fieldLabel('Server id', 'Identifiant du serveur')),
   /** The role a buyer gets on the server (members-only channels); none when empty. */
-  buyerRoleId: z.preprocess((v) => (v === '' ? undefined : v), snowflake('buyer role id').optional()),
+  buyerRoleId: z
+    .preprocess((v) => (v === '' ? undefined : v), snowflake('buyer role id').optional())
+    .meta(
+      fieldLabel(
+        'Role given to buyers (role id, optional)',
+        'Rôle donné aux acheteurs (identifiant de rôle, facultatif)',
+      ),
+    ),
   /** Fans muted for spam also get a Discord timeout on the server (the panel's form sends yes/no). */
-  timeoutSpammers: z.preprocess(
-    (v) => (typeof v === 'string' ? (YES_NO[v.trim().toLowerCase()] ?? v) : v),
-    z.boolean('must be yes or no').default(false),
-  ),
+  timeoutSpammers: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? (YES_NO[v.trim().toLowerCase()] ?? v) : v),
+      z.boolean('must be yes or no').default(false),
+    )
+    .meta(
+      fieldLabel(
+        'Time out fans muted for spam on the server (yes/no)',
+        'Exclure temporairement du serveur les fans muets pour spam (oui/non)',
+      ),
+    ),
 });
 
 const storedCredentials = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PlatformError } from '@velvet/shared';
 import {
   CredentialsRejected,
+  fieldLabel,
   type ConnectionCheck,
   type ConnectResult,
   type StoredCredentials,
@@ -21,8 +22,24 @@ export const instagramCredentials = z.strictObject({
     .string()
     .trim()
     .regex(/^\d{5,30}$/, 'must be the numeric id of the Instagram professional account')
-    .meta({ secret: false }),
-  igAccessToken: z.string().trim().min(20, 'must be a long-lived access token').max(2000),
+    .meta(
+      fieldLabel(
+        'Professional account id (Meta app dashboard). Instagram fetches the media from this hub: PUBLIC_URL must be its public https:// address',
+        'Identifiant du compte professionnel (tableau de bord de l’app Meta). Instagram récupère les médias sur ce hub : PUBLIC_URL doit être son adresse publique https://',
+        { secret: false },
+      ),
+    ),
+  igAccessToken: z
+    .string()
+    .trim()
+    .min(20, 'must be a long-lived access token')
+    .max(2000)
+    .meta(
+      fieldLabel(
+        'Long-lived access token with the content publishing permission',
+        'Jeton d’accès longue durée avec la permission de publication',
+      ),
+    ),
 });
 
 const stored = z.object({

@@ -11,6 +11,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  fieldLabel,
   type ConnectionCheck,
   type ConnectResult,
   type PlatformConnector,
@@ -25,12 +26,18 @@ import { createOnlyFansApiProvider } from './onlyfansapi.provider';
 
 /** What an operator types: the provider's API key, its account id, the webhook signing secret. */
 export const onlyfansCredentials = z.strictObject({
-  apiKey: z.string().trim().min(16, 'must be the API key from the provider console').max(500),
-  accountId: providerAccountId,
+  apiKey: z
+    .string()
+    .trim()
+    .min(16, 'must be the API key from the provider console')
+    .max(500)
+    .meta(fieldLabel('API key (provider console)', 'Clé d’API (console du fournisseur)')),
+  accountId: providerAccountId.meta(fieldLabel('Account id (acct_…)', 'Identifiant du compte (acct_…)')),
   webhookSecret: z
     .string()
     .min(16, 'must be the signing secret set on the provider webhook (16+ characters)')
-    .max(500),
+    .max(500)
+    .meta(fieldLabel('Webhook signing secret', 'Secret de signature du webhook')),
 });
 
 const NO_MEDIA = 'An OnlyFans paid message needs media: this pack has none';

@@ -1,12 +1,20 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { formatIssues, type WebhookParse } from '@velvet/shared';
-import type { ConnectionCheck, PlatformConnector, StoredCredentials, WebhookRequest } from '../connector';
+import {
+  fieldLabel,
+  type ConnectionCheck,
+  type PlatformConnector,
+  type StoredCredentials,
+  type WebhookRequest,
+} from '../connector';
 
 /** Header a sandbox webhook call carries the account's token in. */
 export const SANDBOX_TOKEN_HEADER = 'x-velvet-sandbox-token';
 
-const credentials = z.strictObject({ token: z.string().trim().min(1, 'must be a token').max(4096) });
+const credentials = z.strictObject({
+  token: z.string().trim().min(1, 'must be a token').max(4096).meta(fieldLabel('Token', 'Jeton')),
+});
 
 /** A fan message posted to a sandbox account's webhook, by hand or by a script. */
 const sandboxMessage = z.strictObject({
@@ -39,6 +47,8 @@ export function createSandboxConnector() {
   return {
     platform: 'sandbox' as const,
     label: 'Sandbox',
+    // Posted to by hand or by a script on this machine: no public address needed.
+    local: true,
     connectsWith: 'credentials' as const,
     credentialsSchema: credentials,
     capabilities: {

@@ -14,6 +14,7 @@ import {
 } from '@velvet/shared';
 import {
   CredentialsRejected,
+  fieldLabel,
   type CheckOptions,
   type ConnectionCheck,
   type ConnectOptions,
@@ -48,7 +49,8 @@ export const telegramCredentials = z.strictObject({
   botToken: z
     .string()
     .trim()
-    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'must be a bot token from @BotFather (123456:ABC…)'),
+    .regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'must be a bot token from @BotFather (123456:ABC…)')
+    .meta(fieldLabel('Bot token (from @BotFather)', 'Jeton du bot (donné par @BotFather)')),
 });
 
 /** As stored: the token and the secret Telegram echoes on each webhook call. */

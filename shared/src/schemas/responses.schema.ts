@@ -235,6 +235,8 @@ export const platformListResponse = z.object({
       publish: z.boolean(),
       /** `none`: known (its posting rules), but no account of it can be connected yet. */
       connect: z.enum(['credentials', 'oauth', 'none']),
+      /** A chat platform's webhooks come from the internet (PUBLIC_URL must reach the hub) or this machine. */
+      webhooksFrom: z.enum(['internet', 'this_machine']).optional(),
       /** Posting rules as data, for a platform posts can target. */
       post: z
         .object({

@@ -18,6 +18,7 @@ const platformDescription = z.object({
   chat: z.boolean(),
   publish: z.boolean(),
   connect: z.enum(['credentials', 'oauth', 'none']),
+  webhooksFrom: z.enum(['internet', 'this_machine']).optional(),
   /** JSON Schema of the credentials form. */
   credentials: z
     .object({

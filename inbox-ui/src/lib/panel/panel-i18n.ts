@@ -264,34 +264,6 @@ export const panelText = {
 
 export type PanelText = (typeof panelText)[Lang];
 
-/** Credential fields the connectors ask for, by their schema key; unknown keys show as is. */
-export const credentialLabels: Record<Lang, Record<string, string>> = {
-  en: {
-    token: 'Token',
-    botToken: 'Bot token (Telegram: from @BotFather; Discord: Developer Portal → Bot)',
-    applicationId: 'Application id (Discord)',
-    publicKey: 'Public key (Discord, 64 hex characters)',
-    guildId: 'Server id (Discord)',
-    buyerRoleId: 'Role given to buyers (Discord role id, optional)',
-    timeoutSpammers: 'Time out fans muted for spam on the server (yes/no)',
-    apiKey: 'API key',
-    accountId: 'Account id (acct_…)',
-    webhookSecret: 'Webhook signing secret',
-  },
-  fr: {
-    token: 'Jeton',
-    botToken: 'Jeton du bot (Telegram : donné par @BotFather ; Discord : Developer Portal → Bot)',
-    applicationId: 'Identifiant de l’application (Discord)',
-    publicKey: 'Clé publique (Discord, 64 caractères hexadécimaux)',
-    guildId: 'Identifiant du serveur (Discord)',
-    buyerRoleId: 'Rôle donné aux acheteurs (identifiant de rôle Discord, facultatif)',
-    timeoutSpammers: 'Exclure temporairement du serveur les fans muets pour spam (oui/non)',
-    apiKey: 'Clé d’API',
-    accountId: 'Identifiant du compte (acct_…)',
-    webhookSecret: 'Secret de signature du webhook',
-  },
-};
-
 /** Platform names come from the hub's descriptors, never from a table here. */
 export { platformName } from '$lib/platforms.svelte';
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 
 /*
@@ -21,4 +22,24 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/**
+ * The authorization-code grant of an OAuth 2.0 token endpoint with PKCE (S256), as the
+ * platforms' stand-ins serve it: the code is spent on first use, and given back only when
+ * the verifier hashes to its challenge and the redirect address is the one it was issued for.
+ */
+export function redeemPkceCode<T extends { challenge: string; redirectUri: string }>(
+  codes: Map<string, T>,
+  form: URLSearchParams,
+): T | undefined {
+  const key = form.get('code') ?? '';
+  const code = codes.get(key);
+  codes.delete(key);
+  const challenge = createHash('sha256')
+    .update(form.get('code_verifier') ?? '')
+    .digest('base64url');
+  return code && code.challenge === challenge && code.redirectUri === form.get('redirect_uri')
+    ? code
+    : undefined;
 }

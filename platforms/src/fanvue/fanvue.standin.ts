@@ -9,7 +9,7 @@ import {
   fvCreateUploadBody,
   fvSendMessageBody,
 } from './fanvue.schema';
-import { closeServer, readBody } from '../standin-kit';
+import { closeServer, readBody, redeemPkceCode } from '../standin-kit';
 
 /*
  * A local Fanvue for tests: the OAuth server (authorize with PKCE S256, token with rotating
@@ -201,20 +201,13 @@ export async function startFanvueStandin(options: FanvueStandinOptions): Promise
         return reply(res, fault.status, { error: fault.error ?? 'server_error' });
       let answer: { status: number; body: unknown };
       if (form.get('grant_type') === 'authorization_code') {
-        const code = codes.get(form.get('code') ?? '');
-        codes.delete(form.get('code') ?? '');
-        const challenge = b64url(
-          createHash('sha256')
-            .update(form.get('code_verifier') ?? '')
-            .digest(),
-        );
-        answer =
-          !code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri')
-            ? {
-                status: 400,
-                body: { error: 'invalid_grant', error_description: 'The authorization code is invalid' },
-              }
-            : { status: 200, body: issue() };
+        const code = redeemPkceCode(codes, form);
+        answer = !code
+          ? {
+              status: 400,
+              body: { error: 'invalid_grant', error_description: 'The authorization code is invalid' },
+            }
+          : { status: 200, body: issue() };
       } else if (form.get('grant_type') === 'refresh_token') {
         const token = form.get('refresh_token') ?? '';
         const graced = usedAt.has(token) && Date.now() - usedAt.get(token)! <= (options.reuseGraceMs ?? 0);

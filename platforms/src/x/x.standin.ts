@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, readBody, sleep } from '../standin-kit';
+import { closeServer, readBody, redeemPkceCode, sleep } from '../standin-kit';
 
 /*
  * A local stand-in for X API v2, speaking its documented wire format: the OAuth 2.0 consent
@@ -220,23 +220,16 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
       if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
       let answer: { status: number; body: unknown };
       if (form.get('grant_type') === 'authorization_code') {
-        const code = codes.get(form.get('code') ?? '');
-        codes.delete(form.get('code') ?? '');
-        const challenge = b64url(
-          createHash('sha256')
-            .update(form.get('code_verifier') ?? '')
-            .digest(),
-        );
-        answer =
-          !code || code.challenge !== challenge || code.redirectUri !== form.get('redirect_uri')
-            ? {
-                status: 400,
-                body: {
-                  error: 'invalid_request',
-                  error_description: 'Value passed for the authorization code was invalid.',
-                },
-              }
-            : { status: 200, body: issue(code.scope) };
+        const code = redeemPkceCode(codes, form);
+        answer = !code
+          ? {
+              status: 400,
+              body: {
+                error: 'invalid_request',
+                error_description: 'Value passed for the authorization code was invalid.',
+              },
+            }
+          : { status: 200, body: issue(code.scope) };
       } else if (form.get('grant_type') === 'refresh_token') {
         const token = form.get('refresh_token') ?? '';
         const held = refreshTokens.get(token);

@@ -183,6 +183,16 @@ export const ROUTES: Record<string, RouteSpec> = {
       accountIds: w.ids.account.slice(1, 2),
     }),
   },
+  'GET /api/posts': {
+    body: 'none',
+    query: (w) => ({
+      creatorId: w.ids.creator[0]!,
+      from: '2026-06-01T00:00:00+02:00',
+      to: '2026-07-01T00:00:00+02:00',
+      status: 'scheduled',
+      limit: '10',
+    }),
+  },
   'GET /api/posts/:id': { body: 'none' },
   'PATCH /api/posts/:id': { body: 'json', example: () => ({ version: 1, text: 'Demain' }) },
   'POST /api/posts/:id/schedule': {

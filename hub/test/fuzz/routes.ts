@@ -233,6 +233,29 @@ export const ROUTES: Record<string, RouteSpec> = {
       ],
     }),
   },
+  'GET /api/creators/:id/schedule-rules': { body: 'none' },
+  'PUT /api/creators/:id/schedule-rules': {
+    body: 'json',
+    example: () => ({
+      markets: [
+        {
+          id: 'FR',
+          market: 'FR',
+          timeZone: 'Europe/Paris',
+          active: { start: '07:00', end: '23:00' },
+          quiet: { start: '02:00', end: '06:00' },
+        },
+      ],
+      platforms: [
+        {
+          platform: 'sandbox',
+          slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
+          mix: { text_photo: 3, text: 1 },
+          dailyReel: false,
+        },
+      ],
+    }),
+  },
   'POST /api/creators/:id/plan': { body: 'json', example: () => ({ days: 7 }) },
   'POST /api/creators/:id/plan/accept': {
     body: 'json',

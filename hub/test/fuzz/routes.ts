@@ -167,6 +167,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/conversations/:id/attachments': { body: 'multipart' },
   'GET /api/creators/:id/media': { body: 'none', query: () => ({ kind: 'image', limit: '10' }) },
   'POST /api/creators/:id/media': { body: 'multipart' },
+  // Read by the document's check; the fuzzer sends no query on a POST (nor, mostly, a creator).
+  'POST /api/media': { body: 'multipart', query: (w) => ({ creatorId: w.ids.creator[0]! }) },
   'GET /api/media/:id': { body: 'none' },
   'PATCH /api/media/:id': { body: 'json', example: () => ({ alt: 'A sunset' }) },
   'GET /api/media/:id/file': { body: 'none' },

@@ -172,4 +172,85 @@ describe('the media library', () => {
     const library = path.join(hub.ctx.env.MEDIA_DIR, 'library', creatorId);
     expect(readdirSync(library).some((name) => name.endsWith('.mp4'))).toBe(false);
   });
+
+  it('takes an upload at POST /api/media for the creator named in the query or a field before the file', async () => {
+    const lena = (await admin.post('/api/creators', creatorBody('Lena'))).body.id as string;
+    const colored = (background: string) =>
+      sharp({ create: { width: 800, height: 600, channels: 3, background } })
+        .jpeg()
+        .toBuffer();
+    const post = (client: Client, query: string, parts: [string, Blob | string, string?][]) => {
+      const form = new FormData();
+      for (const [name, value, fileName] of parts)
+        if (typeof value === 'string') form.append(name, value);
+        else form.append(name, value, fileName);
+      return fetch(`${hub.url}/api/media${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.token}` },
+        body: form,
+      });
+    };
+    const blob = (bytes: Buffer) => new Blob([new Uint8Array(bytes)]);
+    const incoming = path.join(hub.ctx.env.MEDIA_DIR, 'incoming');
+    const stored = async () =>
+      ((await admin.get(`/api/creators/${lena}/media`)).body.items as { id: string }[]).map((m) => m.id);
+
+    const first = await colored('#2980b9');
+    const made = await post(admin, `?creatorId=${lena}`, [['file', blob(first), 'a.jpg']]);
+    expect(made.status).toBe(201);
+    const view = await made.json();
+    expect(view).toMatchObject({ creatorId: lena, kind: 'image', url: view.fileUrl, width: 800 });
+    const { url, ...rest } = view;
+    expect(url).toMatch(new RegExp(`^/api/media/${view.id}/file`));
+    expect((await admin.get(`/api/media/${view.id}`)).body).toEqual(rest);
+    // The existing route answers the same asset for the same bytes.
+    const same = await upload(admin, lena, first, 'again.jpg');
+    expect(same.status).toBe(200);
+    expect(await same.json()).toEqual(rest);
+
+    const second = await post(admin, '', [
+      ['creatorId', lena],
+      ['alt', 'Blue sky'],
+      ['file', blob(await colored('#27ae60')), 'b.jpg'],
+    ]);
+    expect(second.status).toBe(201);
+    expect(await second.json()).toMatchObject({ creatorId: lena, alt: 'Blue sky' });
+    expect(await stored()).toHaveLength(2);
+
+    const manager = await as('media-post-manager@test.velvet', 'manager', [lena]);
+    const chatter = await as('media-post-chatter@test.velvet', 'chatter', [lena]);
+    const otherManager = await as('media-post-other@test.velvet', 'manager', [otherCreatorId]);
+    const third = await colored('#f39c12');
+    expect((await post(chatter, `?creatorId=${lena}`, [['file', blob(third), 'c.jpg']])).status).toBe(403);
+    expect((await post(otherManager, `?creatorId=${lena}`, [['file', blob(third), 'c.jpg']])).status).toBe(
+      403,
+    );
+    const asField = await post(otherManager, '', [
+      ['creatorId', lena],
+      ['file', blob(third), 'c.jpg'],
+    ]);
+    expect(asField.status).toBe(403);
+    expect(await stored()).toHaveLength(2);
+    expect((await post(manager, `?creatorId=${lena}`, [['file', blob(third), 'c.jpg']])).status).toBe(201);
+
+    const fourth = blob(await colored('#8e44ad'));
+    const none = await post(admin, '', [['file', fourth, 'd.jpg']]);
+    expect(none.status).toBe(422);
+    expect(JSON.stringify(await none.json())).toMatch(/creatorId/);
+    const late = await post(admin, '', [
+      ['file', fourth, 'd.jpg'],
+      ['creatorId', lena],
+    ]);
+    expect(late.status).toBe(422);
+    expect((await post(admin, '?creatorId=lena', [['file', fourth, 'd.jpg']])).status).toBe(422);
+    expect((await post(admin, `?creatorId=${lena}&kind=image`, [['file', fourth, 'd.jpg']])).status).toBe(
+      422,
+    );
+    const unknown = await post(admin, '?creatorId=00000000-0000-4000-8000-000000000000', [
+      ['file', fourth, 'd.jpg'],
+    ]);
+    expect(unknown.status).toBe(404);
+    expect(await stored()).toHaveLength(3);
+    expect(existsSync(incoming) ? readdirSync(incoming) : []).toEqual([]);
+  });
 });

@@ -176,7 +176,10 @@ describe('the API document (issue 24)', () => {
         );
         headers['content-type'] = 'application/json';
         headers[auth.header] = auth.value;
-      } else if (spec.body === 'multipart' && route.startsWith('POST /api/creators/')) {
+      } else if (
+        spec.body === 'multipart' &&
+        (route.startsWith('POST /api/creators/') || route === 'POST /api/media')
+      ) {
         // The library and the packs read the whole image: a real one.
         body = new FormData();
         body.append('file', new Blob([new Uint8Array(await realJpeg(route.length))]), 'photo.jpg');

@@ -199,6 +199,35 @@ describe('the planner', () => {
     );
   });
 
+  it('answers the same rules at /schedule-rules, to admins and the creator’s managers only', async () => {
+    const changed = {
+      ...RULES,
+      markets: RULES.markets.map((m) => ({ ...m, quiet: { start: '03:00', end: '06:00' } })),
+    };
+    const saved = await admin.put(`/api/creators/${creatorId}/schedule-rules`, changed);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body).toMatchObject({ saved: true, markets: changed.markets, platforms: changed.platforms });
+    expect((await admin.get(`/api/creators/${creatorId}/planner`)).body).toEqual(saved.body);
+    expect((await admin.get(`/api/creators/${creatorId}/schedule-rules`)).body).toEqual(saved.body);
+    const back = await admin.put(`/api/creators/${creatorId}/planner`, RULES);
+    expect((await admin.get(`/api/creators/${creatorId}/schedule-rules`)).body).toEqual(back.body);
+
+    const manager = await as('rules-manager@test.velvet', 'manager', [creatorId]);
+    const outsider = await as('rules-outsider@test.velvet', 'manager', []);
+    const chatter = await as('rules-chatter@test.velvet', 'chatter', [creatorId]);
+    expect((await manager.put(`/api/creators/${creatorId}/schedule-rules`, RULES)).status).toBe(200);
+    for (const client of [outsider, chatter]) {
+      expect((await client.get(`/api/creators/${creatorId}/schedule-rules`)).status).toBe(403);
+      expect((await client.put(`/api/creators/${creatorId}/schedule-rules`, RULES)).status).toBe(403);
+    }
+    const bad = await admin.put(`/api/creators/${creatorId}/schedule-rules`, { ...RULES, markets: 'FR' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.fields.map((f: { path: string }) => f.path)).toContain('markets');
+    expect((await admin.get(`/api/creators/${creatorId}/schedule-rules`)).body.markets).toEqual(
+      RULES.markets,
+    );
+  });
+
   it('lets admins and the creator’s managers plan, and refuses chatters, models and other managers', async () => {
     const manager = await as('planner-manager@test.velvet', 'manager', [creatorId]);
     const outsider = await as('planner-outsider@test.velvet', 'manager', []);

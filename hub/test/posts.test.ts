@@ -196,6 +196,54 @@ describe('posts and their targets', () => {
     expect((await manager.get(`/api/posts/${made.body.id}`)).status).toBe(404);
   });
 
+  it('lists a creator’s posts at GET /api/posts, by due time and status, for those in scope', async () => {
+    const post = (
+      await admin.post(`/api/creators/${creatorId}/posts`, {
+        kind: 'text',
+        text: 'Due',
+        accountIds: [sandbox],
+      })
+    ).body;
+    const at = new Date(Date.now() + 2 * 3_600_000);
+    expect((await admin.post(`/api/posts/${post.id}/schedule`, { at: at.toISOString() })).status).toBe(200);
+
+    const all = await admin.get(`/api/posts?creatorId=${creatorId}`);
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual((await admin.get(`/api/creators/${creatorId}/posts`)).body);
+    expect(all.body.posts[0]).toMatchObject({
+      id: post.id,
+      targets: [{ accountId: sandbox, state: 'scheduled' }],
+    });
+
+    const window = (from: number, to: number, status = 'scheduled') =>
+      `/api/posts?${new URLSearchParams({
+        creatorId,
+        from: new Date(at.getTime() + from).toISOString(),
+        to: new Date(at.getTime() + to).toISOString(),
+        status,
+      })}`;
+    const ids = async (url: string) =>
+      ((await admin.get(url)).body.posts as { id: string }[]).map((p) => p.id);
+    expect(await ids(window(-60_000, 60_000))).toEqual([post.id]);
+    expect(await ids(window(60_000, 3_600_000))).toEqual([]);
+    expect(await ids(window(-60_000, 60_000, 'draft'))).toEqual([]);
+    expect(await ids(`/api/posts?creatorId=${creatorId}&status=draft`)).not.toContain(post.id);
+
+    const chatter = await as('posts-list-chatter@test.velvet', 'chatter', [creatorId]);
+    const outsider = await as('posts-list-outsider@test.velvet', 'manager', [otherCreatorId]);
+    expect((await chatter.get(`/api/posts?creatorId=${creatorId}`)).status).toBe(403);
+    expect((await outsider.get(`/api/posts?creatorId=${creatorId}`)).status).toBe(403);
+    expect((await outsider.get(`/api/posts?creatorId=${otherCreatorId}`)).status).toBe(200);
+
+    const missing = await admin.get('/api/posts');
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body)).toMatch(/creatorId/);
+    expect((await admin.get(`/api/posts?creatorId=${creatorId}&from=tomorrow`)).status).toBe(422);
+    expect((await admin.get(`/api/posts?creatorId=${creatorId}&status=lost`)).status).toBe(422);
+    expect((await admin.get(window(60_000, -60_000))).status).toBe(422);
+    expect((await admin.get('/api/posts?creatorId=00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
   it('never edits or deletes a post while a target is being published or is live', async () => {
     const post = (
       await admin.post(`/api/creators/${creatorId}/posts`, {

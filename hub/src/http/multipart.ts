@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { Invalid, TooLarge } from '@velvet/shared';
@@ -30,7 +31,16 @@ const HEAD_BYTES = 16;
  */
 export async function receiveOneFile(
   req: Request,
-  options: { dir: string; maxBytes: number; fieldNames: readonly string[] },
+  options: {
+    dir: string;
+    maxBytes: number;
+    fieldNames: readonly string[];
+    /**
+     * Called with the fields sent so far when the file part starts, before a byte is written;
+     * what it throws is the answer (the file is read and dropped).
+     */
+    beforeFile?: (fields: Record<string, string>) => Promise<void>;
+  },
 ): Promise<ReceivedUpload> {
   if (!req.is('multipart/form-data')) throw new Invalid('Expected a multipart/form-data body with a file');
   await mkdir(options.dir, { recursive: true });
@@ -63,7 +73,20 @@ export async function receiveOneFile(
     if (options.fieldNames.includes(name)) fields[name] = value;
   });
   parser.on('filesLimit', () => fail(new Invalid('Send one file at a time')));
-  parser.on('file', (_name, stream, info) => {
+  parser.on('file', (name, stream, info) => {
+    if (options.beforeFile) {
+      stream.pause();
+      const check = options.beforeFile({ ...fields });
+      writing = check.then(
+        () => receive(name, stream, info),
+        (error: unknown) => {
+          fail(error instanceof Error ? error : new Invalid(String(error)));
+          stream.resume();
+        },
+      );
+    } else writing = receive(name, stream, info);
+  });
+  const receive = (_name: string, stream: Readable, info: busboy.FileInfo): Promise<void> => {
     const received: ReceivedFile = {
       path: target,
       fileName: info.filename || 'file',
@@ -82,13 +105,14 @@ export async function receiveOneFile(
       fail(new TooLarge(`The file is larger than ${options.maxBytes / 1024 / 1024} MB`));
       stream.resume();
     });
-    writing = new Promise((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       out.on('finish', resolve);
       out.on('error', reject);
       stream.on('error', reject);
     });
     stream.pipe(out);
-  });
+    return written;
+  };
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { mediaListQuery, mediaView, patchMediaBody } from '@velvet/shared';
+import { mediaListQuery, mediaUploadQuery, mediaView, patchMediaBody } from '@velvet/shared';
 import type { ApiRoute } from '../http/openapi';
+
+const uploadedView = mediaView.extend({ url: z.string() });
 
 export const mediaApi: ApiRoute[] = [
   {
@@ -38,6 +40,33 @@ export const mediaApi: ApiRoute[] = [
     responses: {
       200: { description: 'Already in the library', schema: mediaView },
       201: { description: 'The new asset', schema: mediaView },
+    },
+    errors: [400, 413, 422],
+  },
+  {
+    route: 'POST /api/media',
+    summary: 'Add an image or a video to a creator’s library (`url` is its `fileUrl`)',
+    description:
+      'As `POST /api/creators/:id/media`, the creator given as the `creatorId` query parameter or as a `creatorId` form field sent before the file. Checked by its content: JPEG, PNG, WebP, GIF up to 20 MB, MP4 and MOV up to 1 GB. The same bytes again answer `200` with the existing asset. Not an accepted format, damaged, or a video without a video track: `422 unsupported_media`.',
+    action: 'media:write',
+    auth: 'bearer',
+    query: mediaUploadQuery,
+    body: {
+      contentType: 'multipart/form-data',
+      description: 'An optional `creatorId` field, then one `file` part; an optional `alt` text field',
+      schema: {
+        type: 'object',
+        properties: {
+          creatorId: { type: 'string', format: 'uuid' },
+          file: { type: 'string', contentMediaType: 'application/octet-stream' },
+          alt: { type: 'string', maxLength: 1000 },
+        },
+        required: ['file'],
+      },
+    },
+    responses: {
+      200: { description: 'Already in the library', schema: uploadedView },
+      201: { description: 'The new asset', schema: uploadedView },
     },
     errors: [400, 413, 422],
   },

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
-import { mediaListQuery, patchMediaBody } from '@velvet/shared';
+import { z } from 'zod';
+import { mediaListQuery, mediaUploadQuery, patchMediaBody } from '@velvet/shared';
 import { actorOf } from '../auth/authenticate';
 import { receiveOneFile } from '../http/multipart';
 import { parseBody, parseId } from '../http/validate';
@@ -35,6 +36,29 @@ export function mediaRoutes(media: MediaService): Router {
     });
     const { media: view, created } = await media.upload(actor, creatorId, upload);
     res.status(created ? 201 : 200).json(view);
+  });
+
+  // The contract's name: the creator as a `creatorId` query parameter or a form field before the file.
+  router.post('/media', async (req, res) => {
+    const actor = actorOf(req);
+    const { creatorId: inQuery } = parseBody(mediaUploadQuery, req.query);
+    let creatorId = inQuery;
+    if (creatorId) await media.mayUpload(actor, creatorId);
+    const upload = await receiveOneFile(req, {
+      dir: media.uploadsDir,
+      maxBytes: Math.max(MAX_IMAGE_BYTES, MAX_VIDEO_BYTES),
+      fieldNames: ['alt', 'creatorId'],
+      beforeFile: async (fields) => {
+        if (creatorId) return;
+        creatorId = parseBody(
+          z.object({ creatorId: mediaUploadQuery.shape.creatorId.unwrap() }),
+          fields,
+        ).creatorId;
+        await media.mayUpload(actor, creatorId);
+      },
+    });
+    const { media: view, created } = await media.upload(actor, creatorId!, upload);
+    res.status(created ? 201 : 200).json({ ...view, url: view.fileUrl });
   });
 
   router.get('/media/:id', async (req, res) => {

@@ -28,6 +28,24 @@ export const plannerApi: ApiRoute[] = [
     responses: { 200: { description: 'The rules as saved', schema: plannerView } },
   },
   {
+    route: 'GET /api/creators/:id/schedule-rules',
+    summary: 'The creator’s planner rules (the contract’s name for `GET /api/creators/:id/planner`)',
+    description: 'A creator without saved rules gets the defaults (`saved: false`).',
+    action: 'planner:write',
+    auth: 'bearer',
+    responses: { 200: { description: 'The rules', schema: plannerView } },
+  },
+  {
+    route: 'PUT /api/creators/:id/schedule-rules',
+    summary: 'Replace the creator’s planner rules (the contract’s name for `PUT /api/creators/:id/planner`)',
+    description:
+      'Each invalid field is named in a `422` (`fields[].path`, such as `platforms.0.slots.1.profile`).',
+    action: 'planner:write',
+    auth: 'bearer',
+    body: plannerRulesBody,
+    responses: { 200: { description: 'The rules as saved', schema: plannerView } },
+  },
+  {
     route: 'POST /api/creators/:id/plan',
     summary: 'Plan the week: a proposal filling free slots from ready content (nothing is written)',
     description:

@@ -3,6 +3,7 @@ import {
   createPostBody,
   patchPostBody,
   postListQuery,
+  postSearchQuery,
   postView,
   schedulePostBody,
   unschedulePostBody,
@@ -16,6 +17,16 @@ export const postsApi: ApiRoute[] = [
     action: 'post:read',
     auth: 'bearer',
     query: postListQuery,
+    responses: { 200: { description: 'The posts', schema: z.object({ posts: z.array(postView) }) } },
+  },
+  {
+    route: 'GET /api/posts',
+    summary: 'A creator’s posts, newest first: those with a target due in a window, in a state',
+    description:
+      'The same posts as `GET /api/creators/:id/posts`, the creator given as `creatorId`. With `from`/`to` (end excluded) and/or `status`, only posts having a target scheduled in that window and in that state.',
+    action: 'post:read',
+    auth: 'bearer',
+    query: postSearchQuery,
     responses: { 200: { description: 'The posts', schema: z.object({ posts: z.array(postView) }) } },
   },
   {

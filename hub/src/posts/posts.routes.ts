@@ -3,6 +3,7 @@ import {
   createPostBody,
   patchPostBody,
   postListQuery,
+  postSearchQuery,
   schedulePostBody,
   unschedulePostBody,
 } from '@velvet/shared';
@@ -17,6 +18,10 @@ export function postsRoutes(posts: PostsService): Router {
     res.json(
       await posts.list(actorOf(req), parseId(req.params.id, 'Creator'), parseBody(postListQuery, req.query)),
     );
+  });
+  router.get('/posts', async (req, res) => {
+    const { creatorId, status, ...query } = parseBody(postSearchQuery, req.query);
+    res.json(await posts.list(actorOf(req), creatorId, { ...query, state: status }));
   });
   router.post('/creators/:id/posts', async (req, res) => {
     const creatorId = parseId(req.params.id, 'Creator');

@@ -146,10 +146,19 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay; 
   }
 
   return {
-    async list(actor: Actor, creatorId: string, query: { state?: PostTargetState; limit: number }) {
+    async list(
+      actor: Actor,
+      creatorId: string,
+      query: { state?: PostTargetState; from?: string; to?: string; limit: number },
+    ) {
       authorize(actor, 'post:read', { creatorId });
       if (!(await creatorsRepo.findById(db, creatorId))) throw new NotFound('Creator');
-      return { posts: await present(await postsRepo.listByCreator(db, creatorId, query)) };
+      const { state, limit } = query;
+      const from = query.from ? new Date(query.from) : undefined;
+      const to = query.to ? new Date(query.to) : undefined;
+      return {
+        posts: await present(await postsRepo.listByCreator(db, creatorId, { state, from, to, limit })),
+      };
     },
 
     async create(actor: Actor, creatorId: string, body: CreatePostBody): Promise<PostView> {

@@ -167,6 +167,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/conversations/:id/attachments': { body: 'multipart' },
   'GET /api/creators/:id/media': { body: 'none', query: () => ({ kind: 'image', limit: '10' }) },
   'POST /api/creators/:id/media': { body: 'multipart' },
+  // Read by the document's check; the fuzzer sends no query on a POST (nor, mostly, a creator).
+  'POST /api/media': { body: 'multipart', query: (w) => ({ creatorId: w.ids.creator[0]! }) },
   'GET /api/media/:id': { body: 'none' },
   'PATCH /api/media/:id': { body: 'json', example: () => ({ alt: 'A sunset' }) },
   'GET /api/media/:id/file': { body: 'none' },
@@ -181,6 +183,16 @@ export const ROUTES: Record<string, RouteSpec> = {
       hashtags: ['paris'],
       // The sandbox account: Velvet publishes there.
       accountIds: w.ids.account.slice(1, 2),
+    }),
+  },
+  'GET /api/posts': {
+    body: 'none',
+    query: (w) => ({
+      creatorId: w.ids.creator[0]!,
+      from: '2026-06-01T00:00:00+02:00',
+      to: '2026-07-01T00:00:00+02:00',
+      status: 'scheduled',
+      limit: '10',
     }),
   },
   'GET /api/posts/:id': { body: 'none' },
@@ -202,6 +214,29 @@ export const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /api/creators/:id/planner': { body: 'none' },
   'PUT /api/creators/:id/planner': {
+    body: 'json',
+    example: () => ({
+      markets: [
+        {
+          id: 'FR',
+          market: 'FR',
+          timeZone: 'Europe/Paris',
+          active: { start: '07:00', end: '23:00' },
+          quiet: { start: '02:00', end: '06:00' },
+        },
+      ],
+      platforms: [
+        {
+          platform: 'sandbox',
+          slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
+          mix: { text_photo: 3, text: 1 },
+          dailyReel: false,
+        },
+      ],
+    }),
+  },
+  'GET /api/creators/:id/schedule-rules': { body: 'none' },
+  'PUT /api/creators/:id/schedule-rules': {
     body: 'json',
     example: () => ({
       markets: [

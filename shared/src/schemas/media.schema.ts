@@ -9,6 +9,11 @@ export const mediaListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** `POST /api/media`: the creator whose library gets the file, if not sent as a form field. */
+export const mediaUploadQuery = z.strictObject({
+  creatorId: z.uuid('must be a creator id').optional(),
+});
+
 export const patchMediaBody = z.strictObject({
   /** What the image shows, for people who cannot see it; sent to the platforms that take it. */
   alt: z.string().trim().max(1000, 'must be at most 1000 characters'),

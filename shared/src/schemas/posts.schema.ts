@@ -57,6 +57,24 @@ export const postListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const instant = z.iso.datetime({ offset: true, message: 'must be a date and time with its offset' });
+
+/** `GET /api/posts`: one creator's posts, optionally those with a target due in a window and/or in a state. */
+export const postSearchQuery = z
+  .strictObject({
+    creatorId: z.uuid('must be a creator id'),
+    /** Start and end (excluded) of the window a target's scheduled time falls in. */
+    from: instant.optional(),
+    to: instant.optional(),
+    status: z.enum(POST_TARGET_STATES).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) > Date.parse(q.from), {
+    path: ['to'],
+    message: 'must be after from',
+  });
+export type PostSearchQuery = z.infer<typeof postSearchQuery>;
+
 const problem = z.object({ field: z.string(), message: z.string() });
 
 export const postView = z.object({

@@ -34,15 +34,29 @@ export const postsRepo = {
     return row;
   },
 
-  async listByCreator(db: Db, creatorId: string, options: { state?: string; limit: number }) {
+  /**
+   * Newest first. With `state` and/or a window (`from` included, `to` excluded), only posts with
+   * a target in that state whose scheduled time falls in the window (the same target for both).
+   */
+  async listByCreator(
+    db: Db,
+    creatorId: string,
+    options: { state?: string; from?: Date; to?: Date; limit: number },
+  ) {
+    const { state, from, to } = options;
+    const filtered = state !== undefined || from !== undefined || to !== undefined;
     return db
       .select()
       .from(posts)
       .where(
         and(
           eq(posts.creatorId, creatorId),
-          options.state
-            ? sql`exists (select 1 from post_targets t where t.post_id = ${posts.id} and t.state = ${options.state})`
+          filtered
+            ? sql`exists (select 1 from post_targets t where t.post_id = ${posts.id}${
+                state !== undefined ? sql` and t.state = ${state}` : sql``
+              }${from ? sql` and t.scheduled_at >= ${from.toISOString()}::timestamptz` : sql``}${
+                to ? sql` and t.scheduled_at < ${to.toISOString()}::timestamptz` : sql``
+              })`
             : undefined,
         ),
       )

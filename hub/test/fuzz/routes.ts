@@ -19,6 +19,30 @@ export interface RouteSpec {
  * Every route of the app, as `METHOD /path`. `coveredRoutes()` checks this table against the
  * app's own router, so a route added without a line here fails the fuzz test.
  */
+/** A creator's planner rules, under both of the route's names. */
+const plannerRules: RouteSpec = {
+  body: 'json',
+  example: () => ({
+    markets: [
+      {
+        id: 'FR',
+        market: 'FR',
+        timeZone: 'Europe/Paris',
+        active: { start: '07:00', end: '23:00' },
+        quiet: { start: '02:00', end: '06:00' },
+      },
+    ],
+    platforms: [
+      {
+        platform: 'sandbox',
+        slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
+        mix: { text_photo: 3, text: 1 },
+        dailyReel: false,
+      },
+    ],
+  }),
+};
+
 export const ROUTES: Record<string, RouteSpec> = {
   'POST /webhooks/payments/:provider': {
     body: 'payment',
@@ -213,51 +237,10 @@ export const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'GET /api/creators/:id/planner': { body: 'none' },
-  'PUT /api/creators/:id/planner': {
-    body: 'json',
-    example: () => ({
-      markets: [
-        {
-          id: 'FR',
-          market: 'FR',
-          timeZone: 'Europe/Paris',
-          active: { start: '07:00', end: '23:00' },
-          quiet: { start: '02:00', end: '06:00' },
-        },
-      ],
-      platforms: [
-        {
-          platform: 'sandbox',
-          slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
-          mix: { text_photo: 3, text: 1 },
-          dailyReel: false,
-        },
-      ],
-    }),
-  },
+  'PUT /api/creators/:id/planner': plannerRules,
   'GET /api/creators/:id/schedule-rules': { body: 'none' },
-  'PUT /api/creators/:id/schedule-rules': {
-    body: 'json',
-    example: () => ({
-      markets: [
-        {
-          id: 'FR',
-          market: 'FR',
-          timeZone: 'Europe/Paris',
-          active: { start: '07:00', end: '23:00' },
-          quiet: { start: '02:00', end: '06:00' },
-        },
-      ],
-      platforms: [
-        {
-          platform: 'sandbox',
-          slots: [{ profile: 'FR', start: '08:00', end: '10:00', posts: 1, jitterMinutes: 15 }],
-          mix: { text_photo: 3, text: 1 },
-          dailyReel: false,
-        },
-      ],
-    }),
-  },
+  // The contract's name for the same rules: the same body.
+  'PUT /api/creators/:id/schedule-rules': plannerRules,
   'POST /api/creators/:id/plan': { body: 'json', example: () => ({ days: 7 }) },
   'POST /api/creators/:id/plan/accept': {
     body: 'json',

@@ -37,7 +37,9 @@ export async function signIn(
   // or a navigation could cut the rotation short and the next one present a spent token.
   if (new URL(page.url()).pathname !== landing.split('?')[0])
     await page.goto(`${url}${landing}`, { waitUntil: 'networkidle' });
-  await page.waitForURL(`**${landing}`);
+  // By path: a screen may add its own query (the calendar writes its view and creator).
+  const path = landing.split('?')[0];
+  await page.waitForURL((at) => at.pathname === path);
 }
 
 /**

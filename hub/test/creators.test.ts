@@ -154,7 +154,7 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     });
     expect(tiktok.status).toBe(422);
     expect(tiktok.body.error.message).toMatch(
-      /platform: tiktok cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky, instagram\)/,
+      /platform: tiktok cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky, x, instagram\)/,
     );
     // Discord is connectable: a malformed application is refused field by field, before any call.
     const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {

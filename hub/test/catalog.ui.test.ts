@@ -3,40 +3,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@velvet/platforms/testing';
 import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, creatorBody, ROOT, startTestHub, type TestHub } from './harness';
 import { connectTelegram, postTelegram, until } from './stack';
+import { png } from './publishing-fixtures';
 
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
 const TOKEN = '7700000077:AAH-catalog-screen-test-bot-token-xyz';
 const FAN = 7701;
-
-/** A solid-colour PNG of `size`×`size` pixels, made here so the test needs no fixture file. */
-function png(size: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from(rgb))]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** The catalog screen in Chromium against a real hub, its workers and a Telegram stand-in. */
 describe('catalog screen in Chromium', () => {

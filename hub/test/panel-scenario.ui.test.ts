@@ -3,7 +3,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -12,34 +11,12 @@ import { startTelegramStandin, telegramUpdates, type TelegramStandin } from '@ve
 import { launchChromium, overflow, phoneProblems, signIn } from './browser';
 import { ADMIN, Client, ROOT, startTestHub, type TestHub } from './harness';
 import { postTelegram, until } from './stack';
+import { png } from './publishing-fixtures';
 
 const SHOTS = path.join(ROOT, 'inbox-ui/test-results');
 const TOKEN = '7700000115:AAH-done-when-scenario-bot-token-xyz';
 const MANAGER = { email: 'mona@agency.test', password: 'mona-password-123' };
 const CHATTER = { email: 'chris@agency.test', password: 'chris-password-123' };
-
-/** A solid-colour PNG, made here so the test needs no fixture file. */
-function png(size: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from([12, 148, 136]))]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** `HH:00`, `hours` from now on the clocks of Paris. */
 function parisHourFromNow(hours: number): string {
@@ -68,7 +45,7 @@ describe('the agency set up from the browser alone (issue 15, done when)', () =>
   let creatorId = '';
   const account = { id: '', secret: '' };
   let updateId = 1;
-  const photo = png(64);
+  const photo = png(64, [12, 148, 136]);
   // Quiet hours that are real but not now, so the bot may answer while the test runs.
   const quiet = { start: parisHourFromNow(3), end: parisHourFromNow(5) };
 

@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import { createFile, type MP4BoxBuffer } from 'mp4box';
 import { accountsRepo } from '@velvet/shared';
 import type { Client, TestHub } from './harness';
@@ -77,4 +78,27 @@ export async function scheduledPost(
   const scheduled = await client.post(`/api/posts/${created.body.id}/schedule`, { at: at.toISOString() });
   if (scheduled.status !== 200) throw new Error(`schedule: ${JSON.stringify(scheduled.body)}`);
   return created.body.id as string;
+}
+
+/** A solid-colour PNG of `size`×`size` pixels, made in the test so it needs no fixture file. */
+export function png(size: number, rgb: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from(rgb))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

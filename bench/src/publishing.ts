@@ -36,7 +36,19 @@ export interface PublishingOptions {
   graceSeconds: number;
   /** SIGKILL one worker this far into the window (fraction), then start a replacement. */
   killAt: number;
+  /**
+   * Run the baseline and the engine at the same time, on one shared first due time (set once
+   * the engine's drafts are seeded), instead of one after the other: a window of an hour then
+   * costs one hour, and both shapes meet the same machine.
+   */
+  together?: boolean;
   log(what: string): void;
+}
+
+/** When both shapes run together: the engine says its drafts are seeded, and both read the start. */
+interface SharedStart {
+  seeded(): void;
+  start: Promise<number>;
 }
 
 export interface ScheduledRun {
@@ -290,7 +302,11 @@ async function startRawWorker(env: Record<string, string>): Promise<ChildProcess
  * (attempts, retention) and worker settings, a processor that only appends to a list, the
  * same number of worker processes and the same kill.
  */
-async function rawRun(options: PublishingOptions, offsets: number[]): Promise<ScheduledRun> {
+async function rawRun(
+  options: PublishingOptions,
+  offsets: number[],
+  shared?: SharedStart,
+): Promise<ScheduledRun> {
   const redis = await startRedisServer();
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const prefix = 'bench-raw';
@@ -311,8 +327,8 @@ async function rawRun(options: PublishingOptions, offsets: number[]): Promise<Sc
   sampler.track(redis.pid, 'redis');
   try {
     for (let i = 0; i < options.workers; i++) workers.push(await startRawWorker(workerEnv));
+    const start = shared ? await shared.start : Date.now() + options.leadSeconds * 1000;
     const began = Date.now();
-    const start = began + options.leadSeconds * 1000;
     const due = new Map<string, number>();
     let enqueuedLate = 0;
     for (let from = 0; from < offsets.length; from += CHUNK) {
@@ -399,7 +415,11 @@ async function rawRun(options: PublishingOptions, offsets: number[]): Promise<Sc
  * writes them; then the relay's own `dispatch` hands them to BullMQ, as the hub does right
  * after the commit. The sandbox publisher's feeds in Redis say when each target went out.
  */
-async function engineRun(options: PublishingOptions, offsets: number[]): Promise<ScheduledRun> {
+async function engineRun(
+  options: PublishingOptions,
+  offsets: number[],
+  shared?: SharedStart,
+): Promise<ScheduledRun> {
   const redis = await startRedisServer();
   const stack = await Stack.create({ env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn' } });
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -472,8 +492,9 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
     // Phase 2: each target scheduled with its held outbox row, as `postScheduleRepo.schedule`
     // writes them, then handed to BullMQ by the relay's own `dispatch` as the hub does after
     // the commit. It must end before the first due time, or the run says it is invalid.
+    shared?.seeded();
+    const start = shared ? await shared.start : Date.now() + options.leadSeconds * 1000;
     const began = Date.now();
-    const start = began + options.leadSeconds * 1000;
     const due = new Map<string, number>();
     let enqueuedLate = 0;
     for (let from = 0; from < offsets.length; from += CHUNK) {
@@ -590,9 +611,32 @@ async function engineRun(options: PublishingOptions, offsets: number[]): Promise
   }
 }
 
-/** The baseline first, then the engine, on the same due offsets. */
+/** The baseline and then the engine on the same due offsets, or both at once (`together`). */
 export async function publishingBench(options: PublishingOptions) {
   const offsets = dueOffsets(options.targets, options.windowSeconds * 1000);
+  if (options.together) {
+    options.log(
+      `publishing: raw BullMQ baseline and the engine together, ${options.targets} targets each over ${options.windowSeconds} s`,
+    );
+    let seeded!: () => void;
+    let failed!: (error: unknown) => void;
+    const start = new Promise<number>((resolve, reject) => {
+      seeded = () => resolve(Date.now() + options.leadSeconds * 1000);
+      failed = reject;
+    });
+    const shared: SharedStart = { seeded, start };
+    // An engine that fails before its drafts are seeded must not leave the baseline waiting.
+    const [raw, engine] = await Promise.all([
+      rawRun(options, offsets, shared),
+      engineRun(options, offsets, shared).catch((error: unknown) => {
+        failed(error);
+        throw error;
+      }),
+    ]);
+    options.log(`raw BullMQ: ${JSON.stringify(raw)}`);
+    options.log(`engine: ${JSON.stringify(engine)}`);
+    return { raw, engine };
+  }
   options.log(
     `publishing: raw BullMQ baseline, ${options.targets} delayed jobs over ${options.windowSeconds} s`,
   );

@@ -38,7 +38,7 @@ import type { HubContext } from './context';
 import { attachmentsRoutes } from './conversations/attachments.routes';
 import { mediaRoutes } from './media/media.routes';
 import { createMediaService } from './media/media.service';
-import { localMediaStore } from './media/media.store';
+import { localMediaStore } from '@velvet/shared';
 import { publicMediaRoutes } from './media/public-media.routes';
 import { postsRoutes } from './posts/posts.routes';
 import { calendarRoutes } from './calendar/calendar.routes';

@@ -12,6 +12,7 @@ import {
   OutboxRelay,
   deriveSecrets,
   loadVelvetConfig,
+  localMediaStore,
   openDatabase,
   resolveSecret,
   startLocalRedis,
@@ -71,6 +72,7 @@ export function startWorkerRole(
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
+    library: localMediaStore(ctx.env.MEDIA_DIR),
     publicUrl: ctx.env.PUBLIC_URL,
     publishers: deps.publishers ?? platformPublishers(ctx),
     backups: {

@@ -3,6 +3,7 @@ import type {
   CredentialsKeeper,
   Db,
   InboxPublisher,
+  MediaStore,
   OutboxRelay,
   Queues,
   Secrets,
@@ -43,6 +44,8 @@ export interface WorkerContext {
   };
   /** Where operators' uploads are kept (MEDIA_DIR). */
   mediaDir: string;
+  /** The content library's files (what posts publish), behind the storage interface. */
+  library: MediaStore;
   /** This hub's public address (PUBLIC_URL): where platforms fetch signed media from. */
   publicUrl: string;
   now: () => Date;

@@ -14,7 +14,7 @@ import {
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
 import type { ReceivedUpload } from '../http/multipart';
-import type { MediaStore } from './media.store';
+import type { MediaStore } from '@velvet/shared';
 import { imageThumbnail, probeMedia } from './media.probe';
 
 /** Images up to 20 MB (the largest any publisher takes), videos up to 1 GB. */

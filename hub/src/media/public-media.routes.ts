@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { AppError, checkMediaSignature, mediaRepo, MEDIA_URL_PATH, NotFound } from '@velvet/shared';
 import type { HubContext } from '../context';
 import { parseId } from '../http/validate';
-import type { MediaStore } from './media.store';
+import type { MediaStore } from '@velvet/shared';
 
 /** A genuine address whose time is over: the platform must be handed a new one. */
 class Gone extends AppError {

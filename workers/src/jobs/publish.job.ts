@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
   accountsRepo,
@@ -13,6 +11,7 @@ import {
   type AccountRecord,
   type MovedTarget,
   type JobData,
+  type MediaStore,
   type PostTargetRecord,
 } from '@velvet/shared';
 import type { LocateHint, LocateOutcome, Publisher, PublishOutcome } from '@velvet/platforms';
@@ -127,7 +126,7 @@ export function createPostPublish(ctx: WorkerContext) {
           targetId: target.id,
           post: content,
           mediaUrls: files.map((f) => signMediaUrl(ctx.publicUrl, ctx.secrets.mediaUrlKey, f.id, urlsExpire)),
-          readMedia: (index) => readLibraryFile(ctx.mediaDir, files[index]?.storageKey),
+          readMedia: (index) => readLibraryFile(ctx.library, files[index]?.storageKey),
         }),
       );
       killPoint('publish:after-call');
@@ -288,10 +287,9 @@ async function locateHintOf(
 }
 
 /** The bytes of a library file under MEDIA_DIR (keys are written by the hub, checked again here). */
-async function readLibraryFile(mediaDir: string, key: string | undefined): Promise<Buffer> {
-  if (!key || key.includes('..') || !/^[a-z0-9][a-z0-9/_.-]*$/i.test(key))
-    throw new Error('this media item is not in the library');
-  return readFile(path.join(mediaDir, key));
+async function readLibraryFile(library: MediaStore, key: string | undefined): Promise<Buffer> {
+  if (!key) throw new Error('this media item is not in the library');
+  return library.read(key);
 }
 
 function errorText(error: unknown): string {

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /**
- * Where the library's bytes live. The local disk under MEDIA_DIR is the one implementation
- * today; an S3-compatible store implements the same four calls.
+ * Where the library's bytes live, for the hub (uploads, serving) and the workers (publishing).
+ * The local disk under MEDIA_DIR is the one implementation today; an S3-compatible store
+ * implements the same five calls.
  */
 export interface MediaStore {
   /** Takes a finished upload from a temporary path (moved, not copied, when it can be). */
@@ -16,6 +17,8 @@ export interface MediaStore {
     key: string,
     pick?: (size: number) => { start: number; end: number } | undefined,
   ): Promise<{ body: Readable; size: number; range?: { start: number; end: number } }>;
+  /** The whole file, for a platform that takes uploads rather than fetching a URL. */
+  read(key: string): Promise<Buffer>;
   remove(key: string): Promise<void>;
 }
 
@@ -48,6 +51,9 @@ export function localMediaStore(root: string): MediaStore {
       const { size } = await stat(full);
       const range = pick?.(size);
       return { body: createReadStream(full, range), size, ...(range ? { range } : {}) };
+    },
+    async read(key) {
+      return readFile(resolve(key));
     },
     async remove(key) {
       await rm(resolve(key), { force: true });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { RequestHandler } from 'express';
 import {
+  can,
   createAccountAttention,
   INBOX_NAMESPACE,
   OutboxRelay,
@@ -72,7 +73,13 @@ export async function startHubServer(
     },
     async scopeAdded(userId, creatorId) {
       await gate.forget({ userId });
-      inbox.io.of(INBOX_NAMESPACE).in(rooms.user(userId)).socketsJoin(rooms.creator(creatorId));
+      const sockets = inbox.io.of(INBOX_NAMESPACE).in(rooms.user(userId));
+      sockets.socketsJoin(rooms.creator(creatorId));
+      // The publishing room too, for the roles that may read posts (not chatters).
+      for (const socket of await sockets.fetchSockets()) {
+        const actor = { ...socket.data.actor, creatorIds: [...socket.data.actor.creatorIds, creatorId] };
+        if (can(actor, 'post:read', { creatorId })) socket.join(rooms.publishing(creatorId));
+      }
     },
   };
   const conversations = createConversationsService(ctx, {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
+import { inboxClient, record, until, type InboxClient } from './stack';
 
 describe('posts and their targets', () => {
   let hub: TestHub;
@@ -295,5 +296,72 @@ describe('posts and their targets', () => {
     expect((await admin.get(`/api/creators/${creatorId}/posts?state=cancelled`)).body.posts).toContainEqual(
       expect.objectContaining({ id: post.id }),
     );
+  });
+
+  it('tells live calendars of a post change only to those who may read posts', async () => {
+    const manager = await as('live-manager@test.velvet', 'manager', [creatorId]);
+    const model = await as('live-model@test.velvet', 'model', [creatorId]);
+    const chatter = await as('live-chatter@test.velvet', 'chatter', [creatorId]);
+    const outsider = await as('live-outsider@test.velvet', 'manager', [otherCreatorId]);
+    const sockets: InboxClient[] = [];
+    const listen = async (client: Client) => {
+      const socket = await inboxClient(hub.url, client.token);
+      sockets.push(socket);
+      return record(socket);
+    };
+    try {
+      const [toManager, toModel, toChatter, toOutsider] = await Promise.all(
+        [manager, model, chatter, outsider].map(listen),
+      );
+      const post = (
+        await admin.post(`/api/creators/${creatorId}/posts`, {
+          kind: 'text',
+          text: 'Live',
+          accountIds: [sandbox],
+        })
+      ).body;
+      const at = new Date(Date.now() + 3 * 3_600_000).toISOString();
+      expect((await admin.post(`/api/posts/${post.id}/schedule`, { at })).status).toBe(200);
+      const scheduled = (events: { event: string; payload: any }[]) =>
+        events.find(
+          (e) =>
+            e.event === 'post:update' && e.payload.postId === post.id && e.payload.status === 'scheduled',
+        );
+      await until(
+        () => scheduled(toManager) && scheduled(toModel),
+        5_000,
+        'post:update to the manager and model',
+      );
+      expect(scheduled(toManager)!.payload).toMatchObject({ creatorId, accountId: sandbox });
+      // The chat side of the creator hears nothing of its posts; another creator's manager neither.
+      const chatterHeard = toChatter.map((e) => e.event);
+      expect(chatterHeard.length).toBeGreaterThan(0);
+      expect(chatterHeard).not.toContain('post:update');
+      expect(toOutsider.map((e) => e.event)).not.toContain('post:update');
+
+      // A manager who creates a creator is in its publishing room at once, on the open socket.
+      const own = await manager.post('/api/creators', creatorBody('Nora'));
+      expect(own.status).toBe(201);
+      const account = await admin.post(`/api/creators/${own.body.id}/accounts`, {
+        platform: 'sandbox',
+        credentials: { token: 'live-own-sandbox' },
+        label: 'Own',
+      });
+      const ownPost = (
+        await manager.post(`/api/creators/${own.body.id}/posts`, {
+          kind: 'text',
+          text: 'Mine',
+          accountIds: [account.body.id],
+        })
+      ).body;
+      expect((await manager.post(`/api/posts/${ownPost.id}/schedule`, { at })).status).toBe(200);
+      await until(
+        () => toManager.find((e) => e.event === 'post:update' && e.payload.postId === ownPost.id),
+        5_000,
+        'post:update for the creator the manager just made',
+      );
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+    }
   });
 });

@@ -397,6 +397,8 @@ export const rooms = {
   /** Admins see every creator, including ones created after they connected. */
   admins: 'admins',
   creator: (creatorId: string) => `creator:${creatorId}`,
+  /** Those of a creator's people who may see the posts and calendar (not chatters). */
+  publishing: (creatorId: string) => `publishing:${creatorId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   user: (userId: string) => `user:${userId}`,
   /** Every socket of one sign-in, so signing out ends them all. */

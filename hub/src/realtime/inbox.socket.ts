@@ -43,11 +43,15 @@ type InboxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 
 const RECOVERY_WINDOW_MS = 2 * 60_000;
 
-/** The rooms a user may be in right now: every creator in scope, or the admins' room. */
+/**
+ * The rooms a user may be in right now: every creator in scope (and its publishing room where
+ * the role may read posts), or the admins' room.
+ */
 function allowedRooms(actor: Actor): string[] {
   if (actor.role === 'admin') return [rooms.user(actor.id), rooms.admins];
   const readable = actor.creatorIds.filter((id) => can(actor, 'conversation:read', { creatorId: id }));
-  return [rooms.user(actor.id), ...readable.map(rooms.creator)];
+  const publishing = actor.creatorIds.filter((id) => can(actor, 'post:read', { creatorId: id }));
+  return [rooms.user(actor.id), ...readable.map(rooms.creator), ...publishing.map(rooms.publishing)];
 }
 
 function catchingPublish(redis: RedisClient, onError: (err: unknown) => void): RedisClient {

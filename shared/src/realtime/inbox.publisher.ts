@@ -10,7 +10,9 @@ export type InboxTarget =
       conversationId?: string;
     }
   /** One person, on every device and hub they are connected to (their notifications). */
-  | { userId: string };
+  | { userId: string }
+  /** A creator's posts and calendar: admins, and the creator's people allowed to read posts. */
+  | { publishing: string };
 
 /** Pushes one server → client event to everyone allowed to see it. */
 export interface InboxPublisher {
@@ -35,6 +37,7 @@ export type Broadcast = (rooms: string[], event: ServerEventName, payload: unkno
 
 export function targetRooms(target: InboxTarget): string[] {
   if ('userId' in target) return [rooms.user(target.userId)];
+  if ('publishing' in target) return [rooms.admins, rooms.publishing(target.publishing)];
   const list = [rooms.admins];
   if (target.creatorId !== null) list.push(rooms.creator(target.creatorId));
   if (target.conversationId) list.push(rooms.conversation(target.conversationId));

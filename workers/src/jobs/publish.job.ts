@@ -62,7 +62,7 @@ export function createPostPublish(ctx: WorkerContext) {
   function announce(moved: MovedTarget | undefined): MovedTarget | undefined {
     if (moved)
       void ctx.publisher
-        .emit({ creatorId: moved.creatorId }, 'post:update', presentPostUpdate(moved, moved.creatorId))
+        .emit({ publishing: moved.creatorId }, 'post:update', presentPostUpdate(moved, moved.creatorId))
         .catch((error: unknown) =>
           ctx.logger.warn({ err: error, targetId: moved.id }, 'post:update not sent'),
         );

@@ -134,4 +134,60 @@ describe('publishing views update live in Chromium', () => {
     });
     expect(outsiderEvents.filter((e) => e.event === 'post:update')).toEqual([]);
   }, 180_000);
+
+  it('keeps an open post editor live: their edit, its publication, and never over unsaved text', async () => {
+    const created = await admin.post(`/api/creators/${lina}/posts`, {
+      kind: 'text',
+      text: 'First words',
+      accountIds: [accountId],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const postId = created.body.id as string;
+    const editor = await openAs(`/posts/${postId}`);
+    const body = editor.locator('#post-text');
+    await expect.poll(() => body.inputValue(), { timeout: 10_000 }).toBe('First words');
+    await editor.evaluate(() => ((window as any).__kept = true));
+
+    // Someone else edits it while the form holds nothing unsaved: the form shows their words.
+    const theirs = await admin.patch(`/api/posts/${postId}`, {
+      version: created.body.version,
+      text: 'Their words',
+    });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
+    await expect.poll(() => body.inputValue(), { timeout: 5_000 }).toBe('Their words');
+    await editor
+      .locator('[data-notice]')
+      .getByText(/someone else changed this post/i)
+      .waitFor();
+
+    // Now the person types, and someone else edits again: the typed text stays, and saving it
+    // over theirs is refused with the reason shown.
+    await body.fill('My unsaved words');
+    const again = await admin.patch(`/api/posts/${postId}`, {
+      version: theirs.body.version,
+      text: 'Newer words',
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    await editor
+      .locator('[data-problem]')
+      .getByText(/while you were editing/i)
+      .waitFor({ timeout: 5_000 });
+    expect(await body.inputValue()).toBe('My unsaved words');
+    expect((await admin.get(`/api/posts/${postId}`)).body.text).toBe('Newer words');
+
+    // Reloaded, then scheduled elsewhere a few seconds ahead: the target turns published here.
+    await editor
+      .locator('[data-problem]')
+      .getByRole('button', { name: /reload/i })
+      .click();
+    await expect.poll(() => body.inputValue(), { timeout: 5_000 }).toBe('Newer words');
+    const scheduled = await admin.post(`/api/posts/${postId}/schedule`, {
+      at: new Date(Date.now() + 4_000).toISOString(),
+      timeZone: 'Europe/Paris',
+    });
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    const badge = editor.locator(`[data-target="${accountId}"] [data-state]`);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toBe('published');
+    expect(await editor.evaluate(() => (window as any).__kept)).toBe(true);
+  }, 120_000);
 });

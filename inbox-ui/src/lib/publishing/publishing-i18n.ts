@@ -119,7 +119,11 @@ const en = {
   problemsTitle: 'Before it can go here:',
   readyHere: 'Ready',
   lockedNotice:
-    'This post is being published right now: it cannot be changed until that is done. Reload in a moment.',
+    'This post is being published right now: it cannot be changed until that is done. This page follows it.',
+  // The editor, live: someone else's change arriving while it is open.
+  updatedElsewhere: 'Someone else changed this post: it now shows their version.',
+  changedElsewhere:
+    'Someone else changed this post while you were editing. Your changes are still here but cannot be saved over theirs: copy what you need, then reload.',
   doneNotice: 'Already published on {p}: those targets can no longer change.',
   staleNotice: 'Someone changed this post meanwhile. Reload it, then make your change again.',
   reload: 'Reload',
@@ -246,7 +250,11 @@ const fr: typeof en = {
   problemsTitle: 'Avant de pouvoir partir ici :',
   readyHere: 'Prête',
   lockedNotice:
-    'Cette publication est en cours de publication : impossible de la modifier avant la fin. Rechargez dans un instant.',
+    'Cette publication est en cours de publication : impossible de la modifier avant la fin. Cette page la suit.',
+  // L’éditeur, en direct : la modification de quelqu’un d’autre arrive pendant qu’il est ouvert.
+  updatedElsewhere: 'Quelqu’un d’autre a modifié cette publication : elle affiche maintenant sa version.',
+  changedElsewhere:
+    'Quelqu’un d’autre a modifié cette publication pendant que vous l’éditiez. Vos changements sont toujours là mais ne peuvent pas écraser les siens : copiez ce qu’il vous faut, puis rechargez.',
   doneNotice: 'Déjà publiée sur {p} : ces cibles ne peuvent plus changer.',
   staleNotice:
     'Quelqu’un a modifié cette publication entre-temps. Rechargez-la, puis refaites votre modification.',

@@ -67,8 +67,10 @@ describe('OnlyFans publishing through the provider', () => {
     return created.body.id as string;
   };
 
+  const keys: Record<string, string[]> = { [API_KEY]: [ACCOUNT] };
+
   beforeAll(async () => {
-    of = await startOnlyFansStandin({ keys: { [API_KEY]: [ACCOUNT] }, usernames: { [ACCOUNT]: 'lina_of' } });
+    of = await startOnlyFansStandin({ keys, usernames: { [ACCOUNT]: 'lina_of' } });
     stack = await Stack.create({
       env: { LOG_LEVEL: 'info', ONLYFANS_API_ROOT: of.apiRoot },
       // A killed worker's job is taken over after 4 s instead of 30.
@@ -171,6 +173,19 @@ describe('OnlyFans publishing through the provider', () => {
     expect(
       of.calls.filter((c) => c.route === 'post' && (c.body as { text?: string }).text === 'Refusé'),
     ).toHaveLength(1);
+  }, 60_000);
+
+  it('a key the provider refuses fails the post with "reconnect", and the account needs attention', async () => {
+    // The creator deleted the API key in the provider's console.
+    delete keys[API_KEY];
+    const postId = await photoPost('Après la révocation', png(64, [214, 48, 49]), 'revoked.png');
+    const target = await settled(postId, 30_000);
+    expect(target.state).toBe('failed');
+    expect(target.error).toMatch(/refused the API key: reconnect the account/);
+    const accounts = await admin.get(`/api/creators/${creatorId}/accounts`);
+    const account = accounts.body.accounts.find((a: { id: string }) => a.id === accountId);
+    expect(account.status).toBe('needs_attention');
+    expect(of.posts.filter((p) => p.text === 'Après la révocation')).toHaveLength(0);
   }, 60_000);
 
   it('never writes the provider key or the webhook secret in the logs', () => {

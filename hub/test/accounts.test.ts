@@ -136,6 +136,7 @@ describe('platforms and connected accounts', () => {
       expect.objectContaining({
         label: 'OnlyFans',
         chat: true,
+        publish: true,
         post: expect.objectContaining({ dailyReel: false }),
       }),
     ]);

@@ -3,6 +3,7 @@ import type { Publisher } from './publisher';
 import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
 import { createXPublisher } from './x/x.publisher';
 import { createInstagramPublisher, type InstagramStore } from './instagram/instagram.publisher';
+import { createOnlyFansPublisher } from './onlyfans/onlyfans.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -20,6 +21,7 @@ export interface PublisherDeps {
     | 'X_CLIENT_ID'
     | 'X_CLIENT_SECRET'
     | 'INSTAGRAM_API_ROOT'
+    | 'ONLYFANS_API_ROOT'
     | 'PUBLIC_URL'
   >;
   redis: SandboxFeedStore & InstagramStore;
@@ -44,6 +46,8 @@ const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
       store: d.redis,
       prefix: d.redisPrefix,
     }),
+  // The provider the OnlyFans chat connector uses, with the same stored credentials.
+  ({ env }) => createOnlyFansPublisher({ apiRoot: env.ONLYFANS_API_ROOT }),
 ];
 
 export function createPublishers(deps: PublisherDeps): Publishers {

@@ -133,3 +133,55 @@ export const ofErrorBody = z.looseObject({
 /** The prices OnlyFans allows on a paid message, in whole US dollars. */
 export const OF_PPV_MIN_USD = 3;
 export const OF_PPV_MAX_USD = 200;
+
+/*
+ * Posts (docs.onlyfansapi.com, "Posts", checked November 2026). Confirmed there:
+ * `POST /{account}/posts` with `text`, `mediaFiles` (upload ids `ofapi_media_…` or vault ids),
+ * `scheduledDate` (ISO), `labelIds`, `expireDays`, … answering the post under `data`
+ * (`id`, `text` as HTML, `rawText`, `postedAt`, `favoritesCount`, `mediaCount`, `author`);
+ * `GET /{account}/posts` (List Posts: the account's own posts); `GET /{account}/posts/{id}`;
+ * `DELETE /{account}/posts/{id}`. Not shown in the pages read: List Posts' query
+ * parameters and envelope; Velvet sends `limit` and `offset` and reads the provider's usual
+ * list envelope (`data.list`, `data.hasMore`, as its labels and vault lists answer), or a bare
+ * `data` array.
+ */
+
+/** `POST /{account}/posts`: the fields Velvet sends (text, upload ids, an optional schedule). */
+export const ofCreatePostBody = z.looseObject({
+  text: z.string().max(50_000),
+  mediaFiles: z
+    .array(z.union([z.string().min(1).max(200), z.number().int()]))
+    .max(100)
+    .optional(),
+  scheduledDate: z.iso.datetime({ offset: true }).optional(),
+  labelIds: z.array(z.union([z.string(), z.number()])).optional(),
+});
+export type OfCreatePostBody = z.infer<typeof ofCreatePostBody>;
+
+const count = z.number().int().nonnegative().nullish();
+
+/** One post of the account, as the provider shows it; only what Velvet reads. */
+export const ofPost = z.looseObject({
+  id,
+  text: z.string().max(100_000).nullish(),
+  rawText: z.string().max(100_000).nullish(),
+  postedAt: z.string().max(100).nullish(),
+  mediaCount: count,
+  media: z.array(z.unknown()).nullish(),
+  favoritesCount: count,
+  commentsCount: count,
+  tipsAmount: z.union([z.string(), z.number()]).nullish(),
+  author: z.looseObject({ id: id.optional(), username: z.string().max(200).optional() }).nullish(),
+});
+export type OfPost = z.output<typeof ofPost>;
+
+/** The answer to `POST /posts` and `GET /posts/{id}`: the post under `data`. */
+export const ofPostResponse = z.looseObject({ data: ofPost });
+
+/** `GET /{account}/posts`: a page of the account's posts, newest first. */
+export const ofPostListResponse = z.looseObject({
+  data: z.union([
+    z.looseObject({ list: z.array(z.unknown()), hasMore: z.boolean().optional() }),
+    z.array(z.unknown()),
+  ]),
+});

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ofSendMessageBody } from './onlyfans.schema';
+import { ofCreatePostBody, ofSendMessageBody } from './onlyfans.schema';
 import { closeServer, readBody, sleep } from '../standin-kit';
 
 /*
@@ -15,9 +15,12 @@ export type OnlyFansFault =
   /** Holds the request, then drops the connection without processing it. */
   | { hangMs: number }
   /** Processes (and records) the request, then drops the connection without answering. */
-  | { processThenClose: true };
+  | { processThenClose: true }
+  /** Processes (and records) the request at once, then answers after `delayMs`. */
+  | { delayMs: number };
 
-export type OnlyFansRoute = 'send' | 'upload' | 'chats' | 'download';
+/** `post`: `POST /posts`; `posts`: `GET /posts` and `GET /posts/{id}`. */
+export type OnlyFansRoute = 'send' | 'upload' | 'chats' | 'download' | 'post' | 'posts';
 
 export interface OnlyFansStandinCall {
   route: OnlyFansRoute;
@@ -37,9 +40,23 @@ export interface OnlyFansSentMessage {
   at: number;
 }
 
+/** A post on an account's OnlyFans feed, as the stand-in holds it. */
+export interface OnlyFansStandinPost {
+  id: number;
+  account: string;
+  /** The text as sent (the provider shows it as HTML in `text`, as typed in `rawText`). */
+  text: string;
+  mediaFiles: (string | number)[];
+  at: number;
+  likes: number;
+  comments: number;
+}
+
 export interface OnlyFansStandinOptions {
   /** API key → the provider account ids it may use. */
   keys: Record<string, string[]>;
+  /** Provider account id → its OnlyFans username (`creator` otherwise). */
+  usernames?: Record<string, string>;
 }
 
 export interface OnlyFansStandin {
@@ -47,7 +64,11 @@ export interface OnlyFansStandin {
   apiRoot: string;
   calls: OnlyFansStandinCall[];
   sent: OnlyFansSentMessage[];
-  uploads: { id: string; fileUrl?: string; used: boolean }[];
+  uploads: { id: string; fileUrl?: string; size?: number; contentType?: string; used: boolean }[];
+  /** Every post created, on every account, oldest first. */
+  posts: OnlyFansStandinPost[];
+  /** A post made on OnlyFans outside Velvet (by the creator, by hand). */
+  addPost(account: string, text: string, options?: { at?: number; likes?: number; comments?: number }): void;
   /** A file on the OnlyFans CDN, served by `GET /{account}/media/download/{cdn url}`. */
   addCdnFile(cdnUrl: string, file: { bytes: Buffer; contentType: string }): void;
   failNext(route: OnlyFansRoute, fault: OnlyFansFault, times?: number): void;
@@ -172,10 +193,32 @@ export const onlyfansEvents = {
   },
 };
 
+/** The `file` part of a form-data body: its size and type, or undefined when there is none. */
+function filePart(raw: Buffer, contentType: string): { size: number; contentType: string } | undefined {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const mark = boundary ? `--${boundary[1] ?? boundary[2]}` : undefined;
+  if (!mark) return undefined;
+  const text = raw.toString('latin1');
+  for (const part of text.split(mark)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    if (!/name="file"/.test(head)) continue;
+    const content = part.slice(split + 4).replace(/\r\n$/, '');
+    return {
+      size: Buffer.byteLength(content, 'latin1'),
+      contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? 'application/octet-stream',
+    };
+  }
+  return undefined;
+}
+
 export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Promise<OnlyFansStandin> {
   const calls: OnlyFansStandinCall[] = [];
   const sent: OnlyFansSentMessage[] = [];
   const uploads: OnlyFansStandin['uploads'] = [];
+  const posts: OnlyFansStandinPost[] = [];
+  let nextPostId = 4_000_000_000;
   const faults: { route: OnlyFansRoute; fault: OnlyFansFault }[] = [];
   const cdn = new Map<string, { bytes: Buffer; contentType: string }>();
   let nextMessageId = 9_000_000_000;
@@ -205,7 +248,11 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
             ? 'chats'
             : req.method === 'GET' && rest[0] === 'media' && rest[1] === 'download'
               ? 'download'
-              : undefined;
+              : req.method === 'POST' && rest.join('/') === 'posts'
+                ? 'post'
+                : req.method === 'GET' && rest[0] === 'posts' && rest.length <= 2
+                  ? 'posts'
+                  : undefined;
     if (!route) return reply(res, 404, { error: 'Not found' });
 
     const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -231,6 +278,7 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
 
     const index = faults.findIndex((f) => f.route === route);
     const fault = index >= 0 ? faults.splice(index, 1)[0]!.fault : undefined;
+    // The provider checks the body before it holds a request up.
     if (fault && 'hangMs' in fault) {
       await sleep(fault.hangMs);
       return void req.socket.destroy();
@@ -272,21 +320,106 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
               withUser: { id: Number(id) },
             }));
       answer = { status: 200, body: { data, _pagination: { next_page: null } } };
+    } else if (route === 'post') {
+      answer = createPost(account, body);
+    } else if (route === 'posts') {
+      answer = rest[1] ? getPost(account, rest[1]) : listPosts(account, url.searchParams);
     } else if (route === 'upload') {
       const fileUrl = (body as { file_url?: unknown } | undefined)?.file_url;
-      const multipart = type.startsWith('multipart/form-data') && /name="file"/.test(raw.toString('latin1'));
-      if ((typeof fileUrl === 'string') === multipart) {
+      const file = type.startsWith('multipart/form-data') ? filePart(raw, type) : undefined;
+      if ((typeof fileUrl === 'string') === (file !== undefined)) {
         answer = { status: 422, body: { message: 'Provide exactly one of file or file_url.' } };
       } else {
         const id = `ofapi_media_${randomBytes(16).toString('hex')}`;
-        uploads.push({ id, ...(typeof fileUrl === 'string' ? { fileUrl } : {}), used: false });
+        uploads.push({
+          id,
+          ...(typeof fileUrl === 'string' ? { fileUrl } : {}),
+          ...(file ? { size: file.size, contentType: file.contentType } : {}),
+          used: false,
+        });
         answer = { status: 200, body: { prefixed_id: id, file_name: 'upload', processId: id.slice(-20) } };
       }
     } else {
       answer = send(account, chatId!, body);
     }
     if (fault && 'processThenClose' in fault) return void req.socket.destroy();
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
+    if (res.destroyed || req.socket.destroyed) return;
     reply(res, answer.status, answer.body);
+  }
+
+  const rateLimits = { limit_minute: 1000, limit_day: 50000, remaining_minute: 999, remaining_day: 49_000 };
+  const escapeHtml = (text: string) =>
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+  /** A post as the provider shows it (the fields of its "Send Post" and "Get Post" answers). */
+  function view(post: OnlyFansStandinPost) {
+    const username = options.usernames?.[post.account] ?? 'creator';
+    return {
+      responseType: 'post',
+      id: post.id,
+      postedAt: new Date(post.at).toISOString(),
+      postedAtPrecise: String(post.at / 1000),
+      author: { id: 1, _view: 's', username },
+      text: post.text ? `<p>${escapeHtml(post.text).replace(/\n/g, '<br />')}</p>` : '',
+      rawText: post.text,
+      isMarkdownDisabled: true,
+      mediaCount: post.mediaFiles.length,
+      media: post.mediaFiles.map((_, i) => ({ id: post.id * 10 + i, type: 'photo', canView: true })),
+      favoritesCount: post.likes,
+      commentsCount: post.comments,
+      tipsAmount: '0',
+      canComment: true,
+      isMediaReady: true,
+    };
+  }
+
+  function createPost(account: string, body: unknown): { status: number; body: unknown } {
+    const parsed = ofCreatePostBody.safeParse(body);
+    if (!parsed.success) return { status: 422, body: { message: parsed.error.issues[0]!.message } };
+    const files = parsed.data.mediaFiles ?? [];
+    if (!parsed.data.text.trim() && files.length === 0)
+      return { status: 422, body: { message: 'The text field is required when no media is attached.' } };
+    for (const file of files) {
+      const upload = typeof file === 'string' ? uploads.find((u) => u.id === file) : undefined;
+      if (typeof file === 'string' && (!upload || upload.used))
+        return { status: 422, body: { message: `Media ${file} is unknown or was already used.` } };
+    }
+    for (const file of files) {
+      const upload = uploads.find((u) => u.id === file);
+      if (upload) upload.used = true;
+    }
+    const post: OnlyFansStandinPost = {
+      id: nextPostId++,
+      account,
+      text: parsed.data.text,
+      mediaFiles: files,
+      at: Date.now(),
+      likes: 0,
+      comments: 0,
+    };
+    posts.push(post);
+    return { status: 200, body: { data: view(post), _meta: { _rate_limits: rateLimits } } };
+  }
+
+  function listPosts(account: string, query: URLSearchParams): { status: number; body: unknown } {
+    const limit = Math.min(Math.max(Number(query.get('limit') ?? 10) || 10, 1), 100);
+    const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0);
+    const mine = posts.filter((p) => p.account === account).sort((a, b) => b.at - a.at || b.id - a.id);
+    const list = mine.slice(offset, offset + limit).map(view);
+    return {
+      status: 200,
+      body: {
+        data: { list, hasMore: offset + limit < mine.length, nextOffset: offset + limit },
+        _meta: { _rate_limits: rateLimits },
+      },
+    };
+  }
+
+  function getPost(account: string, id: string): { status: number; body: unknown } {
+    const post = posts.find((p) => p.account === account && String(p.id) === id);
+    if (!post) return { status: 404, body: { error: 'Post not found.' } };
+    return { status: 200, body: { data: view(post), _meta: { _rate_limits: rateLimits } } };
   }
 
   function send(account: string, chatId: string, body: unknown): { status: number; body: unknown } {
@@ -342,6 +475,18 @@ export async function startOnlyFansStandin(options: OnlyFansStandinOptions): Pro
     calls,
     sent,
     uploads,
+    posts,
+    addPost(account, text, extra = {}) {
+      posts.push({
+        id: nextPostId++,
+        account,
+        text,
+        mediaFiles: [],
+        at: extra.at ?? Date.now(),
+        likes: extra.likes ?? 0,
+        comments: extra.comments ?? 0,
+      });
+    },
     addCdnFile(cdnUrl, file) {
       cdn.set(cdnUrl, file);
     },

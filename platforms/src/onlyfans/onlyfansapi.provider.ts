@@ -7,6 +7,7 @@ import type {
   ProviderEvent,
   ProviderFan,
   ProviderMessage,
+  ProviderPost,
 } from './onlyfans.provider';
 import {
   ofAccountState,
@@ -15,10 +16,15 @@ import {
   ofMedia,
   ofMediaUploadResponse,
   ofMessage,
+  ofPost,
+  ofPostListResponse,
+  ofPostResponse,
   ofPpvUnlocked,
   ofSendMessageResponse,
   ofSubscription,
   ofWebhookEnvelope,
+  type OfCreatePostBody,
+  type OfPost,
   type OfSendMessageBody,
 } from './onlyfans.schema';
 import { fetchedFile, neverConnected } from '../delivery';
@@ -46,7 +52,12 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
     credentials: ProviderCredentials,
     what: string,
     path: string,
-    init: { method: 'GET' | 'POST'; json?: unknown; lostAnswer: 'unknown' | 'retryable' },
+    init: {
+      method: 'GET' | 'POST';
+      json?: unknown;
+      form?: FormData;
+      lostAnswer: 'unknown' | 'retryable';
+    },
   ): Promise<unknown> {
     const url = `${apiRoot}/${encodeURIComponent(credentials.accountId)}${path}`;
     let response: Response;
@@ -59,6 +70,7 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
           ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
         },
         ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        ...(init.form ? { body: init.form } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
@@ -166,6 +178,82 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
         throw new PlatformError('The OnlyFans provider answered an upload without an id', 'retryable');
       }
       return uploaded.data.prefixed_id;
+    },
+
+    async uploadFile(credentials, file) {
+      const form = new FormData();
+      form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mime }), file.name);
+      const answer = await call(credentials, 'the media upload', '/media/upload', {
+        method: 'POST',
+        form,
+        // An upload nobody posts is never shown: sending it again cannot duplicate anything.
+        lostAnswer: 'retryable',
+      });
+      const uploaded = ofMediaUploadResponse.safeParse(answer);
+      if (!uploaded.success) {
+        throw new PlatformError('The OnlyFans provider answered an upload without an id', 'retryable');
+      }
+      return uploaded.data.prefixed_id;
+    },
+
+    async createPost(credentials, post) {
+      const body: OfCreatePostBody = {
+        text: post.text,
+        ...(post.media?.length ? { mediaFiles: [...post.media] } : {}),
+      };
+      const answer = await call(credentials, 'the post', '/posts', {
+        method: 'POST',
+        json: body,
+        lostAnswer: 'unknown',
+      });
+      const created = ofPostResponse.safeParse(answer);
+      if (!created.success) {
+        throw new PlatformError(
+          'The OnlyFans provider accepted the post without an id',
+          'unknown',
+          undefined,
+          'outcome_unknown',
+        );
+      }
+      return postOf(created.data.data);
+    },
+
+    async listPosts(credentials, page) {
+      const query = new URLSearchParams({ limit: String(page.limit), offset: String(page.offset) });
+      const answer = await call(credentials, 'the posts list', `/posts?${query}`, {
+        method: 'GET',
+        lostAnswer: 'retryable',
+      });
+      const listed = ofPostListResponse.safeParse(answer);
+      if (!listed.success) {
+        throw new PlatformError('The OnlyFans provider answered an unexpected posts list', 'retryable');
+      }
+      const data = listed.data.data;
+      const items = Array.isArray(data) ? data : data.list;
+      const posts = items.flatMap((item) => {
+        const parsed = ofPost.safeParse(item);
+        return parsed.success ? [postOf(parsed.data)] : [];
+      });
+      // A page shorter than asked is the last one when the provider does not say.
+      const hasMore = Array.isArray(data) ? items.length >= page.limit : (data.hasMore ?? false);
+      return { posts, hasMore };
+    },
+
+    async getPost(credentials, postId) {
+      try {
+        const answer = await call(credentials, 'the post', `/posts/${encodeURIComponent(postId)}`, {
+          method: 'GET',
+          lostAnswer: 'retryable',
+        });
+        const found = ofPostResponse.safeParse(answer);
+        if (!found.success) {
+          throw new PlatformError('The OnlyFans provider answered an unexpected post', 'retryable');
+        }
+        return postOf(found.data.data);
+      } catch (err) {
+        if (err instanceof PlatformError && err.code === 'chat_not_found') return undefined;
+        throw err;
+      }
     },
 
     /**
@@ -322,6 +410,19 @@ function attachmentOf(item: unknown): InboundAttachment[] {
       ...(duration ? { duration: Math.round(duration) } : {}),
     },
   ];
+}
+
+function postOf(post: OfPost): ProviderPost {
+  const postedAt = post.postedAt ? new Date(post.postedAt) : undefined;
+  return {
+    id: post.id,
+    text: plainText(post.rawText ?? post.text ?? ''),
+    ...(postedAt && !Number.isNaN(postedAt.getTime()) ? { postedAt } : {}),
+    mediaCount: post.mediaCount ?? post.media?.length ?? 0,
+    ...(typeof post.favoritesCount === 'number' ? { likes: post.favoritesCount } : {}),
+    ...(typeof post.commentsCount === 'number' ? { comments: post.commentsCount } : {}),
+    ...(post.author?.username ? { username: post.author.username } : {}),
+  };
 }
 
 function fanOf(user: { id: string; name?: string; username?: string }): ProviderFan {

@@ -1,6 +1,7 @@
 import { DelayedError, type Job as BullJob } from 'bullmq';
 import {
   accountsRepo,
+  createAccountAttention,
   outboxRepo,
   PlatformError,
   postsRepo,
@@ -37,6 +38,13 @@ const SETTLE_ATTEMPTS = 5;
  * post the platform is still processing is asked about later.
  */
 export function createPostPublish(ctx: WorkerContext) {
+  const needsAttention = createAccountAttention({
+    db: ctx.db,
+    logger: ctx.logger,
+    now: () => new Date(),
+    publisher: ctx.publisher,
+  });
+
   return async function postPublish(job: BullJob<JobData<'post.publish'>>, token?: string): Promise<void> {
     const { targetId, dueAt } = job.data;
     if (!job.data.check) {
@@ -132,6 +140,13 @@ export function createPostPublish(ctx: WorkerContext) {
       killPoint('publish:after-call');
       if (outcome.state === 'failed' && outcome.kind === 'refresh_token')
         await ctx.credentials.markStale(account.id);
+      if (outcome.state === 'failed' && outcome.kind === 'disconnect') {
+        // The platform refused the account itself (a revoked key, an unknown account): it
+        // shows "needs attention" with one alert, and its next posts wait for a reconnect.
+        await needsAttention(account, { reason: outcome.reason }).catch((error: unknown) =>
+          ctx.logger.warn({ err: error, accountId: account.id }, 'account attention not recorded'),
+        );
+      }
       return outcome;
     } catch (error) {
       return {

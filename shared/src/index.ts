@@ -53,3 +53,4 @@ export * from './publishing/post-content';
 export * from './schemas/activity.schema';
 export * from './notifications/notify';
 export * from './notifications/notification.presenter';
+export * from './analytics/index';

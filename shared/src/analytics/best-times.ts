@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import type { PublishPlatform } from '../domain';
 import { POST_KINDS, type PostKind } from '../publishing/planner';
 import { wallClock } from '../publishing/zoned-time';
@@ -125,11 +125,17 @@ export interface TimesModel {
   posts: number;
 }
 
+// TensorFlow.js is loaded on first use, so importing the shared package stays light.
+let tf: typeof TF;
 let backendReady: Promise<boolean> | null = null;
 /** TensorFlow.js on its pure-JS CPU backend (no native binding, no GPU). */
 export function ensureCpuBackend(): Promise<boolean> {
-  // Production mode: no debug checks, and no console advice to install the native binding.
-  backendReady ??= (tf.enableProdMode(), tf.setBackend('cpu'));
+  backendReady ??= import('@tensorflow/tfjs').then((loaded) => {
+    tf = loaded;
+    // Production mode: no debug checks, and no console advice to install the native binding.
+    tf.enableProdMode();
+    return tf.setBackend('cpu');
+  });
   return backendReady;
 }
 
@@ -231,7 +237,7 @@ async function trainRows(
         const err = tf.sub(tf.add(tf.matMul(X, w), bias), yBar);
         const fit = tf.sum(tf.mul(share, tf.square(err)));
         const reg = tf.sum(tf.mul(lam, tf.square(tf.sub(w, p0))));
-        return tf.add(fit, reg) as tf.Scalar;
+        return tf.add(fit, reg) as TF.Scalar;
       },
       false,
       [w, bias],

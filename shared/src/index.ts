@@ -54,3 +54,4 @@ export * from './schemas/activity.schema';
 export * from './notifications/notify';
 export * from './notifications/notification.presenter';
 export * from './publishing/media-store';
+export * from './analytics/index';

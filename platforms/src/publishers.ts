@@ -3,6 +3,7 @@ import type { Publisher } from './publisher';
 import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
 import { createXPublisher } from './x/x.publisher';
 import { createInstagramPublisher, type InstagramStore } from './instagram/instagram.publisher';
+import { createTikTokPublisher } from './tiktok/tiktok.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -20,6 +21,11 @@ export interface PublisherDeps {
     | 'X_CLIENT_ID'
     | 'X_CLIENT_SECRET'
     | 'INSTAGRAM_API_ROOT'
+    | 'TIKTOK_API_ROOT'
+    | 'TIKTOK_AUTH_ROOT'
+    | 'TIKTOK_CLIENT_KEY'
+    | 'TIKTOK_CLIENT_SECRET'
+    | 'TIKTOK_APP_AUDITED'
     | 'PUBLIC_URL'
   >;
   redis: SandboxFeedStore & InstagramStore;
@@ -40,6 +46,17 @@ const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
   (d) =>
     createInstagramPublisher({
       apiRoot: d.env.INSTAGRAM_API_ROOT,
+      publicUrl: d.env.PUBLIC_URL,
+      store: d.redis,
+      prefix: d.redisPrefix,
+    }),
+  (d) =>
+    createTikTokPublisher({
+      apiRoot: d.env.TIKTOK_API_ROOT,
+      authRoot: d.env.TIKTOK_AUTH_ROOT,
+      clientKey: d.env.TIKTOK_CLIENT_KEY,
+      clientSecret: d.env.TIKTOK_CLIENT_SECRET,
+      audited: d.env.TIKTOK_APP_AUDITED,
       publicUrl: d.env.PUBLIC_URL,
       store: d.redis,
       prefix: d.redisPrefix,

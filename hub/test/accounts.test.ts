@@ -105,14 +105,19 @@ describe('platforms and connected accounts', () => {
         .filter((p) => p.connect !== 'none')
         .map((p) => p.platform)
         .sort(),
-    ).toEqual(['bluesky', 'discord', 'fanvue', 'instagram', 'onlyfans', 'sandbox', 'telegram', 'x']);
-    // Platforms whose posting rules are known are named and described, with nothing to connect.
-    expect(
-      entries
-        .filter((p) => p.connect === 'none')
-        .map((p) => p.platform)
-        .sort(),
-    ).toEqual(['tiktok']);
+    ).toEqual([
+      'bluesky',
+      'discord',
+      'fanvue',
+      'instagram',
+      'onlyfans',
+      'sandbox',
+      'telegram',
+      'tiktok',
+      'x',
+    ]);
+    // Every platform whose posting rules are known can now be connected.
+    expect(entries.filter((p) => p.connect === 'none').map((p) => p.platform)).toEqual([]);
     expect(entries.find((p) => p.platform === 'instagram')).toMatchObject({
       platform: 'instagram',
       label: 'Instagram',
@@ -130,7 +135,16 @@ describe('platforms and connected accounts', () => {
       counting: 'weighted',
       maxLength: 280,
     });
-    expect(entries.find((p) => p.platform === 'tiktok')).toMatchObject({ label: 'TikTok', connect: 'none' });
+    // TikTok connects by OAuth, and says plainly that an unaudited app posts privately.
+    expect(entries.find((p) => p.platform === 'tiktok')).toMatchObject({
+      label: 'TikTok',
+      connect: 'oauth',
+      publish: true,
+      notice: {
+        en: expect.stringMatching(/every post goes out private \(SELF_ONLY/),
+        fr: expect.stringMatching(/chaque publication part en privé \(SELF_ONLY/),
+      },
+    });
     // OnlyFans chats and publishes: one entry, with both sides.
     expect(entries.filter((p) => p.platform === 'onlyfans')).toEqual([
       expect.objectContaining({

@@ -147,15 +147,15 @@ describe.each(['postgres', 'pglite'] as const)('creators and connected accounts 
     expect(badPlatform.status).toBe(422);
     expect(badPlatform.body.error.message).toMatch(/platform must be one of telegram/);
 
-    // A platform without a connector is refused: no credentials stored, no webhook URL that answers 404.
+    // TikTok connects by OAuth only: a form is refused with the way to connect, nothing stored.
     const tiktok = await admin.post(`/api/creators/${creator.id}/accounts`, {
       platform: 'tiktok',
-      credentials: { botToken: 'x'.repeat(60) },
+      credentials: {},
     });
     expect(tiktok.status).toBe(422);
-    expect(tiktok.body.error.message).toMatch(
-      /platform: tiktok cannot be connected yet \(available: telegram, onlyfans, fanvue, discord, sandbox, bluesky, x, instagram\)/,
-    );
+    expect(tiktok.body.error.message).toMatch(/TikTok accounts connect with "Connect TikTok"/);
+    const stored = await admin.get(`/api/creators/${creator.id}/accounts`);
+    expect(stored.body.accounts.some((a: { platform: string }) => a.platform === 'tiktok')).toBe(false);
     // Discord is connectable: a malformed application is refused field by field, before any call.
     const discord = await admin.post(`/api/creators/${creator.id}/accounts`, {
       platform: 'discord',

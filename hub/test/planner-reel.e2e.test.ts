@@ -55,7 +55,7 @@ describe('the daily reel alert', () => {
     await stack.start('workers');
     admin = await stack.admin(hub.url!);
     creatorId = (await admin.post('/api/creators', creatorBody('Lina'))).body.id;
-    // TikTok cannot be connected yet (and Instagram would need its Graph stand-in): their rows as a connection leaves them.
+    // Instagram and TikTok would need their stand-ins: their rows as a connection leaves them.
     const [instagram] = await stack.query<{ id: string }>(
       `insert into platform_accounts (creator_id, platform, label, credentials_enc, settings)
        values ('${creatorId}', 'instagram', 'Insta', 'sealed', '{}'), ('${creatorId}', 'tiktok', 'Tok', 'sealed', '{}')

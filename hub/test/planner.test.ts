@@ -95,7 +95,7 @@ describe('the planner', () => {
     await client.login(user.email, user.password);
     return client;
   };
-  /** Instagram and TikTok cannot be connected through the panel yet: their rows as a connection leaves them. */
+  /** Instagram and TikTok would need their stand-ins here: their rows as a connection leaves them. */
   const account = async (creator: string, platform: 'instagram' | 'tiktok') =>
     (
       await accountsRepo.create(hub.ctx.db, {

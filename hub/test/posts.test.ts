@@ -310,9 +310,12 @@ describe('posts and their targets', () => {
       return record(socket);
     };
     try {
-      const [toManager, toModel, toChatter, toOutsider] = await Promise.all(
-        [manager, model, chatter, outsider].map(listen),
-      );
+      const [toManager, toModel, toChatter, toOutsider] = await Promise.all([
+        listen(manager),
+        listen(model),
+        listen(chatter),
+        listen(outsider),
+      ]);
       const post = (
         await admin.post(`/api/creators/${creatorId}/posts`, {
           kind: 'text',

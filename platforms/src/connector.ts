@@ -259,6 +259,8 @@ export interface PlatformDescription {
   webhooksFrom?: 'internet' | 'this_machine';
   /** JSON Schema of the credentials form; absent when `connect` is `none`. */
   credentials?: Record<string, unknown>;
+  /** What people must know before posting there, in both languages (a publisher's `notice`). */
+  notice?: { en: string; fr: string };
   /** Its posting rules as data, for a platform posts can target. */
   post?: { text: PostTextRules; dailyReel: boolean; defaultMix: Partial<Record<PostKind, number>> };
 }

@@ -20,6 +20,11 @@ export interface PublisherStandIn {
   count(marker: string): Promise<number>;
   /** The next publish call reaches the platform, which acts, and its answer is lost. */
   loseNextAnswer(): void;
+  /**
+   * For a platform that takes no post without media (TikTok): where the valid posts' media
+   * are fetched from and their bytes. Without it, the conformance posts carry no media.
+   */
+  media?: { urls: string[]; read(index: number): Promise<Buffer> };
   /** Strings that must never appear in an outcome (tokens, passwords). */
   secrets(): string[];
   close(): Promise<void>;
@@ -45,8 +50,9 @@ export function describePublisher(kit: PublisherKit): void {
       credentials: s.credentials,
       targetId,
       post,
-      mediaUrls: [],
-      readMedia: () => Promise.reject(new Error('no media in the conformance posts')),
+      mediaUrls: s.media?.urls ?? [],
+      readMedia: (index) =>
+        s.media ? s.media.read(index) : Promise.reject(new Error('no media in the conformance posts')),
     });
     const publish = async (req: PublishRequest) => {
       const outcome = await s.publisher.publish(req);

@@ -140,6 +140,12 @@ export interface Publisher {
   locate?(credentials: StoredCredentials, targetId: string, hint?: LocateHint): Promise<LocateOutcome>;
   /** For a platform without a chat connector: how its accounts connect. */
   readonly account?: PublishAccountConnector;
+  /**
+   * What people must know before posting there (TikTok's unaudited apps post privately), in
+   * both languages: served by `GET /api/platforms`, shown on the accounts page, the post editor
+   * and the calendar.
+   */
+  readonly notice?: { en: string; fr: string };
 }
 
 /** Every problem of a post for each of its target platforms; an empty list means it may be scheduled. */

@@ -4,6 +4,7 @@ import { createBlueskyPublisher } from './bluesky/bluesky.publisher';
 import { createXPublisher } from './x/x.publisher';
 import { createInstagramPublisher, type InstagramStore } from './instagram/instagram.publisher';
 import { createOnlyFansPublisher } from './onlyfans/onlyfans.publisher';
+import { createTikTokPublisher } from './tiktok/tiktok.publisher';
 import { createSandboxPublisher, type SandboxFeedStore } from './sandbox/sandbox.publisher';
 
 export interface Publishers {
@@ -22,6 +23,11 @@ export interface PublisherDeps {
     | 'X_CLIENT_SECRET'
     | 'INSTAGRAM_API_ROOT'
     | 'ONLYFANS_API_ROOT'
+    | 'TIKTOK_API_ROOT'
+    | 'TIKTOK_AUTH_ROOT'
+    | 'TIKTOK_CLIENT_KEY'
+    | 'TIKTOK_CLIENT_SECRET'
+    | 'TIKTOK_APP_AUDITED'
     | 'PUBLIC_URL'
   >;
   redis: SandboxFeedStore & InstagramStore;
@@ -48,6 +54,17 @@ const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
     }),
   // The provider the OnlyFans chat connector uses, with the same stored credentials.
   ({ env }) => createOnlyFansPublisher({ apiRoot: env.ONLYFANS_API_ROOT }),
+  (d) =>
+    createTikTokPublisher({
+      apiRoot: d.env.TIKTOK_API_ROOT,
+      authRoot: d.env.TIKTOK_AUTH_ROOT,
+      clientKey: d.env.TIKTOK_CLIENT_KEY,
+      clientSecret: d.env.TIKTOK_CLIENT_SECRET,
+      audited: d.env.TIKTOK_APP_AUDITED,
+      publicUrl: d.env.PUBLIC_URL,
+      store: d.redis,
+      prefix: d.redisPrefix,
+    }),
 ];
 
 export function createPublishers(deps: PublisherDeps): Publishers {

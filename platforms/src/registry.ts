@@ -78,6 +78,7 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
   const described = [...accounts.values()].map((account): PlatformDescription => {
     const chat = byName.get(account.platform);
     const profile = PUBLISH_PROFILES.get(account.platform as PublishPlatform);
+    const notice = publishers?.get(account.platform)?.notice;
     return {
       platform: account.platform,
       label: account.label,
@@ -91,6 +92,7 @@ export function createConnectors(env: ConnectorEnv, publishers?: Publishers): Co
           }
         : {}),
       credentials: z.toJSONSchema(account.credentialsSchema, { io: 'input' }) as Record<string, unknown>,
+      ...(notice ? { notice } : {}),
       ...(profile ? { post: postData(profile) } : {}),
     };
   });

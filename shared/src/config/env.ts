@@ -126,6 +126,16 @@ const envSchema = z
     X_CLIENT_SECRET: optionalString,
     INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
     TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
+    /** TikTok's Login Kit consent page host (`/v2/auth/authorize/`); the token endpoint lives under TIKTOK_API_ROOT. */
+    TIKTOK_AUTH_ROOT: url(['http', 'https']).default('https://www.tiktok.com'),
+    /** The TikTok app's client key and secret; unset → connecting TikTok answers 503 saying so. */
+    TIKTOK_CLIENT_KEY: optionalString,
+    TIKTOK_CLIENT_SECRET: optionalString,
+    /** Until TikTok audits the app, it may only post privately (SELF_ONLY): leave unset or false till then. */
+    TIKTOK_APP_AUDITED: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .optional()
+      .transform((value) => value === 'true' || value === '1'),
     /** Web push (VAPID) key pair, base64url; unset → derived from VELVET_SECRET. */
     VAPID_PUBLIC_KEY: optionalString.pipe(
       z

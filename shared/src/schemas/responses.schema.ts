@@ -237,6 +237,8 @@ export const platformListResponse = z.object({
       connect: z.enum(['credentials', 'oauth', 'none']),
       /** A chat platform's webhooks come from the internet (PUBLIC_URL must reach the hub) or this machine. */
       webhooksFrom: z.enum(['internet', 'this_machine']).optional(),
+      /** What people must know before posting there (an unaudited TikTok app posts privately), EN and FR. */
+      notice: z.object({ en: z.string(), fr: z.string() }).optional(),
       /** Posting rules as data, for a platform posts can target. */
       post: z
         .object({

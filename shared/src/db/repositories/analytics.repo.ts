@@ -216,6 +216,23 @@ export const analyticsRepo = {
         geography = coalesce(excluded.geography, account_metrics.geography), captured_at = excluded.captured_at`);
   },
 
+  /** Connected accounts on these platforms whose figures for today (UTC) are not stored yet. */
+  async accountsDue(db: Db, options: { now: Date; platforms: readonly string[] }): Promise<string[]> {
+    if (options.platforms.length === 0) return [];
+    const rows = await selectRows<{ id: string }>(
+      db,
+      sql`select a.id from platform_accounts a
+          where a.status = 'active' and a.platform in (${sql.join(
+            options.platforms.map((p) => sql`${p}`),
+            sql`, `,
+          )})
+            and not exists (select 1 from account_metrics m where m.account_id = a.id
+                            and m.day = (${options.now.toISOString()}::timestamptz at time zone 'UTC')::date)
+          order by a.created_at`,
+    );
+    return rows.map((r) => r.id);
+  },
+
   /** Puts a target just published on the collection schedule (its first read in an hour). */
   async schedule(db: Db, input: { targetId: string; creatorId: string; publishedAt: Date }): Promise<void> {
     await db.execute(sql`
@@ -330,6 +347,7 @@ export const analyticsRepo = {
   /**
    * The overview from the rollups: totals and days per platform, followers (first and last
    * day in the window, summed over accounts), and the followers' countries on the last day.
+   * Days count whole (UTC): the day `to` falls in is included, so today shows.
    */
   async overview(db: Db, q: AnalyticsQuery) {
     const from = q.from.toISOString();
@@ -348,7 +366,7 @@ export const analyticsRepo = {
           from metrics_daily
           where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
             and day >= (${from}::timestamptz at time zone 'UTC')::date
-            and day < (${to}::timestamptz at time zone 'UTC')::date
+            and day <= (${to}::timestamptz at time zone 'UTC')::date
           group by 1, 2 order by 1, 2`,
     );
     const posts = await selectRows<{ platform: Platform; n: number }>(
@@ -364,7 +382,7 @@ export const analyticsRepo = {
           from account_metrics
           where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
             and day >= (${from}::timestamptz at time zone 'UTC')::date
-            and day < (${to}::timestamptz at time zone 'UTC')::date
+            and day <= (${to}::timestamptz at time zone 'UTC')::date
           group by 1, 2 order by 1, 2`,
     );
     const geography = await selectRows<{ country: string; followers: number }>(
@@ -372,7 +390,7 @@ export const analyticsRepo = {
       sql`select g.key as country, sum(g.value::float8)::float8 as followers
           from (select distinct on (account_id) geography from account_metrics
                 where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
-                  and geography is not null and day < (${to}::timestamptz at time zone 'UTC')::date
+                  and geography is not null and day <= (${to}::timestamptz at time zone 'UTC')::date
                 order by account_id, day desc) latest,
                jsonb_each_text(latest.geography) g
           group by 1 order by 2 desc`,

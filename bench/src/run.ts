@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { analyticsBench } from './analytics';
 import { backupBench } from './backup';
 import { bullmqAddRate, pgInsertRate } from './baselines';
 import { classifierBench } from './classifier';
@@ -25,7 +26,7 @@ const seconds = num('BENCH_SECONDS', 30);
 const rates = list('BENCH_RATES', '50,200,500');
 const baselineSeconds = num('BENCH_BASELINE_SECONDS', Math.min(seconds, 5));
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'ingest,relay,sockets,scale,classifier,backup,publishing').split(','),
+  (process.env.BENCH_ONLY ?? 'ingest,relay,sockets,scale,classifier,backup,publishing,analytics').split(','),
 );
 
 interface Row {
@@ -325,6 +326,42 @@ if (only.has('publishing')) {
     ratio: `${latencyRatio(engine.latenessMs, raw.latenessMs)}, workers CPU ${times(engine.cpuMsPerTarget.workers, raw.cpuMsPerTarget.workers)}, Redis ${times(engine.redisPeakMiB, raw.redisPeakMiB)} memory`,
     notes: resources(engine),
   });
+}
+
+if (only.has('analytics')) {
+  const options = {
+    rows: num('BENCH_ANALYTICS_ROWS', 10_000_000),
+    creators: num('BENCH_ANALYTICS_CREATORS', 50),
+    snapshots: num('BENCH_ANALYTICS_SNAPSHOTS', 100),
+    runs: num('BENCH_ANALYTICS_RUNS', 50),
+    naiveRuns: num('BENCH_ANALYTICS_NAIVE_RUNS', 5),
+  };
+  step(`analytics: seeding ${options.rows} metric rows, then the queries`);
+  const analytics = await analyticsBench(options);
+  report.analytics = analytics;
+  const load = `${analytics.rows.toLocaleString('en')} rows (${analytics.tableMb} MB), ${analytics.targets} posts, ${analytics.creators} creators`;
+  rows.push({
+    measure: 'analytics seed (INSERT … generate_series)',
+    load,
+    value: `${round(analytics.seedMs / 1000, 1)} s`,
+    notes: `indexes built after in ${round(analytics.indexMs / 1000, 1)} s; rollups built in bulk in ${round(analytics.rollupMs / 1000, 1)} s`,
+  });
+  for (const q of analytics.queries) {
+    rows.push({
+      measure: `baseline: naive full scan, ${q.name}`,
+      load,
+      ...ms(q.naive),
+      notes: `${q.naive.n} runs`,
+    });
+    rows.push({
+      measure: `analytics ${q.name}`,
+      load,
+      ...ms(q.fast),
+      ratio: latencyRatio(q.fast, q.naive),
+      value: q.fast.p99 <= 1000 ? 'meets p99 ≤ 1 s' : 'MISSES p99 ≤ 1 s',
+      notes: `${q.fast.n} runs; ${q.checked}`,
+    });
+  }
 }
 
 const date = new Date().toISOString();

@@ -1,4 +1,5 @@
 import { accountsApi } from './accounts/accounts.api';
+import { analyticsApi } from './analytics/analytics.api';
 import { authApi } from './auth/auth.api';
 import { backupApi } from './backup/backup.api';
 import { conversationsApi } from './conversations/conversations.api';
@@ -57,6 +58,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...postsApi,
   ...calendarApi,
   ...plannerApi,
+  ...analyticsApi,
   ...draftsApi,
   ...pushApi,
   ...metricsApi,

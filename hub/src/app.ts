@@ -45,6 +45,8 @@ import { calendarRoutes } from './calendar/calendar.routes';
 import { createCalendarService } from './calendar/calendar.service';
 import { createPostsService } from './posts/posts.service';
 import { plannerRoutes } from './planner/planner.routes';
+import { analyticsRoutes } from './analytics/analytics.routes';
+import { createAnalyticsService } from './analytics/analytics.service';
 import { createPlannerService } from './planner/planner.service';
 import { createAttachmentsService } from './conversations/attachments.service';
 import { conversationsRoutes } from './conversations/conversations.routes';
@@ -169,6 +171,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(postsRoutes(posts));
   api.use(plannerRoutes(createPlannerService(ctx, { posts })));
   api.use(calendarRoutes(createCalendarService(ctx)));
+  api.use(analyticsRoutes(createAnalyticsService(ctx)));
   api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(overviewRoutes(createOverviewService(ctx)));

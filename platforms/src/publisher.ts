@@ -120,6 +120,12 @@ export interface PostMetrics {
   saves?: number;
 }
 
+export interface AccountMetrics {
+  followers: number;
+  /** ISO 3166 country code → followers, where the platform says. */
+  geography?: Record<string, number>;
+}
+
 /**
  * A platform Velvet publishes to. Everything that differs between platforms lives behind
  * this shape, in `platforms/<name>/`, beside the chat connector when the platform has one.
@@ -131,7 +137,10 @@ export interface Publisher {
   publish(request: PublishRequest): Promise<PublishOutcome>;
   /** Settles a `processing` or `unconfirmed` outcome by asking the platform. */
   status(credentials: StoredCredentials, remoteId: string): Promise<PublishOutcome>;
+  /** A published post's counters now (cumulative); throws when the platform does not answer. */
   metrics?(credentials: StoredCredentials, remoteId: string): Promise<PostMetrics>;
+  /** The account's followers now, and their countries where the platform gives them. */
+  accountMetrics?(credentials: StoredCredentials): Promise<AccountMetrics>;
   /**
    * Finds the post of a target whose publication is `unconfirmed` (a crash or a timeout before
    * its id was known). Only an `absent` answer lets the engine publish again; without this

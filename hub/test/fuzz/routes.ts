@@ -19,6 +19,13 @@ export interface RouteSpec {
  * Every route of the app, as `METHOD /path`. `coveredRoutes()` checks this table against the
  * app's own router, so a route added without a line here fails the fuzz test.
  */
+/** An analytics window for the fuzz's first creator. */
+const analyticsWindow = (w: World) => ({
+  creatorId: w.ids.creator[0]!,
+  from: '2026-01-01T00:00:00Z',
+  to: '2030-01-01T00:00:00Z',
+});
+
 /** A creator's planner rules, under both of the route's names. */
 const plannerRules: RouteSpec = {
   body: 'json',
@@ -364,6 +371,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     example: () => ({ push: { draft: true, followup_sent: false } }),
   },
 
+  // Analytics: one creator's figures, or the caller's scope.
+  'GET /api/analytics/overview': { body: 'none', query: (w) => analyticsWindow(w) },
+  'GET /api/analytics/best-posts': { body: 'none', query: (w) => ({ ...analyticsWindow(w), limit: '10' }) },
+  'GET /api/analytics/best-times': { body: 'none', query: (w) => analyticsWindow(w) },
+  'GET /api/analytics/export': { body: 'none', query: (w) => analyticsWindow(w) },
   'GET /api/metrics': { body: 'none' },
   'GET /metrics': { body: 'none' },
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { postText, unreachableMediaReason } from '@velvet/shared';
 import type { StoredCredentials } from '../connector';
 import { killPoint } from '../kill-point';
@@ -44,6 +45,25 @@ interface ContainerNote {
  * at most once on Meta's side; each container is also noted (Redis) under its target before
  * `publish` returns, so `locate` can ask Meta about it after a crash.
  */
+/** `GET /{media-id}/insights`: one row per metric, its lifetime value first. */
+const insights = z.object({
+  data: z.array(z.object({ name: z.string(), values: z.array(z.object({ value: z.number() })) })),
+});
+/** `follower_demographics` with `breakdown=country`. */
+const demographics = z.object({
+  data: z.array(
+    z.object({
+      total_value: z.object({
+        breakdowns: z.array(
+          z.object({
+            results: z.array(z.object({ dimension_values: z.array(z.string()).min(1), value: z.number() })),
+          }),
+        ),
+      }),
+    }),
+  ),
+});
+
 export function createInstagramPublisher(options: InstagramPublisherOptions): Publisher {
   const graph = createGraph(options.apiRoot);
   const accounts = createInstagramAccounts(graph);
@@ -299,6 +319,58 @@ export function createInstagramPublisher(options: InstagramPublisherOptions): Pu
       const ig = readInstagram(credentials);
       if (!remoteId.startsWith(CONTAINER)) return published(ig, remoteId);
       return settleContainer(ig, remoteId.slice(CONTAINER.length));
+    },
+
+    /**
+     * The media's lifetime insights (`GET /{media-id}/insights`): likes, comments, shares,
+     * saved, reach and views. A post still a container has none yet.
+     */
+    async metrics(credentials: StoredCredentials, remoteId: string) {
+      const ig = readInstagram(credentials);
+      if (remoteId.startsWith(CONTAINER)) throw new Error('Instagram: the post is not published yet');
+      const answer = await graph.get<unknown>(`${remoteId}/insights`, ig.igAccessToken, {
+        metric: 'likes,comments,shares,saved,reach,views',
+      });
+      const rows = insights.parse(answer).data;
+      const value = (name: string) => rows.find((r) => r.name === name)?.values[0]?.value;
+      return {
+        likes: value('likes') ?? 0,
+        comments: value('comments') ?? 0,
+        shares: value('shares') ?? 0,
+        views: value('views') ?? 0,
+        ...(value('reach') !== undefined ? { reach: value('reach')! } : {}),
+        ...(value('saved') !== undefined ? { saves: value('saved')! } : {}),
+      };
+    },
+
+    /**
+     * Followers (`GET /{ig-user-id}?fields=followers_count`) and their countries (the
+     * `follower_demographics` insight broken down by country; an account under 100 followers
+     * has none, which leaves the geography out).
+     */
+    async accountMetrics(credentials: StoredCredentials) {
+      const ig = readInstagram(credentials);
+      const user = await graph.get<{ followers_count?: number }>(ig.igUserId, ig.igAccessToken, {
+        fields: 'followers_count',
+      });
+      if (typeof user.followers_count !== 'number') throw new Error('Instagram gave no follower count');
+      let geography: Record<string, number> | undefined;
+      try {
+        const demo = demographics.parse(
+          await graph.get<unknown>(`${ig.igUserId}/insights`, ig.igAccessToken, {
+            metric: 'follower_demographics',
+            period: 'lifetime',
+            metric_type: 'total_value',
+            breakdown: 'country',
+          }),
+        );
+        const results = demo.data[0]?.total_value.breakdowns[0]?.results ?? [];
+        if (results.length)
+          geography = Object.fromEntries(results.map((r) => [r.dimension_values[0]!, r.value]));
+      } catch (error) {
+        if (!(error instanceof GraphError) || isThrottle(error)) throw error;
+      }
+      return { followers: user.followers_count, ...(geography ? { geography } : {}) };
     },
 
     /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, readBody } from '../standin-kit';
+import { closeServer, growingCounts, readBody } from '../standin-kit';
 
 /*
  * A local Instagram Graph API for tests: the content publishing calls Velvet makes, under an
@@ -134,6 +134,9 @@ export async function startInstagramStandin(options: {
     );
   }
   const takeFault = (route: InstagramFaultRoute) => faults.get(route)?.shift();
+  /** Followers grow with the account's posts, so successive daily reads differ. */
+  const followersOf = (igUserId: string) =>
+    2400 + 37 * standin.posts.filter((p) => p.igUserId === igUserId).length;
 
   /** Meta cURLs the media: an answer other than 200 fails the container. */
   async function fetchMedia(
@@ -322,7 +325,13 @@ export async function startInstagramStandin(options: {
       });
     if (req.method === 'GET' && node && !edge) {
       if (node === who.igUserId || node === 'me')
-        return send(res, 200, { id: who.igUserId, username: who.username });
+        return send(res, 200, {
+          id: who.igUserId,
+          username: who.username,
+          ...(params.get('fields')?.includes('followers_count')
+            ? { followers_count: followersOf(who.igUserId) }
+            : {}),
+        });
       const container = containers.get(node);
       if (container && container.igUserId === who.igUserId)
         return send(res, 200, {
@@ -341,7 +350,71 @@ export async function startInstagramStandin(options: {
         });
       return userMismatch();
     }
+    if (req.method === 'GET' && edge === 'insights' && node !== who.igUserId) {
+      const media = standin.posts.find((p) => p.id === node && p.igUserId === who.igUserId);
+      if (!media) return userMismatch();
+      const counts = growingCounts(media.id, Date.now() - Date.parse(media.timestamp.replace('+0000', 'Z')), {
+        likes: 40,
+        comments: 6,
+        shares: 3,
+        saved: 5,
+        reach: 600,
+        views: 900,
+      });
+      const wanted = (params.get('metric') ?? '').split(',').filter(Boolean);
+      const unknown = wanted.find((m) => !(m in counts));
+      if (!wanted.length || unknown)
+        return fail(res, {
+          status: 400,
+          code: 100,
+          message: `(#100) metric[0] must be one of the following values: ${Object.keys(counts).join(', ')}`,
+        });
+      return send(res, 200, {
+        data: wanted.map((name) => ({
+          name,
+          period: 'lifetime',
+          values: [{ value: counts[name as keyof typeof counts] }],
+          title: name,
+          description: name,
+          id: `${media.id}/insights/${name}/lifetime`,
+        })),
+      });
+    }
     if (node !== who.igUserId) return userMismatch();
+    if (req.method === 'GET' && edge === 'insights') {
+      if (params.get('metric') !== 'follower_demographics' || params.get('breakdown') !== 'country')
+        return fail(res, { status: 400, code: 100, message: '(#100) Unsupported insights request' });
+      const followers = followersOf(node);
+      const split: [string, number][] = [
+        ['FR', 0.62],
+        ['US', 0.25],
+        ['BE', 0.08],
+        ['CA', 0.05],
+      ];
+      return send(res, 200, {
+        data: [
+          {
+            name: 'follower_demographics',
+            period: 'lifetime',
+            title: 'Follower demographics',
+            description:
+              'The demographic characteristics of followers, including countries, cities and gender distribution.',
+            total_value: {
+              breakdowns: [
+                {
+                  dimension_keys: ['country'],
+                  results: split.map(([country, share]) => ({
+                    dimension_values: [country],
+                    value: Math.round(followers * share),
+                  })),
+                },
+              ],
+            },
+            id: `${node}/insights/follower_demographics/lifetime`,
+          },
+        ],
+      });
+    }
     if (req.method === 'GET' && edge === 'content_publishing_limit') {
       const fault = takeFault('content_publishing_limit');
       if (fault) return fail(res, fault);

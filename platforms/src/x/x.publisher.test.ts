@@ -64,13 +64,21 @@ describe('X publisher against the X stand-in', () => {
       url: `https://x.com/lina_x/status/${x.posts[0]!.id}`,
     });
     expect(await publisher.status(credentials, x.posts[0]!.id)).toMatchObject({ state: 'published' });
-    expect(await publisher.metrics!(credentials, x.posts[0]!.id)).toEqual({
-      likes: 12,
+    // Read from the post's public_metrics: like, reply, retweet + quote, impression, bookmark.
+    const first = await publisher.metrics!(credentials, x.posts[0]!.id);
+    expect(first).toEqual({
+      likes: expect.closeTo(12, 0),
       comments: 3,
       shares: 3,
-      views: 340,
+      views: expect.closeTo(340, -1),
       saves: 4,
     });
+    // A day later the counters have grown, as a real post's do.
+    x.posts[0]!.createdAt = new Date(Date.now() - 24 * 3600_000).toISOString();
+    const later = await publisher.metrics!(credentials, x.posts[0]!.id);
+    expect(later.views).toBeGreaterThan(first.views * 5);
+    expect(later.likes).toBeGreaterThan(first.likes);
+    expect(await publisher.accountMetrics!(credentials)).toEqual({ followers: 1207 });
   });
 
   it('uploads images with alt text and a video through media upload v2, then attaches them', async () => {

@@ -84,6 +84,10 @@ function matches(found: Tweet, post: PostContent): boolean {
  * A publish call that was sent and got no answer, or a 5xx, is `unconfirmed`: only `locate`
  * (the account's recent posts) decides whether it is published or may be sent again.
  */
+const userMetrics = z.object({
+  data: z.object({ public_metrics: z.object({ followers_count: z.number().int().nonnegative() }) }),
+});
+
 export function createXPublisher(options: XPublisherOptions): Publisher {
   const web = (options.webUrl ?? 'https://x.com').replace(/\/+$/, '');
   const api = createXApi({
@@ -307,6 +311,23 @@ export function createXPublisher(options: XPublisherOptions): Publisher {
         views: m.impression_count ?? 0,
         ...(m.bookmark_count !== undefined ? { saves: m.bookmark_count } : {}),
       };
+    },
+
+    /** Followers from `GET /2/users/me?user.fields=public_metrics`; X gives no countries. */
+    async accountMetrics(stored) {
+      const credentials = readXCredentials(stored);
+      const answer = await api.call(
+        credentials.accessToken,
+        'GET',
+        '/2/users/me?user.fields=public_metrics',
+        'the account metrics',
+      );
+      const followers =
+        answer.status === 200
+          ? userMetrics.safeParse(answer.body).data?.data.public_metrics.followers_count
+          : undefined;
+      if (followers === undefined) throw new Error(`X answered ${answer.status} for the account metrics`);
+      return { followers };
     },
 
     async locate(stored: StoredCredentials, _targetId: string, hint?: LocateHint): Promise<LocateOutcome> {

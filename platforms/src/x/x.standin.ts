@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, readBody, redeemPkceCode, sleep } from '../standin-kit';
+import { closeServer, growingCounts, readBody, redeemPkceCode, sleep } from '../standin-kit';
 
 /*
  * A local stand-in for X API v2, speaking its documented wire format: the OAuth 2.0 consent
@@ -12,7 +12,7 @@ import { closeServer, readBody, redeemPkceCode, sleep } from '../standin-kit';
  * `x-rate-limit-*` headers on every answer, and faults on demand.
  */
 
-export type XRoute = 'token' | 'tweets' | 'timeline' | 'media' | 'me';
+export type XRoute = 'token' | 'tweets' | 'timeline' | 'media' | 'me' | 'lookup';
 
 export type XFault =
   /** Answer this status (X's problem body) without acting. */
@@ -265,7 +265,24 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
     if (path === '/2/users/me' && req.method === 'GET') {
       const fault = takeFault('me');
       if (fault && 'status' in fault) return problem(res, fault.status, 'Error', fault.detail ?? 'Error');
-      return reply(res, 200, { data: { id: user.id, name: 'Lina', username: user.username } });
+      return reply(res, 200, {
+        data: {
+          id: user.id,
+          name: 'Lina',
+          username: user.username,
+          ...(url.searchParams.get('user.fields')?.includes('public_metrics')
+            ? {
+                public_metrics: {
+                  followers_count: 1200 + posts.filter((p) => p.authorId === user.id).length * 7,
+                  following_count: 180,
+                  tweet_count: posts.filter((p) => p.authorId === user.id).length,
+                  listed_count: 3,
+                  like_count: 410,
+                },
+              }
+            : {}),
+        },
+      });
     }
 
     if (path === '/2/tweets' && req.method === 'POST') {
@@ -374,6 +391,8 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
 
     const oneTweet = /^\/2\/tweets\/(\d+)$/.exec(path);
     if (oneTweet && req.method === 'GET') {
+      const fault = takeFault('lookup');
+      if (fault && 'status' in fault) return problem(res, fault.status, 'Error', fault.detail ?? 'Error');
       const post = posts.find((p) => p.id === oneTweet[1]);
       if (!post)
         return reply(res, 200, {
@@ -389,14 +408,15 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
             },
           ],
         });
-      const metrics = {
+      // Counters that grow with the post's age, as a real post's do.
+      const metrics = growingCounts(post.id, Date.now() - Date.parse(post.createdAt), {
         retweet_count: 2,
         reply_count: 3,
         like_count: 12,
         quote_count: 1,
         bookmark_count: 4,
         impression_count: 340,
-      };
+      });
       return reply(res, 200, {
         data: {
           ...shown(post),

@@ -58,7 +58,9 @@ export type Action =
   | 'post:read'
   | 'post:write'
   /** The planner's rules per creator and platform, "Plan the week" and accepting it. */
-  | 'planner:write';
+  | 'planner:write'
+  /** The analytics pages: figures, best posts, best times, CSV export. */
+  | 'analytics:read';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -108,6 +110,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'post:read': inScope,
     'post:write': inScope,
     'planner:write': inScope,
+    'analytics:read': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -141,6 +144,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'sales:read': inScope,
     'media:read': inScope,
     'post:read': inScope,
+    'analytics:read': inScope,
   },
 };
 
@@ -180,6 +184,8 @@ export function abilities(actor: Actor): Action[] {
     'post:write',
     // The planner screen: rules per creator, plan the week.
     'planner:write',
+    // The analytics pages.
+    'analytics:read',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

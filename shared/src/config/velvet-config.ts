@@ -203,6 +203,31 @@ const velvetConfigSchema = z.strictObject({
       dir: z.string().min(1).nullable(),
     })
     .default({ enabled: true, every: 86_400_000, keep: 7, dir: null }),
+  /**
+   * Post and account figures (the analytics pages). Every `collect_every` the workers read the
+   * counters of the published posts that are due (hourly for 48 h, daily to 30 days, then
+   * weekly), at most `calls_per_minute` platform calls per account; once a day they read each
+   * account's followers, create `post_metrics`' monthly partitions `partitions_ahead` months
+   * ahead and drop the raw snapshots older than `raw_months` (the rollups stay). A chat sale
+   * within `chat_window` after a post is credited to it.
+   */
+  analytics: z
+    .strictObject({
+      collect_every: duration,
+      batch: positiveInt.max(5000),
+      calls_per_minute: positiveInt,
+      raw_months: positiveInt.max(120),
+      partitions_ahead: positiveInt.max(24),
+      chat_window: duration,
+    })
+    .default({
+      collect_every: 5 * 60_000,
+      batch: 200,
+      calls_per_minute: 30,
+      raw_months: 13,
+      partitions_ahead: 2,
+      chat_window: 48 * 3600_000,
+    }),
   queues: z.strictObject({
     outbox_sweep_interval: duration,
     outbox_stale_after: duration,

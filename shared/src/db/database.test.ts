@@ -10,6 +10,7 @@ import { usersRepo } from './repositories/users.repo';
 import { conversations, fans, messages, platformAccounts } from './schema';
 
 const TABLES = [
+  'account_metrics',
   'audit_log',
   'conversations',
   'creators',
@@ -19,6 +20,8 @@ const TABLES = [
   'intent_corrections',
   'media_assets',
   'messages',
+  'metrics_daily',
+  'metrics_schedule',
   'notification_preferences',
   'notifications',
   'offers',
@@ -26,6 +29,10 @@ const TABLES = [
   'packs',
   'planner_rules',
   'platform_accounts',
+  'post_conversions',
+  'post_metrics',
+  'post_metrics_default',
+  'post_metrics_latest',
   'post_targets',
   'posts',
   'promo_codes',

@@ -5,6 +5,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -686,3 +687,129 @@ export const plannerRules = pgTable('planner_rules', {
   updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
+
+/*
+ * Analytics (migration 0011). `post_metrics` is a time series PARTITIONED BY RANGE
+ * (captured_at), one partition a month created ahead by the maintenance job plus a default
+ * partition; drizzle cannot declare partitioning, so the migration's SQL is the truth and
+ * this declaration only types the queries.
+ */
+
+/** One snapshot of a published target's counters, as its platform reported them. */
+export const postMetrics = pgTable(
+  'post_metrics',
+  {
+    targetId: uuid('target_id')
+      .notNull()
+      .references(() => postTargets.id, { onDelete: 'cascade' }),
+    creatorId: uuid('creator_id').notNull(),
+    platform: text('platform').$type<Platform>().notNull(),
+    capturedAt: ts('captured_at').notNull(),
+    likes: integer('likes').notNull(),
+    comments: integer('comments').notNull(),
+    shares: integer('shares').notNull(),
+    views: integer('views').notNull(),
+    reach: integer('reach'),
+    saves: integer('saves'),
+  },
+  (t) => [
+    index('post_metrics_creator_platform_time_idx').on(t.creatorId, t.platform, t.capturedAt),
+    index('post_metrics_target_time_idx').on(t.targetId, t.capturedAt),
+  ],
+);
+
+/** Rollup: each published target's latest counters and its attributed conversions. */
+export const postMetricsLatest = pgTable(
+  'post_metrics_latest',
+  {
+    targetId: uuid('target_id')
+      .primaryKey()
+      .references(() => postTargets.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
+    platform: text('platform').$type<Platform>().notNull(),
+    kind: text('kind').notNull(),
+    publishedAt: ts('published_at').notNull(),
+    capturedAt: ts('captured_at').notNull(),
+    likes: integer('likes').notNull().default(0),
+    comments: integer('comments').notNull().default(0),
+    shares: integer('shares').notNull().default(0),
+    views: integer('views').notNull().default(0),
+    reach: integer('reach'),
+    saves: integer('saves'),
+    conversions: integer('conversions').notNull().default(0),
+    conversionCents: integer('conversion_cents').notNull().default(0),
+  },
+  (t) => [index('post_metrics_latest_creator_platform_idx').on(t.creatorId, t.platform, t.publishedAt)],
+);
+
+/** Rollup: what a creator's posts gained on a platform each day (deltas of the counters). */
+export const metricsDaily = pgTable(
+  'metrics_daily',
+  {
+    creatorId: owner('creator_id', () => creators.id),
+    platform: text('platform').$type<Platform>().notNull(),
+    day: date('day').notNull(),
+    likes: bigint('likes', { mode: 'number' }).notNull().default(0),
+    comments: bigint('comments', { mode: 'number' }).notNull().default(0),
+    shares: bigint('shares', { mode: 'number' }).notNull().default(0),
+    views: bigint('views', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'metrics_daily_pkey', columns: [t.creatorId, t.platform, t.day] })],
+);
+
+/** An account's followers (and their countries where the platform says) once a day. */
+export const accountMetrics = pgTable(
+  'account_metrics',
+  {
+    accountId: owner('account_id', () => platformAccounts.id),
+    creatorId: owner('creator_id', () => creators.id),
+    platform: text('platform').$type<Platform>().notNull(),
+    day: date('day').notNull(),
+    followers: integer('followers').notNull(),
+    /** ISO country code → followers. */
+    geography: jsonb('geography').$type<Record<string, number>>(),
+    capturedAt: ts('captured_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'account_metrics_pkey', columns: [t.accountId, t.day] }),
+    index('account_metrics_creator_day_idx').on(t.creatorId, t.platform, t.day),
+  ],
+);
+
+/** When each published target's counters are next read: hourly, then daily, then weekly. */
+export const metricsSchedule = pgTable(
+  'metrics_schedule',
+  {
+    targetId: uuid('target_id')
+      .primaryKey()
+      .references(() => postTargets.id, { onDelete: 'cascade' }),
+    creatorId: owner('creator_id', () => creators.id),
+    publishedAt: ts('published_at').notNull(),
+    nextAt: ts('next_at').notNull(),
+    lastAt: ts('last_at'),
+    failures: integer('failures').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('metrics_schedule_due_idx').on(t.nextAt)],
+);
+
+export type ConversionMethod = 'link' | 'promo_code' | 'chat_window';
+
+/** A purchase credited to a post, and how: its link, its promo code, or a chat sale soon after. */
+export const postConversions = pgTable(
+  'post_conversions',
+  {
+    purchaseId: uuid('purchase_id')
+      .primaryKey()
+      .references(() => purchases.id, { onDelete: 'cascade' }),
+    targetId: owner('target_id', () => postTargets.id),
+    creatorId: owner('creator_id', () => creators.id),
+    method: text('method').$type<ConversionMethod>().notNull(),
+    amountCents: integer('amount_cents').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('post_conversions_target_idx').on(t.targetId),
+    check('post_conversions_method_check', sql`${t.method} in ('link','promo_code','chat_window')`),
+  ],
+);

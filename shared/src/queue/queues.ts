@@ -69,6 +69,9 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'planner.reel_check':
       // Started by its job scheduler (a repeat), never enqueued by hand.
       return { ...keep, jobId: 'planner-reel-check', attempts: 1 };
+    case 'analytics.collect':
+      // Started by its job scheduler (a repeat); the schedule itself lives in metrics_schedule.
+      return { ...keep, jobId: 'analytics-collect', attempts: 1 };
     case 'post.publish':
       // One job per target and time: moving a post makes a new job, and the old one finds
       // its target moved. Retries only cover a crash before the platform was called.

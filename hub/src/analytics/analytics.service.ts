@@ -1,0 +1,204 @@
+import {
+  analyticsRepo,
+  ENGAGEMENT_FORMULA,
+  engagementRate,
+  Invalid,
+  SCORE_WEIGHTS,
+  type Actor,
+  type AnalyticsQueryInput,
+  type CreatorScope,
+  type Platform,
+} from '@velvet/shared';
+import { authorize } from '../http/authorize';
+import type { HubContext } from '../context';
+
+const DAY = 24 * 3600_000;
+/** A heatmap cell's mean weighs as much as this many posts at the scope's mean (shrinkage). */
+const SHRINK_POSTS = 5;
+
+/**
+ * The analytics figures, read from the rollups. One creator (`creatorId`, which must be in
+ * the caller's scope), or the caller's whole scope: every creator for admins, theirs for
+ * managers and models.
+ */
+export function createAnalyticsService(ctx: HubContext) {
+  const resolve = (actor: Actor, query: AnalyticsQueryInput) => {
+    if (query.creatorId) authorize(actor, 'analytics:read', { creatorId: query.creatorId });
+    else authorize(actor, 'analytics:read');
+    const to = query.to ? new Date(query.to) : ctx.now();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 90 * DAY);
+    if (from >= to) throw new Invalid('from must be before to');
+    const creators: CreatorScope = query.creatorId
+      ? [query.creatorId]
+      : actor.role === 'admin'
+        ? 'all'
+        : actor.creatorIds;
+    return { creators, platform: query.platform as Platform | undefined, from, to };
+  };
+  const window = (q: { from: Date; to: Date }) => ({ from: q.from.toISOString(), to: q.to.toISOString() });
+
+  return {
+    async overview(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const { days, posts, followers, geography } = await analyticsRepo.overview(ctx.db, q);
+      const byPlatform = new Map<
+        Platform,
+        { likes: number; comments: number; shares: number; views: number }
+      >();
+      const byDay = new Map<string, { likes: number; comments: number; shares: number; views: number }>();
+      for (const d of days) {
+        for (const [map, key] of [
+          [byPlatform, d.platform],
+          [byDay, d.day],
+        ] as const) {
+          const sum = (map as Map<string, typeof d>).get(key) ?? {
+            likes: 0,
+            comments: 0,
+            shares: 0,
+            views: 0,
+          };
+          sum.likes += d.likes;
+          sum.comments += d.comments;
+          sum.shares += d.shares;
+          sum.views += d.views;
+          (map as Map<string, typeof sum>).set(key, sum);
+        }
+      }
+      const postsOf = new Map(posts.map((p) => [p.platform, p.n]));
+      const followersOf = new Map<Platform, { first: number; last: number }>();
+      const followersByDay = new Map<string, number>();
+      for (const f of followers) {
+        const seen = followersOf.get(f.platform);
+        followersOf.set(f.platform, { first: seen?.first ?? f.followers, last: f.followers });
+        followersByDay.set(f.day, (followersByDay.get(f.day) ?? 0) + f.followers);
+      }
+      const platforms = [
+        ...new Set<Platform>([...byPlatform.keys(), ...postsOf.keys(), ...followersOf.keys()]),
+      ]
+        .sort()
+        .map((platform) => {
+          const sum = byPlatform.get(platform) ?? { likes: 0, comments: 0, shares: 0, views: 0 };
+          const f = followersOf.get(platform);
+          return {
+            platform,
+            ...sum,
+            posts: postsOf.get(platform) ?? 0,
+            engagementRate: engagementRate(sum),
+            followers: f ? f.last : null,
+            followerGrowth: f ? f.last - f.first : null,
+          };
+        });
+      const totals = platforms.reduce(
+        (t, p) => ({
+          likes: t.likes + p.likes,
+          comments: t.comments + p.comments,
+          shares: t.shares + p.shares,
+          views: t.views + p.views,
+          posts: t.posts + p.posts,
+        }),
+        { likes: 0, comments: 0, shares: 0, views: 0, posts: 0 },
+      );
+      const geoTotal = geography.reduce((n, g) => n + g.followers, 0);
+      return {
+        ...window(q),
+        engagementFormula: ENGAGEMENT_FORMULA,
+        totals: { ...totals, engagementRate: engagementRate(totals) },
+        platforms,
+        days: [...byDay.entries()].map(([day, sum]) => ({
+          day,
+          ...sum,
+          engagementRate: engagementRate(sum),
+        })),
+        followers: [...followersByDay.entries()].map(([day, n]) => ({ day, followers: n })),
+        geography: geography.map((g) => ({ ...g, share: geoTotal ? g.followers / geoTotal : 0 })),
+      };
+    },
+
+    async bestPosts(actor: Actor, query: AnalyticsQueryInput & { limit: number }) {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.bestPosts(ctx.db, { ...q, limit: query.limit });
+      return {
+        ...window(q),
+        weights: { ...SCORE_WEIGHTS },
+        normalisation: 'min-max within creator × platform',
+        posts,
+      };
+    },
+
+    async bestTimes(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const heatmap = await analyticsRepo.heatmap(ctx.db, { ...q, shrink: SHRINK_POSTS });
+      return {
+        ...window(q),
+        // The hour-of-week means shrunk toward the mean; no trained model is served yet.
+        model: 'baseline' as const,
+        heldOutError: { baseline: null, model: null },
+        engagementFormula: ENGAGEMENT_FORMULA,
+        shrink: SHRINK_POSTS,
+        ...heatmap,
+      };
+    },
+
+    /** The best-posts rows as CSV (every post of the window, best first). */
+    async exportCsv(actor: Actor, query: AnalyticsQueryInput): Promise<string> {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.bestPosts(ctx.db, { ...q, limit: 100_000 });
+      const header = [
+        'published_at',
+        'creator',
+        'platform',
+        'kind',
+        'text',
+        'likes',
+        'comments',
+        'shares',
+        'views',
+        'reach',
+        'saves',
+        'engagement_rate',
+        'conversions',
+        'conversion_cents',
+        'conversion_methods',
+        'score',
+        'score_engagement',
+        'score_reach',
+        'score_conversions',
+      ];
+      const lines = posts.map((p) =>
+        [
+          p.publishedAt,
+          p.creatorName,
+          p.platform,
+          p.kind,
+          p.text,
+          p.likes,
+          p.comments,
+          p.shares,
+          p.views,
+          p.reach ?? '',
+          p.saves ?? '',
+          p.engagementRate ?? '',
+          p.conversions,
+          p.conversionCents,
+          p.conversionMethods.join(' '),
+          p.breakdown.score,
+          p.breakdown.engagement,
+          p.breakdown.reach,
+          p.breakdown.conversions,
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+      return [header.join(','), ...lines].join('\r\n') + '\r\n';
+    },
+  };
+}
+
+/** RFC 4180 quoting; a text cell a spreadsheet would run as a formula is prefixed with `'`. */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export type AnalyticsService = ReturnType<typeof createAnalyticsService>;

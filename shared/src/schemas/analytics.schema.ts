@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { PLATFORMS } from '../domain';
+
+/** What every analytics route takes: one creator or the caller's whole scope, a platform, a window. */
+export const analyticsQuery = z.strictObject({
+  creatorId: z.uuid().optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AnalyticsQueryInput = z.infer<typeof analyticsQuery>;
+
+export const bestPostsQuery = analyticsQuery.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(20),
+});
+
+const counts = {
+  likes: z.number(),
+  comments: z.number(),
+  shares: z.number(),
+  views: z.number(),
+};
+
+export const analyticsOverviewView = z.object({
+  from: z.string(),
+  to: z.string(),
+  engagementFormula: z.string(),
+  totals: z.object({ ...counts, posts: z.number().int(), engagementRate: z.number().nullable() }),
+  platforms: z.array(
+    z.object({
+      platform: z.enum(PLATFORMS),
+      ...counts,
+      posts: z.number().int(),
+      engagementRate: z.number().nullable(),
+      followers: z.number().nullable(),
+      followerGrowth: z.number().nullable(),
+    }),
+  ),
+  days: z.array(z.object({ day: z.string(), ...counts, engagementRate: z.number().nullable() })),
+  followers: z.array(z.object({ day: z.string(), followers: z.number() })),
+  geography: z.array(z.object({ country: z.string(), followers: z.number(), share: z.number() })),
+});
+
+export const CONVERSION_METHODS = ['link', 'promo_code', 'chat_window'] as const;
+
+export const bestPostView = z.object({
+  targetId: z.uuid(),
+  postId: z.uuid(),
+  creatorId: z.uuid(),
+  creatorName: z.string(),
+  platform: z.enum(PLATFORMS),
+  kind: z.string(),
+  text: z.string(),
+  publishedAt: z.string(),
+  ...counts,
+  reach: z.number().nullable(),
+  saves: z.number().nullable(),
+  engagementRate: z.number().nullable(),
+  conversions: z.number().int(),
+  conversionCents: z.number().int(),
+  conversionMethods: z.array(z.enum(CONVERSION_METHODS)),
+  breakdown: z.object({
+    engagement: z.number(),
+    reach: z.number(),
+    conversions: z.number(),
+    score: z.number(),
+  }),
+});
+
+export const bestPostsView = z.object({
+  from: z.string(),
+  to: z.string(),
+  weights: z.object({ engagement: z.number(), reach: z.number(), conversions: z.number() }),
+  normalisation: z.string(),
+  posts: z.array(bestPostView),
+});
+
+export const bestTimesView = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** Which figures the UI shows: the model's only where it beat the baseline on held-out data. */
+  model: z.enum(['tfjs', 'baseline']),
+  heldOutError: z.object({ baseline: z.number().nullable(), model: z.number().nullable() }),
+  engagementFormula: z.string(),
+  overall: z.number().nullable(),
+  posts: z.number().int(),
+  shrink: z.number(),
+  cells: z.array(
+    z.object({
+      weekday: z.number().int().min(1).max(7),
+      hour: z.number().int().min(0).max(23),
+      posts: z.number().int(),
+      mean: z.number(),
+      expected: z.number(),
+    }),
+  ),
+});

@@ -34,6 +34,8 @@ export type Job =
     }
   /** Repeated: is tomorrow's reel/short planned on every platform that owes one? */
   | { name: 'planner.reel_check'; data: { outboxId?: number } }
+  /** Repeated: like the friendly replies to the own posts of creators who turned auto-like on. */
+  | { name: 'interactions.auto_like'; data: { outboxId?: number } }
   | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
@@ -52,4 +54,5 @@ export const JOB_NAMES = [
   'followup.send',
   'post.publish',
   'planner.reel_check',
+  'interactions.auto_like',
 ] as const satisfies readonly JobName[];

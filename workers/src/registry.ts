@@ -8,6 +8,7 @@ import { createOutboundSend } from './jobs/outbound.job';
 import { createFollowUpSend } from './jobs/followup.job';
 import { createPostPublish } from './jobs/publish.job';
 import { createReelCheck } from './jobs/reel-check.job';
+import { createAutoLike } from './jobs/auto-like.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -28,5 +29,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'push.notify': run(createPushNotify(ctx)),
     'post.publish': run(createPostPublish(ctx)),
     'planner.reel_check': run(createReelCheck(ctx)),
+    'interactions.auto_like': run(createAutoLike(ctx)),
   };
 }

@@ -11,6 +11,7 @@ import { conversations, fans, messages, platformAccounts } from './schema';
 
 const TABLES = [
   'audit_log',
+  'auto_likes',
   'conversations',
   'creators',
   'drafts',

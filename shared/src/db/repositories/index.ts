@@ -24,3 +24,5 @@ export * from './calendar.repo';
 export * from './notifications.repo';
 export * from './message-scene.repo';
 export * from './planner.repo';
+export * from './auto-likes.repo';
+export * from './hashtags.repo';

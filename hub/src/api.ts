@@ -14,6 +14,7 @@ import { buildOpenApiDocument, type ApiRoute, type OpenApiDocument } from './htt
 import { intentsApi } from './intents/intents.api';
 import { mediaApi } from './media/media.api';
 import { postsApi } from './posts/posts.api';
+import { trendsApi } from './trends/trends.api';
 import { calendarApi } from './calendar/calendar.api';
 import { plannerApi } from './planner/planner.api';
 import { metricsApi } from './metrics/metrics.api';
@@ -56,6 +57,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...packMediaApi,
   ...mediaApi,
   ...postsApi,
+  ...trendsApi,
   ...calendarApi,
   ...plannerApi,
   ...analyticsApi,

@@ -41,6 +41,8 @@ import { createMediaService } from './media/media.service';
 import { localMediaStore } from '@velvet/shared';
 import { publicMediaRoutes } from './media/public-media.routes';
 import { postsRoutes } from './posts/posts.routes';
+import { trendsRoutes } from './trends/trends.routes';
+import { createTrendsService } from './trends/trends.service';
 import { calendarRoutes } from './calendar/calendar.routes';
 import { createCalendarService } from './calendar/calendar.service';
 import { createPostsService } from './posts/posts.service';
@@ -169,6 +171,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
   const posts = createPostsService(ctx, { relay: deps.relay, publisher: deps.publisher });
   api.use(postsRoutes(posts));
+  api.use(trendsRoutes(createTrendsService(ctx)));
   api.use(plannerRoutes(createPlannerService(ctx, { posts })));
   api.use(calendarRoutes(createCalendarService(ctx)));
   api.use(analyticsRoutes(createAnalyticsService(ctx)));

@@ -20,3 +20,9 @@ export { validateDraft, type ValidationContext } from './drafting/validator';
 export { resolvePolicy, type CreatorSendPolicy, type PolicyInput } from './drafting/policy';
 export { renderPrompt, type PromptInput } from './drafting/prompt';
 export * from './ollama/index';
+export {
+  friendlyReply,
+  FRIENDLY_INTENTS,
+  FRIENDLY_MIN_CONFIDENCE,
+  type FriendlyVerdict,
+} from './intents/friendly';

@@ -126,6 +126,55 @@ export interface AccountMetrics {
   geography?: Record<string, number>;
 }
 
+/** One trending topic as the platform names it. */
+export interface Trend {
+  /** As shown ("#Paris", "Europe"). */
+  name: string;
+  /** Posts about it in the last day, where the platform says. */
+  volume?: number;
+  /** Where the platform shows it. */
+  url?: string;
+}
+
+export interface TrendsRequest {
+  /** The account's credentials, for platforms that only answer a signed-in user. */
+  credentials?: StoredCredentials;
+  /** A place, as the platform numbers them (X: a WOEID; 1 is worldwide). */
+  location?: number;
+  limit: number;
+}
+
+/** A reply someone else wrote under one of the account's own posts. */
+export interface PostReply {
+  /** The reply's id on the platform (X: the post id; Bluesky: its at:// URI). */
+  id: string;
+  /** What liking it needs beside the id (Bluesky: the record's CID). */
+  ref?: string;
+  /** The remote id of the account's post it answers. */
+  inReplyTo: string;
+  authorId: string;
+  authorName?: string;
+  text: string;
+  createdAt?: string;
+}
+
+export type LikeOutcome =
+  | { state: 'liked' }
+  /** Refused for a reason that another try will not change (the reply was deleted, no permission). */
+  | { state: 'refused'; reason: string }
+  /** Not now (a rate limit, a 5xx): `retryAt` when the platform said when. */
+  | { state: 'later'; reason: string; retryAt?: number };
+
+/**
+ * What an official API allows an account to do with the replies to its own posts: read them,
+ * and like them as the account. Platforms whose API offers no such thing leave it out.
+ */
+export interface ReplyInteractions {
+  /** The replies to these posts of the account (remote ids), oldest first, at most `limit`. */
+  replies(credentials: StoredCredentials, postIds: readonly string[], limit: number): Promise<PostReply[]>;
+  like(credentials: StoredCredentials, reply: PostReply): Promise<LikeOutcome>;
+}
+
 /**
  * A platform Velvet publishes to. Everything that differs between platforms lives behind
  * this shape, in `platforms/<name>/`, beside the chat connector when the platform has one.
@@ -155,6 +204,13 @@ export interface Publisher {
    * and the calendar.
    */
   readonly notice?: { en: string; fr: string };
+  /**
+   * What is trending there, from the platform's official API. Throws a `PlatformError` when it
+   * cannot answer (not configured, refused, unreachable).
+   */
+  trends?(request: TrendsRequest): Promise<Trend[]>;
+  /** Where the platform's API lets the account like replies to its posts (X, Bluesky). */
+  readonly interactions?: ReplyInteractions;
 }
 
 /** Every problem of a post for each of its target platforms; an empty list means it may be scheduled. */

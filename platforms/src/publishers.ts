@@ -17,10 +17,12 @@ export interface PublisherDeps {
   env: Pick<
     Env,
     | 'BLUESKY_SERVICE'
+    | 'BLUESKY_APPVIEW_ROOT'
     | 'X_API_ROOT'
     | 'X_AUTH_ROOT'
     | 'X_CLIENT_ID'
     | 'X_CLIENT_SECRET'
+    | 'X_BEARER_TOKEN'
     | 'INSTAGRAM_API_ROOT'
     | 'ONLYFANS_API_ROOT'
     | 'TIKTOK_API_ROOT'
@@ -37,13 +39,15 @@ export interface PublisherDeps {
 /** Every platform Velvet publishes to, each pointed at its service. Adding one adds one line. */
 const FACTORIES: ((deps: PublisherDeps) => Publisher)[] = [
   (deps) => createSandboxPublisher(deps.redis, deps.redisPrefix),
-  (deps) => createBlueskyPublisher({ service: deps.env.BLUESKY_SERVICE }),
+  (deps) =>
+    createBlueskyPublisher({ service: deps.env.BLUESKY_SERVICE, appView: deps.env.BLUESKY_APPVIEW_ROOT }),
   ({ env }) =>
     createXPublisher({
       apiRoot: env.X_API_ROOT,
       authRoot: env.X_AUTH_ROOT,
       clientId: env.X_CLIENT_ID,
       clientSecret: env.X_CLIENT_SECRET,
+      bearerToken: env.X_BEARER_TOKEN,
     }),
   (d) =>
     createInstagramPublisher({

@@ -9,7 +9,8 @@ export const SCORE_WEIGHTS = { engagement: 0.5, reach: 0.3, conversions: 0.2 } a
 /** The engagement rate as the product defines it: (likes + comments) ÷ views. */
 export const ENGAGEMENT_FORMULA = '(likes + comments) / views';
 
-export function engagementRate(m: { likes: number; comments: number; views: number }): number | null {
+/** Null when nothing was viewed (no rate to speak of). */
+export function engagementRateOrNone(m: { likes: number; comments: number; views: number }): number | null {
   return m.views > 0 ? (m.likes + m.comments) / m.views : null;
 }
 

@@ -28,3 +28,4 @@ export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';
 export * from './schemas/planner.schema';
+export * from './schemas/trends.schema';

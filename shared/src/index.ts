@@ -51,6 +51,7 @@ export * from './schemas/media.schema';
 export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';
 export * from './schemas/planner.schema';
+export * from './schemas/trends.schema';
 export * from './publishing/post-content';
 export * from './schemas/activity.schema';
 export * from './notifications/notify';

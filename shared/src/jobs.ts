@@ -36,6 +36,8 @@ export type Job =
   | { name: 'planner.reel_check'; data: { outboxId?: number } }
   /** Repeated: read the counters of the published posts that are due, and the daily upkeep. */
   | { name: 'analytics.collect'; data: { outboxId?: number } }
+  /** Repeated: like the friendly replies to the own posts of creators who turned auto-like on. */
+  | { name: 'interactions.auto_like'; data: { outboxId?: number } }
   | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
@@ -55,4 +57,5 @@ export const JOB_NAMES = [
   'post.publish',
   'planner.reel_check',
   'analytics.collect',
+  'interactions.auto_like',
 ] as const satisfies readonly JobName[];

@@ -31,6 +31,7 @@ export function startWorkers(ctx: WorkerContext): Workers {
     'post.publish': ctx.config.queues.publish_concurrency,
     'planner.reel_check': 1,
     'analytics.collect': 1,
+    'interactions.auto_like': 1,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {
@@ -63,6 +64,13 @@ export function startWorkers(ctx: WorkerContext): Workers {
       { name: 'analytics.collect', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     )
     .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not schedule the analytics collector'));
+  void ctx.queues['interactions.auto_like']
+    .upsertJobScheduler(
+      'auto-like',
+      { every: ctx.config.interactions.auto_like_every },
+      { name: 'interactions.auto_like', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    )
+    .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not schedule auto-like'));
   const watcher = watchResponseTimes(ctx);
   const retention = watchRetention(ctx);
   const backups = watchBackups(ctx);

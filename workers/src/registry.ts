@@ -9,6 +9,7 @@ import { createFollowUpSend } from './jobs/followup.job';
 import { createPostPublish } from './jobs/publish.job';
 import { createReelCheck } from './jobs/reel-check.job';
 import { createAnalyticsCollect } from './jobs/analytics.job';
+import { createAutoLike } from './jobs/auto-like.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -30,5 +31,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'post.publish': run(createPostPublish(ctx)),
     'planner.reel_check': run(createReelCheck(ctx)),
     'analytics.collect': run(createAnalyticsCollect(ctx)),
+    'interactions.auto_like': run(createAutoLike(ctx)),
   };
 }

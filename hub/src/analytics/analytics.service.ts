@@ -1,7 +1,7 @@
 import {
   analyticsRepo,
   ENGAGEMENT_FORMULA,
-  engagementRate,
+  engagementRateOrNone,
   Invalid,
   SCORE_WEIGHTS,
   type Actor,
@@ -83,7 +83,7 @@ export function createAnalyticsService(ctx: HubContext) {
             platform,
             ...sum,
             posts: postsOf.get(platform) ?? 0,
-            engagementRate: engagementRate(sum),
+            engagementRate: engagementRateOrNone(sum),
             followers: f ? f.last : null,
             followerGrowth: f ? f.last - f.first : null,
           };
@@ -102,12 +102,12 @@ export function createAnalyticsService(ctx: HubContext) {
       return {
         ...window(q),
         engagementFormula: ENGAGEMENT_FORMULA,
-        totals: { ...totals, engagementRate: engagementRate(totals) },
+        totals: { ...totals, engagementRate: engagementRateOrNone(totals) },
         platforms,
         days: [...byDay.entries()].map(([day, sum]) => ({
           day,
           ...sum,
-          engagementRate: engagementRate(sum),
+          engagementRate: engagementRateOrNone(sum),
         })),
         followers: [...followersByDay.entries()].map(([day, n]) => ({ day, followers: n })),
         geography: geography.map((g) => ({ ...g, share: geoTotal ? g.followers / geoTotal : 0 })),

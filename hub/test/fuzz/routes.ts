@@ -243,6 +243,7 @@ export const ROUTES: Record<string, RouteSpec> = {
       creatorId: w.ids.creator[0]!,
     }),
   },
+  'GET /api/creators/:id/trends': { body: 'none', query: () => ({ location: '1' }) },
   'GET /api/creators/:id/planner': { body: 'none' },
   'PUT /api/creators/:id/planner': plannerRules,
   'GET /api/creators/:id/schedule-rules': { body: 'none' },

@@ -87,3 +87,4 @@ export async function startLocalPds(): Promise<LocalPds> {
     },
   };
 }
+export * from './bluesky.appview.standin';

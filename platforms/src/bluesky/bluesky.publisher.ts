@@ -2,6 +2,7 @@ import type { Agent } from '@atproto/api';
 import { postText, type PostMedia } from '@velvet/shared';
 import type { StoredCredentials } from '../connector';
 import type { LocateOutcome, Publisher, PublishOutcome, PublishRequest } from '../publisher';
+import { blueskyTrends, createBlueskyInteractions } from './bluesky.interactions';
 import { blueskyPostRules } from './bluesky.post-rules';
 import { atproto, createBlueskySessions, readSession, sessionAgent, xrpcFailure } from './bluesky.session';
 import { recordKeyFor } from './bluesky.tid';
@@ -11,6 +12,8 @@ const POST = 'app.bsky.feed.post';
 export interface BlueskyPublisherOptions {
   /** The PDS or entryway accounts sign in to (`BLUESKY_SERVICE`). */
   service: string;
+  /** The AppView that serves trends and threads (`BLUESKY_APPVIEW_ROOT`, public.api.bsky.app). */
+  appView?: string;
   /** Where a post is shown to people. */
   webUrl?: string;
 }
@@ -22,6 +25,7 @@ export interface BlueskyPublisherOptions {
  */
 export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publisher {
   const web = options.webUrl ?? 'https://bsky.app';
+  const appView = options.appView ?? 'https://public.api.bsky.app';
   const sessions = createBlueskySessions(options.service);
   const agentFor = async (credentials: StoredCredentials) => {
     const session = readSession(credentials);
@@ -110,6 +114,9 @@ export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publis
     },
 
     locate: (credentials, targetId) => find(credentials, recordKeyFor(targetId)),
+
+    trends: (request) => blueskyTrends(appView, request),
+    interactions: createBlueskyInteractions({ service: options.service, appView }),
   };
 }
 

@@ -1,8 +1,16 @@
 import { PlatformError } from '@velvet/shared';
 import { z } from 'zod';
 
-/** What Velvet asks X for: post and upload media as the user, read them back, stay connected. */
-export const X_SCOPES = ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access'] as const;
+/** What Velvet asks X for: post and upload media as the user, read them back, like replies, stay connected. */
+export const X_SCOPES = [
+  'tweet.read',
+  'tweet.write',
+  'users.read',
+  'media.write',
+  'offline.access',
+  // Liking friendly replies to the creator's own posts, when the creator turns it on.
+  'like.write',
+] as const;
 
 export interface XApiOptions {
   /** X_API_ROOT: `/2/tweets`, `/2/media/upload`, `/2/oauth2/token` live under it. */

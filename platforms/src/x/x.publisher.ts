@@ -5,6 +5,7 @@ import type { LocateHint, LocateOutcome, Publisher, PublishOutcome, PublishReque
 import { createXAccount, readXCredentials, type XStoredCredentials } from './x.account';
 import { createXApi, xProblem, XLostAnswer, XUnreachable, type XAnswer } from './x.api';
 import { uploadXMedia, XUploadFailed } from './x.media';
+import { createXInteractions, xTrends } from './x.interactions';
 import { xPostRules } from './x.post-rules';
 
 export interface XPublisherOptions {
@@ -12,6 +13,8 @@ export interface XPublisherOptions {
   authRoot: string;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
+  /** The app-only bearer token (X_BEARER_TOKEN): trends by location are served to the app. */
+  bearerToken?: string | undefined;
   /** Where a post is shown to people. */
   webUrl?: string;
   timeoutMs?: number;
@@ -243,6 +246,8 @@ export function createXPublisher(options: XPublisherOptions): Publisher {
     platform: 'x',
     rules: xPostRules,
     account: createXAccount(api, { clientId: options.clientId }),
+    trends: (request) => xTrends(api, options.bearerToken, request),
+    interactions: createXInteractions(api),
 
     async publish(request: PublishRequest): Promise<PublishOutcome> {
       const credentials = readXCredentials(request.credentials);

@@ -9,10 +9,13 @@ import { closeServer, growingCounts, readBody, redeemPkceCode, sleep } from '../
  * one), `/2/users/me`, `POST /2/tweets` (201 `{data:{id,text}}`, 403 "duplicate content"),
  * media upload v2 (initialize / append / finalize / STATUS, video processing), the user's
  * recent posts as X shows them (links rewritten to t.co, `&` escaped, a media link appended),
- * `x-rate-limit-*` headers on every answer, and faults on demand.
+ * `x-rate-limit-*` headers on every answer, trends by WOEID (app-only bearer), recent search
+ * of replies (`conversation_id:`, `is:reply`, `-from:`), likes (`POST /2/users/:id/likes`,
+ * scope `like.write`, 50 per 15 minutes), and faults on demand.
  */
 
-export type XRoute = 'token' | 'tweets' | 'timeline' | 'media' | 'me' | 'lookup';
+export type XRoute =
+  'token' | 'tweets' | 'timeline' | 'media' | 'me' | 'lookup' | 'trends' | 'search' | 'likes';
 
 export type XFault =
   /** Answer this status (X's problem body) without acting. */
@@ -28,6 +31,9 @@ export interface XStandinPost {
   text: string;
   mediaIds: string[];
   createdAt: string;
+  /** A reply: the root post of its conversation and whom it answers. */
+  conversationId?: string;
+  inReplyToUserId?: string;
 }
 
 export interface XStandinMedia {
@@ -53,6 +59,12 @@ export interface XStandinOptions {
   postsPerWindow?: number;
   /** STATUS polls before a video is processed. */
   videoPolls?: number;
+  /** The app-only bearer token that `GET /2/trends/by/woeid/:woeid` accepts. */
+  appBearer?: string;
+  /** Trends by WOEID, as `{trend_name, tweet_count}`. */
+  trends?: Record<number, { trend_name: string; tweet_count?: number }[]>;
+  /** `POST /2/users/:id/likes` allowed per 15-minute window for the user (X: 50). */
+  likesPerWindow?: number;
 }
 
 export interface XStandin {
@@ -66,6 +78,10 @@ export interface XStandin {
   issued: string[];
   refreshes: { token: string; refused: boolean }[];
   calls: { route: string; method: string; path: string; at: number }[];
+  /** Posts the user liked, by id, in the order the likes were asked (a repeat shows twice). */
+  likes: string[];
+  /** Someone else replies to a post; returns the reply. */
+  reply(to: string, from: { id: string; username: string }, text: string): XStandinPost;
   failNext(route: XRoute, fault: XFault, times?: number): void;
   /** The user revokes the app: every token dies. */
   revokeAll(): void;
@@ -83,6 +99,8 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
   const issued: string[] = [];
   const refreshes: { token: string; refused: boolean }[] = [];
   const calls: XStandin['calls'] = [];
+  const likes: string[] = [];
+  const likeWindow = { start: Date.now(), used: 0 };
   const faults: { route: XRoute; fault: XFault }[] = [];
   const codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
   const access = new Map<string, { expiresAt: number; scope: string }>();
@@ -259,8 +277,131 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
       return reply(res, 200, { revoked: true });
     }
 
+    const trendsOf = /^\/2\/trends\/by\/woeid\/([^/]+)$/.exec(path);
+    if (trendsOf && req.method === 'GET') {
+      // App-only: the app's bearer token, not a user's.
+      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!options.appBearer || token !== options.appBearer)
+        return problem(res, 401, 'Unauthorized', 'Unauthorized');
+      const fault = takeFault('trends');
+      if (fault && 'status' in fault)
+        return problem(
+          res,
+          fault.status,
+          fault.status === 429 ? 'Too Many Requests' : 'Error',
+          fault.detail ?? 'Error',
+        );
+      if (!/^\d+$/.test(trendsOf[1]!))
+        return reply(res, 400, {
+          errors: [{ message: `The \`woeid\` path parameter value [${trendsOf[1]}] is not valid` }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      const list = options.trends?.[Number(trendsOf[1])] ?? [];
+      return reply(res, 200, { data: list }, limitHeaders(75, 74, Date.now() + windowMs));
+    }
+
     const grant = bearer(req, res);
     if (!grant) return;
+
+    if (path === '/2/tweets/search/recent' && req.method === 'GET') {
+      const fault = takeFault('search');
+      if (fault && 'status' in fault)
+        return problem(
+          res,
+          fault.status,
+          fault.status === 429 ? 'Too Many Requests' : 'Error',
+          fault.detail ?? 'Error',
+        );
+      const query = url.searchParams.get('query') ?? '';
+      if (!query || query.length > 512)
+        return reply(res, 400, {
+          errors: [{ message: 'Invalid query' }],
+          title: 'Invalid Request',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      // The operators Velvet uses: conversation_id:, is:reply, -from:.
+      const conversations = [...query.matchAll(/conversation_id:(\d+)/g)].map((m) => m[1]!);
+      const onlyReplies = /(^|\s)is:reply\b/.test(query);
+      const notFrom = [...query.matchAll(/-from:(\w+)/g)].map((m) => m[1]!);
+      const fields = (url.searchParams.get('tweet.fields') ?? '').split(',');
+      const max = Number(url.searchParams.get('max_results') ?? 10);
+      const found = posts
+        .filter(
+          (p) =>
+            (conversations.length === 0 || conversations.includes(p.conversationId ?? p.id)) &&
+            (!onlyReplies || p.conversationId !== undefined) &&
+            !notFrom.includes(p.authorId),
+        )
+        .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+        .slice(0, max);
+      if (found.length === 0) return reply(res, 200, { meta: { result_count: 0 } });
+      return reply(res, 200, {
+        data: found.map((p) => ({
+          id: p.id,
+          text: shown(p).text,
+          edit_history_tweet_ids: [p.id],
+          ...(fields.includes('author_id') ? { author_id: p.authorId } : {}),
+          ...(fields.includes('conversation_id') ? { conversation_id: p.conversationId ?? p.id } : {}),
+          ...(fields.includes('created_at') ? { created_at: p.createdAt } : {}),
+          ...(fields.includes('in_reply_to_user_id') && p.inReplyToUserId
+            ? { in_reply_to_user_id: p.inReplyToUserId }
+            : {}),
+        })),
+        meta: { result_count: found.length, newest_id: found[0]!.id, oldest_id: found.at(-1)!.id },
+      });
+    }
+
+    const likesOf = /^\/2\/users\/(\d+)\/likes$/.exec(path);
+    if (likesOf && req.method === 'POST') {
+      if (!grant.scope.split(' ').includes('like.write'))
+        return problem(
+          res,
+          403,
+          'Forbidden',
+          'You are not permitted to perform this action. Missing scope like.write',
+        );
+      if (likesOf[1] !== user.id)
+        return problem(res, 403, 'Forbidden', 'You are not allowed to like on behalf of another user');
+      const fault = takeFault('likes');
+      if (Date.now() - likeWindow.start >= windowMs)
+        Object.assign(likeWindow, { start: Date.now(), used: 0 });
+      const limit = options.likesPerWindow ?? 50;
+      const resetAt = likeWindow.start + windowMs;
+      if (fault && 'status' in fault)
+        return problem(
+          res,
+          fault.status,
+          fault.status === 429 ? 'Too Many Requests' : 'Error',
+          fault.detail ?? 'Error',
+          limitHeaders(limit, 0, resetAt),
+        );
+      if (likeWindow.used >= limit)
+        return problem(res, 429, 'Too Many Requests', 'Too Many Requests', limitHeaders(limit, 0, resetAt));
+      let body: { tweet_id?: unknown };
+      try {
+        body = JSON.parse(raw.toString('utf8')) as typeof body;
+      } catch {
+        body = {};
+      }
+      const target = posts.find((p) => p.id === body.tweet_id);
+      if (typeof body.tweet_id !== 'string' || !target)
+        return reply(res, 400, {
+          errors: [{ message: 'The `tweet_id` field is not a valid Post id' }],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.twitter.com/2/problems/invalid-request',
+        });
+      likeWindow.used++;
+      likes.push(target.id);
+      return reply(
+        res,
+        200,
+        { data: { liked: true } },
+        limitHeaders(limit, limit - likeWindow.used, resetAt),
+      );
+    }
 
     if (path === '/2/users/me' && req.method === 'GET') {
       const fault = takeFault('me');
@@ -539,6 +680,22 @@ export async function startXStandin(options: XStandinOptions): Promise<XStandin>
     issued,
     refreshes,
     calls,
+    likes,
+    reply(to, from, text) {
+      const parent = posts.find((p) => p.id === to);
+      if (!parent) throw new Error(`No post ${to} to reply to`);
+      const post: XStandinPost = {
+        id: newId(),
+        authorId: from.id,
+        text,
+        mediaIds: [],
+        createdAt: new Date().toISOString(),
+        conversationId: parent.conversationId ?? parent.id,
+        inReplyToUserId: parent.authorId,
+      };
+      posts.push(post);
+      return post;
+    },
     failNext(route, fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push({ route, fault });
     },

@@ -118,12 +118,16 @@ const envSchema = z
     FANVUE_WEBHOOK_SECRET: optionalString,
     ONLYFANS_API_ROOT: url(['http', 'https']).default('https://app.onlyfansapi.com/api'),
     BLUESKY_SERVICE: url(['http', 'https']).default('https://bsky.social'),
+    /** Bluesky's AppView: trending topics and post threads (public queries, no session). */
+    BLUESKY_APPVIEW_ROOT: url(['http', 'https']).default('https://public.api.bsky.app'),
     X_API_ROOT: url(['http', 'https']).default('https://api.x.com'),
     /** X's consent page host (`/i/oauth2/authorize`); the token endpoint lives under X_API_ROOT. */
     X_AUTH_ROOT: url(['http', 'https']).default('https://x.com'),
     /** The X app's OAuth 2.0 client; unset → connecting X answers 503 saying so. No secret: a public client. */
     X_CLIENT_ID: optionalString,
     X_CLIENT_SECRET: optionalString,
+    /** The X app's app-only bearer token: trends by location (unset → the composer says X trends are off). */
+    X_BEARER_TOKEN: optionalString,
     INSTAGRAM_API_ROOT: url(['http', 'https']).default('https://graph.instagram.com'),
     TIKTOK_API_ROOT: url(['http', 'https']).default('https://open.tiktokapis.com'),
     /** TikTok's Login Kit consent page host (`/v2/auth/authorize/`); the token endpoint lives under TIKTOK_API_ROOT. */

@@ -78,6 +78,24 @@ const velvetConfigSchema = z.strictObject({
       .strictObject({ at: clock, check_every: duration })
       .default({ at: '18:00', check_every: 15 * 60_000 }),
   }),
+  /**
+   * Inspiration and interactions: trends are kept `trends_cache` before a platform is asked
+   * again (at most `trends_calls_per_window` calls per platform in `trends_window`); auto-like
+   * (opt-in per creator) looks for friendly replies every `auto_like_every`.
+   */
+  interactions: z
+    .strictObject({
+      trends_cache: duration,
+      trends_window: duration,
+      trends_calls_per_window: positiveInt,
+      auto_like_every: duration,
+    })
+    .default({
+      trends_cache: 10 * 60_000,
+      trends_window: 15 * 60_000,
+      trends_calls_per_window: 30,
+      auto_like_every: 10 * 60_000,
+    }),
   sales: z.strictObject({
     /** How long an offer (and its payment link or invoice) stays valid. */
     offer_ttl: duration,

@@ -12,6 +12,7 @@ import { conversations, fans, messages, platformAccounts } from './schema';
 const TABLES = [
   'account_metrics',
   'audit_log',
+  'auto_likes',
   'conversations',
   'creators',
   'drafts',

@@ -674,6 +674,33 @@ export const postTargets = pgTable(
 );
 
 /**
+ * Every reply to a creator's own post that auto-like decided about, once per account and
+ * reply: `liking` is claimed before the platform is called (so a reply is never liked twice,
+ * even across a crash), then `liked`, `refused` by the platform, or `skipped` (not friendly).
+ */
+export const autoLikes = pgTable(
+  'auto_likes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    creatorId: owner('creator_id', () => creators.id),
+    accountId: owner('account_id', () => platformAccounts.id),
+    platform: text('platform').$type<Platform>().notNull(),
+    /** The creator's post the reply answers, as the platform names it. */
+    postRemoteId: text('post_remote_id').notNull(),
+    replyId: text('reply_id').notNull(),
+    decision: text('decision').$type<'liking' | 'liked' | 'skipped' | 'refused'>().notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('auto_likes_account_reply_key').on(t.accountId, t.replyId),
+    index('auto_likes_creator_created_idx').on(t.creatorId, t.createdAt),
+    check('auto_likes_decision_check', sql`${t.decision} in ('liking','liked','skipped','refused')`),
+  ],
+);
+
+/**
  * A creator's planner: the market profiles (zones, active and quiet hours) and, per
  * publishing platform, its slots, mix and daily reel. One row per creator; a creator
  * without one plans from the defaults.

@@ -72,6 +72,9 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
     case 'analytics.collect':
       // Started by its job scheduler (a repeat); the schedule itself lives in metrics_schedule.
       return { ...keep, jobId: 'analytics-collect', attempts: 1 };
+    case 'interactions.auto_like':
+      // Started by its job scheduler, never enqueued by hand; a failed run waits for the next.
+      return { ...keep, jobId: 'interactions-auto-like', attempts: 1 };
     case 'post.publish':
       // One job per target and time: moving a post makes a new job, and the old one finds
       // its target moved. Retries only cover a crash before the platform was called.

@@ -1,6 +1,11 @@
 import type { VelvetConfig } from '../config/velvet-config';
 import type { CreatorRecord } from '../db/repositories/creators.repo';
-import { ESCALATION_RULES, type AutomationDefaults, type EscalationRule } from '../schemas/creators.schema';
+import {
+  AUTO_LIKE_DEFAULT_BUDGET,
+  ESCALATION_RULES,
+  type AutomationDefaults,
+  type EscalationRule,
+} from '../schemas/creators.schema';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -74,6 +79,7 @@ export function automationDefaultsOf(config: VelvetConfig): AutomationDefaults {
       default: Math.round(followUps.default!.after / MINUTE),
     },
     followUpBudgetPerWeek: config.sales.follow_up_budget_per_week,
+    autoLikeDailyBudget: AUTO_LIKE_DEFAULT_BUDGET,
     spamThreshold: config.safety.min_confidence.spam,
     spamCooldownSeconds: Math.round(config.safety.spam_cooldown / SECOND),
     welcomeDelaySeconds: Object.fromEntries(

@@ -66,13 +66,29 @@ export const creatorAutomation = z.strictObject({
       ) as Record<EscalationRule, z.ZodOptional<z.ZodBoolean>>,
     )
     .optional(),
+  /**
+   * Liking the replies the classifier finds friendly under the creator's own posts, where the
+   * platform's official API allows it (X, Bluesky). Off unless switched on.
+   */
+  autoLike: z
+    .strictObject({
+      enabled: z.boolean({ message: 'must be true or false' }),
+      /** Likes in 24 hours, all accounts together. */
+      dailyBudget: whole(1, 500, 'likes').optional(),
+    })
+    .optional(),
 });
 export type CreatorAutomation = z.infer<typeof creatorAutomation>;
+
+/** Likes auto-like may give in 24 hours when the creator sets no budget. */
+export const AUTO_LIKE_DEFAULT_BUDGET = 50;
 
 /** The config values a creator's automation falls back to, as the panel shows them. */
 export const automationDefaults = z.object({
   followUpDelayMinutes: z.record(z.enum(FOLLOW_UP_PACK_TYPES), z.number()),
   followUpBudgetPerWeek: z.number(),
+  /** Likes auto-like may give in 24 hours when the creator sets no budget. */
+  autoLikeDailyBudget: z.number(),
   spamThreshold: z.number(),
   spamCooldownSeconds: z.number(),
   /** By platform, with `default` for the others. */

@@ -28,6 +28,8 @@ const SENTENCES: Record<Lang, Record<string, string>> = {
     'purchase.refund': 'A purchase by {fan} was refunded or charged back',
     'followup.send': '{who} sent a follow-up to {fan}',
     'followup.cancel': '{who} cancelled a follow-up to {fan}',
+    // Auto-like of friendly replies
+    'reply.auto_like': '{who} liked a friendly reply on {platform}',
     'draft.auto_send': '{who} replied to {fan}',
     'draft.approve': '{who} approved a reply to {fan}',
     'draft.reject': '{who} rejected a reply to {fan}',
@@ -76,6 +78,8 @@ const SENTENCES: Record<Lang, Record<string, string>> = {
     'purchase.refund': 'Un achat de {fan} a été remboursé ou contesté',
     'followup.send': '{who} a envoyé une relance à {fan}',
     'followup.cancel': '{who} a annulé une relance à {fan}',
+    // Auto-like of friendly replies
+    'reply.auto_like': '{who} a aimé une réponse bienveillante sur {platform}',
     'draft.auto_send': '{who} a répondu à {fan}',
     'draft.approve': '{who} a validé une réponse à {fan}',
     'draft.reject': '{who} a refusé une réponse à {fan}',

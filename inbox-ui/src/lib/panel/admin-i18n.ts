@@ -124,6 +124,17 @@ export const adminText = {
     quietHint: 'No automated message in this local window; empty for the market default ({s}–{e}).',
     defaultIs: 'Default: {v}',
     automationSaved: 'Automation settings of {c} saved.',
+    // Auto-like of friendly replies (inspiration and interactions)
+    autoLikeTitle: 'Like friendly replies to her posts',
+    autoLikeEnable: 'Like the replies the classifier finds friendly (X, Bluesky)',
+    autoLikeHint:
+      'Off unless you turn it on. A few times an hour Velvet reads the replies under her own published posts through the platform’s official API and likes, as her account, only those the classifier finds friendly (a compliment or a greeting): never spam, never a hostile reply, never anyone who may be under 18. Each reply is liked at most once, and each like is in the activity log.',
+    autoLikeBudget: 'Likes per 24 hours (1–500)',
+    autoLikePlatforms:
+      'Instagram and TikTok: their official APIs offer no way to like comments as the account, so Velvet does not do it there.',
+    autoLikeWhyNotTitle: 'Why not like or share from other accounts to boost her reach?',
+    autoLikeWhyNot:
+      'Velvet never likes or shares from other accounts (“farm” accounts) to inflate reach. It is fake engagement: the platforms forbid it, detect it, and suspend the accounts it helps, hers included. Only her own account likes, and only real replies to her own posts.',
   },
   fr: {
     homeTitle: 'Accueil',
@@ -243,6 +254,18 @@ export const adminText = {
     quietHint: 'Aucun message automatique dans cette plage locale ; vide pour la valeur du marché ({s}–{e}).',
     defaultIs: 'Par défaut : {v}',
     automationSaved: 'Réglages d’automatisation de {c} enregistrés.',
+    // Auto-like of friendly replies (inspiration and interactions)
+    autoLikeTitle: 'Aimer les réponses bienveillantes à ses publications',
+    autoLikeEnable: 'Aimer les réponses que le classifieur juge bienveillantes (X, Bluesky)',
+    autoLikeHint:
+      'Désactivé tant que vous ne l’activez pas. Quelques fois par heure, Velvet lit les réponses sous ses propres publications parues via l’API officielle de la plateforme et aime, avec son compte, seulement celles que le classifieur juge bienveillantes (un compliment ou un bonjour) : jamais de spam, jamais une réponse hostile, jamais quelqu’un qui pourrait avoir moins de 18 ans. Chaque réponse est aimée une fois au plus, et chaque j’aime figure dans le journal d’activité.',
+    autoLikeBudget: 'J’aime par 24 heures (1–500)',
+    autoLikePlatforms:
+      'Instagram et TikTok : leurs API officielles ne permettent pas d’aimer des commentaires avec le compte, Velvet ne le fait donc pas là-bas.',
+    autoLikeWhyNotTitle:
+      'Pourquoi ne pas aimer ou partager depuis d’autres comptes pour augmenter sa portée ?',
+    autoLikeWhyNot:
+      'Velvet n’aime ni ne partage jamais depuis d’autres comptes (des comptes « fermes ») pour gonfler la portée. C’est de l’engagement factice : les plateformes l’interdisent, le détectent et suspendent les comptes qu’il sert, le sien compris. Seul son propre compte aime, et seulement de vraies réponses à ses propres publications.',
   },
 } satisfies Record<Lang, unknown>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountView, creatorView, mediaView, postView } from '@velvet/shared/contract';
+import { accountView, creatorTrendsView, creatorView, mediaView, postView } from '@velvet/shared/contract';
 import { badResponse, failure, networkFailure, readJson, type ApiResult } from '$lib/api';
 import { session } from '$lib/session.svelte';
 
@@ -10,6 +10,7 @@ export type PostView = z.output<typeof postView>;
 export type PostTarget = PostView['targets'][number];
 export type CreatorView = z.output<typeof creatorView>;
 export type AccountView = z.output<typeof accountView>;
+export type CreatorTrends = z.output<typeof creatorTrendsView>;
 
 const mediaPage = z.object({ items: z.array(mediaView), nextCursor: z.string().nullable() });
 const postList = z.object({ posts: z.array(postView) });
@@ -92,6 +93,8 @@ export const publishingApi = {
   deletePost: (postId: string) => session.request(nothing, `/api/posts/${id(postId)}`, { method: 'DELETE' }),
   schedule: (postId: string, body: { at: string; timeZone: string }) =>
     session.request(postView, `/api/posts/${id(postId)}/schedule`, { method: 'POST', body }),
+  /** Trends where the creator publishes, and the creator's own hashtags (post editor). */
+  trends: (creatorId: string) => session.request(creatorTrendsView, `/api/creators/${id(creatorId)}/trends`),
   unschedule: (postId: string) =>
     session.request(postView, `/api/posts/${id(postId)}/unschedule`, { method: 'POST', body: {} }),
 };

@@ -131,6 +131,25 @@ const en = {
   notFoundPost: 'This post does not exist (any more).',
   lastError: 'Last error: {e}',
   readOnlyPost: 'You can see this post; an admin or manager changes it.',
+
+  // Trends in the post editor (inspiration: official APIs only)
+  trendsTitle: 'Trends and your hashtags',
+  trendsHint:
+    'What is trending where this creator publishes, from each platform’s official API, and the hashtags of her published posts. Click one to add it to the hashtags.',
+  trendsLoading: 'Loading trends…',
+  trendsFailed: 'The trends could not be loaded. Try again in a moment.',
+  trendsNoPlatform: 'No connected account here serves trends (Bluesky and X do).',
+  trendsOn: 'Trending on {p}',
+  trendsUnavailable: 'Not available right now: {r}',
+  trendsEmpty: 'Nothing trending was returned.',
+  trendsAdd: 'Add {tag} to the hashtags',
+  trendsVolume: '{n} posts',
+  trendsRefresh: 'Refresh',
+  ownHashtagsTitle: 'Hashtags from her published posts',
+  ownHashtagsNoData:
+    'Not enough data yet to tell which hashtags worked best: results per post are not collected, so these are her most used ones.',
+  ownHashtagsEmpty: 'No published post with hashtags yet.',
+  ownHashtagsPosts: '{n} posts',
 };
 
 const fr: typeof en = {
@@ -263,6 +282,25 @@ const fr: typeof en = {
   notFoundPost: 'Cette publication n’existe pas (ou plus).',
   lastError: 'Dernière erreur : {e}',
   readOnlyPost: 'Vous voyez cette publication ; un admin ou un manager la modifie.',
+
+  // Trends in the post editor (inspiration: official APIs only)
+  trendsTitle: 'Tendances et vos hashtags',
+  trendsHint:
+    'Ce qui est en tendance là où cette créatrice publie, depuis l’API officielle de chaque plateforme, et les hashtags de ses publications parues. Cliquez pour l’ajouter aux hashtags.',
+  trendsLoading: 'Chargement des tendances…',
+  trendsFailed: 'Les tendances n’ont pas pu être chargées. Réessayez dans un instant.',
+  trendsNoPlatform: 'Aucun compte connecté ici ne fournit de tendances (Bluesky et X le font).',
+  trendsOn: 'En tendance sur {p}',
+  trendsUnavailable: 'Indisponible pour l’instant : {r}',
+  trendsEmpty: 'Aucune tendance renvoyée.',
+  trendsAdd: 'Ajouter {tag} aux hashtags',
+  trendsVolume: '{n} posts',
+  trendsRefresh: 'Actualiser',
+  ownHashtagsTitle: 'Hashtags de ses publications parues',
+  ownHashtagsNoData:
+    'Pas encore assez de données pour dire quels hashtags ont le mieux marché : les résultats par publication ne sont pas collectés, voici donc ses plus utilisés.',
+  ownHashtagsEmpty: 'Aucune publication parue avec des hashtags pour l’instant.',
+  ownHashtagsPosts: '{n} publications',
 };
 
 /** The content library's and the posts screens' words, in English and French. */

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { engagementRate, scorePosts, type ScoreBreakdown } from '../../analytics-score';
+import { engagementRateOrNone, scorePosts, type ScoreBreakdown } from '../../analytics-score';
 import type { Platform } from '../../domain';
 import { selectRows, type Db } from '../client';
 import type { ConversionMethod } from '../schema';
@@ -433,7 +433,7 @@ export const analyticsRepo = {
         ...counts,
         reach: r.reach === null ? null : Number(r.reach),
         saves: r.saves === null ? null : Number(r.saves),
-        engagementRate: engagementRate(counts),
+        engagementRate: engagementRateOrNone(counts),
         conversions: Number(r.conversions),
         conversionCents: Number(r.conversion_cents),
         conversionMethods: parseMethods(r.methods),

@@ -25,3 +25,5 @@ export * from './notifications.repo';
 export * from './message-scene.repo';
 export * from './planner.repo';
 export * from './analytics.repo';
+export * from './auto-likes.repo';
+export * from './hashtags.repo';

@@ -24,3 +24,4 @@ export * from './calendar.repo';
 export * from './notifications.repo';
 export * from './message-scene.repo';
 export * from './planner.repo';
+export * from './fan-context.repo';

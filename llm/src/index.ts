@@ -20,3 +20,20 @@ export { validateDraft, type ValidationContext } from './drafting/validator';
 export { resolvePolicy, type CreatorSendPolicy, type PolicyInput } from './drafting/policy';
 export { renderPrompt, type PromptInput } from './drafting/prompt';
 export * from './ollama/index';
+export {
+  estimateTokens,
+  renderFanContext,
+  sentences,
+  type FanContext,
+  type Recollection,
+} from './drafting/fan-context';
+export {
+  collectionName,
+  createChromaMemory,
+  NO_MEMORY,
+  within,
+  type ChromaMemoryOptions,
+  type FanMemory,
+  type MemoryEntry,
+} from './memory/memory';
+export { chromaCli, startLocalChroma, type LocalChroma } from './memory/local-chroma';

@@ -34,6 +34,13 @@ export type Job =
     }
   /** Repeated: is tomorrow's reel/short planned on every platform that owes one? */
   | { name: 'planner.reel_check'; data: { outboxId?: number } }
+  /**
+   * Vector memory: the fan's recent messages up to `messageId` (and the operators' notes)
+   * embedded and stored for recall; what is stored already is skipped.
+   */
+  | { name: 'memory.embed'; data: { messageId: string; outboxId?: number } }
+  /** Vector memory: every vector of an erased fan deleted (retried until the store answers). */
+  | { name: 'memory.forget'; data: { fanId: string; outboxId?: number } }
   | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
@@ -52,4 +59,6 @@ export const JOB_NAMES = [
   'followup.send',
   'post.publish',
   'planner.reel_check',
+  'memory.embed',
+  'memory.forget',
 ] as const satisfies readonly JobName[];

@@ -30,6 +30,9 @@ export function startWorkers(ctx: WorkerContext): Workers {
     'followup.send': 2,
     'post.publish': ctx.config.queues.publish_concurrency,
     'planner.reel_check': 1,
+    // Background: one embedding batch at a time leaves Ollama to the drafts.
+    'memory.embed': 1,
+    'memory.forget': 1,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

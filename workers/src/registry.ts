@@ -8,6 +8,7 @@ import { createOutboundSend } from './jobs/outbound.job';
 import { createFollowUpSend } from './jobs/followup.job';
 import { createPostPublish } from './jobs/publish.job';
 import { createReelCheck } from './jobs/reel-check.job';
+import { createMemoryEmbed, createMemoryForget } from './jobs/memory.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -28,5 +29,7 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'push.notify': run(createPushNotify(ctx)),
     'post.publish': run(createPostPublish(ctx)),
     'planner.reel_check': run(createReelCheck(ctx)),
+    'memory.embed': run(createMemoryEmbed(ctx)),
+    'memory.forget': run(createMemoryForget(ctx)),
   };
 }

@@ -58,6 +58,7 @@ const WORDS = {
     preference: 'Préférence — {k} : {v}',
     memories: 'Souvenirs de conversations passées (les plus pertinents) :',
     said: { fan: '{fan} a dit', creator: 'Tu as dit', fact: 'Note' },
+    memory: '{who} ({when}) : « {v} »',
     today: 'aujourd’hui',
     yesterday: 'hier',
     daysAgo: 'il y a {n} jours',
@@ -78,6 +79,7 @@ const WORDS = {
     preference: 'Preference — {k}: {v}',
     memories: 'Memories from past conversations (most relevant):',
     said: { fan: '{fan} said', creator: 'You said', fact: 'Note' },
+    memory: '{who} ({when}): "{v}"',
     today: 'today',
     yesterday: 'yesterday',
     daysAgo: '{n} days ago',
@@ -162,8 +164,12 @@ export function renderFanContext(
     return fill(w.earlier, { n, v: price(rest, context.lifetimeSpend.currency) });
   };
 
-  const memories = context.memories.map(
-    (m) => `${fill(w.said[m.from], { fan })} (${when(m.at)}) : « ${m.text.replace(/\s+/g, ' ').trim()} »`,
+  const memories = context.memories.map((m) =>
+    fill(w.memory, {
+      who: fill(w.said[m.from], { fan }),
+      when: when(m.at),
+      v: m.text.replace(/\s+/g, ' ').trim(),
+    }),
   );
 
   const sections: Section[] = [
@@ -208,7 +214,12 @@ function fitSections(title: string, sections: Section[], budgetTokens: number): 
       used += estimateTokens(`${bullet}${line}`) + 1;
       kept.push(`${bullet}${line}`);
     }
-    const summary = section.summary?.(section.lines.length - kept.length);
+    let summary = section.summary?.(section.lines.length - kept.length);
+    // The summary of what was left out takes the place of kept lines if it must.
+    while (summary && !fits(`${bullet}${summary}`) && kept.length > 0) {
+      used -= estimateTokens(kept.pop()!) + 1;
+      summary = section.summary?.(section.lines.length - kept.length);
+    }
     const shown = section.oldestFirst ? kept.reverse() : kept;
     // An older summary goes before the lines it precedes in time, else after them.
     if (summary && section.oldestFirst && fits(`${bullet}${summary}`)) add(`${bullet}${summary}`);

@@ -22,7 +22,15 @@ import {
   type Queues,
 } from '@velvet/shared';
 import { bootstrapAdmin, seedDemo } from './admin-bootstrap';
-import { createOllamaClient, loadIntentClassifier, type IntentClassifier } from '@velvet/llm';
+import {
+  createChromaMemory,
+  createOllamaClient,
+  loadIntentClassifier,
+  NO_MEMORY,
+  startLocalChroma,
+  type IntentClassifier,
+  type OllamaClient,
+} from '@velvet/llm';
 import { createConnectors, createPublishers, type Connectors, type Publishers } from '@velvet/platforms';
 import { DraftAborts, startWorkers } from '@velvet/workers';
 import { startHubServer } from './hub-server';
@@ -56,6 +64,8 @@ export function startWorkerRole(
     classifier: IntentClassifier;
     queues: Queues;
     publishers?: Publishers;
+    /** The Chroma of the vector memory, when OLLAMA_EMBED_MODEL is set (CHROMA_URL or a local one). */
+    chromaUrl?: string;
   },
 ): { stop(): Promise<void> } {
   const connection = connectRedis(deps.redisUrl, { maxRetriesPerRequest: null });
@@ -66,9 +76,15 @@ export function startWorkerRole(
     createEmitterPublisher(ctx.redis, ctx.redisPrefix, new EventLog(ctx.redis, ctx.redisPrefix)),
     { db: ctx.db, queues: deps.queues, logger: ctx.logger },
   );
+  const ollama = createOllamaClient({
+    host: ctx.env.OLLAMA_HOST,
+    timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },
+  });
   const workers = startWorkers({
     ...ctx,
     ...deps,
+    memory: memoryOf(ctx, ollama, deps.chromaUrl ?? ctx.env.CHROMA_URL),
+    memoryTimeoutMs: ctx.env.MEMORY_TIMEOUT_MS,
     connection,
     aborts,
     mediaDir: ctx.env.MEDIA_DIR,
@@ -80,10 +96,7 @@ export function startWorkerRole(
       // The open database: the embedded one is copied through it, inside this process.
       create: (file) => createBackup(ctx.env, file, ctx.database),
     },
-    ollama: createOllamaClient({
-      host: ctx.env.OLLAMA_HOST,
-      timeouts: { firstTokenMs: first_token, idleMs: idle, totalMs: total },
-    }),
+    ollama,
     publisher,
     credentials: createCredentialsKeeper({
       ...ctx,
@@ -101,6 +114,18 @@ export function startWorkerRole(
       connection.disconnect();
     },
   };
+}
+
+/** The vector memory: Chroma with Ollama's embeddings when OLLAMA_EMBED_MODEL is set, else none. */
+function memoryOf(ctx: HubContext, ollama: OllamaClient, chromaUrl: string | undefined) {
+  const model = ctx.env.OLLAMA_EMBED_MODEL;
+  if (!model || !chromaUrl) return NO_MEMORY;
+  return createChromaMemory({
+    url: chromaUrl,
+    model,
+    namespace: ctx.redisPrefix,
+    embed: (texts, signal) => ollama.embed(model, texts, signal),
+  });
 }
 
 /** Where posts are published; the hub asks them how publishing-only accounts connect. */
@@ -174,7 +199,21 @@ export async function startRuntime(env: Env, role: ProcessRole, logger: Logger):
     cleanups.push(() => closeQueues(queues));
 
     if (role !== 'hub') {
-      const workers = startWorkerRole(ctx, { redisUrl, connectors, classifier, queues, publishers });
+      // The embedded shape's vector memory: Chroma from node_modules, data under DATA_DIR.
+      let chromaUrl = env.CHROMA_URL;
+      if (env.OLLAMA_EMBED_MODEL && !chromaUrl) {
+        const chroma = await startLocalChroma(path.join(env.DATA_DIR, 'chroma'), logger);
+        cleanups.push(chroma.stop);
+        chromaUrl = chroma.url;
+      }
+      const workers = startWorkerRole(ctx, {
+        redisUrl,
+        connectors,
+        classifier,
+        queues,
+        publishers,
+        chromaUrl,
+      });
       cleanups.push(() => workers.stop());
     }
     if (role === 'workers') return { ctx, admin, stop };

@@ -271,11 +271,13 @@ export async function startTelegramStack(options: {
   /** Default first name of the fans who `say` something. */
   fanName: string;
   config?: (yaml: string) => string;
+  /** More environment for both processes. */
+  env?: Record<string, string>;
 }): Promise<TelegramStack> {
   const telegram = await startTelegramStandin({ tokens: [options.token] });
   const ollama = await startOllamaStandin(options.ollama);
   const stack = await Stack.create({
-    env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url },
+    env: { TELEGRAM_API_ROOT: telegram.apiRoot, OLLAMA_HOST: ollama.url, ...options.env },
     ...(options.config ? { config: options.config } : {}),
   });
   const hub = await stack.start('hub');

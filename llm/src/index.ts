@@ -26,3 +26,20 @@ export {
   FRIENDLY_MIN_CONFIDENCE,
   type FriendlyVerdict,
 } from './intents/friendly';
+export {
+  estimateTokens,
+  renderFanContext,
+  sentences,
+  type FanContext,
+  type Recollection,
+} from './drafting/fan-context';
+export {
+  collectionName,
+  createChromaMemory,
+  NO_MEMORY,
+  within,
+  type ChromaMemoryOptions,
+  type FanMemory,
+  type MemoryEntry,
+} from './memory/memory';
+export { chromaCli, startLocalChroma, type LocalChroma } from './memory/local-chroma';

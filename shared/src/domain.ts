@@ -124,6 +124,7 @@ export const ALERT_KINDS = [
   'account_attention',
   'backup_failed',
   'reel_missing',
+  'memory_down',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const NOTICE_KINDS = ['followup_sent'] as const;
@@ -151,5 +152,6 @@ export const DEFAULT_PUSH: Record<PushKind, boolean> = {
   account_attention: true,
   backup_failed: true,
   reel_missing: true,
+  memory_down: false,
   followup_sent: false,
 };

@@ -38,6 +38,13 @@ export type Job =
   | { name: 'analytics.collect'; data: { outboxId?: number } }
   /** Repeated: like the friendly replies to the own posts of creators who turned auto-like on. */
   | { name: 'interactions.auto_like'; data: { outboxId?: number } }
+  /**
+   * Vector memory: the fan's recent messages up to `messageId` (and the operators' notes)
+   * embedded and stored for recall; what is stored already is skipped.
+   */
+  | { name: 'memory.embed'; data: { messageId: string; outboxId?: number } }
+  /** Vector memory: every vector of an erased fan deleted (retried until the store answers). */
+  | { name: 'memory.forget'; data: { fanId: string; outboxId?: number } }
   | {
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
@@ -58,4 +65,6 @@ export const JOB_NAMES = [
   'planner.reel_check',
   'analytics.collect',
   'interactions.auto_like',
+  'memory.embed',
+  'memory.forget',
 ] as const satisfies readonly JobName[];

@@ -11,7 +11,7 @@ import type {
   RedisClient,
 } from '@velvet/shared';
 import type { Connectors, Publishers } from '@velvet/platforms';
-import type { IntentClassifier, OllamaClient } from '@velvet/llm';
+import type { FanMemory, IntentClassifier, OllamaClient } from '@velvet/llm';
 import type { DraftAborts } from './draft-aborts';
 
 /** What job handlers may use, passed explicitly. */
@@ -28,6 +28,10 @@ export interface WorkerContext {
   publishers: Publishers;
   classifier: IntentClassifier;
   ollama: OllamaClient;
+  /** Vector memory of past conversations (NO_MEMORY when OLLAMA_EMBED_MODEL is unset). */
+  memory: FanMemory;
+  /** How long a draft waits for recalled memories (MEMORY_TIMEOUT_MS). */
+  memoryTimeoutMs: number;
   aborts: DraftAborts;
   publisher: InboxPublisher;
   queues: Queues;

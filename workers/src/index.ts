@@ -32,6 +32,9 @@ export function startWorkers(ctx: WorkerContext): Workers {
     'planner.reel_check': 1,
     'analytics.collect': 1,
     'interactions.auto_like': 1,
+    // Background: one embedding batch at a time leaves Ollama to the drafts.
+    'memory.embed': 1,
+    'memory.forget': 1,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

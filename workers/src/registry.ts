@@ -10,6 +10,7 @@ import { createPostPublish } from './jobs/publish.job';
 import { createReelCheck } from './jobs/reel-check.job';
 import { createAnalyticsCollect } from './jobs/analytics.job';
 import { createAutoLike } from './jobs/auto-like.job';
+import { createMemoryEmbed, createMemoryForget } from './jobs/memory.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -32,5 +33,7 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'planner.reel_check': run(createReelCheck(ctx)),
     'analytics.collect': run(createAnalyticsCollect(ctx)),
     'interactions.auto_like': run(createAutoLike(ctx)),
+    'memory.embed': run(createMemoryEmbed(ctx)),
+    'memory.forget': run(createMemoryForget(ctx)),
   };
 }

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import {
   auditRepo,
   Conflict,
+  enqueue,
   EventLog,
   NotFound,
   type Action,
@@ -54,6 +55,10 @@ export function createFanRightsService(ctx: HubContext, deps: FanRightsDeps) {
       files++;
     }
     const jobs = await forgetJobs(deps.queues, erased);
+    // The fan's vectors in the conversation memory: deleted by a worker, retried until done.
+    if (ctx.env.OLLAMA_EMBED_MODEL) {
+      await enqueue(deps.queues, { name: 'memory.forget', data: { fanId: erased.fanId } });
+    }
     const logged = await events.forget([...erased.conversationIds, ...erased.messageIds, ...erased.draftIds]);
     const chatKeys = erased.platformChatIds.map(
       (chatId) => `${ctx.redisPrefix}:group-notice:${erased.accountId}:${chatId}`,

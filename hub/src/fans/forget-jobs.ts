@@ -20,6 +20,7 @@ export async function forgetJobs(queues: Queues, refs: ErasedRefs): Promise<numb
     ['draft.generate', refs.messageIds.map((id) => `draft-${id}`)],
     ['push.notify', refs.draftIds.map((id) => `push-draft-${id}`)],
     ['followup.send', refs.followUpIds.map((id) => `followup-${id}`)],
+    ['memory.embed', refs.messageIds.map((id) => `memory-${id}`)],
   ];
   let removed = 0;
   for (const [name, ids] of byQueue) {

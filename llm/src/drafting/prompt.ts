@@ -11,6 +11,8 @@ export interface PromptInput {
   instruction: string;
   /** Catalog facts the reply may use; empty when selling is not allowed. */
   offerFacts: string[];
+  /** What is known of the fan (renderFanContext), placed before the thread; empty for none. */
+  fanContext?: string;
 }
 
 function fill(template: string, values: Record<string, string>): string {
@@ -38,6 +40,9 @@ export function renderPrompt(input: PromptInput): ChatMessage[] {
     : '\nNe parle ni de packs ni de prix dans cette réponse.';
   return [
     { role: 'system', content: system },
-    { role: 'user', content: `${context}\n\nConsigne : ${input.instruction}${facts}` },
+    {
+      role: 'user',
+      content: `${input.fanContext ? `${input.fanContext}\n\n` : ''}${context}\n\nConsigne : ${input.instruction}${facts}`,
+    },
   ];
 }

@@ -19,6 +19,8 @@ export interface OllamaClient {
   /** Token events, then one done event; throws OllamaError. Breaking out early aborts the request. */
   streamChat(request: ChatRequest): AsyncGenerator<ChatEvent>;
   version(): Promise<string>;
+  /** `/api/embed`: one vector per input, in order; throws OllamaError. */
+  embed(model: string, input: string[], signal?: AbortSignal): Promise<number[][]>;
   hasModel(name: string): Promise<boolean>;
 }
 
@@ -164,6 +166,18 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
   return {
     streamChat,
     version: () => request(async (ollama) => (await ollama.version()).version),
+    embed: async (model, input, signal) => {
+      const timeout = AbortSignal.timeout(timeouts.requestMs);
+      const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        const { embeddings } = await ollamaWith(both).embed({ model, input });
+        return embeddings;
+      } catch (error) {
+        if (timeout.aborted) throw reasonError('timeout_total', timeouts.requestMs, error);
+        if (signal?.aborted) throw reasonError('aborted', 0, error);
+        throw toOllamaError(error, model);
+      }
+    },
     hasModel: (name) =>
       request(async (ollama) => {
         const wanted = name.includes(':') ? [name] : [name, `${name}:latest`];

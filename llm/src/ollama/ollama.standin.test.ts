@@ -251,11 +251,27 @@ describe('GET /api/tags, GET /api/version, POST /api/embed', () => {
       load_duration: expect.any(Number),
       prompt_eval_count: 1,
     });
-    expect(one.embeddings[0]).toHaveLength(16);
+    expect(one.embeddings[0]).toHaveLength(256);
     expect(Math.hypot(...one.embeddings[0])).toBeCloseTo(1);
     expect(many.embeddings).toHaveLength(2);
     expect(many.embeddings[0]).toEqual(one.embeddings[0]);
     expect(many.embeddings[1]).not.toEqual(one.embeddings[0]);
+  });
+
+  it('puts texts that share words closer than unrelated ones', async () => {
+    const body: any = await (
+      await post('/api/embed', {
+        model: 'llama2:7b',
+        input: [
+          'mon chien Biscuit adore la plage',
+          'tu te souviens de mon chien ?',
+          'quel est le prix du pack',
+        ],
+      })
+    ).json();
+    const [dog, question, price] = body.embeddings as number[][];
+    const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+    expect(cosine(dog!, question!)).toBeGreaterThan(cosine(dog!, price!) + 0.1);
   });
 
   it('answers an embed for an unknown model with 404', async () => {

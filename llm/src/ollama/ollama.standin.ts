@@ -77,12 +77,28 @@ export function tokenize(text: string): string[] {
   return text.match(/\s*[\p{L}\p{N}'’]+|\s*[^\s\p{L}\p{N}'’]|\s+$/gu) ?? [];
 }
 
-/** Deterministic unit vector of 16 dimensions derived from the text. */
+export const STANDIN_EMBEDDING_DIMENSIONS = 256;
+
+/**
+ * Deterministic unit vector from the text's character trigrams, hashed into 256 dimensions
+ * (lower-cased, accents kept): texts that share words land close together, as a real
+ * embedding model's would, so recall can be tested on meaning-ish similarity.
+ */
 export function standinEmbedding(text: string): number[] {
-  const digest = createHash('sha256').update(text).digest();
-  const raw = Array.from({ length: 16 }, (_, i) => digest.readUInt16BE(i * 2) / 32767.5 - 1);
-  const norm = Math.hypot(...raw) || 1;
-  return raw.map((value) => value / norm);
+  const vector = new Array<number>(STANDIN_EMBEDDING_DIMENSIONS).fill(0);
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  for (const word of words) {
+    const padded = ` ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) {
+      const digest = createHash('sha256')
+        .update(padded.slice(i, i + 3))
+        .digest();
+      vector[digest.readUInt16BE(0) % STANDIN_EMBEDDING_DIMENSIONS]! += digest[2]! & 1 ? 1 : -1;
+    }
+  }
+  const norm = Math.hypot(...vector);
+  // An empty text still gets a unit vector, as a model would give one.
+  return norm > 0 ? vector.map((value) => value / norm) : vector.map((_, i) => (i === 0 ? 1 : 0));
 }
 
 const hrAnchorNs = BigInt(Date.now()) * 1_000_000n;

@@ -50,6 +50,20 @@ const envSchema = z
       .max(66)
       .default('velvet'),
     OLLAMA_HOST: url(['http', 'https']).default('http://127.0.0.1:11434'),
+    /**
+     * Conversation memory: the Ollama embedding model (`/api/embed`) that turns past messages
+     * and notes into vectors. Unset → no vector memory (drafts still get the fan's context).
+     */
+    OLLAMA_EMBED_MODEL: optionalString,
+    /** The Chroma server of the vector memory; unset in the embedded shape → one started from node_modules. */
+    CHROMA_URL: optionalString.pipe(url(['http', 'https']).optional()),
+    /** How long a draft waits for recalled memories before it goes on without them. */
+    MEMORY_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be an integer')
+      .min(50, 'must be at least 50')
+      .max(30_000, 'must be at most 30000')
+      .default(1500),
     VELVET_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     VELVET_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
     VELVET_ADMIN_PASSWORD: optionalString.pipe(
@@ -168,6 +182,15 @@ const envSchema = z
         code: 'custom',
         path: ['VELVET_REDIS_PREFIX'],
         message: 'must start with a hash tag such as {velvet} when REDIS_URL is a Redis Cluster',
+      });
+    }
+    // Several processes would each start a Chroma of their own: the scaled shape names one.
+    if (env.OLLAMA_EMBED_MODEL && !env.CHROMA_URL && env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHROMA_URL'],
+        message:
+          'must be set when OLLAMA_EMBED_MODEL is and REDIS_URL is (the scaled shape shares one Chroma)',
       });
     }
   });

@@ -46,6 +46,10 @@ const velvetConfigSchema = z.strictObject({
   }),
   drafting: z.strictObject({
     history: positiveInt,
+    /** The fan's context block (profile, purchases, offers, notes, memories), in estimated tokens. */
+    context_tokens: positiveInt.default(600),
+    /** Memories recalled into the prompt when vector memory is on. */
+    recall: z.number().int().min(0).max(20).default(3),
     max_length: positiveInt,
     intents: z.partialRecord(
       z.enum(INTENTS),

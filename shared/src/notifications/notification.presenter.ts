@@ -16,7 +16,12 @@ export function notificationUrl(
   if (row.accountId || row.kind === 'account_attention') return '/accounts';
   if (row.kind === 'backup_failed') return '/backups';
   if (row.kind === 'reel_missing') return '/planner';
-  if (row.kind === 'response_time' || row.kind === 'conversion' || row.kind === 'llm_down')
+  if (
+    row.kind === 'response_time' ||
+    row.kind === 'conversion' ||
+    row.kind === 'llm_down' ||
+    row.kind === 'memory_down'
+  )
     return '/dashboard';
   return null;
 }

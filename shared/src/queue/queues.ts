@@ -85,6 +85,24 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
         attempts: 3,
         backoff: { type: 'exponential', delay: 2000 },
       };
+    case 'memory.embed':
+      // Background work: a store that is down is retried a few times, then the next
+      // message's job embeds what this one could not.
+      return {
+        removeOnComplete: true,
+        removeOnFail: { age: 24 * 3600 },
+        jobId: `memory-${job.data.messageId}`,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+      };
+    case 'memory.forget':
+      // An erasure must reach the store: retried for about a day.
+      return {
+        ...keep,
+        jobId: `memory-forget-${job.data.fanId}`,
+        attempts: 20,
+        backoff: { type: 'exponential', delay: 5000 },
+      };
     case 'followup.send':
       // Delayed until due; the stable id makes a re-enqueue (relay sweep, restore) a no-op.
       return {

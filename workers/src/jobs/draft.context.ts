@@ -1,6 +1,7 @@
 import {
   collectEffects,
   draftsRepo,
+  fanContextRepo,
   findPromoCode,
   formatPrice,
   messageSceneRepo,
@@ -24,8 +25,16 @@ import {
   type SalesContext,
   type VelvetConfig,
 } from '@velvet/shared';
-import { renderPrompt, resolvePolicy, type CreatorSendPolicy } from '@velvet/llm';
+import {
+  renderFanContext,
+  renderPrompt,
+  resolvePolicy,
+  within,
+  type CreatorSendPolicy,
+  type Recollection,
+} from '@velvet/llm';
 import type { WorkerContext } from '../context';
+import { alertMemoryDown } from './memory.job';
 
 /** The fan message a draft answers, who it is for, and how it will be written and sent. */
 export interface DraftScene {
@@ -45,6 +54,8 @@ export interface DraftScene {
   /** The sales engine's view of this process and the effects to announce after commit. */
   sales: SalesContext;
   effects: Effects;
+  /** What is known of the fan, rendered for the prompt within the token budget (may be empty). */
+  fanContext: string;
 }
 
 /** The scene of a draft, or nothing when this message needs none (or no longer does). */
@@ -53,7 +64,10 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
   if (!loaded) return;
   const { message, conversation, fan, creator, account } = loaded;
   // A newer fan message has its own draft job, which reads this one too.
-  const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
+  const [history, known] = await Promise.all([
+    messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history),
+    fanContextRepo.load(ctx.db, fan.id, 10),
+  ]);
   if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
   // A worker killed after committing but before BullMQ recorded the job: the work is done.
   if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id)) return;
@@ -74,6 +88,31 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
     defaults: ctx.config.send_policy,
   });
   if (policy === 'off') return;
+  const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+  const memories = await recall(ctx, fan.id, message.text, history, target);
+  const fanContext = renderFanContext(
+    {
+      subscriptionLevel: fan.subscriptionLevel,
+      tags: fan.tags,
+      notes: fan.notes,
+      preferences: Object.entries(fan.profile).filter(
+        (entry): entry is [string, string | number | boolean] =>
+          ['string', 'number', 'boolean'].includes(typeof entry[1]) && String(entry[1]).trim() !== '',
+      ),
+      lastSeenAt: fan.lastSeenAt,
+      lifetimeSpend: { cents: fan.lifetimeSpendCents, currency: fan.spendCurrency },
+      purchaseCount: fan.purchaseCount,
+      purchases: known.purchases,
+      openOffers: known.openOffers,
+      memories,
+    },
+    {
+      lang,
+      fanName: fan.displayName.split(' ')[0] ?? '',
+      now: ctx.now(),
+      budgetTokens: ctx.config.drafting.context_tokens,
+    },
+  );
 
   return {
     message,
@@ -88,10 +127,39 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
     model,
     lang,
     policy,
-    target: { creatorId: conversation.creatorId, conversationId: conversation.id },
+    target,
     sales: salesContext(ctx),
     effects: collectEffects(conversation.creatorId, conversation.id),
+    fanContext,
   };
+}
+
+/**
+ * The few stored memories closest to the fan's message, leaving out the thread the prompt
+ * already has. A store that fails or is slower than MEMORY_TIMEOUT_MS gives none, and one
+ * alert says so: the draft never waits on memory.
+ */
+async function recall(
+  ctx: WorkerContext,
+  fanId: string,
+  text: string,
+  history: MessageRecord[],
+  target: { creatorId: string; conversationId: string },
+): Promise<Recollection[]> {
+  const k = ctx.config.drafting.recall;
+  if (!ctx.memory.enabled || k === 0 || !text.trim()) return [];
+  try {
+    return await within(
+      ctx.memoryTimeoutMs,
+      ctx.memory.recall({ fanId, text, k, exclude: history.map((m) => m.id) }),
+      'recall',
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.logger.warn({ reason, conversationId: target.conversationId }, 'draft written without memory');
+    await alertMemoryDown(ctx, target, reason);
+    return [];
+  }
 }
 
 /** What the reply may sell: the catalog, the offer it presents, and the facts the model must use. */
@@ -167,6 +235,7 @@ export function draftPrompt(ctx: WorkerContext, scene: DraftScene, facts: string
     })),
     instruction: scene.template.prompt,
     offerFacts: facts,
+    fanContext: scene.fanContext,
   });
 }
 

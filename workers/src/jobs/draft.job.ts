@@ -1,5 +1,5 @@
 import type { Job as BullJob } from 'bullmq';
-import { draftsRepo, flushEffects, type JobData, type OfferRecord } from '@velvet/shared';
+import { draftsRepo, enqueue, flushEffects, type JobData, type OfferRecord } from '@velvet/shared';
 import type { WorkerContext } from '../context';
 import { outboxRowOf } from '../job-runner';
 import { loadDraftScene, pitchFor, type DraftScene } from './draft.context';
@@ -25,6 +25,12 @@ export function createDraftGenerate(ctx: WorkerContext) {
     // Aborted by a newer fan message, whose own job takes over.
     if (!reply) return;
     await finishDraft(ctx, scene, draft.id, reply, pitch, selling, outboxRowOf(job));
+    // Then, in the background, the thread so far goes into the fan's vector memory.
+    if (ctx.memory.enabled) {
+      await enqueue(ctx.queues, { name: 'memory.embed', data: { messageId } }).catch((error: unknown) =>
+        ctx.logger.warn({ err: error, messageId }, 'could not queue the memory job'),
+      );
+    }
   };
 }
 

@@ -62,6 +62,8 @@ export const kindWords: Record<Lang, Record<PushKind, string>> = {
     account_attention: 'An account needs attention',
     backup_failed: 'A backup failed',
     reel_missing: 'Tomorrow has no reel planned',
+    // Conversation memory (issue 22)
+    memory_down: 'The conversation memory is unreachable',
     followup_sent: 'Automation sent a follow-up',
   },
   fr: {
@@ -76,6 +78,8 @@ export const kindWords: Record<Lang, Record<PushKind, string>> = {
     account_attention: 'Un compte demande une intervention',
     backup_failed: 'Une sauvegarde a échoué',
     reel_missing: 'Aucun reel prévu demain',
+    // Mémoire des conversations (issue 22)
+    memory_down: 'La mémoire des conversations est injoignable',
     followup_sent: 'L’automatisation a envoyé une relance',
   },
 };

@@ -27,3 +27,4 @@ export * from './planner.repo';
 export * from './analytics.repo';
 export * from './auto-likes.repo';
 export * from './hashtags.repo';
+export * from './fan-context.repo';

@@ -23,6 +23,7 @@ import { retentionApi } from './retention/retention.api';
 import { packMediaApi, salesApi } from './sales/sales.api';
 import { activityApi } from './activity/activity.api';
 import { notificationsApi } from './notifications/notifications.api';
+import { teamsApi } from './teams/teams.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -62,6 +63,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...metricsApi,
   ...activityApi,
   ...notificationsApi,
+  ...teamsApi,
 ];
 
 let built: OpenApiDocument | undefined;

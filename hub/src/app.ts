@@ -72,6 +72,10 @@ import { createUsersService } from './users/users.service';
 import { overviewRoutes } from './home/overview.routes';
 import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
+import { teamsRoutes } from './teams/teams.routes';
+import { createTeamsService } from './teams/teams.service';
+import type { Assigner } from './teams/assignment';
+import type { Presence } from './teams/presence';
 
 export interface AppDeps {
   connectors: Connectors;
@@ -87,6 +91,9 @@ export interface AppDeps {
   receive: EventReceiver;
   /** Webhook accounts with their opened credentials, briefly cached. */
   webhookAccounts: AccountCache;
+  /** Auto-assignment: who has an inbox open, and the passes that hand conversations out. */
+  presence: Presence;
+  assigner: Assigner;
   ui?: RequestHandler;
 }
 
@@ -175,6 +182,11 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(pushRoutes(createPushService(ctx)));
   api.use(activityRoutes(createActivityService(ctx)));
   api.use(notificationsRoutes(createNotificationsService(ctx, deps)));
+  api.use(
+    teamsRoutes(
+      createTeamsService(ctx, { presence: deps.presence, assigner: deps.assigner, publisher: deps.publisher }),
+    ),
+  );
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

@@ -58,7 +58,13 @@ export type Action =
   | 'post:read'
   | 'post:write'
   /** The planner's rules per creator and platform, "Plan the week" and accepting it. */
-  | 'planner:write';
+  | 'planner:write'
+  /** Who works a creator's conversations, how they are shared out, and the waiting queue. */
+  | 'team:manage'
+  /** Go on or off duty (auto-assignment hands conversations to people on duty). */
+  | 'shift:update'
+  /** Add, change and delete saved replies (a creator's, or shared ones without a resource). */
+  | 'saved_reply:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -108,6 +114,9 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'post:read': inScope,
     'post:write': inScope,
     'planner:write': inScope,
+    'team:manage': inScope,
+    'shift:update': anyone,
+    'saved_reply:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -124,6 +133,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'pack:read': inScope,
     'offer:create': inScope,
     'followup:cancel': inScope,
+    'shift:update': anyone,
   },
   model: {
     'creator:list': anyone,

@@ -11,7 +11,9 @@ import { conversations, fans, messages, platformAccounts } from './schema';
 
 const TABLES = [
   'audit_log',
+  'chatter_shifts',
   'conversations',
+  'creator_teams',
   'creators',
   'drafts',
   'fans',
@@ -32,6 +34,8 @@ const TABLES = [
   'purchases',
   'push_subscriptions',
   'refresh_tokens',
+  'saved_replies',
+  'team_members',
   'user_creators',
   'users',
 ];

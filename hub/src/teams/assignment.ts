@@ -68,7 +68,13 @@ export interface Assigned {
  *   transaction that could add to their load has committed before the next statement, which
  *   (READ COMMITTED: a fresh snapshot per statement) counts their load: capacity holds.
  */
-export async function assignOne(db: Db, conversationId: string, online: ReadonlySet<string>) {
+export async function assignOne(
+  db: Db,
+  conversationId: string,
+  online: ReadonlySet<string>,
+  /** Which hub assigned it, for the audit log (`VELVET_HUB_ID`). */
+  hub?: string,
+) {
   return db.transaction(async (tx): Promise<Assigned | 'skipped' | 'nobody'> => {
     const [conversation] = await selectRows<{ creator_id: string; strategy: Strategy }>(
       tx,
@@ -130,7 +136,7 @@ export async function assignOne(db: Db, conversationId: string, online: Readonly
       conversationId,
       targetType: 'conversation',
       targetId: conversationId,
-      data: { to: chosen.userId, load: chosen.load, capacity: chosen.capacity },
+      data: { to: chosen.userId, load: chosen.load, capacity: chosen.capacity, ...(hub ? { hub } : {}) },
     });
     return {
       conversationId,
@@ -187,7 +193,8 @@ export function startAssigner(
         online = await deps.presence.online(members);
         onlineByCreator.set(row.creator_id, online);
       }
-      const assigned = online.size > 0 ? await assignOne(ctx.db, row.id, online) : 'nobody';
+      const assigned =
+        online.size > 0 ? await assignOne(ctx.db, row.id, online, ctx.env.VELVET_HUB_ID) : 'nobody';
       // Nobody free for that creator: its other conversations wait for the next pass.
       if (assigned === 'nobody') full.add(row.creator_id);
       if (typeof assigned === 'string') continue;

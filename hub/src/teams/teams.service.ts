@@ -113,6 +113,15 @@ export function createTeamsService(
                   updated_by = excluded.updated_by, updated_at = now()`,
           );
         }
+        // Shift rows first, in id order, as assignment locks them: no deadlock with a pass.
+        for (const member of [...body.members].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
+          await tx.execute(
+            member.capacity === undefined
+              ? sql`insert into chatter_shifts (user_id) values (${member.userId}) on conflict do nothing`
+              : sql`insert into chatter_shifts (user_id, capacity) values (${member.userId}, ${member.capacity})
+                    on conflict (user_id) do update set capacity = excluded.capacity`,
+          );
+        }
         const keep = body.members.map((m) => m.userId);
         await tx.execute(
           keep.length === 0
@@ -127,12 +136,6 @@ export function createTeamsService(
           await tx.execute(
             sql`insert into team_members (creator_id, user_id) values (${creatorId}, ${member.userId})
                 on conflict do nothing`,
-          );
-          await tx.execute(
-            member.capacity === undefined
-              ? sql`insert into chatter_shifts (user_id) values (${member.userId}) on conflict do nothing`
-              : sql`insert into chatter_shifts (user_id, capacity) values (${member.userId}, ${member.capacity})
-                    on conflict (user_id) do update set capacity = excluded.capacity`,
           );
         }
         await auditRepo.record(tx, {

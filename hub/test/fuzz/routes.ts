@@ -123,6 +123,15 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/creators': { body: 'none', query: () => ({ archived: 'only' }) },
   'GET /api/creators/:id': { body: 'none' },
   'GET /api/creators/:id/team': { body: 'none' },
+  // Teams, shifts and the assignment queue (auto-assignment).
+  'GET /api/creators/:id/assignment': { body: 'none' },
+  'PUT /api/creators/:id/assignment': {
+    body: 'json',
+    example: () => ({ strategy: 'least_loaded', members: [] }),
+  },
+  'GET /api/me/shift': { body: 'none' },
+  'PUT /api/me/shift': { body: 'json', example: () => ({ onDuty: false }) },
+  'GET /api/assignment/queue': { body: 'none' },
   'POST /api/creators/:id/archive': { body: 'none' },
   'POST /api/creators/:id/unarchive': { body: 'none' },
   'GET /api/automation/defaults': { body: 'none' },

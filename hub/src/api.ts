@@ -24,6 +24,7 @@ import { packMediaApi, salesApi } from './sales/sales.api';
 import { activityApi } from './activity/activity.api';
 import { notificationsApi } from './notifications/notifications.api';
 import { teamsApi } from './teams/teams.api';
+import { savedRepliesApi } from './replies/saved-replies.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -64,6 +65,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...activityApi,
   ...notificationsApi,
   ...teamsApi,
+  ...savedRepliesApi,
 ];
 
 let built: OpenApiDocument | undefined;

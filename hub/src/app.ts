@@ -73,6 +73,8 @@ import { overviewRoutes } from './home/overview.routes';
 import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
 import { teamsRoutes } from './teams/teams.routes';
+import { savedRepliesRoutes } from './replies/saved-replies.routes';
+import { createSavedRepliesService } from './replies/saved-replies.service';
 import { createTeamsService } from './teams/teams.service';
 import type { Assigner } from './teams/assignment';
 import type { Presence } from './teams/presence';
@@ -184,9 +186,14 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(notificationsRoutes(createNotificationsService(ctx, deps)));
   api.use(
     teamsRoutes(
-      createTeamsService(ctx, { presence: deps.presence, assigner: deps.assigner, publisher: deps.publisher }),
+      createTeamsService(ctx, {
+        presence: deps.presence,
+        assigner: deps.assigner,
+        publisher: deps.publisher,
+      }),
     ),
   );
+  api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

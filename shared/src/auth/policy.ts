@@ -190,6 +190,10 @@ export function abilities(actor: Actor): Action[] {
     'post:write',
     // The planner screen: rules per creator, plan the week.
     'planner:write',
+    // Teams and saved replies (the panel's screen for them; the inbox's duty switch).
+    'team:manage',
+    'saved_reply:write',
+    'shift:update',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

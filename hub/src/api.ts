@@ -25,6 +25,7 @@ import { activityApi } from './activity/activity.api';
 import { notificationsApi } from './notifications/notifications.api';
 import { teamsApi } from './teams/teams.api';
 import { savedRepliesApi } from './replies/saved-replies.api';
+import { qualityApi } from './quality/quality.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -66,6 +67,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...notificationsApi,
   ...teamsApi,
   ...savedRepliesApi,
+  ...qualityApi,
 ];
 
 let built: OpenApiDocument | undefined;

@@ -74,6 +74,8 @@ import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
 import { teamsRoutes } from './teams/teams.routes';
 import { savedRepliesRoutes } from './replies/saved-replies.routes';
+import { qualityRoutes } from './quality/quality.routes';
+import { createQualityService } from './quality/quality.service';
 import { createSavedRepliesService } from './replies/saved-replies.service';
 import { createTeamsService } from './teams/teams.service';
 import type { Assigner } from './teams/assignment';
@@ -194,6 +196,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
     ),
   );
   api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
+  api.use(qualityRoutes(createQualityService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

@@ -146,6 +146,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'PATCH /api/saved-replies/:id': { body: 'json', example: () => ({ title: 'Hello' }) },
   'DELETE /api/saved-replies/:id': { body: 'none' },
   'GET /api/conversations/:id/saved-replies': { body: 'none' },
+  // Reply quality figures.
+  'GET /api/quality': { body: 'none', query: (w) => ({ days: '7', creatorId: w.ids.creator[0]! }) },
   'POST /api/creators/:id/archive': { body: 'none' },
   'POST /api/creators/:id/unarchive': { body: 'none' },
   'GET /api/automation/defaults': { body: 'none' },

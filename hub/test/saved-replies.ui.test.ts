@@ -99,4 +99,31 @@ describe('saved replies in Chromium', () => {
     expect(await composer.inputValue()).toBe('Hey ! Coucou Sam, ici lina_star 💋/');
     expect(errors).toEqual([]);
   });
+
+  it('shows supervisors the reply quality per person on the dashboard, with its definitions', async () => {
+    // The chatter approved one AI draft after changing two characters, an hour after the fan wrote.
+    await stack.query(`update messages set created_at = created_at - interval '1 hour'`);
+    await stack.query(
+      `insert into drafts (conversation_id, message_id, text, status, edited_text, decided_by, decided_at)
+       select m.conversation_id, m.id, 'Bonjour', 'approved', 'Bonsoir', u.id, m.created_at + interval '30 seconds'
+       from messages m, users u where u.email = '${CHATTER.email}'`,
+    );
+    await page.context().clearCookies();
+    await signIn(page, hub.url!, ADMIN, '/dashboard');
+    const quality = page.getByTestId('quality');
+    const row = quality.getByRole('row', { name: new RegExp(CHATTER.email) }).first();
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      CHATTER.email,
+      '1',
+      '0 %',
+      '0.29',
+      '30 s',
+      '0 %',
+    ]);
+    await quality.getByText('Definitions').click();
+    await quality
+      .getByText(/Edit distance: characters changed between the draft and the text sent/)
+      .waitFor();
+  });
 });

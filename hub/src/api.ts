@@ -25,6 +25,9 @@ import { retentionApi } from './retention/retention.api';
 import { packMediaApi, salesApi } from './sales/sales.api';
 import { activityApi } from './activity/activity.api';
 import { notificationsApi } from './notifications/notifications.api';
+import { teamsApi } from './teams/teams.api';
+import { savedRepliesApi } from './replies/saved-replies.api';
+import { qualityApi } from './quality/quality.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -66,6 +69,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...metricsApi,
   ...activityApi,
   ...notificationsApi,
+  ...teamsApi,
+  ...savedRepliesApi,
+  ...qualityApi,
 ];
 
 let built: OpenApiDocument | undefined;

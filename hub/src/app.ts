@@ -76,6 +76,14 @@ import { createUsersService } from './users/users.service';
 import { overviewRoutes } from './home/overview.routes';
 import { createOverviewService } from './home/overview.service';
 import { usersRoutes } from './users/users.routes';
+import { teamsRoutes } from './teams/teams.routes';
+import { savedRepliesRoutes } from './replies/saved-replies.routes';
+import { qualityRoutes } from './quality/quality.routes';
+import { createQualityService } from './quality/quality.service';
+import { createSavedRepliesService } from './replies/saved-replies.service';
+import { createTeamsService } from './teams/teams.service';
+import type { Assigner } from './teams/assignment';
+import type { Presence } from './teams/presence';
 
 export interface AppDeps {
   connectors: Connectors;
@@ -91,6 +99,9 @@ export interface AppDeps {
   receive: EventReceiver;
   /** Webhook accounts with their opened credentials, briefly cached. */
   webhookAccounts: AccountCache;
+  /** Auto-assignment: who has an inbox open, and the passes that hand conversations out. */
+  presence: Presence;
+  assigner: Assigner;
   ui?: RequestHandler;
 }
 
@@ -181,6 +192,17 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(pushRoutes(createPushService(ctx)));
   api.use(activityRoutes(createActivityService(ctx)));
   api.use(notificationsRoutes(createNotificationsService(ctx, deps)));
+  api.use(
+    teamsRoutes(
+      createTeamsService(ctx, {
+        presence: deps.presence,
+        assigner: deps.assigner,
+        publisher: deps.publisher,
+      }),
+    ),
+  );
+  api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
+  api.use(qualityRoutes(createQualityService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

@@ -17,6 +17,8 @@ import { createSessionGate, type AccessEvents } from './auth/session-gate';
 import { createConversationsService } from './conversations/conversations.service';
 import { createDraftsService } from './drafts/drafts.service';
 import { createInboxServer, type InboxServer } from './realtime/inbox.socket';
+import { startAssigner } from './teams/assignment';
+import { createPresence } from './teams/presence';
 import { startMetricsStream } from './metrics/metrics.stream';
 import { createPaymentsService } from './payments/payments.service';
 import { createIngestService } from './webhooks/ingest.service';
@@ -87,7 +89,11 @@ export async function startHubServer(
     publisher,
     connectors: deps.connectors,
   });
+  const presence = createPresence(ctx.redis, ctx.redisPrefix);
+  const assigner = startAssigner(ctx, { presence, publisher });
   inbox.attach({
+    presence,
+    assigner,
     conversations,
     drafts: createDraftsService(ctx, { relay, publisher, connectors: deps.connectors }),
   });
@@ -117,6 +123,8 @@ export async function startHubServer(
     gate,
     access,
     webhookAccounts,
+    presence,
+    assigner,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -141,6 +149,7 @@ export async function startHubServer(
       if (!drained) ctx.logger.warn({ requests: requests.count }, 'shutdown: closing requests still running');
       server.closeAllConnections();
       await live.stop();
+      assigner.stop();
       metricsStream.stop();
       await inbox.close();
       gate.close();

@@ -30,6 +30,8 @@ import type { SessionGate } from '../auth/session-gate';
 import { verifyAccessToken } from '../auth/tokens';
 import { refuseDeep, ValidationFailed } from '../http/validate';
 import { createRecoverableAdapter, type RecoveredData } from './recoverable-adapter';
+import type { Assigner } from '../teams/assignment';
+import { PRESENCE_TTL_MS, type Presence } from '../teams/presence';
 
 interface SocketData extends RecoveredData {
   actor: Actor;
@@ -73,7 +75,13 @@ export interface InboxServer {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   publisher: InboxPublisher;
   /** Starts accepting client events, handled by these services. */
-  attach(services: { conversations: ConversationsService; drafts: DraftsService }): void;
+  attach(services: {
+    conversations: ConversationsService;
+    drafts: DraftsService;
+    /** Sockets count as presence for auto-assignment; a new one may take waiting work. */
+    presence?: Presence;
+    assigner?: Assigner;
+  }): void;
   /**
    * Disconnects every socket in a room, on every hub, without recovery: the client signs in
    * again or, if it still may, reconnects with a fresh view of what it may see.
@@ -163,8 +171,25 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
       (socket as unknown as { emit(...args: unknown[]): void }).emit('sync:offset', {}, offset);
   };
 
-  const attach: InboxServer['attach'] = ({ conversations, drafts }) =>
+  let presenceTimer: NodeJS.Timeout | undefined;
+  const attach: InboxServer['attach'] = ({ conversations, drafts, presence, assigner }) => {
+    const present = (socket: InboxSocket) =>
+      presence
+        ?.connected(socket.data.actor.id, socket.id)
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'presence not recorded'));
+    if (presence) {
+      presenceTimer = setInterval(() => inbox.sockets.forEach((s) => void present(s)), PRESENCE_TTL_MS / 3);
+      presenceTimer.unref();
+    }
     inbox.on('connection', (socket: InboxSocket) => {
+      if (presence) {
+        void present(socket)?.then(() => assigner?.kick());
+        socket.on('disconnect', () => {
+          presence
+            .disconnected(socket.data.actor.id, socket.id)
+            .catch((err: unknown) => ctx.logger.warn({ err }, 'presence not cleared'));
+        });
+      }
       // A recovered session brings its old rooms back; keep only what the user may see now.
       const allowed = [...allowedRooms(socket.data.actor), rooms.session(socket.data.sessionId)];
       // The Redis adapter keeps rooms in memory: join and leave are synchronous here.
@@ -245,6 +270,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
         handle(conversationSnoozePayload, async (a, p) => (await conversations.snooze(a, p), {})),
       );
     });
+  };
 
   const publisher = createInboxPublisher(log, (list, event, payload, offset) => {
     const room = inbox.to(list) as unknown as { emit(...args: unknown[]): void };
@@ -270,6 +296,7 @@ export function createInboxServer(ctx: HubContext, server: http.Server, gate: Se
     endSockets,
     async close() {
       clearInterval(refresh);
+      clearInterval(presenceTimer);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       // Whatever was still sent goes out before the connections close.
       await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);

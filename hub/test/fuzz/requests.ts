@@ -53,6 +53,7 @@ export const KIND_BY_SEGMENT: Record<string, IdKind> = {
   telegram: 'account',
   media: 'media',
   posts: 'post',
+  'saved-replies': 'savedReply',
 };
 
 /** An id of a real record of the right kind most often, else a random UUID or no UUID at all. */

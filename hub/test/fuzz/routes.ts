@@ -130,6 +130,31 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/creators': { body: 'none', query: () => ({ archived: 'only' }) },
   'GET /api/creators/:id': { body: 'none' },
   'GET /api/creators/:id/team': { body: 'none' },
+  // Teams, shifts and the assignment queue (auto-assignment).
+  'GET /api/creators/:id/assignment': { body: 'none' },
+  'PUT /api/creators/:id/assignment': {
+    body: 'json',
+    example: () => ({ strategy: 'least_loaded', members: [] }),
+  },
+  'GET /api/me/shift': { body: 'none' },
+  'PUT /api/me/shift': { body: 'json', example: () => ({ onDuty: false }) },
+  'GET /api/assignment/queue': { body: 'none' },
+  // Saved replies.
+  'GET /api/saved-replies': { body: 'none', query: (w) => ({ creatorId: w.ids.creator[0]! }) },
+  'POST /api/saved-replies': {
+    body: 'json',
+    example: (w) => ({
+      creatorId: w.ids.creator[0],
+      title: 'Bonjour',
+      body: 'Coucou {fan_name} !',
+      lang: 'fr',
+    }),
+  },
+  'PATCH /api/saved-replies/:id': { body: 'json', example: () => ({ title: 'Hello' }) },
+  'DELETE /api/saved-replies/:id': { body: 'none' },
+  'GET /api/conversations/:id/saved-replies': { body: 'none' },
+  // Reply quality figures.
+  'GET /api/quality': { body: 'none', query: (w) => ({ days: '7', creatorId: w.ids.creator[0]! }) },
   'POST /api/creators/:id/archive': { body: 'none' },
   'POST /api/creators/:id/unarchive': { body: 'none' },
   'GET /api/automation/defaults': { body: 'none' },

@@ -52,7 +52,8 @@ export type IdKind =
   /** A user only `PATCH /api/users/:id` changes: disabling the actors would end their sessions. */
   | 'managedUser'
   | 'media'
-  | 'post';
+  | 'post'
+  | 'savedReply';
 
 /**
  * One hub with a record of every kind the routes name (creators, a Telegram and a sandbox
@@ -139,6 +140,10 @@ export async function createWorld(): Promise<World> {
       body: form,
     })
   ).json()) as { id: string };
+  const savedReply = await ok(
+    'saved reply',
+    admin.post('/api/saved-replies', { creatorId: creatorA, title: 'Merci', body: 'Merci {fan_name} !' }),
+  );
   const post = await ok(
     'post',
     admin.post(`/api/creators/${creatorA}/posts`, {
@@ -270,6 +275,7 @@ export async function createWorld(): Promise<World> {
       managedUser: users.filter((u) => u.email === 'managed@fuzz.velvet').map((u) => u.id),
       media: [media.id],
       post: [post.id],
+      savedReply: [savedReply.id],
     },
     webhookAuth,
     fuzzUser,

@@ -58,7 +58,51 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 }
 
 /** Typed calls to the hub's REST API; each response is parsed, never cast. */
+/** Saved replies (issue 22): a creator's and the shared ones, as the panel manages them. */
+export const savedReply = z.object({
+  id: z.string(),
+  creatorId: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  lang: z.enum(['fr', 'en']).nullable(),
+  updatedAt: z.string(),
+});
+export type SavedReply = z.output<typeof savedReply>;
+const savedReplyList = z.object({ replies: z.array(savedReply) });
+/** The same, each with its variables filled for one conversation (`text`). */
+const renderedReplies = z.object({
+  replies: z.array(savedReply.extend({ text: z.string() })),
+  variables: z.array(z.string()),
+});
+export type RenderedReply = z.output<typeof renderedReplies>['replies'][number];
+/** A person's shift (auto-assignment hands conversations to people on duty). */
+const shiftResponse = z.object({ onDuty: z.boolean(), capacity: z.number(), load: z.number() });
+
 export const api = {
+  savedReplies: (creatorId?: string) =>
+    session.request(
+      savedReplyList,
+      `/api/saved-replies${creatorId ? `?creatorId=${encodeURIComponent(creatorId)}` : ''}`,
+    ),
+  conversationReplies: (conversationId: string) =>
+    session.request(
+      renderedReplies,
+      `/api/conversations/${encodeURIComponent(conversationId)}/saved-replies`,
+    ),
+  createSavedReply: (body: {
+    creatorId: string | null;
+    title: string;
+    body: string;
+    lang: 'fr' | 'en' | null;
+  }) => session.request(savedReply, '/api/saved-replies', { method: 'POST', body }),
+  updateSavedReply: (id: string, body: { title?: string; body?: string; lang?: 'fr' | 'en' | null }) =>
+    session.request(savedReply, `/api/saved-replies/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  deleteSavedReply: (id: string) =>
+    session.request(z.undefined(), `/api/saved-replies/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  shift: () => session.request(shiftResponse, '/api/me/shift'),
+  setShift: (onDuty: boolean) =>
+    session.request(shiftResponse, '/api/me/shift', { method: 'PUT', body: { onDuty } }),
+
   creators: () => session.request(creatorList, '/api/creators'),
 
   /** The platforms this hub speaks, with what each can do. */

@@ -24,7 +24,7 @@ describe('can', () => {
   });
 
   it('lists collection abilities for the UI', () => {
-    expect(abilities(actor('chatter'))).toEqual(['creator:list']);
+    expect(abilities(actor('chatter'))).toEqual(['creator:list', 'shift:update']);
     expect(abilities(actor('admin'))).toContain('user:create');
     // The creators screen offers editing to those who may edit the creators they see.
     expect(abilities(actor('manager'))).toContain('creator:update');

@@ -60,7 +60,13 @@ export type Action =
   /** The planner's rules per creator and platform, "Plan the week" and accepting it. */
   | 'planner:write'
   /** The analytics pages: figures, best posts, best times, CSV export. */
-  | 'analytics:read';
+  | 'analytics:read'
+  /** Who works a creator's conversations, how they are shared out, and the waiting queue. */
+  | 'team:manage'
+  /** Go on or off duty (auto-assignment hands conversations to people on duty). */
+  | 'shift:update'
+  /** Add, change and delete saved replies (a creator's, or shared ones without a resource). */
+  | 'saved_reply:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -111,6 +117,9 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'post:write': inScope,
     'planner:write': inScope,
     'analytics:read': inScope,
+    'team:manage': inScope,
+    'shift:update': anyone,
+    'saved_reply:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -127,6 +136,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'pack:read': inScope,
     'offer:create': inScope,
     'followup:cancel': inScope,
+    'shift:update': anyone,
   },
   model: {
     'creator:list': anyone,
@@ -186,6 +196,10 @@ export function abilities(actor: Actor): Action[] {
     'planner:write',
     // The analytics pages.
     'analytics:read',
+    // Teams and saved replies (the panel's screen for them; the inbox's duty switch).
+    'team:manage',
+    'saved_reply:write',
+    'shift:update',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

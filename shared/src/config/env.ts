@@ -91,6 +91,13 @@ const envSchema = z
       .int('must be an integer')
       .min(1, 'must be at least 1')
       .default(1000),
+    /** How often each hub looks for conversations waiting for a person to auto-assign. */
+    VELVET_ASSIGN_SWEEP_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be an integer')
+      .min(20, 'must be at least 20')
+      .max(600_000, 'must be at most 600000')
+      .default(3000),
     /**
      * This hub's name behind nginx: it prefixes every Engine.IO session id so nginx can send a
      * long-polling client's requests back to the hub holding its session (nginx.conf's map).

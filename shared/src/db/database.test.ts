@@ -13,7 +13,9 @@ const TABLES = [
   'account_metrics',
   'audit_log',
   'auto_likes',
+  'chatter_shifts',
   'conversations',
+  'creator_teams',
   'creators',
   'drafts',
   'fans',
@@ -40,6 +42,8 @@ const TABLES = [
   'purchases',
   'push_subscriptions',
   'refresh_tokens',
+  'saved_replies',
+  'team_members',
   'user_creators',
   'users',
 ];

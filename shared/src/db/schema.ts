@@ -840,3 +840,61 @@ export const postConversions = pgTable(
     check('post_conversions_method_check', sql`${t.method} in ('link','promo_code','chat_window')`),
   ],
 );
+
+/** Auto-assignment for a creator: how conversations needing a person are shared out. */
+export const creatorTeams = pgTable(
+  'creator_teams',
+  {
+    creatorId: uuid('creator_id')
+      .primaryKey()
+      .references(() => creators.id, { onDelete: 'cascade' }),
+    strategy: text('strategy').$type<'round_robin' | 'least_loaded'>().notNull().default('round_robin'),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('creator_teams_strategy_check', sql`${t.strategy} in ('round_robin','least_loaded')`)],
+);
+
+/** Who works a creator's conversations; round robin takes the one assigned longest ago. */
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    creatorId: owner('creator_id', () => creators.id),
+    userId: owner('user_id', () => users.id),
+    lastAssignedAt: ts('last_assigned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.creatorId, t.userId] }), index('team_members_user_idx').on(t.userId)],
+);
+
+/** A person's shift: on duty or not, and how many open conversations they hold at most. */
+export const chatterShifts = pgTable(
+  'chatter_shifts',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    onDuty: boolean('on_duty').notNull().default(false),
+    capacity: integer('capacity').notNull().default(5),
+    changedAt: ts('changed_at').notNull().defaultNow(),
+  },
+  (t) => [check('chatter_shifts_capacity_check', sql`${t.capacity} between 1 and 100`)],
+);
+
+/** Canned answers with `{variables}`: one creator's (creatorId) or shared by all (null). */
+export const savedReplies = pgTable(
+  'saved_replies',
+  {
+    id: id(),
+    creatorId: uuid('creator_id').references(() => creators.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    lang: text('lang').$type<'fr' | 'en'>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('saved_replies_creator_idx').on(t.creatorId),
+    check('saved_replies_lang_check', sql`${t.lang} in ('fr','en')`),
+  ],
+);

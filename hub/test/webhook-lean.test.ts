@@ -91,7 +91,10 @@ describe('the lean webhook route answers as the Express route does', () => {
       status: 400,
       body: { error: { code: 'invalid_json' } },
     });
-    expect(await both('"a string"')).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    expect(await both('"a string"')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_json' } },
+    });
     expect(await both(update('intrus'), {}, 'not-the-secret')).toMatchObject({
       status: 401,
       body: { error: { code: 'unauthorized' } },

@@ -25,6 +25,8 @@ export interface IngestRun {
   errors: number;
   /** Answers other than 200 by status (0: no answer, the request failed at the client). */
   errorStatuses: Record<string, number>;
+  /** The hub's error log lines during the run, by message and error (why a 5xx was answered). */
+  errorCauses: Record<string, number>;
   delivered: number;
   sent: number;
   latencyMs: ReturnType<typeof summarize>;
@@ -129,6 +131,7 @@ export async function ingestBench(options: {
       const errorStatuses: Record<string, number> = {};
       const pipeline = workers !== undefined;
       const draftsBefore = await draftCount();
+      const logFrom = hub!.output().length;
       await meter.start();
       const began = performance.now();
       await paced(rate, seconds, async () => {
@@ -189,6 +192,7 @@ export async function ingestBench(options: {
         achievedRate: Math.round(sent / elapsed),
         errors,
         errorStatuses,
+        errorCauses: errorCauses(hub!.output().slice(logFrom)),
         delivered: latencies.length,
         sent,
         latencyMs: summarize(latencies),
@@ -239,4 +243,21 @@ export async function ingestBench(options: {
     await ollama.close();
     await telegram.close();
   }
+}
+
+/** Counts the error lines (pino level ≥ 50) of a process's output by message and error. */
+function errorCauses(output: string): Record<string, number> {
+  const causes: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    if (!line.includes('"level":5') && !line.includes('"level":6')) continue;
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((entry.level ?? 0) < 50) continue;
+      const cause = [entry.msg, entry.err?.message].filter(Boolean).join(': ');
+      causes[cause] = (causes[cause] ?? 0) + 1;
+    } catch {
+      // Not a log line.
+    }
+  }
+  return causes;
 }

@@ -82,7 +82,10 @@ if (only.has('ingest')) {
     (r.errors
       ? ` (${Object.entries(r.errorStatuses)
           .map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`)
-          .join(', ')})`
+          .join(', ')})` +
+        Object.entries(r.errorCauses)
+          .map(([cause, n]) => `; hub logged ${n} × "${cause}"`)
+          .join('')
       : '') +
     (r.pipeline
       ? `, ${r.drafts} drafts, backlog drained ${r.drainMs === null ? 'not within 15 s' : `${r.drainMs} ms`} after the load`

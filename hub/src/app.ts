@@ -55,10 +55,9 @@ import { conversationsRoutes } from './conversations/conversations.routes';
 import type { ConversationsService } from './conversations/conversations.service';
 
 import type { AccountCache } from './webhooks/account-cache';
-import { webhooksRoutes } from './webhooks/webhooks.routes';
+import { webhooksRoutes, type WebhookHandler } from './webhooks/webhooks.routes';
 import { platformsRoutes } from './platforms/platforms.routes';
 import type { PaymentsService } from './payments/payments.service';
-import type { EventReceiver } from './webhooks/receive';
 import { paymentsWebhookRoutes } from './payments/payments.routes';
 import { packMediaRoutes } from './sales/pack-media.routes';
 import { createPackMediaService } from './sales/pack-media.service';
@@ -95,8 +94,8 @@ export interface AppDeps {
   gate: SessionGate;
   access: AccessEvents;
   payments: PaymentsService;
-  /** Stores a platform event, from a webhook or a live connection. */
-  receive: EventReceiver;
+  /** Authenticates and stores one platform webhook call (the lean route's fallback). */
+  webhooks: WebhookHandler;
   /** Webhook accounts with their opened credentials, briefly cached. */
   webhookAccounts: AccountCache;
   /** Auto-assignment: who has an inbox open, and the passes that hand conversations out. */
@@ -105,6 +104,12 @@ export interface AppDeps {
   ui?: RequestHandler;
 }
 
+/**
+ * The security headers on every answer. The UI sets its own Content-Security-Policy
+ * (SvelteKit hashes its inline bootstrap).
+ */
+export const securityHeaders = (): RequestHandler => helmet({ contentSecurityPolicy: false });
+
 export function createApp(ctx: HubContext, deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
@@ -112,13 +117,12 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   // otherwise a client could rotate X-Forwarded-For to dodge its per-address limit.
   app.set('trust proxy', trustProxy(ctx.env.TRUST_PROXY));
 
-  // The UI sets its own Content-Security-Policy (SvelteKit hashes its inline bootstrap).
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(securityHeaders());
   // Platform webhooks, the hot path: the security headers above and a request log that
   // costs nothing unless the answer is an error or slow, not the API's per-request logger.
   app.use('/webhooks', quietRequestLog(ctx.logger, ctx.env.LOG_SLOW_REQUEST_MS));
   app.use(paymentsWebhookRoutes(deps.payments));
-  app.use(webhooksRoutes(deps.connectors, deps.receive, deps.webhookAccounts));
+  app.use(webhooksRoutes(deps.webhooks));
   app.use(
     pinoHttp({
       logger: ctx.logger,

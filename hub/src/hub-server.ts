@@ -11,7 +11,7 @@ import {
 } from '@velvet/shared';
 import type { IntentClassifier } from '@velvet/llm';
 import type { Connectors } from '@velvet/platforms';
-import { createApp } from './app';
+import { createApp, securityHeaders } from './app';
 import type { HubContext } from './context';
 import { createSessionGate, type AccessEvents } from './auth/session-gate';
 import { createConversationsService } from './conversations/conversations.service';
@@ -25,6 +25,8 @@ import { createIngestService } from './webhooks/ingest.service';
 import { createEventReceiver } from './webhooks/receive';
 import { startLiveSessions } from './live/live-sessions';
 import { createAccountCache } from './webhooks/account-cache';
+import { createLeanWebhooks } from './webhooks/lean-webhooks';
+import { createWebhookHandler } from './webhooks/webhooks.routes';
 
 export interface HubServer {
   server: http.Server;
@@ -110,9 +112,10 @@ export async function startHubServer(
     payments,
     createAccountAttention({ ...ctx, publisher: inbox.publisher }),
   );
+  const webhooks = createWebhookHandler(deps.connectors, receive, webhookAccounts);
   const app = createApp(ctx, {
     payments,
-    receive,
+    webhooks,
     ui: deps.ui,
     connectors: deps.connectors,
     classifier: deps.classifier,
@@ -130,7 +133,17 @@ export async function startHubServer(
     server.once('error', reject);
     server.listen(deps.port, deps.host, () => resolve());
   });
-  handle = app;
+  // Platform webhooks, the hot path, skip Express (same headers, limits and answers).
+  const lean = createLeanWebhooks({
+    connectors: deps.connectors,
+    handle: webhooks,
+    securityHeaders: securityHeaders(),
+    logger: ctx.logger,
+    slowMs: ctx.env.LOG_SLOW_REQUEST_MS,
+  });
+  handle = (req, res) => {
+    if (!lean(req, res)) app(req, res);
+  };
   const live = startLiveSessions(ctx, { connectors: deps.connectors, receive });
   return {
     server,

@@ -74,26 +74,41 @@ export function requestId(incoming: string | string[] | undefined): string {
  */
 export function quietRequestLog(logger: Logger, slowMs: number): RequestHandler {
   return (req, res, next) => {
-    const id = requestId(req.headers['x-request-id']);
-    res.setHeader('X-Request-Id', id);
-    const started = Date.now();
     // The error mapper logs an unhandled error through req.log.
     req.log = logger;
-    res.once('finish', () => {
-      const responseTime = Date.now() - started;
-      const level: Level = res.statusCode >= 500 ? 'error' : responseTime >= slowMs ? 'warn' : 'debug';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
-        {
-          req: { id, method: req.method, url: req.originalUrl },
-          res: { statusCode: res.statusCode },
-          responseTime,
-        },
-        'request completed',
-      );
-    });
+    logAnswer(logger, slowMs, req, res, req.originalUrl);
     next();
   };
+}
+
+/**
+ * Gives `res` its X-Request-Id and logs its answer once finished (errors always, slow
+ * answers as warnings, the rest at debug): `quietRequestLog` without Express.
+ */
+export function logAnswer(
+  logger: Logger,
+  slowMs: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+): string {
+  const id = requestId(req.headers['x-request-id']);
+  res.setHeader('X-Request-Id', id);
+  const started = Date.now();
+  res.once('finish', () => {
+    const responseTime = Date.now() - started;
+    const level: Level = res.statusCode >= 500 ? 'error' : responseTime >= slowMs ? 'warn' : 'debug';
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      {
+        req: { id, method: req.method, url },
+        res: { statusCode: res.statusCode },
+        responseTime,
+      },
+      'request completed',
+    );
+  });
+  return id;
 }
 
 /**

@@ -10,9 +10,7 @@ interface BodyParserError {
 export const errorMapper: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof AppError) {
     if (error instanceof RateLimited) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    const body: Record<string, unknown> = { code: error.code, message: error.message };
-    if (error.details !== undefined) body.details = error.details;
-    res.status(error.status).json({ error: body });
+    res.status(error.status).json(appErrorBody(error));
     return;
   }
   const parserError = error as BodyParserError;
@@ -58,6 +56,13 @@ export const errorMapper: ErrorRequestHandler = (error, req, res, _next) => {
   req.log?.error({ err: error }, 'unhandled error');
   res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side' } });
 };
+
+/** An `AppError`'s answer body (the lean webhook route answers with it too). */
+export function appErrorBody(error: AppError): { error: Record<string, unknown> } {
+  const body: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error.details !== undefined) body.details = error.details;
+  return { error: body };
+}
 
 export const notFound: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: `No route for ${req.method} ${req.path}` } });

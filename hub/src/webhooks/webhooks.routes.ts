@@ -7,27 +7,29 @@ import type { EventReceiver } from './receive';
 
 type WithRawBody = Request & { rawBody?: Buffer };
 
+/** The most a platform's webhook body may weigh (413 beyond). */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
 /**
- * `POST /webhooks/:platform/:accountId`: the platform's connector authenticates the call
- * and parses its payload; the message is stored durably, then answered 2xx. Bad input
- * gets a 4xx and stores nothing. Mounted before the app's JSON parser: signatures cover
- * the exact bytes the platform sent.
+ * One webhook call, however it was read: the platform's connector authenticates it and
+ * parses its payload; the event is stored durably before the answer is returned. Throws
+ * an `AppError` (404, 401, 400) for a call that stores nothing.
  */
-export function webhooksRoutes(
+export type WebhookHandler = (
+  platform: string,
+  accountId: string,
+  request: WebhookRequest,
+) => Promise<Record<string, unknown>>;
+
+export function createWebhookHandler(
   connectors: Connectors,
   receive: EventReceiver,
   accounts: AccountCache,
-): Router {
-  const router = Router();
-  const json = express.json({
-    limit: '1mb',
-    verify: (req, _res, buffer) => void ((req as WithRawBody).rawBody = buffer),
-  });
-
-  router.post('/webhooks/:platform/:accountId', json, async (req: WithRawBody, res) => {
-    const connector = connectors.get(String(req.params.platform));
+): WebhookHandler {
+  return async (platform, rawAccountId, request) => {
+    const connector = connectors.get(platform);
     if (!connector) throw new NotFound('Webhook receiver');
-    const accountId = parseId(req.params.accountId, 'Account');
+    const accountId = parseId(rawAccountId, 'Account');
     // An account that needs attention still hears from its fans; a disconnected one does not.
     const usable = (found: WebhookAccount | undefined) =>
       found && found.account.platform === connector.platform && found.account.status !== 'disconnected'
@@ -35,12 +37,7 @@ export function webhooksRoutes(
         : undefined;
     let found = usable(await accounts.get(accountId));
     if (!found) throw new NotFound('Account');
-    refuseDeep(req.body);
-    const request: WebhookRequest = {
-      headers: req.headers,
-      rawBody: req.rawBody ?? Buffer.alloc(0),
-      body: req.body,
-    };
+    refuseDeep(request.body);
     // Credentials cached from before a change elsewhere: the database's word decides.
     if (!connector.verifyWebhook(request, found.credentials)) {
       if (!found.cached) throw new Unauthorized('Wrong or missing webhook signature');
@@ -52,7 +49,30 @@ export function webhooksRoutes(
     }
     const { account, credentials } = found;
     const answer = await receive(account, connector, credentials, connector.parseWebhook(request));
-    res.json({ ...connector.webhookAnswer?.(request), ...answer });
+    return { ...connector.webhookAnswer?.(request), ...answer };
+  };
+}
+
+/**
+ * `POST /webhooks/:platform/:accountId` through Express: the calls the lean route
+ * (`lean-webhooks.ts`) leaves to it (compressed or chunked bodies, other content types,
+ * odd paths). Mounted before the app's JSON parser: signatures cover the exact bytes the
+ * platform sent.
+ */
+export function webhooksRoutes(handle: WebhookHandler): Router {
+  const router = Router();
+  const json = express.json({
+    limit: WEBHOOK_BODY_LIMIT,
+    verify: (req, _res, buffer) => void ((req as WithRawBody).rawBody = buffer),
+  });
+
+  router.post('/webhooks/:platform/:accountId', json, async (req: WithRawBody, res) => {
+    const request: WebhookRequest = {
+      headers: req.headers,
+      rawBody: req.rawBody ?? Buffer.alloc(0),
+      body: req.body,
+    };
+    res.json(await handle(String(req.params.platform), String(req.params.accountId), request));
   });
 
   return router;

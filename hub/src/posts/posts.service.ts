@@ -46,7 +46,11 @@ export function createPostsService(ctx: HubContext, deps: { relay: OutboxRelay; 
       ...gone.map((t) => ({ t, deleted: true })),
     ])
       await deps.publisher
-        .emit({ publishing: creatorId }, 'post:update', presentPostUpdate(target.t, creatorId, target.deleted))
+        .emit(
+          { publishing: creatorId },
+          'post:update',
+          presentPostUpdate(target.t, creatorId, target.deleted),
+        )
         .catch((error: unknown) => ctx.logger.warn({ err: error, postId }, 'post:update not sent'));
   }
 

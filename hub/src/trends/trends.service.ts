@@ -60,8 +60,7 @@ export function createTrendsService(ctx: HubContext, deps: { publishers?: Publis
     } catch (error) {
       ctx.logger.warn({ err: error, platform }, 'trends not fetched');
       result = {
-        error:
-          error instanceof PlatformError ? error.message : 'The platform did not answer with its trends',
+        error: error instanceof PlatformError ? error.message : 'The platform did not answer with its trends',
         fetchedAt: ctx.now().toISOString(),
       };
     }
@@ -76,7 +75,11 @@ export function createTrendsService(ctx: HubContext, deps: { publishers?: Publis
   }
 
   return {
-    async forCreator(actor: Actor, creatorId: string, query: { location?: number }): Promise<CreatorTrendsView> {
+    async forCreator(
+      actor: Actor,
+      creatorId: string,
+      query: { location?: number },
+    ): Promise<CreatorTrendsView> {
       authorize(actor, 'post:read', { creatorId });
       if (!(await creatorsRepo.findById(ctx.db, creatorId))) throw new NotFound('Creator');
       const accounts = await accountsRepo.listByCreator(ctx.db, creatorId);
@@ -94,7 +97,14 @@ export function createTrendsService(ctx: HubContext, deps: { publishers?: Publis
         const label = PUBLISH_PROFILES.get(platform)?.label ?? platform;
         views.push(
           'error' in result
-            ? { platform, label, state: 'unavailable', trends: [], reason: result.error, fetchedAt: result.fetchedAt }
+            ? {
+                platform,
+                label,
+                state: 'unavailable',
+                trends: [],
+                reason: result.error,
+                fetchedAt: result.fetchedAt,
+              }
             : { platform, label, state: 'ok', trends: result.trends, fetchedAt: result.fetchedAt },
         );
       }

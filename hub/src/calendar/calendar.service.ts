@@ -76,6 +76,7 @@ export function createCalendarService(ctx: HubContext) {
           state: target.state as PostTargetState,
           scheduledAt: target.scheduledAt!.toISOString(),
           timeZone: target.timeZone,
+          ...(target.remoteUrl ? { remoteUrl: target.remoteUrl } : {}),
         });
       }
 

@@ -37,6 +37,8 @@ export const calendarPost = z.object({
       state: z.enum(POST_TARGET_STATES),
       scheduledAt: z.string(),
       timeZone: z.string().nullable(),
+      /** Where the post is on the platform, once published there (absent before). */
+      remoteUrl: z.string().optional(),
     }),
   ),
 });

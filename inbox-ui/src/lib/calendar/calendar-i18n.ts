@@ -24,6 +24,8 @@ interface CalendarText {
   notMoved: string;
   readOnly: string;
   dragHint: string;
+  // Five platforms: each published target's link on its chip.
+  openOn: string;
   forbidden: string;
   kinds: Record<PostKind, string>;
   states: Record<PostTargetState, string>;
@@ -55,6 +57,8 @@ export const calendarText: Record<Lang, CalendarText> = {
     notMoved: 'Not moved: {reason}',
     readOnly: 'Read only: posts are moved from a computer.',
     dragHint: 'Drag a post to another day or hour to move it; click it to edit.',
+    // Five platforms: each published target's link on its chip.
+    openOn: 'Open on {p}',
     forbidden: 'Your role does not show the publishing calendar.',
     kinds: { text: 'Text', text_photo: 'Text + photo', reel: 'Reel', carousel: 'Carousel' },
     states: {
@@ -90,6 +94,8 @@ export const calendarText: Record<Lang, CalendarText> = {
     notMoved: 'Non déplacé : {reason}',
     readOnly: 'Lecture seule : les publications se déplacent depuis un ordinateur.',
     dragHint: 'Glissez une publication vers un autre jour ou une autre heure ; cliquez pour la modifier.',
+    // Five platforms: each published target's link on its chip.
+    openOn: 'Voir sur {p}',
     forbidden: 'Votre rôle n’affiche pas le calendrier de publication.',
     kinds: { text: 'Texte', text_photo: 'Texte + photo', reel: 'Reel', carousel: 'Carrousel' },
     states: {

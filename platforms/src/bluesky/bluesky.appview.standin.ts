@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { closeServer } from '../standin-kit';
 
 /*
- * A local stand-in for Bluesky's AppView (what `public.api.bsky.app` serves), for the two
+ * A local stand-in for Bluesky's AppView (what `public.api.bsky.app` serves), for the
  * queries Velvet asks it, in their lexicons' wire format: `app.bsky.unspecced.getTrendingTopics`
- * (`{topics, suggested}` of `#trendingTopic`) and `app.bsky.feed.getPostThread` (a
+ * (`{topics, suggested}` of `#trendingTopic`), `app.bsky.feed.getPostThread` (a
  * `#threadViewPost` whose replies are indexed from the real local PDS's repositories, so a
- * reply written there by another account shows under the post, with its real URI and CID).
+ * reply written there by another account shows under the post, with its real URI and CID),
+ * `app.bsky.feed.getPosts` (`#postView`s whose like, repost, reply and quote counts are the
+ * records of the indexed repositories) and `app.bsky.actor.getProfile` (`followersCount`: the
+ * indexed repositories' follow records of that account).
  */
 
 export interface TrendingTopicWire {
@@ -32,7 +35,14 @@ export interface BlueskyAppViewStandin {
 interface PdsRecord {
   uri: string;
   cid: string;
-  value: { text?: string; createdAt?: string; reply?: { parent?: { uri?: string } } };
+  value: {
+    text?: string;
+    createdAt?: string;
+    reply?: { parent?: { uri?: string } };
+    /** A like's or repost's post (`{uri}`), or a follow's account (a DID). */
+    subject?: { uri?: string } | string;
+    embed?: { record?: { uri?: string } };
+  };
 }
 
 export async function startBlueskyAppViewStandin(options: {
@@ -67,6 +77,19 @@ export async function startBlueskyAppViewStandin(options: {
     likeCount: 0,
     indexedAt: record.value.createdAt ?? new Date().toISOString(),
   });
+
+  /** Every record of a collection in the indexed repositories (what the firehose gave it). */
+  async function indexed(collection: string): Promise<{ repo: string; record: PdsRecord }[]> {
+    const all: { repo: string; record: PdsRecord }[] = [];
+    for (const repo of repos.keys()) {
+      const listed = (await pds('com.atproto.repo.listRecords', { repo, collection, limit: '100' })) as
+        { records?: PdsRecord[] } | undefined;
+      for (const record of listed?.records ?? []) all.push({ repo, record });
+    }
+    return all;
+  }
+  const subjectUri = (r: PdsRecord) =>
+    typeof r.value.subject === 'object' ? r.value.subject.uri : undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://standin');
@@ -114,6 +137,43 @@ export async function startBlueskyAppViewStandin(options: {
       }
       return reply(res, 200, {
         thread: { $type: 'app.bsky.feed.defs#threadViewPost', post: view(did, root), replies },
+      });
+    }
+    if (nsid === 'app.bsky.feed.getPosts' && req.method === 'GET') {
+      const uris = url.searchParams.getAll('uris');
+      if (uris.length < 1 || uris.length > 25)
+        return xrpcError(res, 400, 'InvalidRequest', 'uris must hold 1 to 25 at-uris');
+      const [likes, reposts, posts] = await Promise.all([
+        indexed('app.bsky.feed.like'),
+        indexed('app.bsky.feed.repost'),
+        indexed('app.bsky.feed.post'),
+      ]);
+      const views = [];
+      for (const uri of uris) {
+        const own = posts.find((p) => p.record.uri === uri);
+        // Unknown or deleted posts are left out, as the AppView does.
+        if (!own) continue;
+        views.push({
+          ...view(own.repo, own.record),
+          likeCount: likes.filter((l) => subjectUri(l.record) === uri).length,
+          repostCount: reposts.filter((r) => subjectUri(r.record) === uri).length,
+          replyCount: posts.filter((p) => p.record.value.reply?.parent?.uri === uri).length,
+          quoteCount: posts.filter((p) => p.record.value.embed?.record?.uri === uri).length,
+        });
+      }
+      return reply(res, 200, { posts: views });
+    }
+    if (nsid === 'app.bsky.actor.getProfile' && req.method === 'GET') {
+      const actor = url.searchParams.get('actor') ?? '';
+      const did = repos.has(actor) ? actor : [...repos].find(([, handle]) => handle === actor)?.[0];
+      if (!did) return xrpcError(res, 400, 'InvalidRequest', `Profile not found: ${actor}`);
+      const follows = await indexed('app.bsky.graph.follow');
+      return reply(res, 200, {
+        did,
+        handle: repos.get(did),
+        followersCount: follows.filter((f) => f.record.value.subject === did).length,
+        followsCount: follows.filter((f) => f.repo === did).length,
+        postsCount: (await indexed('app.bsky.feed.post')).filter((p) => p.repo === did).length,
       });
     }
     return xrpcError(res, 501, 'MethodNotImplemented', `Method Not Implemented: ${nsid}`);

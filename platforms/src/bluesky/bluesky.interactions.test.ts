@@ -142,4 +142,48 @@ describe('Bluesky replies and likes on a real local PDS', () => {
       written.uri,
     ]);
   });
+
+  it('reads a post’s counters and the account’s followers as the AppView counts them', async () => {
+    const published = await publisher.publish({
+      accountId: 'a',
+      credentials,
+      targetId: 'post-metrics',
+      post: { kind: 'text', text: 'Combien de likes ?', hashtags: [], media: [] },
+      mediaUrls: [],
+      readMedia: async () => Buffer.alloc(0),
+    });
+    expect(published.state).toBe('published');
+    const uri = (published as { remoteId: string }).remoteId;
+    expect(await publisher.metrics!(credentials, uri)).toEqual({
+      likes: 0,
+      comments: 0,
+      shares: 0,
+      views: 0,
+    });
+
+    const record = await fan.com.atproto.repo.getRecord({
+      repo: creator.did,
+      collection: 'app.bsky.feed.post',
+      rkey: uri.split('/').pop()!,
+    });
+    const ref = { uri: record.data.uri, cid: record.data.cid! };
+    await fan.like(ref.uri, ref.cid);
+    await fan.repost(ref.uri, ref.cid);
+    await fan.post({ text: 'Magnifique', reply: { root: ref, parent: ref } });
+    await fan.post({ text: 'Regardez ça', embed: { $type: 'app.bsky.embed.record', record: ref } });
+    const before = (await publisher.accountMetrics!(credentials)).followers;
+    await fan.follow(creator.did);
+
+    expect(await publisher.metrics!(credentials, uri)).toEqual({
+      likes: 1,
+      comments: 1,
+      shares: 2,
+      views: 0,
+    });
+    expect(await publisher.accountMetrics!(credentials)).toEqual({ followers: before + 1 });
+    // A post deleted on Bluesky has no counters any more: said, not retried forever.
+    await expect(
+      publisher.metrics!(credentials, `at://${creator.did}/app.bsky.feed.post/3zzzzzzzzzzzz`),
+    ).rejects.toThrow(/no longer on Bluesky/);
+  });
 });

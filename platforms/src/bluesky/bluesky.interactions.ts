@@ -1,7 +1,15 @@
 import { PlatformError } from '@velvet/shared';
 import { z } from 'zod';
 import type { StoredCredentials } from '../connector';
-import type { LikeOutcome, PostReply, ReplyInteractions, Trend, TrendsRequest } from '../publisher';
+import type {
+  AccountMetrics,
+  LikeOutcome,
+  PostMetrics,
+  PostReply,
+  ReplyInteractions,
+  Trend,
+  TrendsRequest,
+} from '../publisher';
 import { readSession, sessionAgent, xrpcFailure } from './bluesky.session';
 import { recordKeyFor } from './bluesky.tid';
 
@@ -106,6 +114,52 @@ async function appViewQuery(root: string, nsid: string, params: Record<string, s
     );
   }
   return body;
+}
+
+const postCounts = z.object({
+  posts: z.array(
+    z.object({
+      uri: z.string(),
+      likeCount: z.number().int().nonnegative().optional(),
+      repostCount: z.number().int().nonnegative().optional(),
+      replyCount: z.number().int().nonnegative().optional(),
+      quoteCount: z.number().int().nonnegative().optional(),
+    }),
+  ),
+});
+
+/**
+ * A post's counters from the AppView (`app.bsky.feed.getPosts`, its `#postView`): likes,
+ * replies as comments, reposts and quotes as shares. Bluesky counts no views.
+ */
+export function parseBlueskyPostMetrics(body: unknown, uri: string): PostMetrics {
+  const parsed = postCounts.safeParse(body);
+  if (!parsed.success) throw new PlatformError('Bluesky answered an unexpected body for a post', 'retryable');
+  const post = parsed.data.posts.find((p) => p.uri === uri);
+  if (!post) throw new PlatformError('The post is no longer on Bluesky (deleted there)', 'permanent');
+  return {
+    likes: post.likeCount ?? 0,
+    comments: post.replyCount ?? 0,
+    shares: (post.repostCount ?? 0) + (post.quoteCount ?? 0),
+    views: 0,
+  };
+}
+
+export async function blueskyPostMetrics(appView: string, uri: string): Promise<PostMetrics> {
+  const body = await appViewQuery(appView, 'app.bsky.feed.getPosts', { uris: uri }, 'a post’s counters');
+  return parseBlueskyPostMetrics(body, uri);
+}
+
+/** The account's followers from its profile (`app.bsky.actor.getProfile`); no countries. */
+export async function blueskyAccountMetrics(
+  appView: string,
+  credentials: StoredCredentials,
+): Promise<AccountMetrics> {
+  const { did } = readSession(credentials);
+  const body = await appViewQuery(appView, 'app.bsky.actor.getProfile', { actor: did }, 'the profile');
+  const parsed = z.object({ followersCount: z.number().int().nonnegative().optional() }).safeParse(body);
+  if (!parsed.success) throw new PlatformError('Bluesky answered an unexpected profile', 'retryable');
+  return { followers: parsed.data.followersCount ?? 0 };
 }
 
 export function blueskyTrends(appView: string, request: TrendsRequest): Promise<Trend[]> {

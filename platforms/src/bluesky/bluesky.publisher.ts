@@ -2,7 +2,12 @@ import type { Agent } from '@atproto/api';
 import { postText, type PostMedia } from '@velvet/shared';
 import type { StoredCredentials } from '../connector';
 import type { LocateOutcome, Publisher, PublishOutcome, PublishRequest } from '../publisher';
-import { blueskyTrends, createBlueskyInteractions } from './bluesky.interactions';
+import {
+  blueskyAccountMetrics,
+  blueskyPostMetrics,
+  blueskyTrends,
+  createBlueskyInteractions,
+} from './bluesky.interactions';
 import { blueskyPostRules } from './bluesky.post-rules';
 import { atproto, createBlueskySessions, readSession, sessionAgent, xrpcFailure } from './bluesky.session';
 import { recordKeyFor } from './bluesky.tid';
@@ -115,6 +120,9 @@ export function createBlueskyPublisher(options: BlueskyPublisherOptions): Publis
 
     locate: (credentials, targetId) => find(credentials, recordKeyFor(targetId)),
 
+    // Counters come from the AppView, as the app shows them; the PDS only holds records.
+    metrics: (_credentials, remoteId) => blueskyPostMetrics(appView, remoteId),
+    accountMetrics: (credentials) => blueskyAccountMetrics(appView, credentials),
     trends: (request) => blueskyTrends(appView, request),
     interactions: createBlueskyInteractions({ service: options.service, appView }),
   };

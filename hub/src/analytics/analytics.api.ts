@@ -33,8 +33,8 @@ export const analyticsApi: ApiRoute[] = [
   },
   {
     route: 'GET /api/analytics/best-times',
-    summary: 'Expected engagement rate by weekday × hour of publication (the heatmap)',
-    description: `${scope} Hours are in each creator’s time zone; each cell’s mean is shrunk toward the overall mean.`,
+    summary: 'Best times to post: TensorFlow.js model vs shrunk baseline, the heatmap',
+    description: `${scope} Hours are in each creator’s time zone. \`cells\`: the scope’s hour-of-week means shrunk toward the overall mean (ISO weekdays). \`platforms\`: per platform, a TensorFlow.js model and the shrunk baseline predict the latest 20% of posts; both held-out errors are given and the model’s heatmap and times are used only when it beats the baseline. \`model\` and \`heldOutError\` sum up the platform with the most posts. Trained results are kept 15 minutes.`,
     action: 'analytics:read',
     auth: 'bearer',
     errors: [400],

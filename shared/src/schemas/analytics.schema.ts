@@ -75,6 +75,8 @@ export const bestPostsView = z.object({
   posts: z.array(bestPostView),
 });
 
+const heldOutErrors = z.object({ mae: z.number(), rmse: z.number() });
+
 export const bestTimesView = z.object({
   from: z.string(),
   to: z.string(),
@@ -93,5 +95,42 @@ export const bestTimesView = z.object({
       mean: z.number(),
       expected: z.number(),
     }),
+  ),
+  baselineDescription: z.string(),
+  modelDescription: z.string(),
+  /** Per platform: the TensorFlow.js model against the shrunk baseline on the latest posts. */
+  platforms: z.array(
+    z.object({
+      platform: z.string(),
+      used: z.enum(['tfjs', 'baseline']),
+      reason: z.enum(['model_better', 'baseline_not_beaten', 'too_few_posts']),
+      posts: z.number().int(),
+      accountMeanRate: z.number(),
+      evaluation: z.object({
+        trainPosts: z.number().int(),
+        testPosts: z.number().int(),
+        cutoff: z.string().nullable(),
+        model: heldOutErrors.nullable(),
+        baseline: heldOutErrors.nullable(),
+        accountMean: heldOutErrors.nullable(),
+      }),
+      /** Best hours of week, best first; weekday 0 = Sunday, on the creator's clock. */
+      times: z.array(
+        z.object({
+          weekday: z.number().int().min(0).max(6),
+          hour: z.number().int().min(0).max(23),
+          expectedRate: z.number(),
+          lift: z.number(),
+        }),
+      ),
+      /** Expected engagement rate [weekday 0 = Sunday][hour] from the method used. */
+      heatmap: z.array(z.array(z.number())),
+      priorPosts: z.number().int(),
+      trainingMs: z.number(),
+    }),
+  ),
+  /** Recommendations as keys and numbers, for the UI's FR/EN sentences. */
+  recommendations: z.array(
+    z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
   ),
 });

@@ -29,6 +29,7 @@ describe('analytics page in Chromium', () => {
   let browser: Browser;
   let creatorId: string;
   let planted: Set<number>;
+  let truths: ReturnType<typeof generateDataset>['truths'];
   let chatter: { email: string; password: string };
 
   beforeAll(async () => {
@@ -49,6 +50,7 @@ describe('analytics page in Chromium', () => {
       days: DAYS,
       samples: false,
     });
+    truths = data.truths;
     planted = new Set(data.truths.bestHours[PLATFORM]!.map(howIndex));
     const { db } = hub.ctx;
     const [account] = await selectRows<{ id: string }>(
@@ -186,6 +188,17 @@ describe('analytics page in Chromium', () => {
         /^On Instagram, the model (beat|did not beat) the simple hour-of-week average/.test(s),
       ),
     ).toBe(true);
+
+    // The planted best hashtags and content type are named.
+    for (const tag of truths.bestHashtags)
+      expect(sentences.some((s) => s.startsWith(`#${tag} lifts engagement`))).toBe(true);
+    const kindName = { text: 'text', text_photo: 'text + photo', reel: 'reel/short', carousel: 'carousel' }[
+      truths.bestKind[PLATFORM]!
+    ];
+    expect(sentences.some((s) => s.startsWith(`On Instagram, ${kindName} posts`))).toBe(true);
+    // The generator's first creator: about 62% FR, 25% US.
+    expect(sentences.some((s) => /^Your main market is FR \(6\d% of followers\)\.$/.test(s))).toBe(true);
+    expect(sentences.some((s) => /^US is a secondary market \(2\d% of followers\)\.$/.test(s))).toBe(true);
 
     // The formula is named, and the errors table says which method is used.
     await expect(page.locator('[data-formula]').textContent()).resolves.toContain(

@@ -4,6 +4,9 @@ import {
   bestPostsQuery,
   bestPostsView,
   bestTimesView,
+  contentTypesView,
+  hashtagsView,
+  marketView,
 } from '@velvet/shared';
 import type { ApiRoute } from '../http/openapi';
 
@@ -40,6 +43,36 @@ export const analyticsApi: ApiRoute[] = [
     errors: [400],
     query: analyticsQuery,
     responses: { 200: { description: 'The cells', schema: bestTimesView } },
+  },
+  {
+    route: 'GET /api/analytics/hashtags',
+    summary: 'Hashtag lift over the account mean, crossed with the creator’s current trends',
+    description: `${scope} Each post’s engagement rate is divided by its account’s mean (creator × platform); a tag needs \`minSupport\` posts to be judged. With \`creatorId\` and the right to see its posts, the current trends of its platforms (as on \`GET /api/creators/:id/trends\`) mark tags \`trending\` and list the untried ones.`,
+    action: 'analytics:read',
+    auth: 'bearer',
+    errors: [400],
+    query: analyticsQuery,
+    responses: { 200: { description: 'The tags, best lift first', schema: hashtagsView } },
+  },
+  {
+    route: 'GET /api/analytics/content-types',
+    summary: 'Best content type per platform, with how sure (Welch t on log relative rates)',
+    description: scope,
+    action: 'analytics:read',
+    auth: 'bearer',
+    errors: [400],
+    query: analyticsQuery,
+    responses: { 200: { description: 'Per platform', schema: contentTypesView } },
+  },
+  {
+    route: 'GET /api/analytics/market',
+    summary: 'Target markets suggested from the followers’ countries',
+    description: `${scope} Primary: the top country at 30% or more; secondary: up to two more at 15% or more, each with the planner’s market profiles for it.`,
+    action: 'analytics:read',
+    auth: 'bearer',
+    errors: [400],
+    query: analyticsQuery,
+    responses: { 200: { description: 'The suggestion', schema: marketView } },
   },
   {
     route: 'GET /api/analytics/export',

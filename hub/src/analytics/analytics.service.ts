@@ -15,7 +15,14 @@ import {
   type PostPerformance,
   type PublishPlatform,
   type TimesRecommendation,
+  bestContentType,
+  can,
+  CONTENT_TYPE_MIN_SUPPORT,
+  detectMarkets,
+  hashtagLift,
+  normaliseHashtag,
 } from '@velvet/shared';
+import type { TrendsService } from '../trends/trends.service';
 import { authorize } from '../http/authorize';
 import type { HubContext } from '../context';
 
@@ -33,7 +40,7 @@ const MAX_HISTORY = 20_000;
  * the caller's scope), or the caller's whole scope: every creator for admins, theirs for
  * managers and models.
  */
-export function createAnalyticsService(ctx: HubContext) {
+export function createAnalyticsService(ctx: HubContext, deps: { trends?: TrendsService } = {}) {
   const resolve = (actor: Actor, query: AnalyticsQueryInput) => {
     if (query.creatorId) authorize(actor, 'analytics:read', { creatorId: query.creatorId });
     else authorize(actor, 'analytics:read');
@@ -209,6 +216,68 @@ export function createAnalyticsService(ctx: HubContext) {
           trainingMs: Math.round(r.trainingMs),
         })),
         recommendations: recommendationMessages({ times: recommendations }),
+      };
+    },
+
+    /** Hashtag lift over the account's mean (minimum support), crossed with current trends. */
+    async hashtags(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.performances(ctx.db, { ...q, limit: MAX_HISTORY });
+      // Current trends are a creator's (its platforms'); the consolidated view has none.
+      const trends: string[] = [];
+      if (query.creatorId && deps.trends && can(actor, 'post:read', { creatorId: query.creatorId })) {
+        // Trends that cannot be read (no such creator, platform down) leave the lift alone.
+        const view = await deps.trends.forCreator(actor, query.creatorId, {}).catch((error: unknown) => {
+          ctx.logger.warn({ err: error }, 'trends not crossed with hashtags');
+          return { platforms: [] };
+        });
+        for (const platform of view.platforms)
+          for (const trend of platform.trends) {
+            const tag = normaliseHashtag(trend.name);
+            if (/^[\p{L}\p{N}_]+$/u.test(tag)) trends.push(tag);
+          }
+      }
+      const report = hashtagLift(posts, { trends });
+      return {
+        ...window(q),
+        posts: posts.length,
+        trends: [...new Set(trends)],
+        ...report,
+        recommendations: recommendationMessages({ hashtags: report }),
+      };
+    },
+
+    /** Per platform, the content type whose posts beat the account's mean, and how surely. */
+    async contentTypes(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.performances(ctx.db, { ...q, limit: MAX_HISTORY });
+      const platforms = bestContentType(posts);
+      return {
+        ...window(q),
+        minSupport: CONTENT_TYPE_MIN_SUPPORT,
+        platforms,
+        recommendations: recommendationMessages({ contentTypes: platforms }),
+      };
+    },
+
+    /** Target markets suggested from the followers' countries (latest snapshot per account). */
+    async market(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const { geography } = await analyticsRepo.overview(ctx.db, q);
+      const countries = Object.fromEntries(geography.map((g) => [g.country, g.followers]));
+      const detection = detectMarkets([
+        {
+          creatorId: 'scope',
+          platform: 'sandbox',
+          day: q.to.toISOString().slice(0, 10),
+          followers: geography.reduce((n, g) => n + g.followers, 0),
+          countries,
+        },
+      ]);
+      return {
+        ...window(q),
+        ...detection,
+        recommendations: recommendationMessages({ markets: detection }),
       };
     },
 

@@ -134,3 +134,63 @@ export const bestTimesView = z.object({
     z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
   ),
 });
+
+const recommendations = z.array(
+  z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+);
+const hashtagLiftView = z.object({
+  hashtag: z.string(),
+  posts: z.number().int(),
+  lift: z.number(),
+  trending: z.boolean(),
+});
+
+export const hashtagsView = z.object({
+  from: z.string(),
+  to: z.string(),
+  posts: z.number().int(),
+  /** The creator's platforms' current trends read as hashtags (none for the consolidated view). */
+  trends: z.array(z.string()),
+  tags: z.array(hashtagLiftView),
+  trendingProven: z.array(hashtagLiftView),
+  trendingUntried: z.array(z.string()),
+  minSupport: z.number().int(),
+  recommendations,
+});
+
+export const contentTypesView = z.object({
+  from: z.string(),
+  to: z.string(),
+  minSupport: z.number().int(),
+  platforms: z.array(
+    z.object({
+      platform: z.string(),
+      best: z.string().nullable(),
+      confidence: z.enum(['strong', 'moderate', 'weak', 'insufficient']),
+      t: z.number(),
+      kinds: z.array(
+        z.object({ kind: z.string(), posts: z.number().int(), lift: z.number(), meanRate: z.number() }),
+      ),
+    }),
+  ),
+  recommendations,
+});
+
+export const marketView = z.object({
+  from: z.string(),
+  to: z.string(),
+  totalFollowers: z.number(),
+  shares: z.array(z.object({ country: z.string(), share: z.number(), followers: z.number() })),
+  suggested: z.array(
+    z.object({
+      market: z.string(),
+      role: z.enum(['primary', 'secondary']),
+      share: z.number(),
+      followers: z.number(),
+      /** The planner's market profiles for this market. */
+      profiles: z.array(z.string()),
+    }),
+  ),
+  unmapped: z.array(z.string()),
+  recommendations,
+});

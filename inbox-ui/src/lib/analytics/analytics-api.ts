@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { analyticsOverviewView, bestPostsView, bestTimesView } from '@velvet/shared/contract';
+import {
+  analyticsOverviewView,
+  bestPostsView,
+  bestTimesView,
+  contentTypesView,
+  hashtagsView,
+  marketView,
+} from '@velvet/shared/contract';
 import type { ApiResult } from '$lib/api';
 import { session } from '$lib/session.svelte';
 
@@ -30,6 +37,10 @@ export const analyticsApi = {
   bestPosts: (f: AnalyticsFilter) =>
     session.request(bestPostsView, `/api/analytics/best-posts?${query(f, { limit: '10' })}`),
   bestTimes: (f: AnalyticsFilter) => session.request(bestTimesView, `/api/analytics/best-times?${query(f)}`),
+  hashtags: (f: AnalyticsFilter) => session.request(hashtagsView, `/api/analytics/hashtags?${query(f)}`),
+  contentTypes: (f: AnalyticsFilter) =>
+    session.request(contentTypesView, `/api/analytics/content-types?${query(f)}`),
+  market: (f: AnalyticsFilter) => session.request(marketView, `/api/analytics/market?${query(f)}`),
   /** The window's posts as CSV, fetched with the session's token. */
   exportCsv: async (f: AnalyticsFilter): Promise<ApiResult<Blob>> => {
     const result = await session.fetch(`/api/analytics/export?${query(f)}`);

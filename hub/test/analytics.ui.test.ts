@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   analyticsRepo,
+  DEFAULT_MARKET_PROFILES,
   generateDataset,
   howIndex,
   schema,
@@ -31,10 +32,11 @@ describe('analytics page in Chromium', () => {
   let planted: Set<number>;
   let truths: ReturnType<typeof generateDataset>['truths'];
   let chatter: { email: string; password: string };
+  let admin: Client;
 
   beforeAll(async () => {
     hub = await startTestHub({ ui: true });
-    const admin = new Client(hub.url);
+    admin = new Client(hub.url);
     await admin.login(ADMIN.email, ADMIN.password);
     // Europe/Paris, as the generator's first creator.
     creatorId = (await admin.post('/api/creators', creatorBody('Lina'))).body.id;
@@ -225,6 +227,25 @@ describe('analytics page in Chromium', () => {
     const csv = await (await file.createReadStream()).toArray();
     const text = Buffer.concat(csv as Buffer[]).toString('utf8');
     expect(text.split('\r\n')[1]).toContain(BEST_TEXT);
+    await page.context().close();
+  }, 120_000);
+
+  it('puts the suggested markets into the planner when accepted', async () => {
+    const usEast = DEFAULT_MARKET_PROFILES.find((m) => m.id === 'US-East')!;
+    const saved = await admin.put(`/api/creators/${creatorId}/planner`, { markets: [usEast], platforms: [] });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const page = await open(ADMIN);
+    const markets = page.locator('[data-markets]');
+    await markets.waitFor({ timeout: 60_000 });
+    await expect(markets.locator('[data-market="FR"]').textContent()).resolves.toMatch(
+      /FR \(primary, 6\d% of followers\): planner profiles FR/,
+    );
+    await page.locator('[data-accept-markets]').click();
+    await page.getByText('Added to the planner: FR, US-West.').waitFor();
+    const planner = await admin.get(`/api/creators/${creatorId}/planner`);
+    expect(planner.body.markets.map((m: { id: string }) => m.id)).toEqual(['FR', 'US-East', 'US-West']);
+    await page.locator('[data-accept-markets]').click();
+    await page.getByText('The planner already has these markets.').waitFor();
     await page.context().close();
   }, 120_000);
 

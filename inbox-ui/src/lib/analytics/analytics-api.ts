@@ -15,6 +15,7 @@ import { session } from '$lib/session.svelte';
 export type AnalyticsOverview = z.output<typeof analyticsOverviewView>;
 export type BestPosts = z.output<typeof bestPostsView>;
 export type BestTimes = z.output<typeof bestTimesView>;
+export type MarketSuggestion = z.output<typeof marketView>;
 
 export interface AnalyticsFilter {
   /** Empty: the caller's whole scope (the consolidated page). */

@@ -180,6 +180,8 @@ describe('operator inbox in Chromium', () => {
       'Posts',
       'Content',
       'Planner',
+      'Analytics',
+      'Saved replies',
       'Users',
       'Activity',
       'Backups',

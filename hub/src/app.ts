@@ -186,10 +186,11 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(mediaRoutes(createMediaService(ctx, localMediaStore(ctx.env.MEDIA_DIR))));
   const posts = createPostsService(ctx, { relay: deps.relay, publisher: deps.publisher });
   api.use(postsRoutes(posts));
-  api.use(trendsRoutes(createTrendsService(ctx)));
+  const trends = createTrendsService(ctx);
+  api.use(trendsRoutes(trends));
   api.use(plannerRoutes(createPlannerService(ctx, { posts })));
   api.use(calendarRoutes(createCalendarService(ctx)));
-  api.use(analyticsRoutes(createAnalyticsService(ctx)));
+  api.use(analyticsRoutes(createAnalyticsService(ctx, { trends })));
   api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(overviewRoutes(createOverviewService(ctx)));

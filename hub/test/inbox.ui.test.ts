@@ -180,6 +180,7 @@ describe('operator inbox in Chromium', () => {
       'Posts',
       'Content',
       'Planner',
+      'Analytics',
       'Saved replies',
       'Users',
       'Activity',

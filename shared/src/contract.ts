@@ -29,3 +29,6 @@ export * from './schemas/posts.schema';
 export * from './schemas/calendar.schema';
 export * from './schemas/planner.schema';
 export * from './schemas/trends.schema';
+// Analytics: the route schemas and the recommendations' FR/EN sentences (no model code).
+export * from './schemas/analytics.schema';
+export * from './analytics/texts';

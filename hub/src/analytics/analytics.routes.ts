@@ -16,6 +16,15 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
   router.get('/analytics/best-times', async (req, res) => {
     res.json(await analytics.bestTimes(actorOf(req), parseBody(analyticsQuery, req.query)));
   });
+  router.get('/analytics/hashtags', async (req, res) => {
+    res.json(await analytics.hashtags(actorOf(req), parseBody(analyticsQuery, req.query)));
+  });
+  router.get('/analytics/content-types', async (req, res) => {
+    res.json(await analytics.contentTypes(actorOf(req), parseBody(analyticsQuery, req.query)));
+  });
+  router.get('/analytics/market', async (req, res) => {
+    res.json(await analytics.market(actorOf(req), parseBody(analyticsQuery, req.query)));
+  });
   router.get('/analytics/export', async (req, res) => {
     const csv = await analytics.exportCsv(actorOf(req), parseBody(analyticsQuery, req.query));
     res

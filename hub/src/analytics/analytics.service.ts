@@ -8,20 +8,39 @@ import {
   type AnalyticsQueryInput,
   type CreatorScope,
   type Platform,
+  BASELINE_DESCRIPTION,
+  MODEL_DESCRIPTION,
+  recommendationMessages,
+  recommendTimes,
+  type PostPerformance,
+  type PublishPlatform,
+  type TimesRecommendation,
+  bestContentType,
+  can,
+  CONTENT_TYPE_MIN_SUPPORT,
+  detectMarkets,
+  hashtagLift,
+  normaliseHashtag,
 } from '@velvet/shared';
+import type { TrendsService } from '../trends/trends.service';
 import { authorize } from '../http/authorize';
 import type { HubContext } from '../context';
 
 const DAY = 24 * 3600_000;
 /** A heatmap cell's mean weighs as much as this many posts at the scope's mean (shrinkage). */
 const SHRINK_POSTS = 5;
+/** How long a trained best-times recommendation is served before it is trained again. */
+const TIMES_CACHE_MS = 15 * 60_000;
+const TIMES_CACHE_ENTRIES = 500;
+/** The newest posts a best-times training reads, per scope (and per agency prior). */
+const MAX_HISTORY = 20_000;
 
 /**
  * The analytics figures, read from the rollups. One creator (`creatorId`, which must be in
  * the caller's scope), or the caller's whole scope: every creator for admins, theirs for
  * managers and models.
  */
-export function createAnalyticsService(ctx: HubContext) {
+export function createAnalyticsService(ctx: HubContext, deps: { trends?: TrendsService } = {}) {
   const resolve = (actor: Actor, query: AnalyticsQueryInput) => {
     if (query.creatorId) authorize(actor, 'analytics:read', { creatorId: query.creatorId });
     else authorize(actor, 'analytics:read');
@@ -36,6 +55,37 @@ export function createAnalyticsService(ctx: HubContext) {
     return { creators, platform: query.platform as Platform | undefined, from, to };
   };
   const window = (q: { from: Date; to: Date }) => ({ from: q.from.toISOString(), to: q.to.toISOString() });
+
+  /** Trained recommendations by scope × platform × window (hour-rounded), kept a while. */
+  const timesCache = new Map<string, { at: number; value: Promise<TimesRecommendation> }>();
+  const timesOf = (
+    q: ReturnType<typeof resolve>,
+    platform: PublishPlatform,
+    history: readonly PostPerformance[],
+  ): Promise<TimesRecommendation> => {
+    const scope = q.creators === 'all' ? 'all' : [...q.creators].sort().join(',');
+    const key = [scope, platform, q.from.toISOString().slice(0, 13), q.to.toISOString().slice(0, 13)].join(
+      '|',
+    );
+    const now = Date.now();
+    const hit = timesCache.get(key);
+    if (hit && now - hit.at < TIMES_CACHE_MS) return hit.value;
+    const value = (async () => {
+      // The agency's posts on the platform (every creator) are the model's prior.
+      const agency = await analyticsRepo.performances(ctx.db, {
+        creators: 'all',
+        platform,
+        from: q.from,
+        to: q.to,
+        limit: MAX_HISTORY,
+      });
+      return recommendTimes({ platform, history, agency });
+    })();
+    value.catch(() => timesCache.delete(key));
+    timesCache.set(key, { at: now, value });
+    while (timesCache.size > TIMES_CACHE_ENTRIES) timesCache.delete(timesCache.keys().next().value!);
+    return value;
+  };
 
   return {
     async overview(actor: Actor, query: AnalyticsQueryInput) {
@@ -128,14 +178,106 @@ export function createAnalyticsService(ctx: HubContext) {
     async bestTimes(actor: Actor, query: AnalyticsQueryInput) {
       const q = resolve(actor, query);
       const heatmap = await analyticsRepo.heatmap(ctx.db, { ...q, shrink: SHRINK_POSTS });
+      const history = await analyticsRepo.performances(ctx.db, { ...q, limit: MAX_HISTORY });
+      const platforms = [...new Set(history.map((p) => p.platform))].sort();
+      const recommendations = await Promise.all(platforms.map((platform) => timesOf(q, platform, history)));
+      // The headline figures are the main platform's (the one with the most posts).
+      const count = (platform: string) => history.filter((p) => p.platform === platform).length;
+      const main = [...recommendations].sort((a, b) => count(b.platform) - count(a.platform))[0];
       return {
         ...window(q),
-        // The hour-of-week means shrunk toward the mean; no trained model is served yet.
-        model: 'baseline' as const,
-        heldOutError: { baseline: null, model: null },
+        model: main?.used === 'model' ? ('tfjs' as const) : ('baseline' as const),
+        heldOutError: {
+          baseline: main?.evaluation.baseline?.mae ?? null,
+          model: main?.evaluation.model?.mae ?? null,
+        },
         engagementFormula: ENGAGEMENT_FORMULA,
+        baselineDescription: BASELINE_DESCRIPTION,
+        modelDescription: MODEL_DESCRIPTION,
         shrink: SHRINK_POSTS,
         ...heatmap,
+        platforms: recommendations.map((r) => ({
+          platform: r.platform,
+          used: r.used === 'model' ? ('tfjs' as const) : ('baseline' as const),
+          reason: r.reason,
+          posts: count(r.platform),
+          accountMeanRate: r.accountMeanRate,
+          evaluation: {
+            trainPosts: r.evaluation.trainPosts,
+            testPosts: r.evaluation.testPosts,
+            cutoff: r.evaluation.cutoff?.toISOString() ?? null,
+            model: r.evaluation.model,
+            baseline: r.evaluation.baseline,
+            accountMean: r.evaluation.accountMean,
+          },
+          times: r.times,
+          heatmap: r.heatmap,
+          priorPosts: r.priorPosts,
+          trainingMs: Math.round(r.trainingMs),
+        })),
+        recommendations: recommendationMessages({ times: recommendations }),
+      };
+    },
+
+    /** Hashtag lift over the account's mean (minimum support), crossed with current trends. */
+    async hashtags(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.performances(ctx.db, { ...q, limit: MAX_HISTORY });
+      // Current trends are a creator's (its platforms'); the consolidated view has none.
+      const trends: string[] = [];
+      if (query.creatorId && deps.trends && can(actor, 'post:read', { creatorId: query.creatorId })) {
+        // Trends that cannot be read (no such creator, platform down) leave the lift alone.
+        const view = await deps.trends.forCreator(actor, query.creatorId, {}).catch((error: unknown) => {
+          ctx.logger.warn({ err: error }, 'trends not crossed with hashtags');
+          return { platforms: [] };
+        });
+        for (const platform of view.platforms)
+          for (const trend of platform.trends) {
+            const tag = normaliseHashtag(trend.name);
+            if (/^[\p{L}\p{N}_]+$/u.test(tag)) trends.push(tag);
+          }
+      }
+      const report = hashtagLift(posts, { trends });
+      return {
+        ...window(q),
+        posts: posts.length,
+        trends: [...new Set(trends)],
+        ...report,
+        recommendations: recommendationMessages({ hashtags: report }),
+      };
+    },
+
+    /** Per platform, the content type whose posts beat the account's mean, and how surely. */
+    async contentTypes(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const posts = await analyticsRepo.performances(ctx.db, { ...q, limit: MAX_HISTORY });
+      const platforms = bestContentType(posts);
+      return {
+        ...window(q),
+        minSupport: CONTENT_TYPE_MIN_SUPPORT,
+        platforms,
+        recommendations: recommendationMessages({ contentTypes: platforms }),
+      };
+    },
+
+    /** Target markets suggested from the followers' countries (latest snapshot per account). */
+    async market(actor: Actor, query: AnalyticsQueryInput) {
+      const q = resolve(actor, query);
+      const { geography } = await analyticsRepo.overview(ctx.db, q);
+      const countries = Object.fromEntries(geography.map((g) => [g.country, g.followers]));
+      const detection = detectMarkets([
+        {
+          creatorId: 'scope',
+          platform: 'sandbox',
+          day: q.to.toISOString().slice(0, 10),
+          followers: geography.reduce((n, g) => n + g.followers, 0),
+          countries,
+        },
+      ]);
+      return {
+        ...window(q),
+        ...detection,
+        recommendations: recommendationMessages({ markets: detection }),
       };
     },
 

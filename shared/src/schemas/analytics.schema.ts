@@ -75,6 +75,8 @@ export const bestPostsView = z.object({
   posts: z.array(bestPostView),
 });
 
+const heldOutErrors = z.object({ mae: z.number(), rmse: z.number() });
+
 export const bestTimesView = z.object({
   from: z.string(),
   to: z.string(),
@@ -94,4 +96,101 @@ export const bestTimesView = z.object({
       expected: z.number(),
     }),
   ),
+  baselineDescription: z.string(),
+  modelDescription: z.string(),
+  /** Per platform: the TensorFlow.js model against the shrunk baseline on the latest posts. */
+  platforms: z.array(
+    z.object({
+      platform: z.string(),
+      used: z.enum(['tfjs', 'baseline']),
+      reason: z.enum(['model_better', 'baseline_not_beaten', 'too_few_posts']),
+      posts: z.number().int(),
+      accountMeanRate: z.number(),
+      evaluation: z.object({
+        trainPosts: z.number().int(),
+        testPosts: z.number().int(),
+        cutoff: z.string().nullable(),
+        model: heldOutErrors.nullable(),
+        baseline: heldOutErrors.nullable(),
+        accountMean: heldOutErrors.nullable(),
+      }),
+      /** Best hours of week, best first; weekday 0 = Sunday, on the creator's clock. */
+      times: z.array(
+        z.object({
+          weekday: z.number().int().min(0).max(6),
+          hour: z.number().int().min(0).max(23),
+          expectedRate: z.number(),
+          lift: z.number(),
+        }),
+      ),
+      /** Expected engagement rate [weekday 0 = Sunday][hour] from the method used. */
+      heatmap: z.array(z.array(z.number())),
+      priorPosts: z.number().int(),
+      trainingMs: z.number(),
+    }),
+  ),
+  /** Recommendations as keys and numbers, for the UI's FR/EN sentences. */
+  recommendations: z.array(
+    z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+  ),
+});
+
+const recommendations = z.array(
+  z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }),
+);
+const hashtagLiftView = z.object({
+  hashtag: z.string(),
+  posts: z.number().int(),
+  lift: z.number(),
+  trending: z.boolean(),
+});
+
+export const hashtagsView = z.object({
+  from: z.string(),
+  to: z.string(),
+  posts: z.number().int(),
+  /** The creator's platforms' current trends read as hashtags (none for the consolidated view). */
+  trends: z.array(z.string()),
+  tags: z.array(hashtagLiftView),
+  trendingProven: z.array(hashtagLiftView),
+  trendingUntried: z.array(z.string()),
+  minSupport: z.number().int(),
+  recommendations,
+});
+
+export const contentTypesView = z.object({
+  from: z.string(),
+  to: z.string(),
+  minSupport: z.number().int(),
+  platforms: z.array(
+    z.object({
+      platform: z.string(),
+      best: z.string().nullable(),
+      confidence: z.enum(['strong', 'moderate', 'weak', 'insufficient']),
+      t: z.number(),
+      kinds: z.array(
+        z.object({ kind: z.string(), posts: z.number().int(), lift: z.number(), meanRate: z.number() }),
+      ),
+    }),
+  ),
+  recommendations,
+});
+
+export const marketView = z.object({
+  from: z.string(),
+  to: z.string(),
+  totalFollowers: z.number(),
+  shares: z.array(z.object({ country: z.string(), share: z.number(), followers: z.number() })),
+  suggested: z.array(
+    z.object({
+      market: z.string(),
+      role: z.enum(['primary', 'secondary']),
+      share: z.number(),
+      followers: z.number(),
+      /** The planner's market profiles for this market. */
+      profiles: z.array(z.string()),
+    }),
+  ),
+  unmapped: z.array(z.string()),
+  recommendations,
 });

@@ -3,6 +3,11 @@ import { engagementRateOrNone, scorePosts, type ScoreBreakdown } from '../../ana
 import type { Platform } from '../../domain';
 import { selectRows, type Db } from '../client';
 import type { ConversionMethod } from '../schema';
+import type { PostPerformance } from '../../analytics/types';
+import { normaliseHashtag } from '../../analytics/hashtags';
+import { hashtagsOf } from '../../publishing/post';
+import type { PublishPlatform } from '../../domain';
+import type { PostKind } from '../../publishing/planner';
 
 /** A post's counters as a platform reports them (the publishers' `metrics()` answer). */
 export interface MetricCounts {
@@ -452,6 +457,45 @@ export const analyticsRepo = {
       .map((p, i) => ({ ...p, breakdown: scores[i]! }))
       .sort((a, b) => b.breakdown.score - a.breakdown.score || b.views - a.views)
       .slice(0, q.limit);
+  },
+
+  /**
+   * Every published post of the scope in the window with views, as the analytics library's
+   * `PostPerformance` (hashtags read from the post's text, hours on the creator's clock).
+   * Oldest first; at most `limit` (the newest ones when cut).
+   */
+  async performances(db: Db, q: AnalyticsQuery & { limit: number }): Promise<PostPerformance[]> {
+    const rows = await selectRows<Record<string, unknown>>(
+      db,
+      sql`select * from (
+            select l.target_id, l.creator_id, l.platform, l.kind, l.published_at, c.timezone,
+                   p.text, l.likes, l.comments, l.shares, l.views, l.reach, l.saves, l.conversions
+            from post_metrics_latest l
+            join post_targets t on t.id = l.target_id
+            join posts p on p.id = t.post_id
+            join creators c on c.id = l.creator_id
+            where ${scoped(sql`l.creator_id`, q.creators)} and ${onPlatform(sql`l.platform`, q.platform)}
+              and l.views > 0
+              and l.published_at >= ${q.from.toISOString()} and l.published_at < ${q.to.toISOString()}
+            order by l.published_at desc limit ${q.limit}) recent
+          order by published_at`,
+    );
+    return rows.map((r) => ({
+      postId: String(r.target_id),
+      creatorId: String(r.creator_id),
+      platform: r.platform as PublishPlatform,
+      kind: r.kind as PostKind,
+      hashtags: [...new Set(hashtagsOf(String(r.text ?? '')).map(normaliseHashtag))],
+      publishedAt: new Date(r.published_at as string),
+      timeZone: String(r.timezone),
+      likes: Number(r.likes),
+      comments: Number(r.comments),
+      shares: Number(r.shares),
+      views: Number(r.views),
+      reach: r.reach === null ? null : Number(r.reach),
+      saves: r.saves === null ? 0 : Number(r.saves),
+      conversions: Number(r.conversions),
+    }));
   },
 
   /**

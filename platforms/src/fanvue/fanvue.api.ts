@@ -7,6 +7,7 @@ import {
   fvErrorBody,
   fvTokenResponse,
 } from './fanvue.schema';
+import { describeFetchError } from '../fetch-errors';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** A pack's media file, fetched from its URL, and one part sent to storage, may take longer than an API call. */
@@ -78,7 +79,7 @@ export function createFanvueApi(options: FanvueApiOptions) {
   const buckets = new Buckets(now);
 
   function unreachable(err: unknown, what: string, lost: LostAnswer, secrets: string[]): PlatformError {
-    const reason = redact(describe(err), secrets);
+    const reason = redact(describeFetchError(err), secrets);
     if (neverConnected(err)) {
       return new PlatformError(
         `Could not reach Fanvue (${what}): ${reason}`,
@@ -211,7 +212,7 @@ export function createFanvueApi(options: FanvueApiOptions) {
         response = await fetch(url, { signal: AbortSignal.timeout(transferTimeoutMs) });
       } catch (err) {
         throw new PlatformError(
-          `Could not fetch the pack media ${file}: ${describe(err)}`,
+          `Could not fetch the pack media ${file}: ${describeFetchError(err)}`,
           'retryable',
           undefined,
           'media_unavailable',
@@ -245,7 +246,7 @@ export function createFanvueApi(options: FanvueApiOptions) {
         });
       } catch (err) {
         throw new PlatformError(
-          `Fanvue's storage did not take ${what}: ${describe(err)}`,
+          `Fanvue's storage did not take ${what}: ${describeFetchError(err)}`,
           'retryable',
           undefined,
           'network',
@@ -386,13 +387,6 @@ export function createFanvueApi(options: FanvueApiOptions) {
 }
 
 export type FanvueApi = ReturnType<typeof createFanvueApi>;
-
-function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
-  const cause =
-    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-}
 
 function redact(text: string, secrets: string[]): string {
   return secrets.reduce((out, secret) => (secret ? out.split(secret).join('<secret>') : out), text);

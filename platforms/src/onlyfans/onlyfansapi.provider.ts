@@ -28,6 +28,7 @@ import {
   type OfSendMessageBody,
 } from './onlyfans.schema';
 import { fetchedFile, neverConnected } from '../delivery';
+import { describeFetchError } from '../fetch-errors';
 
 /** Header OnlyFansAPI.com puts the hex HMAC-SHA256 of the body in. */
 export const ONLYFANSAPI_SIGNATURE_HEADER = 'signature';
@@ -74,7 +75,7 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      const reason = redact(describe(err), credentials.apiKey);
+      const reason = redact(describeFetchError(err), credentials.apiKey);
       if (neverConnected(err)) {
         throw new PlatformError(
           `Could not reach the OnlyFans provider (${what}): ${reason}`,
@@ -273,7 +274,7 @@ export function createOnlyFansApiProvider(options: OnlyFansApiOptions): OnlyFans
         });
       } catch (err) {
         throw new PlatformError(
-          `Could not reach the OnlyFans provider (media download): ${redact(describe(err), credentials.apiKey)}`,
+          `Could not reach the OnlyFans provider (media download): ${redact(describeFetchError(err), credentials.apiKey)}`,
           'retryable',
           undefined,
           'network',
@@ -458,13 +459,6 @@ function retryAfterSeconds(header: string | null): number {
   if (Number.isFinite(seconds) && seconds > 0) return Math.min(seconds, 3600);
   const at = header ? Date.parse(header) : NaN;
   return Number.isFinite(at) ? Math.max(1, Math.ceil((at - Date.now()) / 1000)) : 1;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
-  const cause =
-    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 }
 
 function redact(text: string, apiKey: string): string {

@@ -1,5 +1,6 @@
 import { PlatformError } from '@velvet/shared';
 import { z } from 'zod';
+import { describeFetchError, neverSent } from '../fetch-errors';
 
 /**
  * What Velvet asks TikTok for: who the creator is, direct posting, and the posts' counts.
@@ -75,18 +76,6 @@ const envelope = z.object({
     .optional(),
 });
 
-function neverSent(err: unknown): boolean {
-  const code = err instanceof Error ? (err.cause as { code?: string } | undefined)?.code : undefined;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
-  const cause =
-    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-}
-
 /** TikTok's v2 APIs over fetch: Login Kit's token endpoint and the user-context calls publishing needs. */
 export function createTikTokApi(options: TikTokApiOptions) {
   const apiRoot = options.apiRoot.replace(/\/+$/, '');
@@ -99,8 +88,8 @@ export function createTikTokApi(options: TikTokApiOptions) {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       if (neverSent(err))
-        throw new TikTokUnreachable(`TikTok could not be reached for ${what}: ${describe(err)}`);
-      throw new TikTokLostAnswer(`TikTok did not answer ${what}: ${describe(err)}`);
+        throw new TikTokUnreachable(`TikTok could not be reached for ${what}: ${describeFetchError(err)}`);
+      throw new TikTokLostAnswer(`TikTok did not answer ${what}: ${describeFetchError(err)}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { PlatformError } from '@velvet/shared';
 import { z } from 'zod';
+import { describeFetchError, neverSent } from '../fetch-errors';
 
 /** What Velvet asks X for: post and upload media as the user, read them back, like replies, stay connected. */
 export const X_SCOPES = [
@@ -96,18 +97,6 @@ function limitsOf(headers: Headers): Pick<XAnswer, 'resetAt' | 'remaining'> {
 }
 
 /** Was the request never sent (refused connection, unknown host), as opposed to sent and unanswered? */
-function neverSent(err: unknown): boolean {
-  const code = err instanceof Error ? (err.cause as { code?: string } | undefined)?.code : undefined;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError') return 'timed out';
-  const cause =
-    err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
-}
-
 /** X API v2 over fetch: the OAuth 2.0 token endpoint and the user-context calls publishing needs. */
 export function createXApi(options: XApiOptions) {
   const apiRoot = options.apiRoot.replace(/\/+$/, '');
@@ -133,8 +122,9 @@ export function createXApi(options: XApiOptions) {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      if (neverSent(err)) throw new XUnreachable(`X could not be reached for ${what}: ${describe(err)}`);
-      throw new XLostAnswer(`X did not answer ${what}: ${describe(err)}`);
+      if (neverSent(err))
+        throw new XUnreachable(`X could not be reached for ${what}: ${describeFetchError(err)}`);
+      throw new XLostAnswer(`X did not answer ${what}: ${describeFetchError(err)}`);
     }
   }
 

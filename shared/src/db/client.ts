@@ -109,7 +109,15 @@ async function openPglite(dir: string): Promise<Database & { migrate(): Promise<
         client.transaction(async (tx) => {
           const value = await read((query) => tx.query(query));
           await tx.exec('checkpoint');
-          return { archive: await client.dumpDataDir('none'), read: value };
+          // PGlite's file walk can meet a file PostgreSQL just removed (Emscripten `ErrnoError`,
+          // seen as errno 44, ENOENT, under load): nothing else runs meanwhile, so walk again.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return { archive: await client.dumpDataDir('none'), read: value };
+            } catch (error) {
+              if (attempt >= 3 || (error as { name?: string } | null)?.name !== 'ErrnoError') throw error;
+            }
+          }
         }),
       );
       dumps = run.catch(() => undefined);

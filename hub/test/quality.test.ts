@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '@velvet/shared';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
-import { until } from './stack';
+import { inboxClient, until } from './stack';
 
 const PASSWORD = 'a-long-enough-password';
 
@@ -11,6 +11,7 @@ describe('reply quality figures', () => {
   let hub: TestHub;
   let admin: Client;
   let creatorId: string;
+  let firstConversation: { conversation_id: string; fan_id: string; at: Date };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -22,6 +23,7 @@ describe('reply quality figures', () => {
     for (const [name, creators] of [
       ['anna', [creatorId]],
       ['bob', [creatorId]],
+      ['cleo', [creatorId]],
       ['lead', [other]],
     ] as const) {
       const created = await admin.post('/api/users', {
@@ -58,6 +60,7 @@ describe('reply quality figures', () => {
           order by f.platform_user_id`,
     );
     const [one, two] = rows;
+    firstConversation = one!;
     const decide = (
       row: typeof one,
       who: string,
@@ -104,6 +107,7 @@ describe('reply quality figures', () => {
       conversations: 1,
       converted: 0,
       conversion: 0,
+      written: 0,
     });
     const bob = quality.body.chatters.find((c: { userId: string }) => c.userId === ids.bob);
     expect(bob).toMatchObject({
@@ -124,6 +128,55 @@ describe('reply quality figures', () => {
         conversion: 0.5,
       }),
     ]);
+  });
+
+  it('counts the replies a person typed without a draft: how many, reply time and conversion', async () => {
+    const cleo = new Client(hub.url);
+    await cleo.login('cleo@quality.velvet', PASSWORD);
+    const socket = await inboxClient(hub.url, cleo.token);
+    try {
+      for (const text of ['Coucou, je suis là', 'Tu veux voir la suite ?']) {
+        const sent = await socket.emitWithAck('message:send', {
+          conversationId: firstConversation.conversation_id,
+          text,
+        });
+        expect(sent).toMatchObject({ ok: true });
+      }
+    } finally {
+      socket.close();
+    }
+    // She answered 45 s after the fan, then wrote again a minute later; the fan then bought.
+    const fanAt = new Date(firstConversation.at).getTime();
+    for (const [text, afterMs] of [
+      ['Coucou, je suis là', 45_000],
+      ['Tu veux voir la suite ?', 105_000],
+    ] as const) {
+      await hub.ctx.db.execute(
+        sql`update messages set created_at = ${new Date(fanAt + afterMs)} where text = ${text}`,
+      );
+    }
+    await hub.ctx.db.execute(
+      sql`insert into purchases (creator_id, conversation_id, fan_id, provider, provider_charge_id, amount_cents, currency, created_at)
+          values (${creatorId}, ${firstConversation.conversation_id}, ${firstConversation.fan_id}, 'sandbox', 'ch_2', 900, 'EUR',
+                  ${new Date(fanAt + 200_000)})`,
+    );
+
+    const quality = await admin.get('/api/quality?days=7');
+    expect(quality.body.definitions.written).toMatch(/without an AI draft/);
+    const figures = quality.body.chatters.find((c: { userId: string }) => c.userId === ids.cleo);
+    // Only the first answer to the fan's message has a reply time; no draft decided.
+    expect(figures).toMatchObject({
+      email: 'cleo@quality.velvet',
+      written: 2,
+      decided: 0,
+      approvalWithoutEditRate: null,
+      replyMedianMs: 45_000,
+      conversations: 1,
+      converted: 1,
+      conversion: 1,
+    });
+    const creator = quality.body.creators.find((c: { creatorId: string }) => c.creatorId === creatorId);
+    expect(creator).toMatchObject({ written: 2, decided: 4, conversations: 2, converted: 2, conversion: 1 });
   });
 
   it('shows a manager only their creators, and refuses chatters', async () => {

@@ -108,6 +108,12 @@ describe('saved replies in Chromium', () => {
        select m.conversation_id, m.id, 'Bonjour', 'approved', 'Bonsoir', u.id, m.created_at + interval '30 seconds'
        from messages m, users u where u.email = '${CHATTER.email}'`,
     );
+    // And typed one reply of their own, without a draft, half a minute after the fan too.
+    await stack.query(
+      `insert into messages (conversation_id, account_id, direction, sender, text, status, author_id, created_at)
+       select m.conversation_id, m.account_id, 'out', 'human', 'Je suis là', 'sent', u.id, m.created_at + interval '30 seconds'
+       from messages m, users u where u.email = '${CHATTER.email}' and m.direction = 'in'`,
+    );
     await page.context().clearCookies();
     await signIn(page, hub.url!, ADMIN, '/dashboard');
     const quality = page.getByTestId('quality');
@@ -118,6 +124,7 @@ describe('saved replies in Chromium', () => {
       '1',
       '0 %',
       '0.29',
+      '1',
       '30 s',
       '0 %',
     ]);

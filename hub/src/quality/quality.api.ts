@@ -5,9 +5,9 @@ export const qualityApi: ApiRoute[] = [
   {
     route: 'GET /api/quality',
     summary:
-      'Reply quality per person and per creator: approval without edit, edit distance, reply time, conversion',
+      'Reply quality per person and per creator: approval without edit, edit distance, replies written, reply time, conversion',
     description:
-      'Over AI drafts people approved or rejected in the last `days` (1–90, 7); each figure’s definition is in `definitions`.',
+      'Over AI drafts people approved or rejected and replies they typed without a draft in the last `days` (1–90, 7); each figure’s definition is in `definitions`.',
     action: 'metrics:read',
     auth: 'bearer',
     query: qualityQuery,

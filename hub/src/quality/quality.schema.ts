@@ -11,6 +11,7 @@ const figures = {
   approvedWithoutEdit: z.number().int(),
   approvalWithoutEditRate: z.number().nullable(),
   editDistance: z.number().nullable(),
+  written: z.number().int(),
   replyMedianMs: z.number().nullable(),
   conversations: z.number().int(),
   converted: z.number().int(),
@@ -22,6 +23,7 @@ export const qualityView = z.strictObject({
   definitions: z.strictObject({
     approvalWithoutEditRate: z.string(),
     editDistance: z.string(),
+    written: z.string(),
     replyMedianMs: z.string(),
     conversion: z.string(),
   }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, figures, relativeEdit, type Decision } from './quality';
+import { editDistance, figures, relativeEdit, type Decision, type Written } from './quality';
 
 describe('reply quality figures', () => {
   it('measures edits in characters, accents and emoji included', () => {
@@ -24,11 +24,40 @@ describe('reply quality figures', () => {
       approvedWithoutEdit: 2,
       approvalWithoutEditRate: 0.5,
       editDistance: 0.095,
+      written: 0,
       replyMedianMs: 20_000,
       conversations: 2,
       converted: 1,
       conversion: 0.5,
     });
     expect(figures([]).approvalWithoutEditRate).toBeNull();
+  });
+
+  it('adds replies typed without a draft to the count, the reply time and the conversion', () => {
+    const base = { who: 'a', creatorId: 'c', draft: 'Bonjour', edited: null, converted: false };
+    const decisions: Decision[] = [{ ...base, conversationId: 'x', status: 'approved', replyMs: 10_000 }];
+    const written: Written[] = [
+      { who: 'a', creatorId: 'c', conversationId: 'y', replyMs: 30_000, converted: true },
+      // A second message after the first answer: counted, but it has no reply time.
+      { who: 'a', creatorId: 'c', conversationId: 'y', replyMs: null, converted: true },
+      { who: 'a', creatorId: 'c', conversationId: 'x', replyMs: 50_000, converted: false },
+    ];
+    expect(figures(decisions, written)).toMatchObject({
+      decided: 1,
+      approved: 1,
+      written: 3,
+      replyMedianMs: 30_000,
+      conversations: 2,
+      converted: 1,
+      conversion: 0.5,
+    });
+    expect(figures([], written.slice(0, 2))).toMatchObject({
+      decided: 0,
+      approvalWithoutEditRate: null,
+      editDistance: null,
+      written: 2,
+      replyMedianMs: 30_000,
+      conversion: 1,
+    });
   });
 });

@@ -43,6 +43,17 @@ export interface Decision {
   converted: boolean;
 }
 
+/** A reply a person typed themselves, without an AI draft. */
+export interface Written {
+  who: string;
+  creatorId: string;
+  conversationId: string;
+  /** Fan message → this reply, when it is the first answer to it (null for a follow-on). */
+  replyMs: number | null;
+  /** A purchase (not refunded) in this conversation after the reply, within the window. */
+  converted: boolean;
+}
+
 export interface QualityFigures {
   decided: number;
   approved: number;
@@ -51,6 +62,9 @@ export interface QualityFigures {
   approvalWithoutEditRate: number | null;
   /** Mean relative edit distance over approved drafts (unedited ones count 0). */
   editDistance: number | null;
+  /** Replies the person typed without a draft. */
+  written: number;
+  /** Over approved drafts and first written answers. */
   replyMedianMs: number | null;
   conversations: number;
   converted: number;
@@ -59,21 +73,25 @@ export interface QualityFigures {
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
-export function figures(decisions: readonly Decision[]): QualityFigures {
+export function figures(decisions: readonly Decision[], written: readonly Written[] = []): QualityFigures {
   const approved = decisions.filter((d) => d.status === 'approved');
   const unedited = approved.filter((d) => d.edited === null || d.edited === d.draft);
   const distances = approved.map((d) => (d.edited === null ? 0 : relativeEdit(d.draft, d.edited)));
   const conversations = new Map<string, boolean>();
-  for (const d of approved)
+  for (const d of [...approved, ...written])
     conversations.set(d.conversationId, (conversations.get(d.conversationId) ?? false) || d.converted);
   const converted = [...conversations.values()].filter(Boolean).length;
-  const replyMedian = median(approved.map((d) => d.replyMs));
+  const replyMedian = median([
+    ...approved.map((d) => d.replyMs),
+    ...written.flatMap((w) => (w.replyMs === null ? [] : [w.replyMs])),
+  ]);
   return {
     decided: decisions.length,
     approved: approved.length,
     approvedWithoutEdit: unedited.length,
     approvalWithoutEditRate: decisions.length ? round(unedited.length / decisions.length) : null,
     editDistance: distances.length ? round(distances.reduce((s, v) => s + v, 0) / distances.length) : null,
+    written: written.length,
     replyMedianMs: replyMedian === null ? null : Math.round(replyMedian),
     conversations: conversations.size,
     converted,

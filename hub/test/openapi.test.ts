@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
 import { NOTIFICATION_KINDS, notificationsRepo } from '@velvet/shared';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -188,7 +189,22 @@ describe('the API document (issue 24)', () => {
         body.append('caption', 'pour toi');
         body.append('file', new Blob([Buffer.from('\xff\xd8\xff\xe0jpeg', 'latin1')]), 'photo.jpg');
       }
+      // A hand assignment needs a conversation waiting for a person; it goes back as it was after.
+      const handed = route === 'PUT /api/assignment/conversations/:id' ? w.ids.conversation[0]! : undefined;
+      const before = handed
+        ? await w.hub.ctx.db.query.conversations.findFirst({ where: (c, { eq }) => eq(c.id, handed) })
+        : undefined;
+      if (handed)
+        await w.hub.ctx.db.execute(
+          sql`update conversations set status = 'escalated', escalation_reason = 'human_request',
+                assigned_to = null where id = ${handed}`,
+        );
       const response = await fetch(w.hub.url + url, { method, headers, body, redirect: 'manual' });
+      if (handed && before)
+        await w.hub.ctx.db.execute(
+          sql`update conversations set status = ${before.status}, escalation_reason = ${before.escalationReason},
+                assigned_to = ${before.assignedTo} where id = ${handed}`,
+        );
       const text = await response.text();
       const contentType = response.headers.get('content-type');
       const json = contentType?.startsWith('application/json') && text ? JSON.parse(text) : undefined;

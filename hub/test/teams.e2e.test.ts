@@ -260,4 +260,72 @@ describe('auto-assignment across two hubs', () => {
     const loads = await held();
     expect(Math.max(...loads.map((l) => l.n))).toBeLessThanOrEqual(CAPACITY);
   });
+
+  it('hands a waiting conversation to someone by hand once, even with two supervisors racing', async () => {
+    const queue = await admin.get('/api/assignment/queue');
+    const conversationId: string = queue.body.waiting[0].conversationId;
+    const [one, two] = [chatters[2]!, chatters[3]!];
+    // Two supervisors on the two hubs, both seeing it waiting, pick different people at once.
+    const other = await stack.admin(hubs[1]!.url!);
+    const raced = await Promise.all([
+      admin.put(`/api/assignment/conversations/${conversationId}`, { userId: one.id, from: null }),
+      other.put(`/api/assignment/conversations/${conversationId}`, { userId: two.id, from: null }),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 409]);
+    const won = raced.find((r) => r.status === 200)!;
+    const lost = raced.find((r) => r.status === 409)!;
+    const winner = won.body.assignedTo === one.id ? one : two;
+    expect(won.body).toMatchObject({ conversationId, status: 'escalated', capacity: CAPACITY });
+    // A hand assignment may pass the capacity: everyone was full.
+    expect(won.body.load).toBe(CAPACITY + 1);
+    expect(lost.body.error.message).toContain(winner.email);
+
+    const after = await admin.get('/api/assignment/queue');
+    expect(after.body.waiting.map((w: { conversationId: string }) => w.conversationId)).not.toContain(
+      conversationId,
+    );
+    expect(
+      after.body.assigned.find((a: { conversationId: string }) => a.conversationId === conversationId),
+    ).toMatchObject({ assignedTo: { userId: winner.id, email: winner.email }, status: 'escalated' });
+
+    // Reassigning names who has it now; a stale view is refused, not applied.
+    const to = chatters[4]!;
+    const stale = await admin.put(`/api/assignment/conversations/${conversationId}`, {
+      userId: to.id,
+      from: null,
+    });
+    expect(stale.status).toBe(409);
+    const moved = await admin.put(`/api/assignment/conversations/${conversationId}`, {
+      userId: to.id,
+      from: winner.id,
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.assignedTo).toBe(to.id);
+    expect(moved.body.load).toBe(CAPACITY + 1);
+    expect((await to.client.get('/api/me/shift')).body.load).toBe(CAPACITY + 1);
+    const audit = await stack.query<{ by_hand: string }>(
+      `select data->>'byHand' as by_hand from audit_log
+       where action = 'conversation.assign' and conversation_id = '${conversationId}'`,
+    );
+    expect(audit).toHaveLength(2);
+
+    // Chatters may not; nor may it go to someone who does not work for the creator.
+    expect(
+      (
+        await one.client.put(`/api/assignment/conversations/${conversationId}`, {
+          userId: one.id,
+          from: to.id,
+        })
+      ).status,
+    ).toBe(403);
+    const outsider = await stack.query<{ id: string }>(
+      `select id from users where email = 'outsider@teams.velvet'`,
+    );
+    const refused = await admin.put(`/api/assignment/conversations/${conversationId}`, {
+      userId: outsider[0]!.id,
+      from: to.id,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.fields[0].path).toBe('userId');
+  });
 });

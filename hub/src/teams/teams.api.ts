@@ -1,5 +1,13 @@
 import type { ApiRoute } from '../http/openapi';
-import { queueView, shiftBody, shiftView, teamBody, teamView } from './teams.schema';
+import {
+  handAssignBody,
+  handAssignView,
+  queueView,
+  shiftBody,
+  shiftView,
+  teamBody,
+  teamView,
+} from './teams.schema';
 
 export const teamsApi: ApiRoute[] = [
   {
@@ -38,9 +46,20 @@ export const teamsApi: ApiRoute[] = [
   },
   {
     route: 'GET /api/assignment/queue',
-    summary: 'Conversations waiting for a person at creators with a team, and who could take them',
+    summary:
+      'Conversations waiting for a person at creators with a team, those people hold, and who could take them',
     action: 'team:manage',
     auth: 'bearer',
     responses: { 200: { description: 'The queue', schema: queueView } },
+  },
+  {
+    route: 'PUT /api/assignment/conversations/:id',
+    summary: 'Hand a conversation that needs a person to someone, by hand (assign or reassign)',
+    description:
+      'Atomic: `from` is who holds it as the caller saw it (null: waiting); `409` if it changed meanwhile, was resolved or went back to the AI. The person must be enabled and work for the creator (`422` naming `userId`); a hand assignment may pass their capacity.',
+    action: 'team:manage',
+    auth: 'bearer',
+    body: handAssignBody,
+    responses: { 200: { description: 'Who holds it now, and their load', schema: handAssignView } },
   },
 ];

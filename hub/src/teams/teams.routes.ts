@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorOf } from '../auth/authenticate';
 import { parseBody, parseId } from '../http/validate';
 import type { TeamsService } from './teams.service';
-import { shiftBody, teamBody } from './teams.schema';
+import { handAssignBody, shiftBody, teamBody } from './teams.schema';
 
 export function teamsRoutes(teams: TeamsService): Router {
   const router = Router();
@@ -21,6 +21,10 @@ export function teamsRoutes(teams: TeamsService): Router {
   });
   router.get('/assignment/queue', async (req, res) => {
     res.json(await teams.queue(actorOf(req)));
+  });
+  router.put('/assignment/conversations/:id', async (req, res) => {
+    const conversationId = parseId(req.params.id, 'Conversation');
+    res.json(await teams.assignByHand(actorOf(req), conversationId, parseBody(handAssignBody, req.body)));
   });
   return router;
 }

@@ -47,18 +47,21 @@ export const shiftView = z.strictObject({
   released: z.number().int().optional(),
 });
 
+const queued = z.strictObject({
+  conversationId: z.uuid(),
+  creatorId: z.uuid(),
+  creatorName: z.string(),
+  fanName: z.string(),
+  status: z.enum(['human', 'escalated']),
+  escalationReason: z.string().nullable(),
+  since: z.string(),
+});
+
 export const queueView = z.strictObject({
-  waiting: z.array(
-    z.strictObject({
-      conversationId: z.uuid(),
-      creatorId: z.uuid(),
-      creatorName: z.string(),
-      fanName: z.string(),
-      status: z.enum(['human', 'escalated']),
-      escalationReason: z.string().nullable(),
-      since: z.string(),
-    }),
-  ),
+  /** Nobody holds them yet, oldest first. */
+  waiting: z.array(queued),
+  /** Held by a person and not resolved yet (to see who has what, and hand it to someone else). */
+  assigned: z.array(queued.extend({ assignedTo: z.strictObject({ userId: z.uuid(), email: z.string() }) })),
   /** Per creator with a team: how many wait and how many members are on duty and online. */
   creators: z.array(
     z.strictObject({
@@ -69,4 +72,21 @@ export const queueView = z.strictObject({
       online: z.number().int(),
     }),
   ),
+});
+
+/** A person hands a conversation that needs one to someone, by hand. */
+export const handAssignBody = z.strictObject({
+  userId: z.uuid(),
+  /** Who holds it as the caller saw it (null: waiting): refused with 409 if that changed since. */
+  from: z.uuid().nullable(),
+});
+export type HandAssignBody = z.infer<typeof handAssignBody>;
+
+export const handAssignView = z.strictObject({
+  conversationId: z.uuid(),
+  status: z.enum(['human', 'escalated']),
+  assignedTo: z.uuid(),
+  /** Open conversations the person now holds, and their capacity (a hand assignment may pass it). */
+  load: z.number().int(),
+  capacity: z.number().int(),
 });

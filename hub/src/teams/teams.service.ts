@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   auditRepo,
   can,
+  Conflict,
   NotFound,
   selectRows,
   usersRepo,
@@ -13,7 +14,7 @@ import { authorize } from '../http/authorize';
 import { ValidationFailed } from '../http/validate';
 import type { Assigner } from './assignment';
 import type { Presence } from './presence';
-import type { TeamBody } from './teams.schema';
+import type { HandAssignBody, TeamBody } from './teams.schema';
 
 const DEFAULT_CAPACITY = 5;
 
@@ -83,6 +84,15 @@ export function createTeamsService(
     };
   }
 
+  /** An enabled person who may reply for the creator (not a model), or a 422 naming `field`. */
+  async function worker(userId: string, creatorId: string, field: string) {
+    const user = await usersRepo.findById(db, userId);
+    if (!user || user.disabledAt) throw new ValidationFailed([{ path: field, message: 'no such user' }]);
+    if (user.role === 'model' || !can(user, 'conversation:reply', { creatorId }))
+      throw new ValidationFailed([{ path: field, message: 'does not work for this creator' }]);
+    return user;
+  }
+
   return {
     async getTeam(actor: Actor, creatorId: string) {
       await creatorExists(creatorId);
@@ -93,15 +103,8 @@ export function createTeamsService(
     async putTeam(actor: Actor, creatorId: string, body: TeamBody) {
       await creatorExists(creatorId);
       authorize(actor, 'team:manage', { creatorId });
-      for (const [index, member] of body.members.entries()) {
-        const user = await usersRepo.findById(db, member.userId);
-        if (!user || user.disabledAt)
-          throw new ValidationFailed([{ path: `members.${index}.userId`, message: 'no such user' }]);
-        if (user.role === 'model' || !can(user, 'conversation:reply', { creatorId }))
-          throw new ValidationFailed([
-            { path: `members.${index}.userId`, message: 'does not work for this creator' },
-          ]);
-      }
+      for (const [index, member] of body.members.entries())
+        await worker(member.userId, creatorId, `members.${index}.userId`);
       await db.transaction(async (tx) => {
         if (body.members.length === 0) {
           await tx.execute(sql`delete from creator_teams where creator_id = ${creatorId}`);
@@ -230,6 +233,27 @@ export function createTeamsService(
               and ${scope(sql.raw('c.creator_id'))}
             order by c.created_at, c.id limit 200`,
       );
+      const assigned = await selectRows<{
+        id: string;
+        creator_id: string;
+        creator_name: string;
+        fan_name: string;
+        status: 'human' | 'escalated';
+        escalation_reason: string | null;
+        since: Date | string;
+        assigned_to: string;
+        email: string;
+      }>(
+        db,
+        sql`select c.id, c.creator_id, cr.name as creator_name, f.display_name as fan_name, c.status,
+              c.escalation_reason, coalesce(c.last_message_at, c.created_at) as since, c.assigned_to, u.email
+            from conversations c join creators cr on cr.id = c.creator_id join fans f on f.id = c.fan_id
+              join users u on u.id = c.assigned_to
+            where c.status in ('human','escalated') and c.resolved_at is null
+              and exists (select 1 from creator_teams t where t.creator_id = c.creator_id)
+              and ${scope(sql.raw('c.creator_id'))}
+            order by c.created_at, c.id limit 200`,
+      );
       const teams = await selectRows<{ creator_id: string; creator_name: string }>(
         db,
         sql`select t.creator_id, cr.name as creator_name from creator_teams t
@@ -258,7 +282,98 @@ export function createTeamsService(
           escalationReason: w.escalation_reason,
           since: iso(w.since),
         })),
+        assigned: assigned.map((a) => ({
+          conversationId: a.id,
+          creatorId: a.creator_id,
+          creatorName: a.creator_name,
+          fanName: a.fan_name,
+          status: a.status,
+          escalationReason: a.escalation_reason,
+          since: iso(a.since),
+          assignedTo: { userId: a.assigned_to, email: a.email },
+        })),
         creators,
+      };
+    },
+
+    /**
+     * A supervisor hands a conversation that needs a person to someone, waiting or held. The
+     * row is locked `FOR UPDATE` (an auto-assignment pass in flight on it finishes first) and
+     * changed only if it still needs a person and is held by whom the caller saw (`from`): a
+     * conversation is never handed out twice behind anyone's back.
+     */
+    async assignByHand(actor: Actor, conversationId: string, body: HandAssignBody) {
+      const [found] = await selectRows<{ creator_id: string }>(
+        db,
+        sql`select creator_id from conversations where id = ${conversationId}`,
+      );
+      if (!found) throw new NotFound('Conversation');
+      authorize(actor, 'team:manage', { creatorId: found.creator_id });
+      await worker(body.userId, found.creator_id, 'userId');
+      const updated = await db.transaction(async (tx) => {
+        const [current] = await selectRows<{
+          status: string;
+          resolved_at: Date | string | null;
+          assigned_to: string | null;
+          email: string | null;
+        }>(
+          tx,
+          sql`select c.status, c.resolved_at, c.assigned_to, u.email from conversations c
+              left join users u on u.id = c.assigned_to
+              where c.id = ${conversationId} for update of c`,
+        );
+        if (!current || !['human', 'escalated'].includes(current.status) || current.resolved_at !== null)
+          throw new Conflict('This conversation no longer waits for a person');
+        if (current.assigned_to !== body.from) {
+          throw new Conflict(
+            current.assigned_to === null
+              ? 'This conversation went back to the queue meanwhile: look again before handing it out'
+              : `Someone else handed it out first: ${current.email ?? 'another person'} has it now`,
+          );
+        }
+        const [row] = await selectRows<{
+          creator_id: string;
+          status: 'human' | 'escalated';
+          escalation_reason: string | null;
+          snoozed_until: Date | string | null;
+        }>(
+          tx,
+          sql`update conversations set assigned_to = ${body.userId}
+              where id = ${conversationId}
+              returning creator_id, status, escalation_reason, snoozed_until`,
+        );
+        // Their turn counts as taken, as with an automatic assignment.
+        await tx.execute(
+          sql`update team_members set last_assigned_at = now()
+              where creator_id = ${found.creator_id} and user_id = ${body.userId}`,
+        );
+        await auditRepo.record(tx, {
+          actorId: actor.id,
+          action: 'conversation.assign',
+          creatorId: found.creator_id,
+          conversationId,
+          targetType: 'conversation',
+          targetId: conversationId,
+          data: { from: { assignedTo: current.assigned_to }, to: { assignedTo: body.userId }, byHand: true },
+        });
+        return row!;
+      });
+      await deps.publisher.emit({ creatorId: updated.creator_id, conversationId }, 'conversation:update', {
+        conversationId,
+        status: updated.status,
+        assignedTo: body.userId,
+        snoozedUntil: updated.snoozed_until ? iso(updated.snoozed_until) : null,
+        escalationReason: updated.escalation_reason as never,
+      });
+      // Someone's load went down: waiting work may go to them now.
+      if (body.from) void deps.assigner.kick();
+      const held = await shift(body.userId);
+      return {
+        conversationId,
+        status: updated.status,
+        assignedTo: body.userId,
+        load: held.load,
+        capacity: held.capacity,
       };
     },
   };

@@ -139,6 +139,10 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/me/shift': { body: 'none' },
   'PUT /api/me/shift': { body: 'json', example: () => ({ onDuty: false }) },
   'GET /api/assignment/queue': { body: 'none' },
+  'PUT /api/assignment/conversations/:id': {
+    body: 'json',
+    example: (w) => ({ userId: w.ids.user[0]!, from: null }),
+  },
   // Saved replies.
   'GET /api/saved-replies': { body: 'none', query: (w) => ({ creatorId: w.ids.creator[0]! }) },
   'POST /api/saved-replies': {

@@ -181,6 +181,7 @@ describe('operator inbox in Chromium', () => {
       'Content',
       'Planner',
       'Analytics',
+      'Teams',
       'Saved replies',
       'Users',
       'Activity',

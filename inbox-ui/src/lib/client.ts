@@ -76,9 +76,81 @@ const renderedReplies = z.object({
 });
 export type RenderedReply = z.output<typeof renderedReplies>['replies'][number];
 /** A person's shift (auto-assignment hands conversations to people on duty). */
-const shiftResponse = z.object({ onDuty: z.boolean(), capacity: z.number(), load: z.number() });
+const shiftResponse = z.object({
+  onDuty: z.boolean(),
+  capacity: z.number(),
+  load: z.number(),
+  /** Conversations handed back to the queue by going off duty. */
+  released: z.number().optional(),
+});
+
+/** A creator's team for auto-assignment, with who is on duty and how loaded. */
+const teamView = z.object({
+  creatorId: z.string(),
+  strategy: z.enum(['round_robin', 'least_loaded']),
+  enabled: z.boolean(),
+  members: z.array(
+    z.object({
+      userId: z.string(),
+      email: z.string(),
+      role: z.string(),
+      capacity: z.number(),
+      onDuty: z.boolean(),
+      online: z.boolean(),
+      load: z.number(),
+    }),
+  ),
+});
+export type TeamView = z.output<typeof teamView>;
+const queued = z.object({
+  conversationId: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  fanName: z.string(),
+  status: z.enum(['human', 'escalated']),
+  escalationReason: z.string().nullable(),
+  since: z.string(),
+});
+/** What waits for a person at creators with a team, what people hold, and who could take it. */
+const queueView = z.object({
+  waiting: z.array(queued),
+  assigned: z.array(queued.extend({ assignedTo: z.object({ userId: z.string(), email: z.string() }) })),
+  creators: z.array(
+    z.object({
+      creatorId: z.string(),
+      creatorName: z.string(),
+      waiting: z.number(),
+      onDuty: z.number(),
+      online: z.number(),
+    }),
+  ),
+});
+export type QueueView = z.output<typeof queueView>;
+const handAssigned = z.object({
+  conversationId: z.string(),
+  assignedTo: z.string(),
+  load: z.number(),
+  capacity: z.number(),
+});
 
 export const api = {
+  assignmentTeam: (creatorId: string) =>
+    session.request(teamView, `/api/creators/${encodeURIComponent(creatorId)}/assignment`),
+  setAssignmentTeam: (
+    creatorId: string,
+    body: { strategy: TeamView['strategy']; members: { userId: string; capacity: number }[] },
+  ) =>
+    session.request(teamView, `/api/creators/${encodeURIComponent(creatorId)}/assignment`, {
+      method: 'PUT',
+      body,
+    }),
+  assignmentQueue: () => session.request(queueView, '/api/assignment/queue'),
+  /** Hands a conversation to someone; `from` is who held it as shown (null: waiting). */
+  assignByHand: (conversationId: string, userId: string, from: string | null) =>
+    session.request(handAssigned, `/api/assignment/conversations/${encodeURIComponent(conversationId)}`, {
+      method: 'PUT',
+      body: { userId, from },
+    }),
   savedReplies: (creatorId?: string) =>
     session.request(
       savedReplyList,

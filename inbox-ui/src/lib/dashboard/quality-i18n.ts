@@ -47,8 +47,7 @@ const fr: typeof en = {
       'Validés sans retouche : brouillons de l’IA validés tels quels, sur les brouillons validés ou rejetés.',
     editDistance:
       'Distance d’édition : caractères changés entre le brouillon et le texte envoyé, sur le plus long des deux (0 inchangé, 1 réécrit), en moyenne sur les brouillons validés.',
-    written:
-      'Écrites sans brouillon : réponses que la personne a tapées elle-même, sans brouillon de l’IA.',
+    written: 'Écrites sans brouillon : réponses que la personne a tapées elle-même, sans brouillon de l’IA.',
     replyMedianMs:
       'Temps de réponse médian : du message du fan à la validation d’un brouillon, ou à la première réponse écrite par la personne.',
     conversion:

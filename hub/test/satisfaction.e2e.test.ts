@@ -398,6 +398,20 @@ describe('fans rate their chats with one tap, and the dashboard shows the scores
     ]);
   }, 90_000);
 
+  it('asks nothing for a creator who switched the question off', async () => {
+    const off = await admin.patch(`/api/creators/${creatorId}`, {
+      automation: { satisfaction: { enabled: false } },
+    });
+    expect(off.status).toBe(200);
+    const chatId = 6206;
+    await confirmAge(chatId);
+    await buyWithButton(chatId, 'feet', 'stxSat6206');
+    await until(() => (mediaCount(chatId) > 0 ? true : undefined), 15_000, 'pack delivered');
+    expect(await surveys(chatId)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(ratingKeyboards(chatId)).toHaveLength(0);
+  }, 60_000);
+
   it('shows the scores on the dashboard in Chromium', async () => {
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });

@@ -16,7 +16,8 @@ export const SATISFACTION_INTERVAL_MS = 30 * 24 * 3600 * 1000;
 export function satisfactionEnabled(
   creator: Pick<CreatorRecord, 'automation' | 'archivedAt'> | undefined,
 ): boolean {
-  return Boolean(creator) && !creator!.archivedAt && creator!.automation.satisfaction?.enabled !== false;
+  if (!creator || creator.archivedAt) return false;
+  return creator.automation.satisfaction?.enabled !== false;
 }
 
 export interface PlanSatisfactionInput {

@@ -46,6 +46,8 @@ export function createSatisfactionAsk(ctx: WorkerContext) {
     ]);
     const account = conversation && (await accountsRepo.findById(ctx.db, conversation.accountId));
     if (!conversation || !fan || !creator || !account) return cancel(ctx, row, 'gone');
+    // A disconnected account cannot send: nothing to ask through it.
+    if (account.status !== 'active') return cancel(ctx, row, 'account_inactive');
     const connector = ctx.connectors.get(account.platform);
     const reason = await whyNot(ctx, row, {
       conversation,

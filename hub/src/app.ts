@@ -79,6 +79,8 @@ import { teamsRoutes } from './teams/teams.routes';
 import { savedRepliesRoutes } from './replies/saved-replies.routes';
 import { qualityRoutes } from './quality/quality.routes';
 import { createQualityService } from './quality/quality.service';
+import { satisfactionRoutes } from './satisfaction/satisfaction.routes';
+import { createSatisfactionService } from './satisfaction/satisfaction.service';
 import { createSavedRepliesService } from './replies/saved-replies.service';
 import { createTeamsService } from './teams/teams.service';
 import type { Assigner } from './teams/assignment';
@@ -208,6 +210,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   );
   api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
   api.use(qualityRoutes(createQualityService(ctx)));
+  api.use(satisfactionRoutes(createSatisfactionService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

@@ -112,6 +112,13 @@ describe('panel administration in Chromium', () => {
       expect(await asksForPerson.isChecked()).toBe(width === 1440);
       if (width === 1440) await asksForPerson.uncheck();
       expect(await form.getByLabel('the fan reports a technical problem').isChecked()).toBe(true);
+      // The satisfaction question starts on; here it is switched off, with her own French wording kept.
+      const satisfaction = form.getByLabel('Ask fans a one-tap satisfaction question (1 to 5)');
+      expect(await satisfaction.isChecked()).toBe(width === 1440);
+      if (width === 1440) {
+        await satisfaction.uncheck();
+        await form.getByLabel('Her own wording, French (optional)').fill('Une note pour moi, de 1 à 5 ? 😘');
+      }
       await form.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Automation settings of Maya saved.').waitFor();
       const saved = (await admin.get(`/api/creators/${creatorId}`)).body.automation;
@@ -120,6 +127,7 @@ describe('panel administration in Chromium', () => {
         spamThreshold: 0.85,
         welcomeDelaySeconds: 90,
         escalation: { human_request: false },
+        satisfaction: { enabled: false, fr: 'Une note pour moi, de 1 à 5 ? 😘' },
       });
       await page.context().close();
     }

@@ -43,6 +43,15 @@ export const ESCALATION_REASONS = [
 ] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 
+/**
+ * Why a fan got a satisfaction question: a purchase (the feedback request), or a person handed
+ * the conversation back after handling it.
+ */
+export const SATISFACTION_TRIGGERS = ['purchase', 'handled'] as const;
+export type SatisfactionTrigger = (typeof SATISFACTION_TRIGGERS)[number];
+export const SATISFACTION_STATUSES = ['pending', 'sent', 'answered', 'cancelled'] as const;
+export type SatisfactionStatus = (typeof SATISFACTION_STATUSES)[number];
+
 export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 

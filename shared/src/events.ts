@@ -27,12 +27,13 @@ export type AttachmentView = Omit<InboundAttachment, 'fileId' | 'fileUniqueId'> 
 };
 
 /** What a button the fan pressed meant: the 18+ question's answers, a pack, or another. */
-export type ButtonAction = 'age_confirmed' | 'age_refused' | 'pack' | 'other';
+export type ButtonAction = 'age_confirmed' | 'age_refused' | 'pack' | 'satisfaction' | 'other';
 
 export type FanEvent =
   | { kind: 'subscriber' }
   | { kind: 'tip'; amountCents: number; currency: string }
-  | { kind: 'button'; action: ButtonAction };
+  /** `score`: the satisfaction score a rating button gave (1 to 5). */
+  | { kind: 'button'; action: ButtonAction; score?: number };
 
 export interface MessageView {
   id: string;

@@ -32,6 +32,7 @@ export * from './schemas/sales.schema';
 export * from './schemas/analytics.schema';
 export * from './reply-language';
 export * from './effects';
+export * from './satisfaction/satisfaction';
 export * from './safety/disclosure';
 export * from './sales/draft-preview';
 export * from './schemas/responses.schema';

@@ -49,6 +49,11 @@ export type Job =
       name: 'followup.send';
       /** `dueAt` (ms): the job is delayed until then; the row decides whether it still goes out. */
       data: { followUpId: string; dueAt: number; outboxId?: number };
+    }
+  | {
+      name: 'satisfaction.ask';
+      /** `dueAt` (ms): delayed until then; the survey row decides whether the question still goes out. */
+      data: { surveyId: string; dueAt: number; outboxId?: number };
     };
 
 export type JobName = Job['name'];
@@ -67,4 +72,5 @@ export const JOB_NAMES = [
   'interactions.auto_like',
   'memory.embed',
   'memory.forget',
+  'satisfaction.ask',
 ] as const satisfies readonly JobName[];

@@ -114,7 +114,9 @@ export type OutboundRaw =
   /** `after`: the reply it follows, which the fan must receive first. */
   | { origin: 'offer'; offerId: string; after?: string }
   | { origin: 'purchase'; purchaseId: string }
-  | { origin: 'followup'; followUpId: string };
+  | { origin: 'followup'; followUpId: string }
+  /** The satisfaction question, or the thanks for a typed score. */
+  | { origin: 'satisfaction'; surveyId: string };
 
 /** A message row's `raw`: the platform's event for a fan message, the origin of a bot's. */
 export type MessageRaw = InboundRaw | OutboundRaw;

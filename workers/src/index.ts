@@ -35,6 +35,7 @@ export function startWorkers(ctx: WorkerContext): Workers {
     // Background: one embedding batch at a time leaves Ollama to the drafts.
     'memory.embed': 1,
     'memory.forget': 1,
+    'satisfaction.ask': 1,
   };
   const workers = JOB_NAMES.map((name) => {
     const worker = new Worker(name, (job, token) => handlers[name](job as never, token), {

@@ -11,6 +11,7 @@ import { createReelCheck } from './jobs/reel-check.job';
 import { createAnalyticsCollect } from './jobs/analytics.job';
 import { createAutoLike } from './jobs/auto-like.job';
 import { createMemoryEmbed, createMemoryForget } from './jobs/memory.job';
+import { createSatisfactionAsk } from './jobs/satisfaction.job';
 import { withOutboxBookkeeping } from './job-runner';
 import { SendLimiter } from './send-limiter';
 
@@ -35,5 +36,6 @@ export function createHandlers(ctx: WorkerContext): { [N in JobName]: Handler<N>
     'interactions.auto_like': run(createAutoLike(ctx)),
     'memory.embed': run(createMemoryEmbed(ctx)),
     'memory.forget': run(createMemoryForget(ctx)),
+    'satisfaction.ask': run(createSatisfactionAsk(ctx)),
   };
 }

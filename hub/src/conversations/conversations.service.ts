@@ -33,6 +33,7 @@ import {
   type ConversationStatus,
   type InboxPublisher,
   type OutboxRelay,
+  planSatisfaction,
 } from '@velvet/shared';
 import type { Connectors } from '@velvet/platforms';
 import type { HubContext } from '../context';
@@ -113,6 +114,24 @@ export function createConversationsService(ctx: HubContext, deps: ConversationDe
             'resolved',
             ctx.now(),
           )),
+        );
+      }
+      // A person handled it and hands it back: the fan may rate the exchange (monthly cap).
+      if (
+        state.status === 'bot' &&
+        (conversation.status === 'human' || conversation.status === 'escalated')
+      ) {
+        await planSatisfaction(
+          tx,
+          ctx,
+          {
+            trigger: 'handled',
+            creatorId: conversation.creatorId,
+            conversationId: conversation.id,
+            fanId: conversation.fanId,
+            userId: conversation.assignedTo ?? actor.id,
+          },
+          effects,
         );
       }
       await auditRepo.record(tx, {

@@ -1,8 +1,18 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { schema, type Db } from '@velvet/shared';
 
-const { conversations, drafts, fans, followUps, messages, offers, packs, platformAccounts, purchases } =
-  schema;
+const {
+  conversations,
+  drafts,
+  fans,
+  followUps,
+  messages,
+  offers,
+  packs,
+  platformAccounts,
+  purchases,
+  satisfactionSurveys,
+} = schema;
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 
@@ -19,8 +29,8 @@ export interface ExportedFile {
 
 /**
  * Everything Velvet holds about one fan, as the data subject should receive it: the
- * profile, consents, every message both ways, sent drafts, offers, purchases and
- * follow-ups. Media bytes are added by the caller; `media` lists the files to fetch.
+ * profile, consents, every message both ways, sent drafts, offers, purchases,
+ * follow-ups and satisfaction scores. Media bytes are added by the caller; `media` lists the files to fetch.
  */
 export async function fanDataset(db: Db, fanId: string) {
   const [row] = await db
@@ -34,7 +44,7 @@ export async function fanDataset(db: Db, fanId: string) {
   const convs = await db.select().from(conversations).where(eq(conversations.fanId, fanId));
   const convIds = convs.map((c) => c.id);
   const none = convIds.length === 0;
-  const [thread, sentDrafts, offerRows, purchaseRows, followUpRows] = await Promise.all([
+  const [thread, sentDrafts, offerRows, purchaseRows, followUpRows, surveyRows] = await Promise.all([
     none
       ? []
       : db
@@ -62,6 +72,11 @@ export async function fanDataset(db: Db, fanId: string) {
       .where(eq(purchases.fanId, fanId))
       .orderBy(asc(purchases.createdAt)),
     db.select().from(followUps).where(eq(followUps.fanId, fanId)).orderBy(asc(followUps.createdAt)),
+    db
+      .select()
+      .from(satisfactionSurveys)
+      .where(eq(satisfactionSurveys.fanId, fanId))
+      .orderBy(asc(satisfactionSurveys.createdAt)),
   ]);
 
   const media = thread.flatMap((m) =>
@@ -156,6 +171,14 @@ export async function fanDataset(db: Db, fanId: string) {
       dueAt: iso(f.dueAt),
       cancelReason: f.cancelReason,
       createdAt: iso(f.createdAt),
+    })),
+    satisfaction: surveyRows.map((s) => ({
+      id: s.id,
+      trigger: s.trigger,
+      status: s.status,
+      sentAt: iso(s.sentAt),
+      score: s.score,
+      answeredAt: iso(s.answeredAt),
     })),
     media: [] as ExportedFile[],
   };

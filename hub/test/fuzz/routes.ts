@@ -159,6 +159,8 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/conversations/:id/saved-replies': { body: 'none' },
   // Reply quality figures.
   'GET /api/quality': { body: 'none', query: (w) => ({ days: '7', creatorId: w.ids.creator[0]! }) },
+  // Fans' satisfaction figures.
+  'GET /api/satisfaction': { body: 'none', query: (w) => ({ days: '30', creatorId: w.ids.creator[0]! }) },
   'POST /api/creators/:id/archive': { body: 'none' },
   'POST /api/creators/:id/unarchive': { body: 'none' },
   'GET /api/automation/defaults': { body: 'none' },

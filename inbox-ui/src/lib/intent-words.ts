@@ -49,12 +49,14 @@ const BUTTON_WORDS: Record<Lang, Record<ButtonAction, string>> = {
     age_confirmed: '✓ Confirmed 18+',
     age_refused: '✗ Said they are under 18',
     pack: 'Tapped a pack in the catalog',
+    satisfaction: 'Gave a satisfaction score',
     other: 'Pressed a button',
   },
   fr: {
     age_confirmed: '✓ A confirmé avoir 18 ans ou plus',
     age_refused: '✗ A dit avoir moins de 18 ans',
     pack: 'A touché un pack du catalogue',
+    satisfaction: 'A donné une note de satisfaction',
     other: 'A appuyé sur un bouton',
   },
 };

@@ -145,6 +145,19 @@ const velvetConfigSchema = z.strictObject({
       }),
     ),
   }),
+  /**
+   * The one-tap satisfaction question: this long after a purchase or after a person hands the
+   * conversation back; a score counts within `answer_window` of the question. `question` goes
+   * with buttons, `question_typed` where the platform has none; `thanks` answers a score.
+   */
+  satisfaction: z.strictObject({
+    after_purchase: duration,
+    after_handled: duration,
+    answer_window: duration,
+    question: bilingual,
+    question_typed: bilingual,
+    thanks: bilingual,
+  }),
   payments: z.strictObject({
     /** Checkout providers allowed to call POST /webhooks/payments/:provider; each signs with VELVET_PAYMENT_SECRET_<NAME>. */
     checkout_providers: z.array(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'lower-case letters, digits, _ or -')),

@@ -42,6 +42,7 @@ const TABLES = [
   'purchases',
   'push_subscriptions',
   'refresh_tokens',
+  'satisfaction_surveys',
   'saved_replies',
   'team_members',
   'user_creators',

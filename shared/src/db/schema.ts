@@ -31,6 +31,8 @@ import type {
   PushKind,
   RefundKind,
   Role,
+  SatisfactionStatus,
+  SatisfactionTrigger,
   Severity,
 } from '../domain';
 import type { MessageAttachment, MessageRaw } from '../platform';
@@ -896,5 +898,44 @@ export const savedReplies = pgTable(
   (t) => [
     index('saved_replies_creator_idx').on(t.creatorId),
     check('saved_replies_lang_check', sql`${t.lang} in ('fr','en')`),
+  ],
+);
+
+/**
+ * A one-tap satisfaction question to a fan (after a purchase, or after a person handled the
+ * conversation), and the fan's score once answered. At most one a month per fan.
+ */
+export const satisfactionSurveys = pgTable(
+  'satisfaction_surveys',
+  {
+    id: id(),
+    creatorId: owner('creator_id', () => creators.id),
+    conversationId: owner('conversation_id', () => conversations.id),
+    fanId: owner('fan_id', () => fans.id),
+    /** The person credited with the score: who sold the pack, or who handled the conversation. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    purchaseId: uuid('purchase_id').references(() => purchases.id, { onDelete: 'set null' }),
+    trigger: text('trigger').$type<SatisfactionTrigger>().notNull(),
+    status: text('status').$type<SatisfactionStatus>().notNull().default('pending'),
+    dueAt: ts('due_at').notNull(),
+    questionMessageId: uuid('question_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    sentAt: ts('sent_at'),
+    score: integer('score'),
+    answerMessageId: uuid('answer_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    answeredAt: ts('answered_at'),
+    cancelReason: text('cancel_reason'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // One question waiting per fan: two triggers at once plan one.
+    uniqueIndex('satisfaction_surveys_pending_fan_key')
+      .on(t.fanId)
+      .where(sql`${t.status} = 'pending'`),
+    index('satisfaction_surveys_fan_sent_idx').on(t.fanId, t.sentAt),
+    index('satisfaction_surveys_creator_sent_idx').on(t.creatorId, t.sentAt),
+    check('satisfaction_surveys_trigger_check', sql`${t.trigger} in ('purchase','handled')`),
+    check('satisfaction_surveys_status_check', sql`${t.status} in ('pending','sent','answered','cancelled')`),
+    check('satisfaction_surveys_score_check', sql`${t.score} between 1 and 5`),
   ],
 );

@@ -23,17 +23,29 @@ export function fanEventOf(raw: MessageRaw | null | undefined, text: string): { 
   if (!raw || !('kind' in raw)) return {};
   if (raw.kind === 'subscriber') return { event: { kind: 'subscriber' } };
   if (raw.kind === 'tip' && raw.tip) return { event: { kind: 'tip', ...raw.tip } };
-  if (raw.kind === 'callback') return { event: { kind: 'button', action: buttonAction(text) } };
+  if (raw.kind === 'callback') {
+    const action = buttonAction(text);
+    if (action === 'satisfaction')
+      return { event: { kind: 'button', action, score: Number(text.slice(BUTTON_DATA.ratePrefix.length)) } };
+    return { event: { kind: 'button', action } };
+  }
   return {};
 }
 
-/** Button data Velvet puts on the buttons it sends (the 18+ question, the catalog). */
-export const BUTTON_DATA = { ageYes: 'age:yes', ageNo: 'age:no', packPrefix: 'pack:' } as const;
+/** Button data Velvet puts on the buttons it sends (the 18+ question, the catalog, the rating). */
+export const BUTTON_DATA = {
+  ageYes: 'age:yes',
+  ageNo: 'age:no',
+  packPrefix: 'pack:',
+  /** A satisfaction score: `rate:1` to `rate:5`. */
+  ratePrefix: 'rate:',
+} as const;
 
 function buttonAction(data: string): ButtonAction {
   if (data === BUTTON_DATA.ageYes) return 'age_confirmed';
   if (data === BUTTON_DATA.ageNo) return 'age_refused';
   if (data.startsWith(BUTTON_DATA.packPrefix)) return 'pack';
+  if (/^rate:[1-5]$/.test(data)) return 'satisfaction';
   return 'other';
 }
 

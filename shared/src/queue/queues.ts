@@ -112,6 +112,15 @@ export function jobOptions(job: Job): JobsOptions & { jobId: string } {
         attempts: 5,
         backoff: { type: 'exponential', delay: 2000 },
       };
+    case 'satisfaction.ask':
+      // Like a follow-up: delayed until due, one job per question.
+      return {
+        ...keep,
+        jobId: `satisfaction-${job.data.surveyId}`,
+        delay: Math.max(0, job.data.dueAt - Date.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+      };
   }
 }
 

@@ -6,6 +6,7 @@ import { packsRepo } from '../db/repositories/packs.repo';
 import { purchasesRepo, type PurchaseRecord } from '../db/repositories/purchases.repo';
 import type { Effects } from '../effects';
 import { stageOutbound } from '../outbound/outbound';
+import { planSatisfaction } from '../satisfaction/satisfaction';
 import { planFollowUp } from './follow-ups';
 import { fillSalesTemplate, formatPrice } from './pricing';
 import type { SalesContext, SalesLang as Lang } from './sales.context';
@@ -123,5 +124,19 @@ export async function recordPurchase(
       effects,
     );
   }
+  // The seed's feedback request: one tap, later, within the monthly cap; the seller is credited.
+  await planSatisfaction(
+    tx,
+    ctx,
+    {
+      trigger: 'purchase',
+      creatorId: offer.creatorId,
+      conversationId: offer.conversationId,
+      fanId: offer.fanId,
+      userId: offer.offeredByUserId,
+      purchaseId: purchase.id,
+    },
+    effects,
+  );
   return recorded;
 }

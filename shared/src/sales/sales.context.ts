@@ -2,14 +2,14 @@ import type { VelvetConfig } from '../config/velvet-config';
 
 /** What the sales engine needs from the process it runs in. */
 export interface SalesContext {
-  config: Pick<VelvetConfig, 'sales'>;
+  config: Pick<VelvetConfig, 'sales' | 'satisfaction'>;
   now: () => Date;
   checkoutKey: Buffer;
 }
 
 /** The sales context of a hub or worker process. */
 export function salesContext(deps: {
-  config: Pick<VelvetConfig, 'sales'>;
+  config: Pick<VelvetConfig, 'sales' | 'satisfaction'>;
   now: () => Date;
   secrets: { checkoutKey: Buffer };
 }): SalesContext {

@@ -77,6 +77,17 @@ export const creatorAutomation = z.strictObject({
       dailyBudget: whole(1, 500, 'likes').optional(),
     })
     .optional(),
+  /**
+   * The one-tap satisfaction question (on unless switched off; at most one a month per fan),
+   * optionally in the creator's own words, in French and English.
+   */
+  satisfaction: z
+    .strictObject({
+      enabled: z.boolean({ message: 'must be true or false' }),
+      fr: z.string().trim().min(1).max(300, 'must be at most 300 characters').optional(),
+      en: z.string().trim().min(1).max(300, 'must be at most 300 characters').optional(),
+    })
+    .optional(),
 });
 export type CreatorAutomation = z.infer<typeof creatorAutomation>;
 

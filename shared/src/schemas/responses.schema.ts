@@ -39,7 +39,7 @@ const iso = z.string();
 const fanEventResponse = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('subscriber') }),
   z.object({ kind: z.literal('tip'), amountCents: z.number(), currency: z.string() }),
-  z.object({ kind: z.literal('button'), action: z.string() }),
+  z.object({ kind: z.literal('button'), action: z.string(), score: z.number().int().optional() }),
 ]);
 
 export const attachmentResponse = z.object({

@@ -17,6 +17,8 @@ import {
   packsRepo,
   planFollowUp,
   salesContext,
+  satisfactionRepo,
+  satisfactionScore,
   stagePaymentRequest,
   type InboundRaw,
   type InlineButton,
@@ -34,7 +36,7 @@ interface AutoReply {
   text: string;
   keyboard?: InlineButton[][];
   /** Safety replies go out even in quiet hours. */
-  origin: 'safety' | 'command';
+  origin: 'safety' | 'command' | 'satisfaction';
 }
 
 function fill(template: string, values: Record<string, string>): string {
@@ -111,6 +113,12 @@ export function createInboundProcess(ctx: WorkerContext) {
         ? { text: ctx.config.sales.pre_checkout_errors.unavailable[lang], origin: 'command' }
         : undefined;
 
+    // A score for the satisfaction question (a rating button, or "4" typed alone): recorded,
+    // thanked, never drafted. A message that is no score, or comes with no question open, flows on.
+    const score = edited || reply ? undefined : satisfactionScore({ kind: stored.kind, text: message.text });
+    const answerSince = new Date(ctx.now().getTime() - ctx.config.satisfaction.answer_window);
+    const thanks = ctx.config.satisfaction.thanks[lang];
+
     const effects = collectEffects(conversation.creatorId, conversation.id);
     const committed = await ctx.db.transaction(async (tx) => {
       await messagesRepo.setIntent(tx, message.id, classified.intent, classified.confidence, classified.lang);
@@ -137,7 +145,19 @@ export function createInboundProcess(ctx: WorkerContext) {
       const escalated = decision.escalate
         ? await escalateConversation(tx, conversation, decision.escalationReason ?? 'manual')
         : undefined;
-      const said = reply ?? buttonReply;
+      const survey =
+        score !== undefined
+          ? await satisfactionRepo.awaitingAnswer(tx, conversation.id, answerSince)
+          : undefined;
+      const rated = survey
+        ? await satisfactionRepo.answer(tx, survey.id, score!, message.id, ctx.now())
+        : false;
+      // A typed score is thanked in the chat; a button press with a toast on the button (below).
+      const thanked: AutoReply | undefined =
+        rated && stored.kind === 'text' && !archived && decision.automated && conversation.status === 'bot'
+          ? { text: thanks, origin: 'satisfaction' }
+          : undefined;
+      const said = reply ?? buttonReply ?? thanked;
       const outbound = said
         ? await stageOutbound(
             tx,
@@ -148,7 +168,10 @@ export function createInboundProcess(ctx: WorkerContext) {
               sender: 'bot',
               text: said.text,
               keyboard: said.keyboard,
-              raw: { origin: said.origin, inReplyTo: message.id },
+              raw:
+                said.origin === 'satisfaction'
+                  ? { origin: 'satisfaction', surveyId: survey!.id }
+                  : { origin: said.origin, inReplyTo: message.id },
               idempotencyKey: edited ? `auto:${message.id}:edit:${edit}` : `auto:${message.id}`,
             },
             ctx.now(),
@@ -212,7 +235,14 @@ export function createInboundProcess(ctx: WorkerContext) {
       // An escalated conversation is a person's until they release it: no AI drafts meanwhile.
       const paused = conversation.status === 'escalated' || escalated !== undefined;
       const drafting =
-        prose && !edited && !archived && decision.automated && !said && !paused && message.text.trim() !== '';
+        prose &&
+        !edited &&
+        !archived &&
+        decision.automated &&
+        !said &&
+        !rated &&
+        !paused &&
+        message.text.trim() !== '';
       if (drafting) {
         effects.jobs.push(
           await outboxRepo.insert(tx, {
@@ -222,7 +252,7 @@ export function createInboundProcess(ctx: WorkerContext) {
         );
       }
       await settleInTransaction(tx, job, ctx.now());
-      return { escalated };
+      return { escalated, rated };
     });
 
     const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
@@ -243,7 +273,7 @@ export function createInboundProcess(ctx: WorkerContext) {
     // A button's spinner, or a slash command's "thinking…" placeholder, stops once answered.
     if (stored.callbackId && connector?.answerCallback) {
       await connector
-        .answerCallback(credentials(), stored.callbackId)
+        .answerCallback(credentials(), stored.callbackId, committed.rated ? thanks : undefined)
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answering a button press failed'));
     }
   };

@@ -107,9 +107,12 @@ export function createOutboundSend(ctx: WorkerContext, limiter: SendLimiter) {
 
     if (!(await messagesRepo.claimForSending(ctx.db, message.id, ctx.now()))) return;
 
-    // The first AI-drafted message a fan receives carries the creator's AI disclosure.
+    // The first AI-drafted message a fan receives carries the creator's AI disclosure; so does
+    // the satisfaction question, automation speaking in the creator's voice.
     const disclosure =
-      origin === 'draft' ? await dueDisclosure(ctx, conversation.creatorId, conversation.fanId) : undefined;
+      origin === 'draft' || origin === 'satisfaction'
+        ? await dueDisclosure(ctx, conversation.creatorId, conversation.fanId)
+        : undefined;
     const text = withDisclosure(message.text, disclosure);
 
     let platformMessageId: string;

@@ -28,6 +28,8 @@ const SENTENCES: Record<Lang, Record<string, string>> = {
     'purchase.refund': 'A purchase by {fan} was refunded or charged back',
     'followup.send': '{who} sent a follow-up to {fan}',
     'followup.cancel': '{who} cancelled a follow-up to {fan}',
+    'satisfaction.ask': '{who} asked {fan} for a satisfaction score',
+    'satisfaction.cancel': '{who} withdrew a satisfaction question to {fan}',
     // Auto-like of friendly replies
     'reply.auto_like': '{who} liked a friendly reply on {platform}',
     'draft.auto_send': '{who} replied to {fan}',
@@ -78,6 +80,8 @@ const SENTENCES: Record<Lang, Record<string, string>> = {
     'purchase.refund': 'Un achat de {fan} a été remboursé ou contesté',
     'followup.send': '{who} a envoyé une relance à {fan}',
     'followup.cancel': '{who} a annulé une relance à {fan}',
+    'satisfaction.ask': '{who} a demandé une note de satisfaction à {fan}',
+    'satisfaction.cancel': '{who} a retiré une question de satisfaction à {fan}',
     // Auto-like of friendly replies
     'reply.auto_like': '{who} a aimé une réponse bienveillante sur {platform}',
     'draft.auto_send': '{who} a répondu à {fan}',

@@ -9,7 +9,10 @@ export type FanEvent = NonNullable<Message['event']>;
 /** A subscription, tip or button press in words, the same in the thread and the list. */
 export function fanEventWords(event: FanEvent, lang: Lang): string {
   const t = inboxText[lang];
-  if (event.kind === 'button') return buttonWords(event.action, lang);
+  if (event.kind === 'button')
+    return event.action === 'satisfaction' && event.score !== undefined
+      ? fill(t.rated, { score: String(event.score) })
+      : buttonWords(event.action, lang);
   if (event.kind === 'tip')
     return fill(t.tipped, { amount: formatMoney(event.amountCents, event.currency, lang) });
   return t.newSubscriber;

@@ -124,6 +124,14 @@ export const adminText = {
     quietHint: 'No automated message in this local window; empty for the market default ({s}–{e}).',
     defaultIs: 'Default: {v}',
     automationSaved: 'Automation settings of {c} saved.',
+    // Fans' satisfaction question
+    satisfactionTitle: 'Fans’ satisfaction',
+    satisfactionEnable: 'Ask fans a one-tap satisfaction question (1 to 5)',
+    satisfactionHint:
+      'After a purchase, and when a person hands a conversation back, at most once a month per fan: buttons where the platform has them, else the fan types a number. Never to a fan who opted out, may be under 18, has not confirmed 18+ where the platform does not check, or whose conversation a person holds. Scores show on the dashboard.',
+    satisfactionFr: 'Her own wording, French (optional)',
+    satisfactionEn: 'Her own wording, English (optional)',
+    satisfactionWordingHint: 'Empty: the default wording. Buttons 1 to 5 follow it.',
     // Auto-like of friendly replies (inspiration and interactions)
     autoLikeTitle: 'Like friendly replies to her posts',
     autoLikeEnable: 'Like the replies the classifier finds friendly (X, Bluesky)',
@@ -254,6 +262,14 @@ export const adminText = {
     quietHint: 'Aucun message automatique dans cette plage locale ; vide pour la valeur du marché ({s}–{e}).',
     defaultIs: 'Par défaut : {v}',
     automationSaved: 'Réglages d’automatisation de {c} enregistrés.',
+    // Fans' satisfaction question
+    satisfactionTitle: 'Satisfaction des fans',
+    satisfactionEnable: 'Poser aux fans une question de satisfaction en un geste (1 à 5)',
+    satisfactionHint:
+      'Après un achat, et quand une personne rend une conversation, au plus une fois par mois par fan : des boutons là où la plateforme en a, sinon le fan tape un chiffre. Jamais à un fan désinscrit, peut-être mineur, qui n’a pas confirmé ses 18 ans là où la plateforme ne vérifie pas, ou dont une personne tient la conversation. Les notes s’affichent sur le tableau de bord.',
+    satisfactionFr: 'Sa propre formulation, en français (facultatif)',
+    satisfactionEn: 'Sa propre formulation, en anglais (facultatif)',
+    satisfactionWordingHint: 'Vide : la formulation par défaut. Les boutons 1 à 5 suivent.',
     // Auto-like of friendly replies (inspiration and interactions)
     autoLikeTitle: 'Aimer les réponses bienveillantes à ses publications',
     autoLikeEnable: 'Aimer les réponses que le classifieur juge bienveillantes (X, Bluesky)',

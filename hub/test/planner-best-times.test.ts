@@ -101,7 +101,22 @@ describe('best times in the planner', () => {
     expect(again.body.platforms[0].changed).toBe(false);
   }, 120_000);
 
-  it('leaves a platform without history alone and says why; refuses outsiders', async () => {
+  it('leaves platforms without history or with too few posts alone and says why; refuses outsiders', async () => {
+    const [tiktok] = await selectRows<{ id: string }>(
+      hub.ctx.db,
+      sql`insert into platform_accounts (creator_id, platform, credentials_enc, label)
+          values (${creatorId}, 'tiktok', 'v1.x', 'lina-tiktok') returning id`,
+    );
+    const few = await publishedHistory(hub.ctx.db, {
+      creatorId,
+      accountId: tiktok!.id,
+      platform: 'tiktok',
+      timeZone: 'Europe/Paris',
+      hours: [12, 21],
+      rates: { 21: 0.3 },
+      days: 20,
+    });
+    expect(few.posts).toBe(20);
     const rules = (await admin.get(`/api/creators/${creatorId}/planner`)).body;
     const withX = {
       markets: rules.markets,
@@ -113,11 +128,21 @@ describe('best times in the planner', () => {
           mix: { text: 1 },
           dailyReel: false,
         },
+        {
+          platform: 'tiktok',
+          slots: [{ profile: 'FR', start: '18:00', end: '20:00', posts: 1, jitterMinutes: 10 }],
+          mix: { reel: 1 },
+          dailyReel: false,
+        },
       ],
     };
     expect((await admin.put(`/api/creators/${creatorId}/planner`, withX)).status).toBe(200);
     const res = await admin.get(`/api/creators/${creatorId}/planner/best-times`);
-    expect(res.body.skipped).toEqual([{ platform: 'x', reason: 'no_history' }]);
+    expect(res.body.skipped).toEqual([
+      { platform: 'x', reason: 'no_history' },
+      { platform: 'tiktok', reason: 'too_few_posts' },
+    ]);
+    expect(res.body.platforms.map((p: { platform: string }) => p.platform)).toEqual(['instagram']);
     expect(res.body.rules.platforms.find((p: { platform: string }) => p.platform === 'x').slots).toEqual(
       withX.platforms[1]!.slots,
     );

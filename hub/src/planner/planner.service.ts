@@ -6,6 +6,7 @@ import {
   localDate,
   localMinutes,
   LockBusy,
+  MIN_POSTS_FOR_MODEL,
   NotFound,
   withRedisLock,
   planWeek,
@@ -292,7 +293,8 @@ export function createPlannerService(
           return plan;
         };
         if (!found) return skip('no_history');
-        if (found.reason === 'too_few_posts') return skip('too_few_posts');
+        // Under 30 posts the hours are noise; from there the baseline (or the model) speaks.
+        if (found.posts < MIN_POSTS_FOR_MODEL) return skip('too_few_posts');
         if (!profile) return skip('no_market_in_zone');
         const posts = Math.max(
           1,

@@ -338,6 +338,8 @@ if (only.has('analytics')) {
     snapshots: num('BENCH_ANALYTICS_SNAPSHOTS', 100),
     runs: num('BENCH_ANALYTICS_RUNS', 50),
     naiveRuns: num('BENCH_ANALYTICS_NAIVE_RUNS', 5),
+    seedConnections: num('BENCH_ANALYTICS_SEED_CONNECTIONS', 2),
+    trainCreators: num('BENCH_ANALYTICS_TRAIN_CREATORS', 5),
   };
   step(`analytics: seeding ${options.rows} metric rows, then the queries`);
   const analytics = await analyticsBench(options);
@@ -346,7 +348,7 @@ if (only.has('analytics')) {
   rows.push({
     measure: 'analytics seed (INSERT … generate_series)',
     load,
-    value: `${round(analytics.seedMs / 1000, 1)} s`,
+    value: `${round(analytics.seedMs / 1000, 1)} s (${Math.round(analytics.rows / (analytics.seedMs / 1000)).toLocaleString('en')} rows/s)`,
     notes: `indexes built after in ${round(analytics.indexMs / 1000, 1)} s; rollups built in bulk in ${round(analytics.rollupMs / 1000, 1)} s`,
   });
   for (const q of analytics.queries) {
@@ -365,6 +367,14 @@ if (only.has('analytics')) {
       notes: `${q.fast.n} runs; ${q.checked}`,
     });
   }
+  const t = analytics.training;
+  rows.push({
+    measure: 'analytics best-times training per creator (TensorFlow.js, both platforms)',
+    load: `${t.creators} creators × ~${t.postsPerCreator} posts, agency prior`,
+    ...ms(t.ms),
+    value: `model used ${t.model}×, baseline ${t.baseline}×`,
+    notes: `best hour found: ${t.best} (planted 20:00)`,
+  });
 }
 
 const date = new Date().toISOString();

@@ -190,9 +190,10 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(postsRoutes(posts));
   const trends = createTrendsService(ctx);
   api.use(trendsRoutes(trends));
-  api.use(plannerRoutes(createPlannerService(ctx, { posts })));
+  const analytics = createAnalyticsService(ctx, { trends });
+  api.use(plannerRoutes(createPlannerService(ctx, { posts, analytics })));
   api.use(calendarRoutes(createCalendarService(ctx)));
-  api.use(analyticsRoutes(createAnalyticsService(ctx, { trends })));
+  api.use(analyticsRoutes(analytics));
   api.use(packMediaRoutes(createPackMediaService(ctx)));
   api.use(draftsRoutes(createApprovalsService(ctx)));
   api.use(overviewRoutes(createOverviewService(ctx)));

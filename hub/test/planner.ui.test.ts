@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { accountsRepo } from '@velvet/shared';
 import { launchChromium, signIn } from './browser';
 import { ADMIN, Client, creatorBody, startTestHub, type TestHub } from './harness';
+import { publishedHistory } from './analytics-fixtures';
 import { verticalVideo } from './publishing-fixtures';
 
 /** The planner screen in Chromium: rules edited and refused with the field named, a week planned and accepted. */
@@ -32,7 +33,7 @@ describe('planner screen in Chromium', () => {
     await admin.login(ADMIN.email, ADMIN.password);
     creatorId = (await admin.post('/api/creators', creatorBody('Lina'))).body.id;
     // Instagram cannot be connected through the panel yet: its row as a connection leaves it.
-    await accountsRepo.create(hub.ctx.db, {
+    const account = await accountsRepo.create(hub.ctx.db, {
       creatorId,
       platform: 'instagram',
       label: 'Insta',
@@ -54,6 +55,16 @@ describe('planner screen in Chromium', () => {
           .toBuffer(),
         `photo-${i}.jpg`,
       );
+    // Six weeks of published posts whose engagement peaks at 09:00, 12:00 and 21:00 Paris time.
+    await publishedHistory(hub.ctx.db, {
+      creatorId,
+      accountId: account.id,
+      platform: 'instagram',
+      timeZone: 'Europe/Paris',
+      hours: [8, 9, 10, 11, 12, 13, 14, 17, 18, 19, 20, 21, 22],
+      rates: { 9: 0.15, 12: 0.2, 21: 0.3 },
+      days: 42,
+    });
     browser = await launchChromium();
   }, 120_000);
 
@@ -122,6 +133,35 @@ describe('planner screen in Chromium', () => {
     await page.locator('[data-platform="instagram"]').waitFor();
     await page.getByRole('button', { name: 'Planifier la semaine' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // The analytics' best times as the slots: what changes is shown before anything is saved.
+    await page.getByRole('button', { name: 'Utiliser les meilleurs horaires des statistiques' }).click();
+    const preview = page.locator('[data-times-preview]');
+    await preview.waitFor();
+    const instagram = preview.locator('[data-times-platform="instagram"]');
+    expect(await instagram.locator('[data-times-now]').textContent()).toContain('Actuellement :');
+    expect(await instagram.locator('[data-times-new]').textContent()).toContain(
+      '09:00–10:00 FR ×1, 12:00–13:00 FR ×1, 21:00–22:00 FR ×1',
+    );
+    const before = (await admin.get(`/api/creators/${creatorId}/planner`)).body.platforms[0].slots;
+    expect(before).toHaveLength(3);
+    expect(before.map((s: { start: string }) => s.start)).not.toEqual(['09:00', '12:00', '21:00']);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await preview.getByRole('button', { name: 'Appliquer et enregistrer' }).click();
+    await expect
+      .poll(() => page.locator('[data-message]').textContent())
+      .toBe('Meilleurs horaires appliqués et enregistrés.');
+    expect(await page.locator('[data-times-preview]').count()).toBe(0);
+    const after = (await admin.get(`/api/creators/${creatorId}/planner`)).body.platforms[0].slots;
+    expect(after.map((s: { start: string; end: string }) => `${s.start}–${s.end}`)).toEqual([
+      '09:00–10:00',
+      '12:00–13:00',
+      '21:00–22:00',
+    ]);
+    // The form shows the new slots too.
+    expect(
+      await page.locator('[data-platform="instagram"] [data-slot]').first().getByLabel('De').inputValue(),
+    ).toBe('09:00');
     await context.close();
-  }, 60_000);
+  }, 90_000);
 });

@@ -56,18 +56,22 @@ export function createAnalyticsService(ctx: HubContext, deps: { trends?: TrendsS
   };
   const window = (q: { from: Date; to: Date }) => ({ from: q.from.toISOString(), to: q.to.toISOString() });
 
-  /** Trained recommendations by scope × platform × window (hour-rounded), kept a while. */
-  const timesCache = new Map<string, { at: number; value: Promise<TimesRecommendation> }>();
+  /**
+   * Trained recommendations by scope × platform × window (hour-rounded), kept a while; each
+   * says when it was trained (`trainedAt`, on the hub's clock), so a served copy shows.
+   */
+  const timesCache = new Map<string, { at: number; value: Promise<Trained> }>();
+  type Trained = TimesRecommendation & { trainedAt: string };
   const timesOf = (
     q: ReturnType<typeof resolve>,
     platform: PublishPlatform,
     history: readonly PostPerformance[],
-  ): Promise<TimesRecommendation> => {
+  ): Promise<Trained> => {
     const scope = q.creators === 'all' ? 'all' : [...q.creators].sort().join(',');
     const key = [scope, platform, q.from.toISOString().slice(0, 13), q.to.toISOString().slice(0, 13)].join(
       '|',
     );
-    const now = Date.now();
+    const now = ctx.now().getTime();
     const hit = timesCache.get(key);
     if (hit && now - hit.at < TIMES_CACHE_MS) return hit.value;
     const value = (async () => {
@@ -79,7 +83,8 @@ export function createAnalyticsService(ctx: HubContext, deps: { trends?: TrendsS
         to: q.to,
         limit: MAX_HISTORY,
       });
-      return recommendTimes({ platform, history, agency });
+      const trained = await recommendTimes({ platform, history, agency });
+      return { ...trained, trainedAt: new Date(now).toISOString() };
     })();
     value.catch(() => timesCache.delete(key));
     timesCache.set(key, { at: now, value });
@@ -214,6 +219,7 @@ export function createAnalyticsService(ctx: HubContext, deps: { trends?: TrendsS
           heatmap: r.heatmap,
           priorPosts: r.priorPosts,
           trainingMs: Math.round(r.trainingMs),
+          trainedAt: r.trainedAt,
         })),
         recommendations: recommendationMessages({ times: recommendations }),
       };

@@ -3,6 +3,7 @@ import {
   acceptPlanView,
   planView,
   planWeekBody,
+  plannerBestTimesView,
   plannerRulesBody,
   plannerView,
 } from '@velvet/shared';
@@ -44,6 +45,15 @@ export const plannerApi: ApiRoute[] = [
     auth: 'bearer',
     body: plannerRulesBody,
     responses: { 200: { description: 'The rules as saved', schema: plannerView } },
+  },
+  {
+    route: 'GET /api/creators/:id/planner/best-times',
+    summary: 'The analytics’ best times as the planner’s slots: what would change (nothing is written)',
+    description:
+      'Per platform of the rules: the best open hours (over the last 90 days, on the creator’s clock, from the TensorFlow.js model where it beat the baseline, else the shrunk baseline, as `GET /api/analytics/best-times`), as many as the platform’s posts per day, one post each, in the market profile in the creator’s zone; `current` and `proposed` slots side by side. Platforms with under 30 posts, no history or no open hour are `skipped` with the reason. `rules` are the rules with the proposed slots: `PUT /api/creators/:id/planner` with them applies the change. Needs `analytics:read` too.',
+    action: 'planner:write',
+    auth: 'bearer',
+    responses: { 200: { description: 'Current and proposed slots', schema: plannerBestTimesView } },
   },
   {
     route: 'POST /api/creators/:id/plan',

@@ -21,6 +21,9 @@ export function plannerRoutes(planner: PlannerService): Router {
   // The contract's name for the same rules.
   router.get('/creators/:id/schedule-rules', getRules);
   router.put('/creators/:id/schedule-rules', putRules);
+  router.get('/creators/:id/planner/best-times', async (req, res) => {
+    res.json(await planner.bestTimes(actorOf(req), parseId(req.params.id, 'Creator')));
+  });
   router.post('/creators/:id/plan', async (req, res) => {
     const creatorId = parseId(req.params.id, 'Creator');
     res.json(await planner.plan(actorOf(req), creatorId, parseBody(planWeekBody, req.body)));

@@ -6,6 +6,7 @@ import {
   localDate,
   localMinutes,
   LockBusy,
+  MIN_POSTS_FOR_MODEL,
   NotFound,
   withRedisLock,
   planWeek,
@@ -23,6 +24,7 @@ import {
   type MarketProfile,
   type MediaAssetRecord,
   type PlanView,
+  type PlannerBestTimesView,
   type PlannerRulesBody,
   type PlannerView,
   type PlatformPlan,
@@ -34,7 +36,9 @@ import {
 import { owesDailyReel, POST_RULES } from '@velvet/platforms';
 import type { HubContext } from '../context';
 import { authorize } from '../http/authorize';
+import type { AnalyticsService } from '../analytics/analytics.service';
 import type { PostsService } from '../posts/posts.service';
+import { sameSlots, slotsFromHeatmap } from './planner.best-times';
 import { defaultPlanner } from './planner.defaults';
 
 /** Two posts closer than this on one platform take the same slot (as the planner counts). */
@@ -76,7 +80,10 @@ function mediaKind(asset: MediaAssetRecord): PostKind | undefined {
  * proposal that writes nothing) and accepting it (posts and targets scheduled through the
  * posts service, each item checked again: anything that can no longer go is reported).
  */
-export function createPlannerService(ctx: HubContext, deps: { posts: PostsService }) {
+export function createPlannerService(
+  ctx: HubContext,
+  deps: { posts: PostsService; analytics: AnalyticsService },
+) {
   const { db } = ctx;
 
   async function creatorOf(actor: Actor, creatorId: string) {
@@ -255,6 +262,65 @@ export function createPlannerService(ctx: HubContext, deps: { posts: PostsServic
         reelGaps: week.reelGaps,
         unconnected,
       };
+    },
+
+    /**
+     * The analytics' best times (the method the analytics page uses: the model where it beat
+     * the baseline) as each platform's slots, keeping its posts per day: the best open hours
+     * of the market profile in the creator's zone. Nothing is written: the rules returned are
+     * what saving applies.
+     */
+    async bestTimes(actor: Actor, creatorId: string): Promise<PlannerBestTimesView> {
+      const creator = await creatorOf(actor, creatorId);
+      const connected = [...accountsByPlatform(await accountsRepo.listByCreator(db, creatorId)).keys()];
+      const rules = await rulesOf(creatorId, connected);
+      const analytics = await deps.analytics.bestTimes(actor, { creatorId });
+      const profile = rules.markets.find((m) => m.timeZone === creator.timezone) ?? null;
+      const view: PlannerBestTimesView = {
+        creatorId,
+        timeZone: creator.timezone,
+        profile: profile?.id ?? null,
+        from: analytics.from,
+        to: analytics.to,
+        platforms: [],
+        skipped: [],
+        rules: { markets: rules.markets, platforms: rules.platforms },
+      };
+      const platforms = rules.platforms.map((plan) => {
+        const found = analytics.platforms.find((r) => r.platform === plan.platform);
+        const skip = (reason: PlannerBestTimesView['skipped'][number]['reason']) => {
+          view.skipped.push({ platform: plan.platform, reason });
+          return plan;
+        };
+        if (!found) return skip('no_history');
+        // Under 30 posts the hours are noise; from there the baseline (or the model) speaks.
+        if (found.posts < MIN_POSTS_FOR_MODEL) return skip('too_few_posts');
+        if (!profile) return skip('no_market_in_zone');
+        const posts = Math.max(
+          1,
+          plan.slots.reduce((n, s) => n + s.posts, 0),
+        );
+        const { slots, hours } = slotsFromHeatmap({
+          heatmap: found.heatmap,
+          profile,
+          posts: Math.min(12, posts),
+          jitterMinutes: Math.min(30, plan.slots[0]?.jitterMinutes ?? 20),
+        });
+        if (slots.length === 0) return skip('no_open_hours');
+        view.platforms.push({
+          platform: plan.platform,
+          used: found.used,
+          posts: found.posts,
+          trainedAt: found.trainedAt,
+          hours: [...hours],
+          current: plan.slots,
+          proposed: slots,
+          changed: !sameSlots(plan.slots, slots),
+        });
+        return { ...plan, slots };
+      });
+      view.rules = { markets: rules.markets, platforms };
+      return view;
     },
 
     /**

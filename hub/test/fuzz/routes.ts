@@ -277,6 +277,7 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/creators/:id/trends': { body: 'none', query: () => ({ location: '1' }) },
   'GET /api/creators/:id/planner': { body: 'none' },
   'PUT /api/creators/:id/planner': plannerRules,
+  'GET /api/creators/:id/planner/best-times': { body: 'none' },
   'GET /api/creators/:id/schedule-rules': { body: 'none' },
   // The contract's name for the same rules: the same body.
   'PUT /api/creators/:id/schedule-rules': plannerRules,

@@ -127,6 +127,8 @@ export const bestTimesView = z.object({
       heatmap: z.array(z.array(z.number())),
       priorPosts: z.number().int(),
       trainingMs: z.number(),
+      /** When this recommendation was trained: a copy served from the 15-minute cache keeps it. */
+      trainedAt: z.string(),
     }),
   ),
   /** Recommendations as keys and numbers, for the UI's FR/EN sentences. */

@@ -191,3 +191,41 @@ export const acceptPlanView = z.object({
   ),
 });
 export type AcceptPlanView = z.infer<typeof acceptPlanView>;
+
+/**
+ * The analytics' best times as the planner's slots: per platform, the slots it has and the
+ * ones the best hours would give (nothing is written; saving the rules applies them).
+ */
+export const plannerBestTimesView = z.object({
+  creatorId: z.uuid(),
+  /** The creator's zone, in which the best hours were measured. */
+  timeZone: z.string(),
+  /** The market profile in that zone the new slots name; null when the creator has none. */
+  profile: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  platforms: z.array(
+    z.object({
+      platform: z.enum(PUBLISH_PLATFORMS),
+      /** Where the hours come from: the TensorFlow.js model where it beat the baseline. */
+      used: z.enum(['tfjs', 'baseline']),
+      posts: z.number().int(),
+      trainedAt: z.string(),
+      /** The chosen hours on the creator's clock, best first, with their expected engagement rate. */
+      hours: z.array(z.object({ hour: z.number().int().min(0).max(23), expectedRate: z.number() })),
+      current: z.array(slotRuleBody),
+      proposed: z.array(slotRuleBody),
+      changed: z.boolean(),
+    }),
+  ),
+  /** Platforms of the rules left as they are, and why. */
+  skipped: z.array(
+    z.object({
+      platform: z.enum(PUBLISH_PLATFORMS),
+      reason: z.enum(['no_history', 'too_few_posts', 'no_market_in_zone', 'no_open_hours']),
+    }),
+  ),
+  /** The rules with the proposed slots: what `PUT /api/creators/:id/planner` takes to apply them. */
+  rules: plannerRulesBody,
+});
+export type PlannerBestTimesView = z.infer<typeof plannerBestTimesView>;

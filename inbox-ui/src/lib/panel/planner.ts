@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { acceptPlanView, planView, plannerView, type PlannerRulesBody } from '@velvet/shared/contract';
+import {
+  acceptPlanView,
+  planView,
+  plannerBestTimesView,
+  plannerView,
+  type PlannerRulesBody,
+} from '@velvet/shared/contract';
 import type { Lang } from '$lib/i18n';
 import { session } from '$lib/session.svelte';
 
@@ -7,6 +13,7 @@ export type PlannerRules = PlannerRulesBody;
 export type PlanProposal = z.output<typeof planView>;
 export type PlanItem = PlanProposal['items'][number];
 export type AcceptOutcome = z.output<typeof acceptPlanView>;
+export type BestTimesSlots = z.output<typeof plannerBestTimesView>;
 
 const id = (value: string) => encodeURIComponent(value);
 
@@ -14,6 +21,8 @@ export const plannerApi = {
   get: (creatorId: string) => session.request(plannerView, `/api/creators/${id(creatorId)}/planner`),
   save: (creatorId: string, body: PlannerRules) =>
     session.request(plannerView, `/api/creators/${id(creatorId)}/planner`, { method: 'PUT', body }),
+  bestTimes: (creatorId: string) =>
+    session.request(plannerBestTimesView, `/api/creators/${id(creatorId)}/planner/best-times`),
   plan: (creatorId: string) =>
     session.request(planView, `/api/creators/${id(creatorId)}/plan`, { method: 'POST', body: {} }),
   accept: (creatorId: string, items: PlanItem[]) =>
@@ -95,6 +104,29 @@ export const plannerText = {
     accepted: '{n} post(s) scheduled.',
     notPlaced: 'Not placed',
     kinds: { text: 'Text', text_photo: 'Text + photo', reel: 'Reel/short', carousel: 'Carousel' },
+    bestTimes: 'Use the best times from analytics',
+    bestTimesLoading: 'Reading the best times…',
+    bestTimesTitle: 'Best times as slots',
+    bestTimesIntro:
+      'From the last 90 days of engagement, on the creator’s clock ({zone}): as many posts a day as now, one in each best hour open in the market {profile}. Nothing changes until you apply.',
+    timesSource: {
+      tfjs: 'TensorFlow.js model (it beat the baseline), {n} posts',
+      baseline: 'baseline (hour-of-week means), {n} posts',
+    },
+    timesNow: 'Now:',
+    timesNew: 'Proposed:',
+    timesUnchanged: 'Already these slots.',
+    timesSkipped: {
+      no_history: 'no published post with figures yet',
+      too_few_posts: 'fewer than 30 posts, too few to judge',
+      no_market_in_zone: 'no market in the creator’s time zone',
+      no_open_hours: 'no best hour inside the market’s active hours',
+    },
+    timesSkippedLine: '{platform}: left as is ({reason}).',
+    timesNothing: 'No platform would change.',
+    applyTimes: 'Apply and save',
+    cancel: 'Cancel',
+    timesApplied: 'Best times applied and saved.',
   },
   fr: {
     nav: 'Planification',
@@ -144,5 +176,28 @@ export const plannerText = {
     accepted: '{n} publication(s) programmée(s).',
     notPlaced: 'Non placées',
     kinds: { text: 'Texte', text_photo: 'Texte + photo', reel: 'Reel/short', carousel: 'Carrousel' },
+    bestTimes: 'Utiliser les meilleurs horaires des statistiques',
+    bestTimesLoading: 'Lecture des meilleurs horaires…',
+    bestTimesTitle: 'Les meilleurs horaires comme créneaux',
+    bestTimesIntro:
+      'D’après l’engagement des 90 derniers jours, à l’heure de la créatrice ({zone}) : autant de publications par jour qu’aujourd’hui, une dans chacune des meilleures heures ouvertes du marché {profile}. Rien ne change avant d’appliquer.',
+    timesSource: {
+      tfjs: 'modèle TensorFlow.js (il a battu la référence), {n} publications',
+      baseline: 'référence (moyennes par heure de la semaine), {n} publications',
+    },
+    timesNow: 'Actuellement :',
+    timesNew: 'Proposé :',
+    timesUnchanged: 'Ce sont déjà ces créneaux.',
+    timesSkipped: {
+      no_history: 'aucune publication avec des chiffres pour l’instant',
+      too_few_posts: 'moins de 30 publications, trop peu pour juger',
+      no_market_in_zone: 'aucun marché dans le fuseau de la créatrice',
+      no_open_hours: 'aucune meilleure heure dans les heures actives du marché',
+    },
+    timesSkippedLine: '{platform} : inchangé ({reason}).',
+    timesNothing: 'Aucune plateforme ne changerait.',
+    applyTimes: 'Appliquer et enregistrer',
+    cancel: 'Annuler',
+    timesApplied: 'Meilleurs horaires appliqués et enregistrés.',
   },
 } satisfies Record<Lang, unknown>;

@@ -357,49 +357,57 @@ export const analyticsRepo = {
   async overview(db: Db, q: AnalyticsQuery) {
     const from = q.from.toISOString();
     const to = q.to.toISOString();
-    const days = await selectRows<{
-      day: string;
-      platform: Platform;
-      likes: number;
-      comments: number;
-      shares: number;
-      views: number;
-    }>(
-      db,
-      sql`select to_char(day, 'YYYY-MM-DD') as day, platform, sum(likes)::float8 as likes,
+    // Four independent reads, side by side (one connection each where the driver pools).
+    const [days, posts, followers, geography] = await Promise.all([
+      selectRows<{
+        day: string;
+        platform: Platform;
+        likes: number;
+        comments: number;
+        shares: number;
+        views: number;
+      }>(
+        db,
+        sql`select to_char(day, 'YYYY-MM-DD') as day, platform, sum(likes)::float8 as likes,
                  sum(comments)::float8 as comments, sum(shares)::float8 as shares, sum(views)::float8 as views
           from metrics_daily
           where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
             and day >= (${from}::timestamptz at time zone 'UTC')::date
             and day <= (${to}::timestamptz at time zone 'UTC')::date
           group by 1, 2 order by 1, 2`,
-    );
-    const posts = await selectRows<{ platform: Platform; n: number }>(
-      db,
-      sql`select platform, count(*)::int as n from post_metrics_latest
+      ),
+      selectRows<{ platform: Platform; n: number }>(
+        db,
+        sql`select platform, count(*)::int as n from post_metrics_latest
           where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
             and published_at >= ${from} and published_at < ${to}
           group by 1`,
-    );
-    const followers = await selectRows<{ day: string; platform: Platform; followers: number }>(
-      db,
-      sql`select to_char(day, 'YYYY-MM-DD') as day, platform, sum(followers)::float8 as followers
+      ),
+      selectRows<{ day: string; platform: Platform; followers: number }>(
+        db,
+        sql`select to_char(day, 'YYYY-MM-DD') as day, platform, sum(followers)::float8 as followers
           from account_metrics
           where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
             and day >= (${from}::timestamptz at time zone 'UTC')::date
             and day <= (${to}::timestamptz at time zone 'UTC')::date
           group by 1, 2 order by 1, 2`,
-    );
-    const geography = await selectRows<{ country: string; followers: number }>(
-      db,
-      sql`select g.key as country, sum(g.value::float8)::float8 as followers
-          from (select distinct on (account_id) geography from account_metrics
-                where ${scoped(sql`creator_id`, q.creators)} and ${onPlatform(sql`platform`, q.platform)}
-                  and geography is not null and day <= (${to}::timestamptz at time zone 'UTC')::date
-                order by account_id, day desc) latest,
-               jsonb_each_text(latest.geography) g
+      ),
+      // Each account's latest countries: one backward probe of its (account, day) key, not
+      // a sort of every day of every account.
+      selectRows<{ country: string; followers: number }>(
+        db,
+        sql`select g.key as country, sum(g.value::float8)::float8 as followers
+          from platform_accounts a
+          cross join lateral (
+            select m.geography from account_metrics m
+            where m.account_id = a.id and m.geography is not null
+              and m.day <= (${to}::timestamptz at time zone 'UTC')::date
+            order by m.day desc limit 1) latest,
+          jsonb_each_text(latest.geography) g
+          where ${scoped(sql`a.creator_id`, q.creators)} and ${onPlatform(sql`a.platform`, q.platform)}
           group by 1 order by 2 desc`,
-    );
+      ),
+    ]);
     return { days, posts, followers, geography };
   },
 

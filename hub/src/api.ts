@@ -28,6 +28,7 @@ import { notificationsApi } from './notifications/notifications.api';
 import { teamsApi } from './teams/teams.api';
 import { savedRepliesApi } from './replies/saved-replies.api';
 import { qualityApi } from './quality/quality.api';
+import { experimentsApi } from './experiments/experiments.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -72,6 +73,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...teamsApi,
   ...savedRepliesApi,
   ...qualityApi,
+  ...experimentsApi,
 ];
 
 let built: OpenApiDocument | undefined;

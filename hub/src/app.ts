@@ -79,6 +79,8 @@ import { teamsRoutes } from './teams/teams.routes';
 import { savedRepliesRoutes } from './replies/saved-replies.routes';
 import { qualityRoutes } from './quality/quality.routes';
 import { createQualityService } from './quality/quality.service';
+import { experimentsRoutes } from './experiments/experiments.routes';
+import { createExperimentsService } from './experiments/experiments.service';
 import { createSavedRepliesService } from './replies/saved-replies.service';
 import { createTeamsService } from './teams/teams.service';
 import type { Assigner } from './teams/assignment';
@@ -208,6 +210,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   );
   api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
   api.use(qualityRoutes(createQualityService(ctx)));
+  api.use(experimentsRoutes(createExperimentsService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

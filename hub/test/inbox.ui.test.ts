@@ -182,6 +182,7 @@ describe('operator inbox in Chromium', () => {
       'Planner',
       'Analytics',
       'Saved replies',
+      'Experiments',
       'Users',
       'Activity',
       'Backups',

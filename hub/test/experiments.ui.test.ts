@@ -54,7 +54,15 @@ describe('prompt experiments in Chromium', () => {
   });
 
   it('starts an experiment from the panel', async () => {
-    await signIn(page, hub.url!, ADMIN, '/experiments');
+    await signIn(page, hub.url!, ADMIN, '/replies');
+    // On a desk, saved replies and experiments share one place, Replies, with tabs.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .first()
+      .getByRole('link', { name: 'Replies' })
+      .waitFor();
+    await page.getByTestId('replies-tabs').getByRole('link', { name: 'Experiments' }).click();
+    await page.waitForURL('**/experiments');
     await page.getByLabel('When the fan…').selectOption('greeting');
     await page.getByLabel('Name').fill('Question finale');
     await page.getByTestId('variant-B').getByLabel('Instruction for the AI').fill(QUESTION);

@@ -3,6 +3,9 @@ import type { Lang } from '$lib/i18n';
 // Prompt experiments screen and dashboard card (issue 22).
 const en = {
   nav: 'Experiments',
+  /** The desk bar's place for the reply screens (saved replies, experiments). */
+  section: 'Replies',
+  sectionNav: 'Reply screens',
   title: 'Prompt experiments',
   forbidden: 'Only admins, managers and creators see prompt experiments.',
   intro:
@@ -65,6 +68,8 @@ const en = {
 
 const fr: typeof en = {
   nav: 'Expériences',
+  section: 'Réponses',
+  sectionNav: 'Écrans des réponses',
   title: 'Expériences de prompts',
   forbidden: 'Seuls les admins, les managers et les créatrices voient les expériences.',
   intro:

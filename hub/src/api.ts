@@ -29,6 +29,7 @@ import { teamsApi } from './teams/teams.api';
 import { savedRepliesApi } from './replies/saved-replies.api';
 import { qualityApi } from './quality/quality.api';
 import { satisfactionApi } from './satisfaction/satisfaction.api';
+import { experimentsApi } from './experiments/experiments.api';
 import { usersApi } from './users/users.api';
 import { webhooksApi } from './webhooks/webhooks.api';
 
@@ -74,6 +75,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...savedRepliesApi,
   ...qualityApi,
   ...satisfactionApi,
+  ...experimentsApi,
 ];
 
 let built: OpenApiDocument | undefined;

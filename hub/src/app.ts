@@ -81,6 +81,8 @@ import { qualityRoutes } from './quality/quality.routes';
 import { createQualityService } from './quality/quality.service';
 import { satisfactionRoutes } from './satisfaction/satisfaction.routes';
 import { createSatisfactionService } from './satisfaction/satisfaction.service';
+import { experimentsRoutes } from './experiments/experiments.routes';
+import { createExperimentsService } from './experiments/experiments.service';
 import { createSavedRepliesService } from './replies/saved-replies.service';
 import { createTeamsService } from './teams/teams.service';
 import type { Assigner } from './teams/assignment';
@@ -212,6 +214,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
   api.use(savedRepliesRoutes(createSavedRepliesService(ctx)));
   api.use(qualityRoutes(createQualityService(ctx)));
   api.use(satisfactionRoutes(createSatisfactionService(ctx)));
+  api.use(experimentsRoutes(createExperimentsService(ctx)));
   const metrics = metricsRoutes(createMetricsService(ctx, deps.queues));
   api.use(metrics.api);
   api.use(notFound);

@@ -183,6 +183,7 @@ describe('operator inbox in Chromium', () => {
       'Analytics',
       'Teams',
       'Saved replies',
+      'Experiments',
       'Users',
       'Activity',
       'Backups',

@@ -145,6 +145,8 @@ describe('the API document (issue 24)', () => {
         if (route === 'DELETE /api/packs/:id') return made.pack!;
         if (route === 'POST /api/offers/:id/cancel') return made.offer!;
         if (route === 'POST /api/follow-ups/:id/cancel') return made.followUp!;
+        // One experiment is stopped, the other promoted: each may end only once.
+        if (route === 'POST /api/experiments/:id/stop') return made.experiment!;
         // The sandbox fan confirmed being 18 or older: offers may be made to them.
         if (route === 'POST /api/conversations/:id/offers') return w.ids.conversation[1]!;
         if (route === 'GET /api/messages/:id/attachments/:index') return photo.id;
@@ -215,6 +217,7 @@ describe('the API document (issue 24)', () => {
         problems.push(`${route}: ${response.status} ${text.slice(0, 200)}`);
       answered.push(`${route} → ${response.status}`);
       if (route === 'POST /api/creators/:id/packs') made.pack = json?.id;
+      if (route === 'POST /api/creators/:id/experiments') made.experiment = json?.id;
       if (route === 'POST /api/creators/:id/pack-media') made.packFile = json?.file;
       if (route === 'POST /api/conversations/:id/offers') made.offer = json?.offer?.id;
       if (route === 'POST /api/offers/:id/cancel') {

@@ -59,3 +59,4 @@ export * from './notifications/notify';
 export * from './notifications/notification.presenter';
 export * from './publishing/media-store';
 export * from './analytics/index';
+export * from './experiments/experiment';

@@ -54,6 +54,7 @@ export const KIND_BY_SEGMENT: Record<string, IdKind> = {
   media: 'media',
   posts: 'post',
   'saved-replies': 'savedReply',
+  experiments: 'experiment',
 };
 
 /** An id of a real record of the right kind most often, else a random UUID or no UUID at all. */

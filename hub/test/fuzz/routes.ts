@@ -161,6 +161,27 @@ export const ROUTES: Record<string, RouteSpec> = {
   'GET /api/quality': { body: 'none', query: (w) => ({ days: '7', creatorId: w.ids.creator[0]! }) },
   // Fans' satisfaction figures.
   'GET /api/satisfaction': { body: 'none', query: (w) => ({ days: '30', creatorId: w.ids.creator[0]! }) },
+  // Prompt experiments (A/B tests per intent).
+  'GET /api/experiments': {
+    body: 'none',
+    query: (w) => ({ creatorId: w.ids.creator[0]!, status: 'running' }),
+  },
+  'POST /api/creators/:id/experiments': {
+    body: 'json',
+    example: () => ({
+      intent: 'compliment',
+      name: 'Merci court',
+      mode: 'append',
+      variants: [
+        { text: '', weight: 50 },
+        { text: 'Réponds en une phrase.', weight: 50 },
+      ],
+      minSample: 30,
+    }),
+  },
+  'GET /api/experiments/:id': { body: 'none' },
+  'POST /api/experiments/:id/stop': { body: 'none' },
+  'POST /api/experiments/:id/promote': { body: 'json', example: () => ({ variant: 'B' }) },
   'POST /api/creators/:id/archive': { body: 'none' },
   'POST /api/creators/:id/unarchive': { body: 'none' },
   'GET /api/automation/defaults': { body: 'none' },

@@ -34,6 +34,8 @@ export const TABLES = [
   'purchases',
   'follow_ups',
   'push_subscriptions',
+  'experiments',
+  'intent_guidance',
 ] as const;
 export type Counts = Record<(typeof TABLES)[number], number>;
 
@@ -53,7 +55,8 @@ export type IdKind =
   | 'managedUser'
   | 'media'
   | 'post'
-  | 'savedReply';
+  | 'savedReply'
+  | 'experiment';
 
 /**
  * One hub with a record of every kind the routes name (creators, a Telegram and a sandbox
@@ -143,6 +146,14 @@ export async function createWorld(): Promise<World> {
   const savedReply = await ok(
     'saved reply',
     admin.post('/api/saved-replies', { creatorId: creatorA, title: 'Merci', body: 'Merci {fan_name} !' }),
+  );
+  const experiment = await ok(
+    'experiment',
+    admin.post(`/api/creators/${creatorA}/experiments`, {
+      intent: 'greeting',
+      name: 'Relance',
+      variants: [{ text: '' }, { text: 'Pose-lui une question.' }],
+    }),
   );
   const post = await ok(
     'post',
@@ -276,6 +287,7 @@ export async function createWorld(): Promise<World> {
       media: [media.id],
       post: [post.id],
       savedReply: [savedReply.id],
+      experiment: [experiment.id],
     },
     webhookAuth,
     fuzzUser,

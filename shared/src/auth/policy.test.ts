@@ -41,5 +41,12 @@ describe('can', () => {
     expect(abilities(actor('model'))).toEqual(expect.arrayContaining(['media:read', 'post:read']));
     expect(abilities(actor('model'))).not.toContain('post:write');
     expect(abilities(actor('model'))).not.toContain('media:write');
+    // Prompt experiments: managers run them, models read their figures, chatters neither.
+    expect(abilities(actor('manager'))).toEqual(
+      expect.arrayContaining(['experiment:read', 'experiment:write']),
+    );
+    expect(abilities(actor('model'))).toContain('experiment:read');
+    expect(abilities(actor('model'))).not.toContain('experiment:write');
+    expect(can(actor('model'), 'experiment:read', { creatorId: 'c2' })).toBe(false);
   });
 });

@@ -66,7 +66,11 @@ export type Action =
   /** Go on or off duty (auto-assignment hands conversations to people on duty). */
   | 'shift:update'
   /** Add, change and delete saved replies (a creator's, or shared ones without a resource). */
-  | 'saved_reply:write';
+  | 'saved_reply:write'
+  /** Prompt experiments (A/B tests of an intent's guidance) and their figures. */
+  | 'experiment:read'
+  /** Start, stop and promote prompt experiments. */
+  | 'experiment:write';
 
 /** What an action is about: nothing (a collection) or one creator's data. */
 export type Resource = { creatorId: string } | undefined;
@@ -120,6 +124,8 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'team:manage': inScope,
     'shift:update': anyone,
     'saved_reply:write': inScope,
+    'experiment:read': inScope,
+    'experiment:write': inScope,
   },
   chatter: {
     'creator:list': anyone,
@@ -155,6 +161,7 @@ const RULES: Record<Exclude<Role, 'admin'>, Partial<Record<Action, Rule>>> = {
     'media:read': inScope,
     'post:read': inScope,
     'analytics:read': inScope,
+    'experiment:read': inScope,
   },
 };
 
@@ -200,6 +207,9 @@ export function abilities(actor: Actor): Action[] {
     'team:manage',
     'saved_reply:write',
     'shift:update',
+    // The prompt experiments screen and the dashboard's experiments card.
+    'experiment:read',
+    'experiment:write',
   ];
   return all.filter((action) => (actor.role === 'admin' ? true : RULES[actor.role][action] !== undefined));
 }

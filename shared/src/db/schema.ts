@@ -37,6 +37,7 @@ import type {
 } from '../domain';
 import type { MessageAttachment, MessageRaw } from '../platform';
 import type { CreatorAutomation } from '../schemas/creators.schema';
+import type { ExperimentStatus, ExperimentVariant, GuidanceMode } from '../experiments/experiment';
 import type { MarketProfile, PlatformPlan } from '../publishing/planner';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -292,10 +293,20 @@ export const drafts = pgTable(
     rejectReason: text('reject_reason'),
     decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
     decidedAt: ts('decided_at'),
+    /** The prompt experiment this draft took part in, and the variant its fan is assigned to. */
+    experimentId: uuid('experiment_id').references((): AnyPgColumn => experiments.id, {
+      onDelete: 'set null',
+    }),
+    variant: text('variant'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('drafts_conversation_idx').on(t.conversationId, t.createdAt)],
+  (t) => [
+    index('drafts_conversation_idx').on(t.conversationId, t.createdAt),
+    index('drafts_experiment_idx')
+      .on(t.experimentId, t.variant)
+      .where(sql`${t.experimentId} is not null`),
+  ],
 );
 
 /** Work committed with a state change, relayed to the queue after commit. */
@@ -937,5 +948,52 @@ export const satisfactionSurveys = pgTable(
     check('satisfaction_surveys_trigger_check', sql`${t.trigger} in ('purchase','handled')`),
     check('satisfaction_surveys_status_check', sql`${t.status} in ('pending','sent','answered','cancelled')`),
     check('satisfaction_surveys_score_check', sql`${t.score} between 1 and 5`),
+  ],
+);
+
+/** An A/B test of prompt variants for one creator's intent; at most one runs per intent. */
+export const experiments = pgTable(
+  'experiments',
+  {
+    id: id(),
+    creatorId: owner('creator_id', () => creators.id),
+    intent: text('intent').$type<Intent>().notNull(),
+    name: text('name').notNull(),
+    /** How each variant's text changes the intent's guidance: added after it, or in its place. */
+    mode: text('mode').$type<GuidanceMode>().notNull().default('append'),
+    variants: jsonb('variants').$type<ExperimentVariant[]>().notNull(),
+    /** Below this many trials per variant the figures say "not enough data yet". */
+    minSample: integer('min_sample').notNull().default(30),
+    status: text('status').$type<ExperimentStatus>().notNull().default('running'),
+    winner: text('winner'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    uniqueIndex('experiments_running_key')
+      .on(t.creatorId, t.intent)
+      .where(sql`${t.status} = 'running'`),
+    index('experiments_creator_idx').on(t.creatorId, t.createdAt),
+    check('experiments_mode_check', sql`${t.mode} in ('append','replace')`),
+    check('experiments_status_check', sql`${t.status} in ('running','stopped','promoted')`),
+  ],
+);
+
+/** A creator's standing guidance for an intent (a promoted variant), over the configured prompt. */
+export const intentGuidance = pgTable(
+  'intent_guidance',
+  {
+    creatorId: owner('creator_id', () => creators.id),
+    intent: text('intent').$type<Intent>().notNull(),
+    mode: text('mode').$type<GuidanceMode>().notNull(),
+    text: text('text').notNull(),
+    experimentId: uuid('experiment_id').references(() => experiments.id, { onDelete: 'set null' }),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.creatorId, t.intent] }),
+    check('intent_guidance_mode_check', sql`${t.mode} in ('append','replace')`),
   ],
 );

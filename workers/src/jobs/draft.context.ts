@@ -1,9 +1,13 @@
 import {
+  assignVariant,
   collectEffects,
+  composeGuidance,
   draftsRepo,
+  experimentsRepo,
   fanContextRepo,
   findPromoCode,
   formatPrice,
+  instructionFor,
   messageSceneRepo,
   messagesRepo,
   offerFacts,
@@ -56,6 +60,10 @@ export interface DraftScene {
   effects: Effects;
   /** What is known of the fan, rendered for the prompt within the token budget (may be empty). */
   fanContext: string;
+  /** The intent's instruction: the template's, the creator's standing guidance, the fan's variant. */
+  instruction: string;
+  /** The running prompt experiment for this intent and the variant this fan is assigned to. */
+  experiment?: { id: string; variant: string };
 }
 
 /** The scene of a draft, or nothing when this message needs none (or no longer does). */
@@ -89,6 +97,17 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
   });
   if (policy === 'off') return;
   const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
+  const prompting = await experimentsRepo.forDraft(ctx.db, creator.id, intent);
+  // A variant only changes the prompt's text: gates ran before, the validator runs after.
+  const variant = prompting.experiment
+    ? assignVariant(prompting.experiment.id, fan.id, prompting.experiment.variants)
+    : undefined;
+  const instruction = instructionFor(
+    template.prompt,
+    variant
+      ? composeGuidance(prompting.guidance, { mode: prompting.experiment!.mode, text: variant.text })
+      : prompting.guidance,
+  );
   const memories = await recall(ctx, fan.id, message.text, history, target);
   const fanContext = renderFanContext(
     {
@@ -131,6 +150,8 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
     sales: salesContext(ctx),
     effects: collectEffects(conversation.creatorId, conversation.id),
     fanContext,
+    instruction,
+    ...(variant ? { experiment: { id: prompting.experiment!.id, variant: variant.key } } : {}),
   };
 }
 
@@ -233,7 +254,7 @@ export function draftPrompt(ctx: WorkerContext, scene: DraftScene, facts: string
       from: m.direction === 'in' ? 'fan' : 'creator',
       text: withFiles(m),
     })),
-    instruction: scene.template.prompt,
+    instruction: scene.instruction,
     offerFacts: facts,
     fanContext: scene.fanContext,
   });

@@ -45,6 +45,8 @@ async function startDraft(ctx: WorkerContext, scene: DraftScene, offer: OfferRec
     template: intent,
     intentConfidence: message.intentConfidence,
     offerId: offer?.id,
+    experimentId: scene.experiment?.id,
+    variant: scene.experiment?.variant,
   });
   await flushEffects(ctx, effects);
   // Announced now; the flush after commit must not announce the offer again.

@@ -16,7 +16,15 @@ export const draftsRepo = {
     db: Db,
     input: Pick<
       typeof drafts.$inferInsert,
-      'conversationId' | 'messageId' | 'model' | 'intent' | 'template' | 'intentConfidence' | 'offerId'
+      | 'conversationId'
+      | 'messageId'
+      | 'model'
+      | 'intent'
+      | 'template'
+      | 'intentConfidence'
+      | 'offerId'
+      | 'experimentId'
+      | 'variant'
     >,
   ): Promise<DraftRecord> {
     const [row] = await prepareOnce(db, 'draft_start', (on) =>
@@ -30,6 +38,8 @@ export const draftsRepo = {
           template: sql.placeholder('template'),
           intentConfidence: sql.placeholder('intentConfidence'),
           offerId: sql.placeholder('offerId'),
+          experimentId: sql.placeholder('experimentId'),
+          variant: sql.placeholder('variant'),
         })
         .returning()
         .prepare('draft_start'),
@@ -41,6 +51,8 @@ export const draftsRepo = {
       template: input.template ?? null,
       intentConfidence: input.intentConfidence ?? null,
       offerId: input.offerId ?? null,
+      experimentId: input.experimentId ?? null,
+      variant: input.variant ?? null,
     });
     return row!;
   },

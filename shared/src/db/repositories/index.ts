@@ -29,3 +29,4 @@ export * from './auto-likes.repo';
 export * from './hashtags.repo';
 export * from './fan-context.repo';
 export * from './satisfaction.repo';
+export * from './experiments.repo';

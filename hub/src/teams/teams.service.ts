@@ -311,24 +311,30 @@ export function createTeamsService(
       authorize(actor, 'team:manage', { creatorId: found.creator_id });
       await worker(body.userId, found.creator_id, 'userId');
       const updated = await db.transaction(async (tx) => {
+        // No join in the locking read: after waiting on the lock PostgreSQL rechecks the
+        // conversation's new version but would keep the joined rows it read before the wait.
         const [current] = await selectRows<{
           status: string;
           resolved_at: Date | string | null;
           assigned_to: string | null;
-          email: string | null;
         }>(
           tx,
-          sql`select c.status, c.resolved_at, c.assigned_to, u.email from conversations c
-              left join users u on u.id = c.assigned_to
-              where c.id = ${conversationId} for update of c`,
+          sql`select status, resolved_at, assigned_to from conversations
+              where id = ${conversationId} for update`,
         );
         if (!current || !['human', 'escalated'].includes(current.status) || current.resolved_at !== null)
           throw new Conflict('This conversation no longer waits for a person');
         if (current.assigned_to !== body.from) {
+          if (current.assigned_to === null)
+            throw new Conflict(
+              'This conversation went back to the queue meanwhile: look again before handing it out',
+            );
+          const [holder] = await selectRows<{ email: string }>(
+            tx,
+            sql`select email from users where id = ${current.assigned_to}`,
+          );
           throw new Conflict(
-            current.assigned_to === null
-              ? 'This conversation went back to the queue meanwhile: look again before handing it out'
-              : `Someone else handed it out first: ${current.email ?? 'another person'} has it now`,
+            `Someone else handed it out first: ${holder?.email ?? 'another person'} has it now`,
           );
         }
         const [row] = await selectRows<{

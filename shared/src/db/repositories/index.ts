@@ -28,3 +28,4 @@ export * from './analytics.repo';
 export * from './auto-likes.repo';
 export * from './hashtags.repo';
 export * from './fan-context.repo';
+export * from './inbound-outcome.repo';

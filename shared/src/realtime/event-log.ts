@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-url';
 import type { ServerEventName } from '../events';
 
@@ -7,6 +8,19 @@ export interface LoggedEvent {
   event: ServerEventName;
   payload: unknown;
 }
+
+/**
+ * Appends an event and publishes its Socket.IO broadcast in one round trip: the message is
+ * sent with its log id (the recovery offset) spliced in between `prefix` and `suffix` as a
+ * MessagePack string, which only the server knows once the entry is added.
+ */
+const APPEND_AND_PUBLISH = `
+local id = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', 'r', ARGV[2], 'e', ARGV[3], 'p', ARGV[4])
+local header
+if #id < 32 then header = string.char(0xa0 + #id) else header = string.char(0xd9, #id) end
+redis.call('PUBLISH', ARGV[5], ARGV[6] .. header .. id .. ARGV[7])
+return id`;
+const APPEND_AND_PUBLISH_SHA = createHash('sha1').update(APPEND_AND_PUBLISH).digest('hex');
 
 /**
  * The last two minutes of inbox events in a Redis stream, shared by every hub and worker.
@@ -40,6 +54,37 @@ export class EventLog {
       JSON.stringify(payload),
     );
     return id!;
+  }
+
+  /**
+   * `append`, and in the same round trip publishes `message` on `channel` with the entry's id
+   * in place of its last `marker` (a MessagePack-encoded string): the same two commands as an
+   * append followed by a publish, one write and one reply instead of two.
+   */
+  async appendAndPublish(
+    rooms: string[],
+    event: ServerEventName,
+    payload: unknown,
+    publish: { channel: string; message: Buffer; marker: Buffer },
+  ): Promise<string> {
+    const at = publish.message.lastIndexOf(publish.marker);
+    if (at < 0) throw new Error('appendAndPublish: the marker is not in the message');
+    const args = [
+      this.key,
+      `${Date.now() - this.retentionMs}-0`,
+      rooms.join(' '),
+      event,
+      JSON.stringify(payload),
+      publish.channel,
+      publish.message.subarray(0, at),
+      publish.message.subarray(at + publish.marker.length),
+    ];
+    try {
+      return (await this.redis.evalsha(APPEND_AND_PUBLISH_SHA, 1, ...args)) as string;
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return (await this.redis.eval(APPEND_AND_PUBLISH, 1, ...args)) as string;
+    }
   }
 
   /**

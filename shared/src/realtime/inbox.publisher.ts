@@ -65,11 +65,40 @@ export const draftAbortChannel = (prefix: string) => `${prefix}:draft:abort`;
 /** The Socket.IO Redis adapter's channel prefix, shared by hubs (adapter) and workers (emitter). */
 export const socketIoKey = (prefix: string) => `${prefix}:socket.io`;
 
-/** For processes that are not Socket.IO servers (workers): publish through the Redis emitter. */
+/** Stands for the log offset in an encoded broadcast until Redis knows it (see `EventLog.appendAndPublish`). */
+const OFFSET_MARKER = '\u0000velvet:offset\u0000';
+/** Its MessagePack encoding: a fixstr header (0xa0 + length), then the bytes. */
+const OFFSET_MARKER_ENCODED = Buffer.concat([
+  Buffer.from([0xa0 + Buffer.byteLength(OFFSET_MARKER)]),
+  Buffer.from(OFFSET_MARKER),
+]);
+
+/**
+ * For processes that are not Socket.IO servers (workers): publish through the Redis emitter.
+ * A logged event is appended and published in one round trip: the emitter encodes the
+ * broadcast (to a stand-in client that only keeps it), with a marker where the offset goes.
+ */
 export function createEmitterPublisher(redis: RedisClient, prefix: string, log: EventLog): InboxPublisher {
   const emitter = new Emitter(redis, { key: socketIoKey(prefix) }).of(INBOX_NAMESPACE);
-  return createInboxPublisher(log, (list, event, payload, offset) => {
-    if (offset === undefined) emitter.to(list).emit(event, payload);
-    else emitter.to(list).emit(event, payload, offset);
-  });
+  let encoded: { channel: string; message: Buffer } | undefined;
+  const keeper = {
+    publish(channel: string, message: Buffer) {
+      encoded = { channel, message };
+    },
+  };
+  const encoder = new Emitter(keeper as unknown as RedisClient, { key: socketIoKey(prefix) }).of(
+    INBOX_NAMESPACE,
+  );
+  return {
+    async emit(target, event, payload) {
+      const list = targetRooms(target);
+      encoded = undefined;
+      encoder.to(list).emit(event, payload, OFFSET_MARKER);
+      const { channel, message } = encoded!;
+      await log.appendAndPublish(list, event, payload, { channel, message, marker: OFFSET_MARKER_ENCODED });
+    },
+    emitVolatile(target, event, payload) {
+      emitter.to(targetRooms(target)).emit(event, payload);
+    },
+  };
 }

@@ -2,9 +2,7 @@ import {
   assignVariant,
   collectEffects,
   composeGuidance,
-  draftsRepo,
   experimentsRepo,
-  fanContextRepo,
   findPromoCode,
   formatPrice,
   instructionFor,
@@ -68,17 +66,15 @@ export interface DraftScene {
 
 /** The scene of a draft, or nothing when this message needs none (or no longer does). */
 export async function loadDraftScene(ctx: WorkerContext, messageId: string): Promise<DraftScene | undefined> {
-  const loaded = await messageSceneRepo.load(ctx.db, messageId);
+  // The scene, the fan's purchases and offers, and whether a draft already finished.
+  const loaded = await messageSceneRepo.loadForDraft(ctx.db, messageId);
   if (!loaded) return;
-  const { message, conversation, fan, creator, account } = loaded;
+  const { message, conversation, fan, creator, account, context: known } = loaded;
   // A newer fan message has its own draft job, which reads this one too.
-  const [history, known] = await Promise.all([
-    messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history),
-    fanContextRepo.load(ctx.db, fan.id, 10),
-  ]);
+  const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
   if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
   // A worker killed after committing but before BullMQ recorded the job: the work is done.
-  if (await draftsRepo.finishedForMessage(ctx.db, conversation.id, message.id)) return;
+  if (loaded.finished) return;
   const platform = account.platform;
 
   const intent: Intent = message.intent ?? 'other';

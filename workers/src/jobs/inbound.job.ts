@@ -2,6 +2,7 @@ import type { Job as BullJob } from 'bullmq';
 import {
   auditRepo,
   fansRepo,
+  inboundOutcomeRepo,
   messagesRepo,
   outboxRepo,
   stageOutbound,
@@ -21,6 +22,8 @@ import {
   satisfactionScore,
   stagePaymentRequest,
   type InboundRaw,
+  type OutboxRow,
+  type PlainOutcome,
   type InlineButton,
   type Platform,
   type JobData,
@@ -29,7 +32,7 @@ import {
 import type { WorkerContext } from '../context';
 import { AGE_NO, AGE_YES, evaluateGates, PACK_BUTTON, type GateDecision } from '../safety/gates';
 import { announceEscalation, escalateConversation } from '../escalation';
-import { settleInTransaction } from '../job-runner';
+import { outboxRowOf, settleInTransaction } from '../job-runner';
 import { loadMessageScene } from './delivery';
 
 interface AutoReply {
@@ -120,7 +123,56 @@ export function createInboundProcess(ctx: WorkerContext) {
     const thanks = ctx.config.satisfaction.thanks[lang];
 
     const effects = collectEffects(conversation.creatorId, conversation.id);
-    const committed = await ctx.db.transaction(async (tx) => {
+    const said = reply ?? buttonReply;
+    // A new subscriber: the seed's welcome, after the platform's delay (a follow-up, so
+    // quiet hours, opt-outs and a fan writing first are honoured when it is due).
+    const welcome =
+      stored.kind === 'subscriber' &&
+      !edited &&
+      !archived &&
+      decision.automated &&
+      conversation.status === 'bot';
+    // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
+    // voice note without a caption gives the model nothing to answer, so a human does.
+    // An escalated conversation is a person's until they release it: no AI drafts meanwhile.
+    const drafting = (escalated: unknown, rated: boolean) =>
+      prose &&
+      !edited &&
+      !archived &&
+      decision.automated &&
+      !said &&
+      !rated &&
+      conversation.status !== 'escalated' &&
+      escalated === undefined &&
+      message.text.trim() !== '';
+    const draftJob = {
+      messageId: message.id,
+      selling: decision.selling,
+      paying: fan.lifetimeSpendCents > 0,
+    };
+    // Most messages change nothing about the fan or the conversation and send nothing:
+    // one statement instead of the transaction, unless nudges are planned to cancel. A
+    // message that reads as a satisfaction score may answer an open question: the full path.
+    const plain =
+      Object.keys(decision.fan).length === 0 &&
+      !decision.escalate &&
+      !said &&
+      !buttonPack &&
+      !welcome &&
+      score === undefined
+        ? await settlePlain(ctx, job, {
+            messageId: message.id,
+            conversationId: conversation.id,
+            intent: classified.intent,
+            confidence: classified.confidence,
+            lang: classified.lang,
+            draft: drafting(undefined, false) ? draftJob : undefined,
+          })
+        : undefined;
+    if (plain?.job) effects.jobs.push(plain.job);
+    let committed:
+      { escalated?: Awaited<ReturnType<typeof escalateConversation>>; rated?: boolean } | undefined = plain;
+    committed ??= await ctx.db.transaction(async (tx) => {
       await messagesRepo.setIntent(tx, message.id, classified.intent, classified.confidence, classified.lang);
       await fansRepo.updateSafety(tx, fan.id, decision.fan);
       // The fan answered: planned nudges and suggestions stop (a minor signal also withdraws offers).
@@ -157,8 +209,8 @@ export function createInboundProcess(ctx: WorkerContext) {
         rated && stored.kind === 'text' && !archived && decision.automated && conversation.status === 'bot'
           ? { text: thanks, origin: 'satisfaction' }
           : undefined;
-      const said = reply ?? buttonReply ?? thanked;
-      const outbound = said
+      const spoken = said ?? thanked;
+      const outbound = spoken
         ? await stageOutbound(
             tx,
             {
@@ -166,12 +218,12 @@ export function createInboundProcess(ctx: WorkerContext) {
               accountId: message.accountId,
               direction: 'out',
               sender: 'bot',
-              text: said.text,
-              keyboard: said.keyboard,
+              text: spoken.text,
+              keyboard: spoken.keyboard,
               raw:
-                said.origin === 'satisfaction'
+                spoken.origin === 'satisfaction'
                   ? { origin: 'satisfaction', surveyId: survey!.id }
-                  : { origin: said.origin, inReplyTo: message.id },
+                  : { origin: spoken.origin, inReplyTo: message.id },
               idempotencyKey: edited ? `auto:${message.id}:edit:${edit}` : `auto:${message.id}`,
             },
             ctx.now(),
@@ -208,15 +260,7 @@ export function createInboundProcess(ctx: WorkerContext) {
           effects,
         );
       }
-      // A new subscriber: the seed's welcome, after the platform's delay (a follow-up, so
-      // quiet hours, opt-outs and a fan writing first are honoured when it is due).
-      if (
-        stored.kind === 'subscriber' &&
-        !edited &&
-        !archived &&
-        decision.automated &&
-        conversation.status === 'bot'
-      ) {
+      if (welcome) {
         await planFollowUp(
           tx,
           salesContext(ctx),
@@ -230,26 +274,8 @@ export function createInboundProcess(ctx: WorkerContext) {
           effects,
         );
       }
-      // Prose the gates let through, with nothing said yet, gets an LLM draft; a photo or
-      // voice note without a caption gives the model nothing to answer, so a human does.
-      // An escalated conversation is a person's until they release it: no AI drafts meanwhile.
-      const paused = conversation.status === 'escalated' || escalated !== undefined;
-      const drafting =
-        prose &&
-        !edited &&
-        !archived &&
-        decision.automated &&
-        !said &&
-        !rated &&
-        !paused &&
-        message.text.trim() !== '';
-      if (drafting) {
-        effects.jobs.push(
-          await outboxRepo.insert(tx, {
-            name: 'draft.generate',
-            data: { messageId: message.id, selling: decision.selling, paying: fan.lifetimeSpendCents > 0 },
-          }),
-        );
+      if (drafting(escalated, rated)) {
+        effects.jobs.push(await outboxRepo.insert(tx, { name: 'draft.generate', data: draftJob }));
       }
       await settleInTransaction(tx, job, ctx.now());
       return { escalated, rated };
@@ -277,6 +303,26 @@ export function createInboundProcess(ctx: WorkerContext) {
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'answering a button press failed'));
     }
   };
+}
+
+/**
+ * The plain outcome in one statement, the job's outbox row marked in it; undefined when
+ * planned nudges need the full transaction.
+ */
+async function settlePlain(
+  ctx: WorkerContext,
+  job: BullJob,
+  outcome: Omit<PlainOutcome, 'outboxId' | 'at'>,
+): Promise<{ escalated: undefined; job?: OutboxRow } | undefined> {
+  const outbox = outboxRowOf(job);
+  const result = await inboundOutcomeRepo.settlePlain(ctx.db, {
+    ...outcome,
+    outboxId: outbox.id,
+    at: ctx.now(),
+  });
+  if (result.busy) return undefined;
+  if (outbox.id !== null) outbox.settled();
+  return { escalated: undefined, job: result.job };
 }
 
 /** The gates' own reply, else a command's answer when automation is allowed. */

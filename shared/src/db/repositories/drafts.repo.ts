@@ -57,26 +57,6 @@ export const draftsRepo = {
     return row!;
   },
 
-  /** Whether a draft for this fan message already finished (a re-run after a killed worker). */
-  async finishedForMessage(db: Db, conversationId: string, messageId: string): Promise<boolean> {
-    const [row] = await prepareOnce(db, 'draft_finished_for_message', (on) =>
-      on
-        .select({ id: drafts.id })
-        .from(drafts)
-        .where(
-          and(
-            // The conversation index finds the few drafts; the message narrows them.
-            eq(drafts.conversationId, sql.placeholder('conversationId')),
-            eq(drafts.messageId, sql.placeholder('messageId')),
-            inArray(drafts.status, ['pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked']),
-          ),
-        )
-        .limit(1)
-        .prepare('draft_finished_for_message'),
-    ).execute({ conversationId, messageId });
-    return row !== undefined;
-  },
-
   /** The draft an operator still has to act on: being written, waiting, or held by the validator. */
   async current(db: Db, conversationId: string): Promise<DraftRecord | undefined> {
     const [row] = await db

@@ -30,3 +30,4 @@ export * from './hashtags.repo';
 export * from './fan-context.repo';
 export * from './satisfaction.repo';
 export * from './experiments.repo';
+export * from './inbound-outcome.repo';

@@ -1,16 +1,20 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { conversations, creators, fans, messages, platformAccounts } from '../schema';
+import { prepareOnce } from '../prepared';
+import { conversations, creators, drafts, fans, messages, platformAccounts } from '../schema';
+import { fanContextJson, parseFanContext, type FanContextRow, type FanContextRows } from './fan-context.repo';
+
+const sceneFields = {
+  message: messages,
+  conversation: conversations,
+  account: platformAccounts,
+  fan: fans,
+  creator: creators,
+};
 
 function build(db: Db) {
   return db
-    .select({
-      message: messages,
-      conversation: conversations,
-      account: platformAccounts,
-      fan: fans,
-      creator: creators,
-    })
+    .select(sceneFields)
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(platformAccounts, eq(platformAccounts.id, messages.accountId))
@@ -21,8 +25,29 @@ function build(db: Db) {
     .prepare('message_scene');
 }
 
-/** Built once per database handle: drizzle assembles the SQL once, PostgreSQL plans it once per connection. */
-const prepared = new WeakMap<Db, ReturnType<typeof build>>();
+/** Purchases the drafting prompt lists (the others are counted). */
+const CONTEXT_PURCHASES = 10;
+
+/** The scene, with what only the draft job needs: the fan's context, and whether a draft already finished. */
+function buildForDraft(db: Db) {
+  return db
+    .select({
+      ...sceneFields,
+      // A worker killed after committing but before BullMQ recorded the job: the work is done.
+      finished: sql<boolean>`exists (select 1 from ${drafts}
+        where ${drafts.conversationId} = ${messages.conversationId} and ${drafts.messageId} = ${messages.id}
+          and ${drafts.status} in ('pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked'))`,
+      context: sql<FanContextRow>`${fanContextJson(sql`${fans.id}`, CONTEXT_PURCHASES)}`,
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(platformAccounts, eq(platformAccounts.id, messages.accountId))
+    .innerJoin(fans, eq(fans.id, conversations.fanId))
+    .innerJoin(creators, eq(creators.id, conversations.creatorId))
+    .where(eq(messages.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('draft_scene');
+}
 
 export type MessageScene = Awaited<ReturnType<ReturnType<typeof build>['execute']>>[number];
 
@@ -32,12 +57,20 @@ export type MessageScene = Awaited<ReturnType<ReturnType<typeof build>['execute'
  */
 export const messageSceneRepo = {
   async load(db: Db, messageId: string): Promise<MessageScene | undefined> {
-    let query = prepared.get(db);
-    if (!query) {
-      query = build(db);
-      prepared.set(db, query);
-    }
-    const [row] = await query.execute({ id: messageId });
+    const [row] = await prepareOnce(db, 'message_scene', build).execute({ id: messageId });
     return row;
+  },
+
+  /**
+   * The scene of a draft, in one statement instead of three: the same rows, the fan's
+   * purchases and open offers (the prompt's context), and whether a draft for this message
+   * already finished.
+   */
+  async loadForDraft(
+    db: Db,
+    messageId: string,
+  ): Promise<(MessageScene & { finished: boolean; context: FanContextRows }) | undefined> {
+    const [row] = await prepareOnce(db, 'draft_scene', buildForDraft).execute({ id: messageId });
+    return row && { ...row, context: parseFanContext(row.context) };
   },
 };

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
-import { authorize } from '../http/authorize';
+import { authorize, creatorScope } from '../http/authorize';
 import { figures, type Decision, type Written } from './quality';
 
 export const QUALITY_DEFINITIONS = {
@@ -23,17 +23,7 @@ export function createQualityService(ctx: HubContext) {
       if (query.creatorId) authorize(actor, 'conversation:read', { creatorId: query.creatorId });
       const to = ctx.now();
       const from = new Date(to.getTime() - query.days * 86_400_000);
-      const scope =
-        query.creatorId !== undefined
-          ? sql`c.creator_id = ${query.creatorId}`
-          : actor.role === 'admin'
-            ? sql`true`
-            : actor.creatorIds.length === 0
-              ? sql`false`
-              : sql`c.creator_id in (${sql.join(
-                  actor.creatorIds.map((id) => sql`${id}::uuid`),
-                  sql`, `,
-                )})`;
+      const scope = creatorScope(actor, sql.raw('c.creator_id'), query.creatorId);
       const rows = await selectRows<{
         who: string;
         email: string;

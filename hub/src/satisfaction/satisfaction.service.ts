@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Actor } from '@velvet/shared';
 import type { HubContext } from '../context';
-import { authorize } from '../http/authorize';
+import { authorize, creatorScope } from '../http/authorize';
 import type { SatisfactionView } from './satisfaction.schema';
 
 interface Row {
@@ -47,17 +47,7 @@ export function createSatisfactionService(ctx: HubContext) {
       if (query.creatorId) authorize(actor, 'conversation:read', { creatorId: query.creatorId });
       const to = ctx.now();
       const from = new Date(to.getTime() - query.days * 86_400_000);
-      const scope =
-        query.creatorId !== undefined
-          ? sql`s.creator_id = ${query.creatorId}`
-          : actor.role === 'admin'
-            ? sql`true`
-            : actor.creatorIds.length === 0
-              ? sql`false`
-              : sql`s.creator_id in (${sql.join(
-                  actor.creatorIds.map((id) => sql`${id}::uuid`),
-                  sql`, `,
-                )})`;
+      const scope = creatorScope(actor, sql.raw('s.creator_id'), query.creatorId);
       // One row per creator and credited person; the groupings below add them up.
       const rows = await selectRows<Row>(
         ctx.db,

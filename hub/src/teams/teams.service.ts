@@ -10,7 +10,7 @@ import {
   type InboxPublisher,
 } from '@velvet/shared';
 import type { HubContext } from '../context';
-import { authorize } from '../http/authorize';
+import { authorize, creatorScope } from '../http/authorize';
 import { ValidationFailed } from '../http/validate';
 import type { Assigner } from './assignment';
 import type { Presence } from './presence';
@@ -206,15 +206,7 @@ export function createTeamsService(
     /** What waits for a person at creators with a team, and who could take it. */
     async queue(actor: Actor) {
       authorize(actor, 'team:manage');
-      const scope = (column: ReturnType<typeof sql.raw>) =>
-        actor.role === 'admin'
-          ? sql`true`
-          : actor.creatorIds.length === 0
-            ? sql`false`
-            : sql`${column} in (${sql.join(
-                actor.creatorIds.map((id) => sql`${id}::uuid`),
-                sql`, `,
-              )})`;
+      const scope = (column: ReturnType<typeof sql.raw>) => creatorScope(actor, column);
       const waiting = await selectRows<{
         id: string;
         creator_id: string;

@@ -88,6 +88,13 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
+/** Intents that get a drafted reply (and so can be experimented on): opt-outs, minor signals
+ * and spam never reach the model. */
+export const DRAFTED_INTENTS = INTENTS.filter(
+  (intent): intent is Exclude<Intent, 'opt_out' | 'minor_signal' | 'spam'> =>
+    intent !== 'opt_out' && intent !== 'minor_signal' && intent !== 'spam',
+);
+
 /** Markets a creator publishes for; extend as agencies open new ones. */
 export const MARKETS = ['FR', 'US', 'UK', 'BE', 'CH', 'CA', 'DE', 'ES', 'IT'] as const;
 export type Market = (typeof MARKETS)[number];

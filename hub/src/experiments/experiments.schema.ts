@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { INTENTS } from '@velvet/shared';
-
-/** Intents that get a drafted reply: opt-outs, minor signals and spam never reach the model. */
-export const EXPERIMENT_INTENTS = INTENTS.filter(
-  (intent) => intent !== 'opt_out' && intent !== 'minor_signal' && intent !== 'spam',
-);
+import { DRAFTED_INTENTS } from '@velvet/shared';
 
 export const experimentCreateBody = z
   .strictObject({
-    intent: z.enum(EXPERIMENT_INTENTS),
+    intent: z.enum(DRAFTED_INTENTS),
     name: z.string().trim().min(1).max(80),
     /** `append`: each variant's text goes after the intent's guidance; `replace`: instead of it. */
     mode: z.enum(['append', 'replace']).default('append'),
@@ -82,7 +77,7 @@ export const experimentView = z.strictObject({
   id: z.uuid(),
   creatorId: z.uuid(),
   creatorName: z.string(),
-  intent: z.enum(EXPERIMENT_INTENTS),
+  intent: z.enum(DRAFTED_INTENTS),
   name: z.string(),
   mode: z.enum(['append', 'replace']),
   status: z.enum(['running', 'stopped', 'promoted']),

@@ -60,22 +60,6 @@ export type Experiment = z.output<typeof experiment>;
 export type Verdict = z.output<typeof verdict>;
 export type ExperimentList = z.output<typeof list>;
 
-/** Intents that get an AI draft (the hub refuses the others). */
-export const EXPERIMENT_INTENTS = [
-  'greeting',
-  'compliment',
-  'pack_request_feet',
-  'pack_request_lingerie',
-  'pack_request_nude',
-  'custom_request',
-  'pricing_question',
-  'purchase_confirmation',
-  'technical_issue',
-  'complaint_refund',
-  'meet_request',
-  'other',
-] as const;
-
 export const experimentsApi = {
   list: (query = '') => session.request(list, `/api/experiments${query}`),
   create: (

@@ -2,7 +2,6 @@ import {
   assignVariant,
   collectEffects,
   composeGuidance,
-  experimentsRepo,
   findPromoCode,
   formatPrice,
   instructionFor,
@@ -69,7 +68,7 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
   // The scene, the fan's purchases and offers, and whether a draft already finished.
   const loaded = await messageSceneRepo.loadForDraft(ctx.db, messageId);
   if (!loaded) return;
-  const { message, conversation, fan, creator, account, context: known } = loaded;
+  const { message, conversation, fan, creator, account, context: known, prompting } = loaded;
   // A newer fan message has its own draft job, which reads this one too.
   const history = await messagesRepo.recent(ctx.db, conversation.id, ctx.config.drafting.history);
   if (history.filter((m) => m.direction === 'in').at(-1)?.id !== message.id) return;
@@ -93,7 +92,6 @@ export async function loadDraftScene(ctx: WorkerContext, messageId: string): Pro
   });
   if (policy === 'off') return;
   const target = { creatorId: conversation.creatorId, conversationId: conversation.id };
-  const prompting = await experimentsRepo.forDraft(ctx.db, creator.id, intent);
   // A variant only changes the prompt's text: gates ran before, the validator runs after.
   const variant = prompting.experiment
     ? assignVariant(prompting.experiment.id, fan.id, prompting.experiment.variants)

@@ -8,34 +8,6 @@ export type ExperimentRecord = typeof experiments.$inferSelect;
 export type IntentGuidanceRecord = typeof intentGuidance.$inferSelect;
 
 export const experimentsRepo = {
-  /** What a draft for this creator's intent is told: standing guidance and the running experiment. */
-  async forDraft(
-    db: Db,
-    creatorId: string,
-    intent: Intent,
-  ): Promise<{ guidance?: Guidance; experiment?: Pick<ExperimentRecord, 'id' | 'mode' | 'variants'> }> {
-    const [standing, running] = await Promise.all([
-      db
-        .select({ mode: intentGuidance.mode, text: intentGuidance.text })
-        .from(intentGuidance)
-        .where(and(eq(intentGuidance.creatorId, creatorId), eq(intentGuidance.intent, intent))),
-      db
-        .select({ id: experiments.id, mode: experiments.mode, variants: experiments.variants })
-        .from(experiments)
-        .where(
-          and(
-            eq(experiments.creatorId, creatorId),
-            eq(experiments.intent, intent),
-            eq(experiments.status, 'running'),
-          ),
-        ),
-    ]);
-    return {
-      ...(standing[0] ? { guidance: standing[0] } : {}),
-      ...(running[0] ? { experiment: running[0] } : {}),
-    };
-  },
-
   /** Newest first; `creatorIds` undefined means every creator. */
   async list(db: Db, creatorIds: readonly string[] | undefined): Promise<ExperimentRecord[]> {
     if (creatorIds && creatorIds.length === 0) return [];

@@ -1,7 +1,17 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { prepareOnce } from '../prepared';
-import { conversations, creators, drafts, fans, messages, platformAccounts } from '../schema';
+import type { ExperimentVariant, Guidance } from '../../experiments/experiment';
+import {
+  conversations,
+  creators,
+  drafts,
+  experiments,
+  fans,
+  intentGuidance,
+  messages,
+  platformAccounts,
+} from '../schema';
 import { fanContextJson, parseFanContext, type FanContextRow, type FanContextRows } from './fan-context.repo';
 
 const sceneFields = {
@@ -28,7 +38,19 @@ function build(db: Db) {
 /** Purchases the drafting prompt lists (the others are counted). */
 const CONTEXT_PURCHASES = 10;
 
-/** The scene, with what only the draft job needs: the fan's context, and whether a draft already finished. */
+/** The prompt's standing guidance and running experiment for the message's intent. */
+export interface DraftPrompting {
+  guidance?: Guidance;
+  experiment?: { id: string; mode: Guidance['mode']; variants: ExperimentVariant[] };
+}
+
+/** The intent a draft is written for (an unclassified message drafts as `other`). */
+const draftIntent = sql`coalesce(${messages.intent}, 'other')`;
+
+/**
+ * The scene, with what only the draft job needs: the fan's context, whether a draft already
+ * finished, and the creator's guidance and running experiment for the message's intent.
+ */
 function buildForDraft(db: Db) {
   return db
     .select({
@@ -38,6 +60,13 @@ function buildForDraft(db: Db) {
         where ${drafts.conversationId} = ${messages.conversationId} and ${drafts.messageId} = ${messages.id}
           and ${drafts.status} in ('pending_approval', 'auto_sent', 'approved', 'rejected', 'blocked'))`,
       context: sql<FanContextRow>`${fanContextJson(sql`${fans.id}`, CONTEXT_PURCHASES)}`,
+      guidance: sql<Guidance | null>`(select json_build_object('mode', g.mode, 'text', g.text)
+        from ${intentGuidance} g where g.creator_id = ${conversations.creatorId} and g.intent = ${draftIntent})`,
+      experiment: sql<
+        DraftPrompting['experiment'] | null
+      >`(select json_build_object('id', e.id, 'mode', e.mode, 'variants', e.variants)
+        from ${experiments} e where e.creator_id = ${conversations.creatorId} and e.intent = ${draftIntent}
+          and e.status = 'running' limit 1)`,
     })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
@@ -62,15 +91,23 @@ export const messageSceneRepo = {
   },
 
   /**
-   * The scene of a draft, in one statement instead of three: the same rows, the fan's
-   * purchases and open offers (the prompt's context), and whether a draft for this message
-   * already finished.
+   * The scene of a draft, in one statement instead of five: the same rows, the fan's
+   * purchases and open offers (the prompt's context), whether a draft for this message
+   * already finished, and the intent's standing guidance and running experiment.
    */
   async loadForDraft(
     db: Db,
     messageId: string,
-  ): Promise<(MessageScene & { finished: boolean; context: FanContextRows }) | undefined> {
+  ): Promise<
+    (MessageScene & { finished: boolean; context: FanContextRows; prompting: DraftPrompting }) | undefined
+  > {
     const [row] = await prepareOnce(db, 'draft_scene', buildForDraft).execute({ id: messageId });
-    return row && { ...row, context: parseFanContext(row.context) };
+    if (!row) return;
+    const { guidance, experiment, ...rest } = row;
+    return {
+      ...rest,
+      context: parseFanContext(row.context),
+      prompting: { ...(guidance ? { guidance } : {}), ...(experiment ? { experiment } : {}) },
+    };
   },
 };

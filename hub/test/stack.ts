@@ -76,9 +76,13 @@ export class Stack {
     const port = role === 'workers' ? undefined : await freePort();
     let output = '';
     // Benches can profile the processes: BENCH_CPU_PROF_DIR=/tmp/prof npm run bench.
-    const profile = process.env.BENCH_CPU_PROF_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-      : [];
+    // BENCH_PERF_MAP=1 writes /tmp/perf-<pid>.map, so that `perf record` names JavaScript frames.
+    const profile = [
+      ...(process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+        : []),
+      ...(process.env.BENCH_PERF_MAP === '1' ? ['--perf-basic-prof-only-functions'] : []),
+    ];
     const child = spawn(
       process.execPath,
       [...profile, '--import', 'tsx', 'hub/src/main.ts', '--role', role],

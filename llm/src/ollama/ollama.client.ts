@@ -1,4 +1,6 @@
-import { Ollama, type AbortableAsyncIterator, type ChatResponse } from 'ollama';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Ollama } from 'ollama';
 import { OllamaError, toOllamaError, type OllamaErrorCode } from './ollama.errors';
 import type { ChatEvent, ChatRequest, OllamaTimeouts } from './ollama.types';
 
@@ -72,12 +74,16 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
     }
   }
 
+  const chatUrl = new URL(`${host.replace(/\/+$/, '')}/api/chat`);
+  const secure = chatUrl.protocol === 'https:';
+  // Drafts stream one after another: keep the connections open between them.
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+
   async function* streamChat(chat: ChatRequest): AsyncGenerator<ChatEvent> {
     const { model, messages, keepAlive, signal } = chat;
     if (signal?.aborted) throw reasonError('aborted', 0, signal.reason);
 
     const controller = new AbortController();
-    let stream: AbortableAsyncIterator<ChatResponse> | undefined;
     let stopped: { code: OllamaErrorCode; ms: number } | undefined;
     let watchdog: NodeJS.Timeout | undefined;
     let totalTimer: NodeJS.Timeout | undefined;
@@ -87,7 +93,6 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
       clearTimeout(watchdog);
       clearTimeout(totalTimer);
       controller.abort();
-      stream?.abort();
     };
     const watch = (code: OllamaErrorCode, ms: number) => {
       clearTimeout(watchdog);
@@ -103,42 +108,40 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
     try {
       totalTimer = setTimeout(stop, timeouts.totalMs, 'timeout_total', timeouts.totalMs);
       watch('timeout_first_token', timeouts.firstTokenMs);
-      stream = await ollamaWith(controller.signal).chat({
+      const body = JSON.stringify({
         model: model.name,
         messages,
         stream: true,
         keep_alive: keepAlive,
         options: { temperature: model.temperature, top_p: model.top_p, num_predict: model.max_tokens },
       });
-      const chunks = stream[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await chunks.next();
+      const response = await postChat(chatUrl, body, { agent, secure, signal: controller.signal });
+      if (response.statusCode !== 200) throw await httpError(response, model.name);
+      for await (const chunk of ndjson(response)) {
         clearTimeout(watchdog);
         // A chunk parsed before the abort landed must not slip out after it.
         if (stopped) throw reasonError(stopped.code, stopped.ms);
-        if (next.done) break;
-        const { message, done } = next.value;
-        if (message?.content) {
+        if (typeof chunk.error === 'string')
+          throw new OllamaError('server_error', `Ollama failed: ${chunk.error}`);
+        const content = chunk.message?.content;
+        if (content) {
           firstTokenAt ??= performance.now();
-          text += message.content;
-          yield { type: 'token', text: message.content };
+          text += content;
+          yield { type: 'token', text: content };
         }
-        if (done) {
+        if (chunk.done) {
           finished = true;
           clearTimeout(totalTimer);
           if (text.trim() === '') throw reasonError('empty', 0);
-          const {
-            eval_count: evalCount,
-            eval_duration: evalDurationNs,
-            done_reason: doneReason,
-          } = next.value;
+          const evalCount = chunk.eval_count ?? 0;
+          const evalDurationNs = chunk.eval_duration ?? 0;
           yield {
             type: 'done',
             text,
             evalCount,
             evalDurationNs,
             tokensPerSecond: evalDurationNs > 0 ? evalCount / (evalDurationNs / 1e9) : 0,
-            doneReason,
+            doneReason: chunk.done_reason ?? 'stop',
             timeToFirstTokenMs: (firstTokenAt ?? performance.now()) - started,
           };
           return;
@@ -146,6 +149,7 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
         // Armed only while waiting on Ollama, so a slow consumer is not mistaken for a stall.
         watch('stalled', timeouts.idleMs);
       }
+      if (stopped) throw reasonError(stopped.code, stopped.ms);
       throw new OllamaError('server_error', 'Ollama ended the stream without a final chunk');
     } catch (error) {
       if (error instanceof OllamaError) throw error;
@@ -156,10 +160,7 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
       clearTimeout(watchdog);
       clearTimeout(totalTimer);
       // The consumer broke out early (or we threw): release the HTTP stream.
-      if (!finished) {
-        controller.abort();
-        stream?.abort();
-      }
+      if (!finished) controller.abort();
     }
   }
 
@@ -185,4 +186,141 @@ export function createOllamaClient(options: OllamaClientOptions): OllamaClient {
         return models.some((model) => wanted.includes(model.name) || wanted.includes(model.model));
       }),
   };
+}
+
+/** One streamed `/api/chat` chunk, as Ollama sends it (NDJSON, one object per line). */
+interface ChatChunk {
+  message?: { content?: string };
+  done?: boolean;
+  done_reason?: string;
+  eval_count?: number;
+  eval_duration?: number;
+  error?: string;
+}
+
+/**
+ * POSTs the chat on node:http rather than fetch: a draft is one short-lived stream of small
+ * chunks, and fetch's web streams cost several times more CPU per chunk than a socket's
+ * `data` events. Resolves with the response once its headers arrive.
+ */
+function postChat(
+  url: URL,
+  body: string,
+  options: { agent: HttpAgent; secure: boolean; signal: AbortSignal },
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const send = options.secure ? httpsRequest : httpRequest;
+    const request = send(url, {
+      method: 'POST',
+      agent: options.agent,
+      signal: options.signal,
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/x-ndjson',
+        'Content-Length': Buffer.byteLength(body),
+      },
+    });
+    request.once('response', resolve);
+    request.once('error', reject);
+    request.end(body);
+  });
+}
+
+/** Ollama's error answer as an OllamaError: `{"error": "…"}` with the HTTP status. */
+async function httpError(response: IncomingMessage, model: string): Promise<OllamaError> {
+  let text = '';
+  response.setEncoding('utf8');
+  for await (const part of response) {
+    if (text.length < 4096) text += part as string;
+  }
+  let message = text.trim() || `HTTP ${response.statusCode}`;
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === 'string') message = parsed.error;
+  } catch {
+    // Not JSON (a proxy's page): the text as it came.
+  }
+  const status = response.statusCode ?? 0;
+  if (status === 404 && /model/i.test(message)) {
+    return new OllamaError('model_missing', `Ollama has no model "${model}": ${message}`, { status });
+  }
+  return new OllamaError('server_error', `Ollama answered ${status}: ${message}`, { status });
+}
+
+/**
+ * The response's lines, parsed, as they arrive; a line split across two reads waits for its
+ * end. Fed from `data` events into a queue: a stream's own async iterator costs more per
+ * read than the little work done on each line.
+ */
+async function* ndjson(response: IncomingMessage): AsyncGenerator<ChatChunk> {
+  const queue: ChatChunk[] = [];
+  let rest = '';
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  response.setEncoding('utf8');
+  response.on('data', (part: string) => {
+    rest += part;
+    let newline = rest.indexOf('\n');
+    try {
+      while (newline >= 0) {
+        const line = rest.slice(0, newline).trim();
+        rest = rest.slice(newline + 1);
+        if (line) queue.push(parseChunk(line));
+        newline = rest.indexOf('\n');
+      }
+    } catch (error) {
+      failure ??= error;
+      response.destroy();
+    }
+    notify();
+  });
+  response.once('end', () => {
+    try {
+      if (rest.trim()) queue.push(parseChunk(rest.trim()));
+    } catch (error) {
+      failure ??= error;
+    }
+    ended = true;
+    notify();
+  });
+  response.once('error', (error) => {
+    failure ??= error;
+    notify();
+  });
+  // A socket closed before the end, with no error of its own: the body was cut.
+  response.once('close', () => {
+    if (!ended) failure ??= Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    notify();
+  });
+  try {
+    for (;;) {
+      const next = queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    response.removeAllListeners('data');
+    if (!ended) response.destroy();
+  }
+}
+
+function parseChunk(line: string): ChatChunk {
+  try {
+    return JSON.parse(line) as ChatChunk;
+  } catch (error) {
+    throw new OllamaError('server_error', `Ollama sent a line that is not JSON: ${line.slice(0, 200)}`, {
+      cause: error,
+    });
+  }
 }

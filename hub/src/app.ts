@@ -66,7 +66,7 @@ import { createSalesService } from './sales/sales.service';
 import { creatorsRoutes } from './creators/creators.routes';
 import { createCreatorsService } from './creators/creators.service';
 import { healthRoutes } from './health/health.routes';
-import { quietRequestLog, requestId, requestLogLevel } from './logger';
+import { quietRequestLog, requestId, requestLogLevel, serializeError } from './logger';
 import { openApiDocument } from './api';
 import { errorMapper, notFound } from './http/errors';
 import { openApiRoutes } from './http/openapi.routes';
@@ -144,6 +144,7 @@ export function createApp(ctx: HubContext, deps: AppDeps) {
           url: req.url.includes('/oauth/') ? req.url.split('?')[0] : req.url,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
     }),
   );

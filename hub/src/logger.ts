@@ -29,12 +29,47 @@ export const REDACT_PATHS = [
   '*.webhookSecret',
 ];
 
+/** How many causes deep a logged error is searched for query parameters. */
+const CAUSE_DEPTH = 8;
+
+/**
+ * A failed query's error carries its parameters in its message and stack: a fan's words,
+ * an update's raw body, a password's hash. The log keeps the SQL and the database's own
+ * error (its `cause`), and says how many parameters were left out.
+ */
+function withoutQueryParams(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > CAUSE_DEPTH) return error;
+  const failed = error as Error & { query?: unknown; params?: unknown };
+  const cause = withoutQueryParams(error.cause, depth + 1);
+  if (typeof failed.query === 'string' && Array.isArray(failed.params)) {
+    const message = `Failed query: ${failed.query.replace(/\s+/g, ' ').trim()} (${failed.params.length} parameters not logged)`;
+    const safe = new Error(message, { cause });
+    safe.name = error.name;
+    // The stack starts with the message, parameters included: only the frames after it stay.
+    const head = `${error.name}: ${error.message}`;
+    const frames = error.stack?.startsWith(head) ? error.stack.slice(head.length) : '';
+    safe.stack = `${error.name}: ${message}${frames}`;
+    return safe;
+  }
+  if (cause === error.cause) return error;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error, {
+    cause,
+  });
+  copy.message = error.message;
+  copy.stack = error.stack;
+  return copy;
+}
+
+/** pino's error serializer, without the parameters of a failed query anywhere in the chain. */
+export const serializeError = (error: unknown) => pino.stdSerializers.err(withoutQueryParams(error) as Error);
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       base: { service: 'velvet' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
     },
     destination,
   );

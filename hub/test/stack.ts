@@ -85,12 +85,22 @@ export class Stack {
     ];
     const child = spawn(
       process.execPath,
-      [...profile, '--import', 'tsx', 'hub/src/main.ts', '--role', role],
+      [
+        ...profile,
+        '--import',
+        'tsx',
+        // BENCH_PRELOAD=bench/src/count-calls.ts counts each process's SQL statements and Redis commands.
+        ...(process.env.BENCH_PRELOAD ? ['--import', process.env.BENCH_PRELOAD] : []),
+        'hub/src/main.ts',
+        '--role',
+        role,
+      ],
       {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
+          ...(process.env.BENCH_COUNT_DIR ? { BENCH_COUNT_DIR: process.env.BENCH_COUNT_DIR } : {}),
           ...this.env,
           PORT: String(port ?? 0),
           PUBLIC_URL: this.env.PUBLIC_URL ?? `http://127.0.0.1:${port ?? 0}`,

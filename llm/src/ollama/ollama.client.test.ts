@@ -233,9 +233,16 @@ describe('failures', () => {
   it('throws "unreachable" when Ollama dies mid-stream', async () => {
     standin.failNext({ closeAfterTokens: 3 });
     const { seen } = await expectCode(client().streamChat(chat()), 'unreachable');
-    // fetch drops body chunks still queued when the socket errors, so the last ones may be lost.
-    expect(seen.length).toBeLessThanOrEqual(3);
+    // What arrived before the socket went is still handed over, in order.
+    expect(tokensOf(seen)).toEqual(tokenize(DEFAULT_STANDIN_REPLY).slice(0, 3));
     expect(standin.chunksSent[0]).toHaveLength(3);
+  });
+
+  it('throws "server_error" with Ollama\'s words when it reports an error mid-stream', async () => {
+    standin.failNext({ errorAfterTokens: 2, error: 'llama runner process has terminated: signal: killed' });
+    const { error, seen } = await expectCode(client().streamChat(chat()), 'server_error');
+    expect(error.message).toContain('llama runner process has terminated');
+    expect(tokensOf(seen)).toEqual(tokenize(DEFAULT_STANDIN_REPLY).slice(0, 2));
   });
 
   it('throws "model_missing" for a model Ollama does not have', async () => {

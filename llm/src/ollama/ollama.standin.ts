@@ -43,6 +43,8 @@ export type StandinFailure =
   | { status: number; error: string }
   | { stallAfterTokens: number }
   | { closeAfterTokens: number }
+  /** Ollama's own way to fail mid-stream: an `{"error": …}` line, then the end of the body. */
+  | { errorAfterTokens: number; error: string }
   | { loadingMs: number };
 
 export interface OllamaStandinOptions {
@@ -214,6 +216,7 @@ export async function startOllamaStandin(options: OllamaStandinOptions = {}): Pr
     const doneReason = tokens.length < all.length ? 'length' : 'stop';
     const stallAt = failure && 'stallAfterTokens' in failure ? failure.stallAfterTokens : undefined;
     const closeAt = failure && 'closeAfterTokens' in failure ? failure.closeAfterTokens : undefined;
+    const errorAt = failure && 'errorAfterTokens' in failure ? failure : undefined;
 
     // Timers stop as soon as the connection goes, whoever closed it.
     const gone = new AbortController();
@@ -252,6 +255,10 @@ export async function startOllamaStandin(options: OllamaStandinOptions = {}): Pr
       }
       if (closeAt !== undefined && i === Math.min(closeAt, tokens.length)) {
         kill(req.socket);
+        return;
+      }
+      if (errorAt && i === Math.min(errorAt.errorAfterTokens, tokens.length)) {
+        res.end(`${JSON.stringify({ error: errorAt.error })}\n`);
         return;
       }
       if (i === tokens.length) break;

@@ -221,7 +221,9 @@ function postChat(
       },
     });
     request.once('response', resolve);
-    request.once('error', reject);
+    // Kept for the request's life: a later error (the socket going mid-stream) reaches the
+    // response too, and an 'error' nobody listens to would bring the process down.
+    request.on('error', reject);
     request.end(body);
   });
 }
@@ -289,13 +291,13 @@ async function* ndjson(response: IncomingMessage): AsyncGenerator<ChatChunk> {
     ended = true;
     notify();
   });
-  response.once('error', (error) => {
+  response.on('error', (error) => {
     failure ??= error;
     notify();
   });
   // A socket closed before the end, with no error of its own: the body was cut.
   response.once('close', () => {
-    if (!ended) failure ??= Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    if (!ended && !response.complete) failure ??= Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     notify();
   });
   try {

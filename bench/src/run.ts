@@ -51,8 +51,9 @@ const step = (what: string) => console.error(`[bench ${new Date().toISOString().
 let emitBaseline: { p50: number; p90: number; p99: number } | undefined;
 if (only.has('ingest')) {
   const hubRates = list('BENCH_HUB_RATES', '500,1000');
+  const warmupSeconds = num('BENCH_WARMUP_SECONDS', 20);
   step(
-    `ingest: rates ${rates.join(', ')}/s for ${seconds} s each, the throughput search, then the hub alone at ${hubRates.join(', ')}/s`,
+    `ingest: ${warmupSeconds} s of warm-up at ${rates[0]}/s, rates ${rates.join(', ')}/s for ${seconds} s each, the throughput search, then the hub alone at ${hubRates.join(', ')}/s`,
   );
   const ingest = await ingestBench({
     rates,
@@ -60,6 +61,7 @@ if (only.has('ingest')) {
     searchSeconds: num('BENCH_SEARCH_SECONDS', Math.min(seconds, 10)),
     searchSteps: num('BENCH_SEARCH_STEPS', 6),
     hubRates,
+    warmupSeconds,
   });
   step('baselines: bare socket.io push, BullMQ add, PostgreSQL insert');
   const pushBaselines = [];

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Ollama } from 'ollama';
-import { OllamaError, toOllamaError, type OllamaErrorCode } from './ollama.errors';
+import { OllamaError, statusError, toOllamaError, type OllamaErrorCode } from './ollama.errors';
 import type { ChatEvent, ChatRequest, OllamaTimeouts } from './ollama.types';
 
 export const DEFAULT_TIMEOUTS: OllamaTimeouts = {
@@ -242,11 +242,7 @@ async function httpError(response: IncomingMessage, model: string): Promise<Olla
   } catch {
     // Not JSON (a proxy's page): the text as it came.
   }
-  const status = response.statusCode ?? 0;
-  if (status === 404 && /model/i.test(message)) {
-    return new OllamaError('model_missing', `Ollama has no model "${model}": ${message}`, { status });
-  }
-  return new OllamaError('server_error', `Ollama answered ${status}: ${message}`, { status });
+  return statusError(response.statusCode ?? 0, message, model);
 }
 
 /**

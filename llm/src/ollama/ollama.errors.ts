@@ -53,21 +53,21 @@ function isNetworkError(error: unknown): boolean {
   return false;
 }
 
+/** Ollama answered with an error status: a missing model, or a failure of its own. */
+export function statusError(status: number, message: string, model: string, cause?: unknown): OllamaError {
+  if (status === 404 && /model/i.test(message)) {
+    return new OllamaError('model_missing', `Ollama has no model "${model}": ${message}`, { status, cause });
+  }
+  return new OllamaError('server_error', `Ollama answered ${status}: ${message}`, { status, cause });
+}
+
 /** Turns whatever the ollama package or fetch threw into an OllamaError. */
 export function toOllamaError(error: unknown, model: string): OllamaError {
   if (error instanceof OllamaError) return error;
   // The package's ResponseError is not exported: recognise it by shape.
   const status = (error as { status_code?: unknown } | null)?.status_code;
   const message = error instanceof Error ? error.message : String(error);
-  if (typeof status === 'number') {
-    if (status === 404 && /model/i.test(message)) {
-      return new OllamaError('model_missing', `Ollama has no model "${model}": ${message}`, {
-        status,
-        cause: error,
-      });
-    }
-    return new OllamaError('server_error', `Ollama answered ${status}: ${message}`, { status, cause: error });
-  }
+  if (typeof status === 'number') return statusError(status, message, model, error);
   if (isNetworkError(error)) {
     return new OllamaError('unreachable', `Ollama is unreachable: ${message}`, { cause: error });
   }
